@@ -1,0 +1,18 @@
+//! jjo: test Posit Workbench job-json-overrides before production.
+//!
+//! ```text
+//! case dir ─► case ─► profiles ─► job ─► patch ─┬─► validate
+//!  (files)   (load)  (resolve)  (base)         ├─► predict ─┐
+//!                                              └─► (cluster)┴─► compare ─► report
+//! ```
+//! Each stage is a pure function from one value to the next; only `case` reads files and
+//! only `bless` writes them.
+
+pub mod compare;
+pub mod diag;
+pub mod location;
+pub mod overrides;
+pub mod patch;
+pub mod predict;
+pub mod profiles;
+pub mod validate;
