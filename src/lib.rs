@@ -10,6 +10,7 @@
 
 pub mod compare;
 pub mod diag;
+pub mod job;
 pub mod location;
 pub mod overrides;
 pub mod patch;

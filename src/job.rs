@@ -1,0 +1,679 @@
+//! The Job the launcher builds for a session before overrides apply (launcher.md §4), from the
+//! session request and the user's resolved profile values.
+//!
+//! jjo models Posit's default `job.tpl` (template version 2.4.0) natively, with one documented
+//! difference: `volumes: []` and `containers[0].volumeMounts: []` are always present, because
+//! Posit's own chart appends to them with `-` on every session (launcher.md §4, DECISION).
+
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use crate::diag::{Warning, did_you_mean};
+use crate::location::Span;
+use crate::profiles::{Resolved, Setting};
+
+/// The image a session gets when neither the request nor the profile names one.
+pub const DEFAULT_IMAGE: &str = "rstudio/r-session-complete:jammy-2024.12.0";
+/// The container name the launcher always uses.
+pub const CONTAINER_NAME: &str = "rs-launcher-container";
+
+/// The launch request: what the user asked for in the New Session dialog (case.yaml `session:`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct Session {
+    /// The session name shown in Workbench.
+    pub name: String,
+    /// The requested image; default: the profile's `default-container-image`.
+    pub image: Option<String>,
+    /// The executable the container runs (`command: [exe]`).
+    pub exe: Option<String>,
+    /// A shell command, run as `/bin/sh -c "<command> <args>"`; wins over `exe`.
+    pub command: Option<String>,
+    /// Arguments.
+    pub args: Vec<String>,
+    /// Environment variables, in order.
+    pub env: Vec<EnvVar>,
+    /// CPU limit; default: the profile's `default-cpus`.
+    pub cpus: Option<f64>,
+    /// CPU request; default: `default-cpus-request`, else cpus × `cpu-request-ratio`.
+    pub cpus_request: Option<f64>,
+    /// Memory limit in MB; default: the profile's `default-mem-mb`.
+    pub memory_mb: Option<f64>,
+    /// Memory request in MB; default: `default-mem-mb-request`, else memory × `memory-request-ratio`.
+    pub memory_mb_request: Option<f64>,
+    /// NVIDIA GPUs; default: `default-nvidia-gpus`.
+    pub nvidia_gpus: Option<f64>,
+    /// AMD GPUs; default: `default-amd-gpus`.
+    pub amd_gpus: Option<f64>,
+    /// Ports the session exposes.
+    pub ports: Vec<Port>,
+    /// Placement constraints chosen, as `name:value`, each offered by `placement-constraints`.
+    pub placement: Vec<String>,
+    /// The user's uid, gid and supplemental groups, when the launcher runs the container as the user.
+    pub run_as: Option<RunAs>,
+    /// Launcher mounts (home directories, shared storage).
+    pub mounts: Vec<Mount>,
+    /// Working directory.
+    pub working_dir: Option<String>,
+    /// Whether the job reads stdin.
+    pub stdin: bool,
+    /// Job tags (become `USER_TAG_<i>` annotations).
+    pub tags: Vec<String>,
+    /// The service account, when the launcher is configured with one.
+    pub service_account: Option<String>,
+    /// The launcher instance id (label `launcher-instance-id`).
+    pub instance_id: Option<String>,
+}
+
+impl Default for Session {
+    fn default() -> Session {
+        Session {
+            name: "RStudio Session".into(),
+            image: None,
+            exe: Some("/usr/lib/rstudio-server/bin/rsession-run".into()),
+            command: None,
+            args: Vec::new(),
+            env: Vec::new(),
+            cpus: None,
+            cpus_request: None,
+            memory_mb: None,
+            memory_mb_request: None,
+            nvidia_gpus: None,
+            amd_gpus: None,
+            ports: vec![Port { target: 8788, published: None }],
+            placement: Vec::new(),
+            run_as: None,
+            mounts: Vec::new(),
+            working_dir: None,
+            stdin: false,
+            tags: Vec::new(),
+            service_account: None,
+            instance_id: Some("jjo".into()),
+        }
+    }
+}
+
+/// One environment variable.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnvVar {
+    /// Name.
+    pub name: String,
+    /// Value.
+    pub value: String,
+}
+
+/// One exposed port.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Port {
+    /// The port inside the container.
+    pub target: u16,
+    /// The host port, when the launcher publishes it (becomes `hostPort`).
+    pub published: Option<u16>,
+}
+
+/// The identity the container runs as.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RunAs {
+    /// `runAsUser`.
+    pub uid: Option<i64>,
+    /// `runAsGroup`.
+    pub gid: Option<i64>,
+    /// `supplementalGroups`.
+    #[serde(default)]
+    pub supplemental_groups: Vec<i64>,
+}
+
+/// A launcher mount: a volume and where it is mounted.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Mount {
+    /// The volume (any Kubernetes volume source, with its `name`).
+    pub volume: Value,
+    /// Where it is mounted in the container.
+    pub path: String,
+    /// Read-only mount.
+    #[serde(default)]
+    pub read_only: bool,
+    /// Mount a sub-path of the volume.
+    pub sub_path: Option<String>,
+}
+
+/// A session the launcher would refuse to start with this profile.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A numeric profile value that is not a number.
+    #[error("{span}: `{key}` must be a number, found `{value}`")]
+    NotANumber {
+        /// The profile key.
+        key: &'static str,
+        /// The value as written.
+        value: String,
+        /// Where the value is.
+        span: Span,
+    },
+    /// A request above the profile's maximum.
+    #[error("{span}: session asks for {what} {asked}, above `{key}={max}`")]
+    AboveMax {
+        /// What was asked for (`cpus`, `memory-mb`, ...).
+        what: &'static str,
+        /// The amount asked for.
+        asked: f64,
+        /// The profile key of the maximum.
+        key: &'static str,
+        /// The maximum.
+        max: f64,
+        /// Where the maximum is set.
+        span: Span,
+    },
+    /// An image not offered by `container-images`.
+    #[error("{span}: image `{image}` is not in `container-images` and `allow-unknown-images` is not 1")]
+    UnknownImage {
+        /// The image asked for.
+        image: String,
+        /// Where `container-images` is set.
+        span: Span,
+        /// The closest listed image.
+        suggestion: Option<String>,
+    },
+    /// A placement constraint the profile does not offer.
+    #[error("placement constraint `{constraint}` is not offered by `placement-constraints`")]
+    UnknownPlacement {
+        /// The constraint asked for.
+        constraint: String,
+        /// Where `placement-constraints` is set, if anywhere.
+        span: Option<Span>,
+        /// What is offered.
+        offered: Vec<String>,
+    },
+}
+
+impl Error {
+    /// Where the error points.
+    pub fn span(&self) -> Option<&Span> {
+        match self {
+            Error::NotANumber { span, .. } | Error::AboveMax { span, .. } | Error::UnknownImage { span, .. } => {
+                Some(span)
+            }
+            Error::UnknownPlacement { span, .. } => span.as_ref(),
+        }
+    }
+
+    /// What to do about it.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            Error::AboveMax { what, max, .. } => Some(format!("ask for at most {max} {what}, or raise the maximum")),
+            Error::UnknownImage { suggestion: Some(s), .. } => Some(format!("did you mean `{s}`?")),
+            Error::UnknownImage { .. } => {
+                Some("add it to `container-images`, or set `allow-unknown-images=1`".into())
+            }
+            Error::UnknownPlacement { offered, .. } if offered.is_empty() => {
+                Some("the profile offers no `placement-constraints`".into())
+            }
+            Error::UnknownPlacement { offered, .. } => Some(format!("offered: {}", offered.join(", "))),
+            Error::NotANumber { .. } => None,
+        }
+    }
+}
+
+/// The base Job and anything worth a warning while building it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Built {
+    /// The Job the launcher would send before overrides.
+    pub job: Value,
+    /// Things the admin may not mean.
+    pub warnings: Vec<Warning>,
+}
+
+/// Builds the launcher's Job for `user` launching `session` with the resolved `profile`.
+pub fn build(session: &Session, profile: &Resolved, user: &str) -> Result<Built, Error> {
+    let warnings = Vec::new();
+    let image = image(session, profile)?;
+    let resources = resources(session, profile)?;
+    let node_selector = placement(session, profile)?;
+
+    let mut annotations = Map::new();
+    for (i, tag) in session.tags.iter().enumerate() {
+        annotations.insert(format!("USER_TAG_{i}"), json!(tag));
+    }
+    annotations.insert("stdin".into(), json!(if session.stdin { "true" } else { "" }));
+    annotations.insert("user".into(), json!(user));
+    annotations.insert("name".into(), json!(session.name));
+    annotations.insert("service_ports".into(), json!(service_ports(&session.ports)));
+
+    let generate_name = generate_name(&session.name);
+    let mut labels = Map::new();
+    labels.insert("app.kubernetes.io/managed-by".into(), json!("launcher"));
+    let mut pod_labels = Map::new();
+    if let Some(id) = &session.instance_id {
+        labels.insert("launcher-instance-id".into(), json!(id));
+        pod_labels.insert("launcher-instance-id".into(), json!(id));
+    }
+
+    let mut container = Map::new();
+    container.insert("name".into(), json!(CONTAINER_NAME));
+    container.insert("image".into(), json!(image));
+    let shell = session.command.is_some();
+    if shell {
+        container.insert("command".into(), json!(["/bin/sh"]));
+    } else {
+        container.insert("command".into(), json!([session.exe.clone().unwrap_or_default()]));
+    }
+    container.insert("stdin".into(), json!(session.stdin));
+    container.insert("stdinOnce".into(), json!(true));
+    if let Some(dir) = &session.working_dir {
+        container.insert("workingDir".into(), json!(dir));
+    }
+    if shell {
+        let mut line = session.command.clone().unwrap_or_default();
+        if !session.args.is_empty() {
+            line.push(' ');
+            line.push_str(&session.args.join(" "));
+        }
+        container.insert("args".into(), json!(["-c", line]));
+    } else if !session.args.is_empty() {
+        container.insert("args".into(), json!(session.args));
+    }
+    if !session.env.is_empty() {
+        let env: Vec<Value> = session.env.iter().map(|e| json!({"name": e.name, "value": e.value})).collect();
+        container.insert("env".into(), Value::Array(env));
+    }
+    let published: Vec<Value> = session
+        .ports
+        .iter()
+        .filter_map(|p| p.published.map(|h| json!({"containerPort": p.target, "hostPort": h})))
+        .collect();
+    if !published.is_empty() {
+        container.insert("ports".into(), Value::Array(published));
+    }
+    if let Some(resources) = resources {
+        container.insert("resources".into(), resources);
+    }
+    let mounts: Vec<Value> = session.mounts.iter().map(volume_mount).collect();
+    container.insert("volumeMounts".into(), Value::Array(mounts));
+
+    let mut spec = Map::new();
+    spec.insert("restartPolicy".into(), json!("Never"));
+    spec.insert("shareProcessNamespace".into(), json!(false));
+    let volumes: Vec<Value> = session.mounts.iter().map(|m| m.volume.clone()).collect();
+    spec.insert("volumes".into(), Value::Array(volumes));
+    if !node_selector.is_empty() {
+        spec.insert("nodeSelector".into(), Value::Object(node_selector));
+    }
+    if let Some(security) = run_as(session.run_as.as_ref()) {
+        spec.insert("securityContext".into(), security);
+    }
+    if let Some(sa) = &session.service_account {
+        spec.insert("serviceAccountName".into(), json!(sa));
+    }
+    spec.insert("initContainers".into(), Value::Null);
+    spec.insert("containers".into(), json!([Value::Object(container)]));
+
+    let mut template_metadata = Map::new();
+    template_metadata.insert("annotations".into(), Value::Object(annotations));
+    if !pod_labels.is_empty() {
+        template_metadata.insert("labels".into(), Value::Object(pod_labels));
+    }
+    template_metadata.insert("generateName".into(), json!(generate_name));
+
+    let job = json!({
+        "apiVersion": "batch/v1",
+        "kind": "Job",
+        "metadata": {
+            "labels": labels,
+            "generateName": generate_name,
+        },
+        "spec": {
+            "backoffLimit": 0,
+            "template": {
+                "metadata": template_metadata,
+                "spec": spec,
+            }
+        }
+    });
+    Ok(Built { job, warnings })
+}
+
+/// The launcher names Jobs after the session, lower-cased to a DNS-1123 prefix.
+fn generate_name(session: &str) -> String {
+    let mut out = String::new();
+    for c in session.chars() {
+        let c = c.to_ascii_lowercase();
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let mut out: String = out.trim_end_matches('-').chars().take(50).collect();
+    if out.is_empty() {
+        out.push_str("session");
+    }
+    out.push('-');
+    out
+}
+
+/// The `service_ports` annotation: the exposed ports as JSON text.
+fn service_ports(ports: &[Port]) -> String {
+    let list: Vec<Value> = ports
+        .iter()
+        .map(|p| json!({"targetPort": p.target, "publishedPort": p.published, "protocol": "TCP"}))
+        .collect();
+    Value::Array(list).to_string()
+}
+
+fn volume_mount(mount: &Mount) -> Value {
+    let mut m = Map::new();
+    m.insert("name".into(), mount.volume.get("name").cloned().unwrap_or(Value::Null));
+    m.insert("mountPath".into(), json!(mount.path));
+    if mount.read_only {
+        m.insert("readOnly".into(), json!(true));
+    }
+    if let Some(sub) = &mount.sub_path {
+        m.insert("subPath".into(), json!(sub));
+    }
+    Value::Object(m)
+}
+
+fn run_as(run_as: Option<&RunAs>) -> Option<Value> {
+    let run_as = run_as?;
+    let mut ctx = Map::new();
+    if let Some(uid) = run_as.uid {
+        ctx.insert("runAsUser".into(), json!(uid));
+    }
+    if let Some(gid) = run_as.gid {
+        ctx.insert("runAsGroup".into(), json!(gid));
+    }
+    if !run_as.supplemental_groups.is_empty() {
+        ctx.insert("supplementalGroups".into(), json!(run_as.supplemental_groups));
+    }
+    (!ctx.is_empty()).then_some(Value::Object(ctx))
+}
+
+fn image(session: &Session, profile: &Resolved) -> Result<String, Error> {
+    let image = session
+        .image
+        .clone()
+        .or_else(|| profile.get("default-container-image").map(|s| s.value.clone()))
+        .unwrap_or_else(|| DEFAULT_IMAGE.to_string());
+    let allow_unknown = profile.get("allow-unknown-images").is_some_and(|s| truthy(&s.value));
+    if let Some(listed) = profile.get("container-images")
+        && !allow_unknown
+    {
+        let images: Vec<&str> = listed.value.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+        if !images.contains(&image.as_str()) {
+            return Err(Error::UnknownImage {
+                suggestion: did_you_mean(&image, images.iter().copied()).map(str::to_string),
+                image,
+                span: listed.span.clone(),
+            });
+        }
+    }
+    Ok(image)
+}
+
+/// The SDK reads booleans as `1`/`true`.
+fn truthy(value: &str) -> bool {
+    matches!(value.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on")
+}
+
+fn number<'a>(profile: &'a Resolved, key: &'static str) -> Result<Option<(f64, &'a Setting)>, Error> {
+    let Some(setting) = profile.get(key) else { return Ok(None) };
+    match setting.value.trim().parse::<f64>() {
+        Ok(n) if n.is_finite() && n >= 0.0 => Ok(Some((n, setting))),
+        _ => Err(Error::NotANumber { key, value: setting.value.clone(), span: setting.span.clone() }),
+    }
+}
+
+/// A session amount: the request's own value, else the profile default; checked against the max.
+fn amount(
+    profile: &Resolved,
+    asked: Option<f64>,
+    what: &'static str,
+    default_key: &'static str,
+    max_key: &'static str,
+) -> Result<Option<f64>, Error> {
+    let value = match asked {
+        Some(v) => Some(v),
+        None => number(profile, default_key)?.map(|(n, _)| n),
+    };
+    if let (Some(v), Some((max, setting))) = (value, number(profile, max_key)?)
+        && v > max
+    {
+        return Err(Error::AboveMax { what, asked: v, key: max_key, max, span: setting.span.clone() });
+    }
+    Ok(value)
+}
+
+fn request(
+    profile: &Resolved,
+    asked: Option<f64>,
+    limit: Option<f64>,
+    spec: (&'static str, &'static str, &'static str, &'static str),
+) -> Result<Option<f64>, Error> {
+    let (what, default_key, max_key, ratio_key) = spec;
+    let mut value = amount(profile, asked, what, default_key, max_key)?;
+    if value.is_none()
+        && let (Some(limit), Some((ratio, _))) = (limit, number(profile, ratio_key)?)
+    {
+        value = Some(limit * ratio);
+    }
+    Ok(value)
+}
+
+fn resources(session: &Session, profile: &Resolved) -> Result<Option<Value>, Error> {
+    let cpus = amount(profile, session.cpus, "cpus", "default-cpus", "max-cpus")?;
+    let mem = amount(profile, session.memory_mb, "memory-mb", "default-mem-mb", "max-mem-mb")?;
+    let cpus_req = request(
+        profile,
+        session.cpus_request,
+        cpus,
+        ("cpus-request", "default-cpus-request", "max-cpus-request", "cpu-request-ratio"),
+    )?;
+    let mem_req = request(
+        profile,
+        session.memory_mb_request,
+        mem,
+        ("memory-mb-request", "default-mem-mb-request", "max-mem-mb-request", "memory-request-ratio"),
+    )?;
+    let nvidia = amount(profile, session.nvidia_gpus, "nvidia-gpus", "default-nvidia-gpus", "max-nvidia-gpus")?;
+    let amd = amount(profile, session.amd_gpus, "amd-gpus", "default-amd-gpus", "max-amd-gpus")?;
+
+    let mut limits = Map::new();
+    let mut requests = Map::new();
+    if let Some(c) = cpus {
+        limits.insert("cpu".into(), json!(decimal(c)));
+    }
+    if let Some(m) = mem {
+        limits.insert("memory".into(), json!(format!("{}M", decimal(m))));
+    }
+    if let Some(n) = nvidia.filter(|n| *n != 0.0) {
+        limits.insert("nvidia.com/gpu".into(), number_value(n));
+    }
+    if let Some(n) = amd.filter(|n| *n != 0.0) {
+        limits.insert("amd.com/gpu".into(), number_value(n));
+    }
+    if let Some(c) = cpus_req {
+        requests.insert("cpu".into(), json!(decimal(c)));
+    }
+    if let Some(m) = mem_req {
+        requests.insert("memory".into(), json!(format!("{}M", decimal(m))));
+    }
+    if limits.is_empty() && requests.is_empty() {
+        return Ok(None);
+    }
+    let mut resources = Map::new();
+    if !requests.is_empty() {
+        resources.insert("requests".into(), Value::Object(requests));
+    }
+    if !limits.is_empty() {
+        resources.insert("limits".into(), Value::Object(limits));
+    }
+    Ok(Some(Value::Object(resources)))
+}
+
+/// Prints `2` rather than `2.0`, and keeps fractions (`0.5`) as the launcher sends them.
+fn decimal(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 { format!("{}", n as i64) } else { format!("{n}") }
+}
+
+fn number_value(n: f64) -> Value {
+    if n.fract() == 0.0 && n.abs() < 1e15 { json!(n as i64) } else { json!(n) }
+}
+
+fn placement(session: &Session, profile: &Resolved) -> Result<Map<String, Value>, Error> {
+    let mut selector = Map::new();
+    if session.placement.is_empty() {
+        return Ok(selector);
+    }
+    let setting = profile.get("placement-constraints");
+    let offered: Vec<String> = setting
+        .map(|s| s.value.split(',').map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect())
+        .unwrap_or_default();
+    for constraint in &session.placement {
+        if !offered.iter().any(|o| o == constraint) {
+            return Err(Error::UnknownPlacement {
+                constraint: constraint.clone(),
+                span: setting.map(|s| s.span.clone()),
+                offered,
+            });
+        }
+        let (name, value) = constraint.split_once(':').unwrap_or((constraint.as_str(), ""));
+        selector.insert(name.trim().to_string(), json!(value.trim()));
+    }
+    Ok(selector)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn profile(pairs: &[(&str, &str)]) -> Resolved {
+        let values: BTreeMap<String, Setting> = pairs
+            .iter()
+            .map(|(k, v)| {
+                (k.to_string(), Setting { value: v.to_string(), section: "*".into(), span: Span::line("p.conf", 2) })
+            })
+            .collect();
+        Resolved { values, warnings: Vec::new() }
+    }
+
+    fn build_ok(session: &Session, pairs: &[(&str, &str)]) -> Value {
+        build(session, &profile(pairs), "alice").expect("builds").job
+    }
+
+    #[test]
+    fn default_job_has_launcher_shape() {
+        let job = build_ok(&Session::default(), &[]);
+        assert_eq!(job["apiVersion"], "batch/v1");
+        assert_eq!(job["metadata"]["generateName"], "rstudio-session-");
+        assert_eq!(job["metadata"]["labels"]["app.kubernetes.io/managed-by"], "launcher");
+        assert_eq!(job["spec"]["backoffLimit"], 0);
+        let spec = &job["spec"]["template"]["spec"];
+        assert_eq!(spec["restartPolicy"], "Never");
+        assert_eq!(spec["volumes"], json!([]));
+        assert_eq!(spec["initContainers"], Value::Null);
+        let c = &spec["containers"][0];
+        assert_eq!(c["name"], CONTAINER_NAME);
+        assert_eq!(c["image"], DEFAULT_IMAGE);
+        assert_eq!(c["volumeMounts"], json!([]));
+        assert_eq!(c["stdinOnce"], true);
+        assert!(c.get("resources").is_none());
+        assert_eq!(job["spec"]["template"]["metadata"]["annotations"]["user"], "alice");
+    }
+
+    #[test]
+    fn profile_defaults_feed_image_and_resources() {
+        let job = build_ok(
+            &Session::default(),
+            &[("default-container-image", "img:1"), ("default-cpus", "2"), ("default-mem-mb", "4096")],
+        );
+        let c = &job["spec"]["template"]["spec"]["containers"][0];
+        assert_eq!(c["image"], "img:1");
+        assert_eq!(c["resources"], json!({"limits": {"cpu": "2", "memory": "4096M"}}));
+    }
+
+    #[test]
+    fn request_ratio_applies_when_no_request_is_set() {
+        let job = build_ok(
+            &Session { cpus: Some(2.0), memory_mb: Some(1000.0), ..Session::default() },
+            &[("cpu-request-ratio", "0.5"), ("memory-request-ratio", "0.25")],
+        );
+        let r = &job["spec"]["template"]["spec"]["containers"][0]["resources"];
+        assert_eq!(r["requests"], json!({"cpu": "1", "memory": "250M"}));
+    }
+
+    #[test]
+    fn above_max_is_refused() {
+        let err = build(&Session { cpus: Some(8.0), ..Session::default() }, &profile(&[("max-cpus", "4")]), "a")
+            .unwrap_err();
+        assert!(matches!(err, Error::AboveMax { key: "max-cpus", .. }), "{err}");
+        assert!(err.to_string().starts_with("p.conf:2: session asks for cpus 8"), "{err}");
+    }
+
+    #[test]
+    fn unlisted_image_is_refused_unless_allowed() {
+        let session = Session { image: Some("img:2".into()), ..Session::default() };
+        let err = build(&session, &profile(&[("container-images", "img:1,img:3")]), "a").unwrap_err();
+        assert!(matches!(err, Error::UnknownImage { .. }));
+        assert_eq!(err.hint().as_deref(), Some("did you mean `img:1`?"));
+        let ok = build_ok(&session, &[("container-images", "img:1"), ("allow-unknown-images", "1")]);
+        assert_eq!(ok["spec"]["template"]["spec"]["containers"][0]["image"], "img:2");
+    }
+
+    #[test]
+    fn non_numeric_profile_value_is_an_error() {
+        let err = build(&Session::default(), &profile(&[("default-cpus", "two")]), "a").unwrap_err();
+        assert!(matches!(err, Error::NotANumber { key: "default-cpus", .. }));
+    }
+
+    #[test]
+    fn shell_command_becomes_sh_c() {
+        let job = build_ok(
+            &Session { command: Some("echo".into()), args: vec!["hi".into()], ..Session::default() },
+            &[],
+        );
+        let c = &job["spec"]["template"]["spec"]["containers"][0];
+        assert_eq!(c["command"], json!(["/bin/sh"]));
+        assert_eq!(c["args"], json!(["-c", "echo hi"]));
+    }
+
+    #[test]
+    fn placement_must_be_offered() {
+        let offered = [("placement-constraints", "zone:a,zone:b")];
+        let job = build_ok(&Session { placement: vec!["zone:b".into()], ..Session::default() }, &offered);
+        assert_eq!(job["spec"]["template"]["spec"]["nodeSelector"], json!({"zone": "b"}));
+        let err = build(&Session { placement: vec!["zone:c".into()], ..Session::default() }, &profile(&offered), "a")
+            .unwrap_err();
+        assert!(matches!(err, Error::UnknownPlacement { .. }));
+    }
+
+    #[test]
+    fn mounts_fill_volumes_and_volume_mounts() {
+        let session = Session {
+            mounts: vec![Mount {
+                volume: json!({"name": "home", "nfs": {"server": "nfs", "path": "/home/alice"}}),
+                path: "/home/alice".into(),
+                read_only: false,
+                sub_path: None,
+            }],
+            run_as: Some(RunAs { uid: Some(1000), gid: Some(1000), supplemental_groups: vec![] }),
+            ..Session::default()
+        };
+        let job = build_ok(&session, &[]);
+        let spec = &job["spec"]["template"]["spec"];
+        assert_eq!(spec["volumes"][0]["name"], "home");
+        assert_eq!(spec["containers"][0]["volumeMounts"], json!([{"name": "home", "mountPath": "/home/alice"}]));
+        assert_eq!(spec["securityContext"], json!({"runAsUser": 1000, "runAsGroup": 1000}));
+    }
+
+    #[test]
+    fn generate_name_is_a_dns_prefix() {
+        assert_eq!(generate_name("RStudio Session"), "rstudio-session-");
+        assert_eq!(generate_name("  Jupyter Lab!! "), "jupyter-lab-");
+        assert_eq!(generate_name("ÜÜ"), "session-");
+    }
+}
