@@ -8,8 +8,10 @@
 //! Each stage is a pure function from one value to the next; only `case` reads files and
 //! only `bless` writes them.
 
+pub mod case;
 pub mod compare;
 pub mod diag;
+pub mod error;
 pub mod job;
 pub mod location;
 pub mod overrides;

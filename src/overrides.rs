@@ -82,6 +82,25 @@ pub enum Error {
     },
 }
 
+impl Error {
+    /// Where.
+    pub fn span(&self) -> Option<&Span> {
+        match self {
+            Error::Syntax { span, .. } => span.as_ref(),
+        }
+    }
+    /// Pointer.
+    pub fn pointer(&self) -> Option<&str> {
+        None
+    }
+    /// Hint.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            Error::Syntax { hint, .. } => hint.clone(),
+        }
+    }
+}
+
 /// Parses the value of a `job-json-overrides` key; `span` is where the value starts.
 pub fn parse_list(value: &str, span: &Span) -> Result<(Vec<OverrideRef>, Vec<Warning>), Error> {
     let _ = (value, span);

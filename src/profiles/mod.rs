@@ -102,6 +102,21 @@ pub enum Error {
     },
 }
 
+impl Error {
+    /// Where.
+    pub fn span(&self) -> &Span {
+        match self {
+            Error::Syntax { span, .. } => span,
+        }
+    }
+    /// Hint.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            Error::Syntax { hint, .. } => hint.clone(),
+        }
+    }
+}
+
 /// Parses a profiles file; `file` is the path shown in messages.
 pub fn parse(file: &Path, text: &str, opts: ParseOptions) -> Result<(Profiles, Vec<Warning>), Error> {
     let _ = (file, text, opts);

@@ -1,0 +1,291 @@
+//! Reading a case directory into a [`Case`]: case.yaml, the profiles file, the override files
+//! the user's profile names, a captured base Job, and the goldens.
+
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::paths::{self, Unmapped};
+use super::spec::{CaseSpec, KEYS};
+use crate::diag::{Warning, did_you_mean};
+use crate::error::Error;
+use crate::location::Span;
+use crate::overrides::{self, Override};
+use crate::profiles::{self, ParseOptions, Profiles, Resolved};
+
+/// The file that makes a directory a case.
+pub const PROFILES_FILE: &str = "launcher.kubernetes.profiles.conf";
+
+/// A golden file and its parsed content.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Golden {
+    /// Where it is.
+    pub path: PathBuf,
+    /// Its text (to point at lines in failures).
+    pub text: String,
+    /// Its content.
+    pub value: Value,
+}
+
+/// Everything a case directory holds, read and parsed.
+#[derive(Debug, Clone)]
+pub struct Case {
+    /// The case's name: its directory relative to the directory it was found under.
+    pub name: String,
+    /// The case directory.
+    pub dir: PathBuf,
+    /// `case.yaml`, or the defaults.
+    pub spec: CaseSpec,
+    /// The parsed profiles file.
+    pub profiles: Profiles,
+    /// The profile values for the case's user and groups.
+    pub resolved: Resolved,
+    /// The overrides that user's profile applies, files read, in order.
+    pub overrides: Vec<Override>,
+    /// A Job captured from a real cluster that replaces the built-in model.
+    pub base_job: Option<Value>,
+    /// `expected-job.yaml`.
+    pub expected_job: Option<Golden>,
+    /// `expected-pod.yaml`.
+    pub expected_pod: Option<Golden>,
+    /// Warnings from reading the files (profiles, override list).
+    pub warnings: Vec<Warning>,
+}
+
+impl Case {
+    /// Where the golden for the patched Job lives.
+    pub fn expected_job_path(&self) -> PathBuf {
+        self.dir.join("expected-job.yaml")
+    }
+
+    /// Where the golden for the predicted Pod lives.
+    pub fn expected_pod_path(&self) -> PathBuf {
+        self.dir.join("expected-pod.yaml")
+    }
+}
+
+/// Finds the case directories under `roots`, sorted; a root that is a case is itself returned.
+///
+/// Each result is `(name, dir)`, the name relative to the root it was found under.
+pub fn discover(roots: &[PathBuf]) -> Result<Vec<(String, PathBuf)>, Error> {
+    let mut found = Vec::new();
+    for root in roots {
+        let meta = std::fs::metadata(root).map_err(|source| Error::Io { action: "read", path: root.clone(), source })?;
+        if !meta.is_dir() {
+            return Err(Error::NotACase { path: root.clone() });
+        }
+        if root.join(PROFILES_FILE).is_file() {
+            let name = root
+                .canonicalize()
+                .ok()
+                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                .unwrap_or_else(|| root.display().to_string());
+            found.push((name, root.clone()));
+            continue;
+        }
+        let before = found.len();
+        walk(root, root, &mut found)?;
+        if found.len() == before {
+            return Err(Error::NotACase { path: root.clone() });
+        }
+    }
+    Ok(found)
+}
+
+fn walk(root: &Path, dir: &Path, found: &mut Vec<(String, PathBuf)>) -> Result<(), Error> {
+    let entries = std::fs::read_dir(dir).map_err(|source| Error::Io { action: "read", path: dir.into(), source })?;
+    let mut dirs: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .map(|e| e.path())
+        .collect();
+    dirs.sort();
+    for sub in dirs {
+        if sub.join(PROFILES_FILE).is_file() {
+            let name = sub.strip_prefix(root).unwrap_or(&sub).to_string_lossy().replace('\\', "/");
+            found.push((name, sub));
+        } else {
+            walk(root, &sub, found)?;
+        }
+    }
+    Ok(())
+}
+
+/// Reads a text file, with a precise error for missing files and bad UTF-8.
+pub fn read_text(path: &Path) -> Result<String, Error> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Io { action: "read", path: path.into(), source })?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|b| **b == b'\n').count() as u32 + 1;
+        let col = valid.rsplit(|b| *b == b'\n').next().map_or(0, |l| String::from_utf8_lossy(l).chars().count()) as u32 + 1;
+        Error::NotUtf8 { span: Span::at(path, line, col) }
+    })
+}
+
+/// Parses YAML into `T`, with the file, line and column of any error and a did-you-mean for
+/// unknown keys among `keys`.
+pub fn parse_yaml<T: DeserializeOwned>(path: &Path, text: &str, keys: &[&str]) -> Result<T, Error> {
+    let de = serde_yaml_ng::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let at = e.path().to_string();
+        let inner = e.into_inner();
+        let span = match inner.location() {
+            Some(l) => Span::at(path, l.line() as u32, l.column() as u32),
+            None => Span::file(path),
+        };
+        let raw = inner.to_string();
+        // serde_yaml_ng appends " at line N column M"; the span already says where.
+        let message = raw.split(" at line ").next().unwrap_or(&raw).to_string();
+        let hint = unknown_field(&message).and_then(|(field, expected)| {
+            let candidates: Vec<&str> = if expected.is_empty() { keys.to_vec() } else { expected.iter().map(String::as_str).collect() };
+            did_you_mean(&field, candidates.iter().copied()).map(|s| format!("did you mean `{s}`?"))
+        });
+        // serde_yaml_ng already prefixes nested errors with their path (`session: ...`).
+        let message = if at.is_empty() || at == "." || message.starts_with(&format!("{at}: ")) {
+            message
+        } else {
+            format!("{at}: {message}")
+        };
+        Error::Syntax { span, message, hint }
+    })
+}
+
+/// Picks the field and the expected names out of serde's "unknown field" message.
+fn unknown_field(message: &str) -> Option<(String, Vec<String>)> {
+    let start = message.find("unknown field `")? + "unknown field `".len();
+    let rest = &message[start..];
+    let (field, rest) = rest.split_once('`')?;
+    let expected = rest.split('`').skip(1).step_by(2).map(str::to_string).collect();
+    Some((field.to_string(), expected))
+}
+
+fn read_golden(path: PathBuf) -> Result<Option<Golden>, Error> {
+    if !path.exists() {
+        return Ok(None);
+    }
+    let text = read_text(&path)?;
+    let value: Value = parse_yaml(&path, &text, &[])?;
+    Ok(Some(Golden { path, text, value }))
+}
+
+/// Reads the case in `dir` named `name`.
+pub fn load(name: &str, dir: &Path, allow_unknown_keys: bool) -> Result<Case, Error> {
+    let spec_path = dir.join("case.yaml");
+    let spec: CaseSpec = if spec_path.exists() {
+        let text = read_text(&spec_path)?;
+        if text.trim().is_empty() { CaseSpec::default() } else { parse_yaml(&spec_path, &text, KEYS)? }
+    } else {
+        CaseSpec::default()
+    };
+
+    let profiles_path = dir.join(PROFILES_FILE);
+    let text = read_text(&profiles_path)?;
+    let opts = ParseOptions { allow_unknown_keys: allow_unknown_keys || spec.allow_unknown_keys };
+    let (profiles, mut warnings) = profiles::parse(&profiles_path, &text, opts)?;
+    let resolved = profiles::resolve(&profiles, &spec.user, &spec.groups);
+
+    let mut overrides = Vec::new();
+    if let Some(setting) = resolved.get("job-json-overrides") {
+        let (refs, list_warnings) = overrides::parse_list(&setting.value, &setting.span)?;
+        warnings.extend(list_warnings);
+        let extra: Vec<(String, String)> = spec.paths.iter().map(|(a, b)| (a.clone(), b.clone())).collect();
+        for r in refs {
+            let file = map_override_path(&r.path, dir, &extra, &r.span)?;
+            let bytes = std::fs::read(&file).map_err(|source| match source.kind() {
+                std::io::ErrorKind::NotFound => Error::Path {
+                    span: r.span.clone(),
+                    message: format!("override file `{}` does not exist (`{}` in the case)", r.path, file.display()),
+                    hint: Some(format!("create `{}` holding one JSON value", file.display())),
+                },
+                _ => Error::Io { action: "read", path: file.clone(), source },
+            })?;
+            let value = overrides::parse_value(&file, &bytes)?;
+            overrides.push(Override { pointer: r.pointer, path: r.path, file, span: r.span, value });
+        }
+    }
+
+    let base_path = dir.join("base-job.yaml");
+    let base_job = if base_path.exists() {
+        let text = read_text(&base_path)?;
+        Some(parse_yaml::<Value>(&base_path, &text, &[])?)
+    } else {
+        None
+    };
+
+    Ok(Case {
+        name: name.to_string(),
+        dir: dir.to_path_buf(),
+        expected_job: read_golden(dir.join("expected-job.yaml"))?,
+        expected_pod: read_golden(dir.join("expected-pod.yaml"))?,
+        spec,
+        profiles,
+        resolved,
+        overrides,
+        base_job,
+        warnings,
+    })
+}
+
+fn map_override_path(path: &str, dir: &Path, extra: &[(String, String)], span: &Span) -> Result<PathBuf, Error> {
+    let mapped = paths::map(path, dir, extra).map_err(|why| {
+        let (message, hint) = match why {
+            Unmapped::Relative => (
+                format!("override file `{path}` is a relative path"),
+                "the launcher needs an absolute path such as `/etc/rstudio/job-json-overrides/...`".to_string(),
+            ),
+            Unmapped::NoPrefix => (
+                format!("override file `{path}` is outside `/etc/rstudio/` and no `paths:` entry maps it"),
+                "map its directory in case.yaml, e.g. `paths: {\"/mnt/job-json-overrides-new/\": job-json-overrides/}`"
+                    .to_string(),
+            ),
+            Unmapped::Escapes => (
+                format!("override file `{path}` leaves the case directory"),
+                "keep override files inside the case (no `..`)".to_string(),
+            ),
+        };
+        Error::Path { span: span.clone(), message, hint: Some(hint) }
+    })?;
+    // A symlink may still point out of the case; the launcher would read it, jjo must not.
+    if let (Ok(real), Ok(root)) = (mapped.canonicalize(), dir.canonicalize())
+        && !real.starts_with(&root)
+    {
+        return Err(Error::Path {
+            span: span.clone(),
+            message: format!("override file `{path}` resolves to `{}`, outside the case", real.display()),
+            hint: Some("copy the file into the case instead of linking to it".into()),
+        });
+    }
+    Ok(mapped)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_field_is_picked_out_of_serde_messages() {
+        let (field, expected) =
+            unknown_field("unknown field `usr`, expected one of `user`, `groups`").expect("parses");
+        assert_eq!(field, "usr");
+        assert_eq!(expected, vec!["user", "groups"]);
+    }
+
+    #[test]
+    fn case_yaml_typo_has_line_and_did_you_mean() {
+        let err = parse_yaml::<CaseSpec>(Path::new("case.yaml"), "user: alice\ngrups: [a]\n", KEYS).unwrap_err();
+        let Error::Syntax { span, message, hint } = err else { panic!("wrong error") };
+        assert_eq!((span.line, span.file.as_path()), (2, Path::new("case.yaml")));
+        assert!(message.starts_with("unknown field `grups`"), "{message}");
+        assert_eq!(hint.as_deref(), Some("did you mean `groups`?"));
+    }
+
+    #[test]
+    fn nested_session_typo_names_its_path() {
+        let err = parse_yaml::<CaseSpec>(Path::new("case.yaml"), "session:\n  cpu: 2\n", KEYS).unwrap_err();
+        let Error::Syntax { message, hint, .. } = err else { panic!("wrong error") };
+        assert!(message.starts_with("session: unknown field `cpu`"), "{message}");
+        assert_eq!(hint.as_deref(), Some("did you mean `cpus`?"));
+    }
+}

@@ -1,0 +1,10 @@
+//! Case directories: finding them, reading every file they hold, and mapping launcher paths
+//! into them. The only module that reads user files.
+
+mod load;
+mod paths;
+mod spec;
+
+pub use load::{Case, Golden, PROFILES_FILE, discover, load, parse_yaml, read_text};
+pub use paths::{ETC_RSTUDIO, Unmapped, map};
+pub use spec::{CaseSpec, Expect, KEYS};

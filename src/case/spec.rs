@@ -1,0 +1,87 @@
+//! `case.yaml`: who launches the session, with what, and what the case expects.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::compare::Mode;
+use crate::job::Session;
+use crate::validate::Level;
+
+/// Every key `case.yaml` may hold (for did-you-mean on typos).
+pub const KEYS: &[&str] = &[
+    "user",
+    "groups",
+    "session",
+    "paths",
+    "kubernetes",
+    "match",
+    "pod-security",
+    "expect",
+    "reason",
+    "allow-unknown-keys",
+    "setup",
+    "checks",
+];
+
+/// The settings of one case; every key is optional.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct CaseSpec {
+    /// The user who launches the session.
+    pub user: String,
+    /// The user's Unix groups (primary group included).
+    pub groups: Vec<String>,
+    /// The launch request.
+    pub session: Session,
+    /// Absolute path prefixes other than `/etc/rstudio/`, mapped to directories in the case.
+    pub paths: BTreeMap<String, String>,
+    /// Kubernetes version to predict for (`"1.33"`); default the newest supported.
+    pub kubernetes: Option<String>,
+    /// Whether `expected-pod.yaml` is the whole Pod or a subset.
+    #[serde(rename = "match")]
+    pub match_mode: Mode,
+    /// The Pod Security level the namespace enforces.
+    pub pod_security: Level,
+    /// Whether the Job's Pod should be admitted.
+    pub expect: Expect,
+    /// With `expect: rejected`: text the refusal must contain.
+    pub reason: Option<String>,
+    /// Unknown profile keys are warnings, not errors (for newer launchers).
+    pub allow_unknown_keys: bool,
+    /// Objects applied into a live namespace before the Job (e.g. a ConfigMap).
+    pub setup: Vec<Value>,
+    /// Runtime checks on a live cluster.
+    pub checks: Vec<Value>,
+}
+
+impl Default for CaseSpec {
+    fn default() -> CaseSpec {
+        CaseSpec {
+            user: "rstudio-user".into(),
+            groups: Vec::new(),
+            session: Session::default(),
+            paths: BTreeMap::new(),
+            kubernetes: None,
+            match_mode: Mode::Subset,
+            pod_security: Level::Privileged,
+            expect: Expect::Admitted,
+            reason: None,
+            allow_unknown_keys: false,
+            setup: Vec::new(),
+            checks: Vec::new(),
+        }
+    }
+}
+
+/// The outcome a case expects from the API server and admission.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Expect {
+    /// The Job is created and its Pod admitted.
+    #[default]
+    Admitted,
+    /// The Job or its Pod is refused.
+    Rejected,
+}

@@ -1,0 +1,113 @@
+//! The top-level error, which knows its location, hint and exit code.
+
+use std::path::PathBuf;
+
+use crate::location::Span;
+
+/// Exit codes, named in one place.
+pub mod exit {
+    /// Everything passed.
+    pub const OK: u8 = 0;
+    /// A case failed.
+    pub const FAILED: u8 = 1;
+    /// Bad input, bad usage or an internal error.
+    pub const ERROR: u8 = 2;
+}
+
+/// Anything that stops jjo from running a case: bad input, not a failing comparison.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file could not be read or written.
+    #[error("cannot {action} `{path}`")]
+    Io {
+        /// `read`, `write`, ...
+        action: &'static str,
+        /// Which file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file is not UTF-8.
+    #[error("{span}: not valid UTF-8")]
+    NotUtf8 {
+        /// Where the first bad byte is.
+        span: Span,
+    },
+    /// A YAML or JSON file that does not parse or has the wrong shape.
+    #[error("{span}: {message}")]
+    Syntax {
+        /// Where.
+        span: Span,
+        /// What.
+        message: String,
+        /// What to do.
+        hint: Option<String>,
+    },
+    /// An override path that cannot be mapped into the case.
+    #[error("{span}: {message}")]
+    Path {
+        /// The override pair in the profiles file.
+        span: Span,
+        /// What.
+        message: String,
+        /// What to do.
+        hint: Option<String>,
+    },
+    /// A path given on the command line that is not a case.
+    #[error("`{path}` is not a case directory (no `launcher.kubernetes.profiles.conf`)")]
+    NotACase {
+        /// The path.
+        path: PathBuf,
+    },
+    /// Goldens may not be written here.
+    #[error("refusing to write goldens: {why}")]
+    BlessRefused {
+        /// Why (`CI` is set).
+        why: String,
+    },
+    /// The profiles file.
+    #[error(transparent)]
+    Profiles(#[from] crate::profiles::Error),
+    /// The override list or an override file.
+    #[error(transparent)]
+    Overrides(#[from] crate::overrides::Error),
+    /// The session cannot be built with this profile.
+    #[error(transparent)]
+    Job(#[from] crate::job::Error),
+    /// An override jjo refuses to apply.
+    #[error(transparent)]
+    Patch(#[from] crate::patch::Error),
+    /// The predictor cannot work with the Job.
+    #[error(transparent)]
+    Predict(#[from] crate::predict::Error),
+    /// A golden with a bad placeholder.
+    #[error("{file}: {source}")]
+    Golden {
+        /// The golden file.
+        file: PathBuf,
+        /// The placeholder problem.
+        #[source]
+        source: crate::compare::Error,
+    },
+}
+
+impl Error {
+    /// The hint to print after the error, if there is one.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            Error::Syntax { hint, .. } | Error::Path { hint, .. } => hint.clone(),
+            Error::NotACase { .. } => Some("a case directory holds `launcher.kubernetes.profiles.conf`; see README.md".into()),
+            Error::BlessRefused { .. } => Some("bless locally and commit the goldens".into()),
+            Error::Profiles(e) => e.hint(),
+            Error::Overrides(e) => e.hint(),
+            Error::Job(e) => e.hint(),
+            _ => None,
+        }
+    }
+
+    /// The exit code this error ends a run with.
+    pub fn exit_code(&self) -> u8 {
+        exit::ERROR
+    }
+}
