@@ -136,17 +136,30 @@ pub fn parse_yaml<T: DeserializeOwned>(path: &Path, text: &str, keys: &[&str]) -
             None => Span::file(path),
         };
         let raw = inner.to_string();
-        // serde_yaml_ng appends " at line N column M"; the span already says where.
-        let message = raw.split(" at line ").next().unwrap_or(&raw).to_string();
-        let hint = unknown_field(&message).and_then(|(field, expected)| {
-            let candidates: Vec<&str> = if expected.is_empty() { keys.to_vec() } else { expected.iter().map(String::as_str).collect() };
-            did_you_mean(&field, candidates.iter().copied()).map(|s| format!("did you mean `{s}`?"))
-        });
-        // serde_yaml_ng already prefixes nested errors with their path (`session: ...`).
-        let message = if at.is_empty() || at == "." || message.starts_with(&format!("{at}: ")) {
-            message
-        } else {
-            format!("{at}: {message}")
+        // serde_yaml_ng appends " at line N column M" and may prefix a path; both are redone here.
+        let raw = raw.split(" at line ").next().unwrap_or(&raw);
+        let raw = match raw.split_once(": ") {
+            Some((prefix, rest)) if !prefix.contains(' ') => rest,
+            _ => raw,
+        };
+        let (message, hint) = match unknown_field(raw) {
+            Some((field, expected)) => {
+                let candidates: Vec<&str> =
+                    if expected.is_empty() { keys.to_vec() } else { expected.iter().map(String::as_str).collect() };
+                let hint = match did_you_mean(&field, candidates.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!("known keys: {}", candidates.join(", ")),
+                };
+                let parent = at.rsplit_once('.').map(|(p, _)| p).unwrap_or("");
+                let message = if parent.is_empty() {
+                    format!("unknown key `{field}`")
+                } else {
+                    format!("unknown key `{field}` in `{parent}`")
+                };
+                (message, Some(hint))
+            }
+            None if at.is_empty() || at == "." => (raw.to_string(), None),
+            None => (format!("`{at}`: {raw}"), None),
         };
         Error::Syntax { span, message, hint }
     })
@@ -277,7 +290,7 @@ mod tests {
         let err = parse_yaml::<CaseSpec>(Path::new("case.yaml"), "user: alice\ngrups: [a]\n", KEYS).unwrap_err();
         let Error::Syntax { span, message, hint } = err else { panic!("wrong error") };
         assert_eq!((span.line, span.file.as_path()), (2, Path::new("case.yaml")));
-        assert!(message.starts_with("unknown field `grups`"), "{message}");
+        assert_eq!(message, "unknown key `grups`");
         assert_eq!(hint.as_deref(), Some("did you mean `groups`?"));
     }
 
@@ -285,7 +298,7 @@ mod tests {
     fn nested_session_typo_names_its_path() {
         let err = parse_yaml::<CaseSpec>(Path::new("case.yaml"), "session:\n  cpu: 2\n", KEYS).unwrap_err();
         let Error::Syntax { message, hint, .. } = err else { panic!("wrong error") };
-        assert!(message.starts_with("session: unknown field `cpu`"), "{message}");
+        assert_eq!(message, "unknown key `cpu` in `session`");
         assert_eq!(hint.as_deref(), Some("did you mean `cpus`?"));
     }
 }
