@@ -22,7 +22,12 @@ pub struct Warning {
 impl Warning {
     /// A warning with a message only.
     pub fn new(message: impl Into<String>) -> Warning {
-        Warning { span: None, pointer: None, message: message.into(), hint: None }
+        Warning {
+            span: None,
+            pointer: None,
+            message: message.into(),
+            hint: None,
+        }
     }
 
     /// Sets where the warning points in a file.

@@ -60,6 +60,12 @@ pub enum Error {
         /// The path.
         path: PathBuf,
     },
+    /// A golden file that no case reads.
+    #[error("`{path}` is not used by any case")]
+    Unreferenced {
+        /// The file.
+        path: PathBuf,
+    },
     /// Goldens may not be written here.
     #[error("refusing to write goldens: {why}")]
     BlessRefused {
@@ -97,7 +103,12 @@ impl Error {
     pub fn hint(&self) -> Option<String> {
         match self {
             Error::Syntax { hint, .. } | Error::Path { hint, .. } => hint.clone(),
-            Error::NotACase { .. } => Some("a case directory holds `launcher.kubernetes.profiles.conf`; see README.md".into()),
+            Error::NotACase { .. } => Some(
+                "a case directory holds `launcher.kubernetes.profiles.conf`; see README.md".into(),
+            ),
+            Error::Unreferenced { .. } => {
+                Some("delete it, or move it into the case it belongs to".into())
+            }
             Error::BlessRefused { .. } => Some("bless locally and commit the goldens".into()),
             Error::Profiles(e) => e.hint(),
             Error::Overrides(e) => e.hint(),

@@ -80,7 +80,10 @@ impl Default for Session {
             memory_mb_request: None,
             nvidia_gpus: None,
             amd_gpus: None,
-            ports: vec![Port { target: 8788, published: None }],
+            ports: vec![Port {
+                target: 8788,
+                published: None,
+            }],
             placement: Vec::new(),
             run_as: None,
             mounts: Vec::new(),
@@ -169,7 +172,9 @@ pub enum Error {
         span: Span,
     },
     /// An image not offered by `container-images`.
-    #[error("{span}: image `{image}` is not in `container-images` and `allow-unknown-images` is not 1")]
+    #[error(
+        "{span}: image `{image}` is not in `container-images` and `allow-unknown-images` is not 1"
+    )]
     UnknownImage {
         /// The image asked for.
         image: String,
@@ -194,9 +199,9 @@ impl Error {
     /// Where the error points.
     pub fn span(&self) -> Option<&Span> {
         match self {
-            Error::NotANumber { span, .. } | Error::AboveMax { span, .. } | Error::UnknownImage { span, .. } => {
-                Some(span)
-            }
+            Error::NotANumber { span, .. }
+            | Error::AboveMax { span, .. }
+            | Error::UnknownImage { span, .. } => Some(span),
             Error::UnknownPlacement { span, .. } => span.as_ref(),
         }
     }
@@ -204,15 +209,22 @@ impl Error {
     /// What to do about it.
     pub fn hint(&self) -> Option<String> {
         match self {
-            Error::AboveMax { what, max, .. } => Some(format!("ask for at most {max} {what}, or raise the maximum")),
-            Error::UnknownImage { suggestion: Some(s), .. } => Some(format!("did you mean `{s}`?")),
+            Error::AboveMax { what, max, .. } => Some(format!(
+                "ask for at most {max} {what}, or raise the maximum"
+            )),
+            Error::UnknownImage {
+                suggestion: Some(s),
+                ..
+            } => Some(format!("did you mean `{s}`?")),
             Error::UnknownImage { .. } => {
                 Some("add it to `container-images`, or set `allow-unknown-images=1`".into())
             }
             Error::UnknownPlacement { offered, .. } if offered.is_empty() => {
                 Some("the profile offers no `placement-constraints`".into())
             }
-            Error::UnknownPlacement { offered, .. } => Some(format!("offered: {}", offered.join(", "))),
+            Error::UnknownPlacement { offered, .. } => {
+                Some(format!("offered: {}", offered.join(", ")))
+            }
             Error::NotANumber { .. } => None,
         }
     }
@@ -238,7 +250,10 @@ pub fn build(session: &Session, profile: &Resolved, user: &str) -> Result<Built,
     for (i, tag) in session.tags.iter().enumerate() {
         annotations.insert(format!("USER_TAG_{i}"), json!(tag));
     }
-    annotations.insert("stdin".into(), json!(if session.stdin { "true" } else { "" }));
+    annotations.insert(
+        "stdin".into(),
+        json!(if session.stdin { "true" } else { "" }),
+    );
     annotations.insert("user".into(), json!(user));
     annotations.insert("name".into(), json!(session.name));
     annotations.insert("service_ports".into(), json!(service_ports(&session.ports)));
@@ -259,7 +274,10 @@ pub fn build(session: &Session, profile: &Resolved, user: &str) -> Result<Built,
     if shell {
         container.insert("command".into(), json!(["/bin/sh"]));
     } else {
-        container.insert("command".into(), json!([session.exe.clone().unwrap_or_default()]));
+        container.insert(
+            "command".into(),
+            json!([session.exe.clone().unwrap_or_default()]),
+        );
     }
     container.insert("stdin".into(), json!(session.stdin));
     container.insert("stdinOnce".into(), json!(true));
@@ -277,13 +295,20 @@ pub fn build(session: &Session, profile: &Resolved, user: &str) -> Result<Built,
         container.insert("args".into(), json!(session.args));
     }
     if !session.env.is_empty() {
-        let env: Vec<Value> = session.env.iter().map(|e| json!({"name": e.name, "value": e.value})).collect();
+        let env: Vec<Value> = session
+            .env
+            .iter()
+            .map(|e| json!({"name": e.name, "value": e.value}))
+            .collect();
         container.insert("env".into(), Value::Array(env));
     }
     let published: Vec<Value> = session
         .ports
         .iter()
-        .filter_map(|p| p.published.map(|h| json!({"containerPort": p.target, "hostPort": h})))
+        .filter_map(|p| {
+            p.published
+                .map(|h| json!({"containerPort": p.target, "hostPort": h}))
+        })
         .collect();
     if !published.is_empty() {
         container.insert("ports".into(), Value::Array(published));
@@ -366,7 +391,10 @@ fn service_ports(ports: &[Port]) -> String {
 
 fn volume_mount(mount: &Mount) -> Value {
     let mut m = Map::new();
-    m.insert("name".into(), mount.volume.get("name").cloned().unwrap_or(Value::Null));
+    m.insert(
+        "name".into(),
+        mount.volume.get("name").cloned().unwrap_or(Value::Null),
+    );
     m.insert("mountPath".into(), json!(mount.path));
     if mount.read_only {
         m.insert("readOnly".into(), json!(true));
@@ -387,7 +415,10 @@ fn run_as(run_as: Option<&RunAs>) -> Option<Value> {
         ctx.insert("runAsGroup".into(), json!(gid));
     }
     if !run_as.supplemental_groups.is_empty() {
-        ctx.insert("supplementalGroups".into(), json!(run_as.supplemental_groups));
+        ctx.insert(
+            "supplementalGroups".into(),
+            json!(run_as.supplemental_groups),
+        );
     }
     (!ctx.is_empty()).then_some(Value::Object(ctx))
 }
@@ -396,13 +427,24 @@ fn image(session: &Session, profile: &Resolved) -> Result<String, Error> {
     let image = session
         .image
         .clone()
-        .or_else(|| profile.get("default-container-image").map(|s| s.value.clone()))
+        .or_else(|| {
+            profile
+                .get("default-container-image")
+                .map(|s| s.value.clone())
+        })
         .unwrap_or_else(|| DEFAULT_IMAGE.to_string());
-    let allow_unknown = profile.get("allow-unknown-images").is_some_and(|s| truthy(&s.value));
+    let allow_unknown = profile
+        .get("allow-unknown-images")
+        .is_some_and(|s| truthy(&s.value));
     if let Some(listed) = profile.get("container-images")
         && !allow_unknown
     {
-        let images: Vec<&str> = listed.value.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+        let images: Vec<&str> = listed
+            .value
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
         if !images.contains(&image.as_str()) {
             return Err(Error::UnknownImage {
                 suggestion: did_you_mean(&image, images.iter().copied()).map(str::to_string),
@@ -416,14 +458,26 @@ fn image(session: &Session, profile: &Resolved) -> Result<String, Error> {
 
 /// The SDK reads booleans as `1`/`true`.
 fn truthy(value: &str) -> bool {
-    matches!(value.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on")
+    matches!(
+        value.trim().to_ascii_lowercase().as_str(),
+        "1" | "true" | "yes" | "on"
+    )
 }
 
-fn number<'a>(profile: &'a Resolved, key: &'static str) -> Result<Option<(f64, &'a Setting)>, Error> {
-    let Some(setting) = profile.get(key) else { return Ok(None) };
+fn number<'a>(
+    profile: &'a Resolved,
+    key: &'static str,
+) -> Result<Option<(f64, &'a Setting)>, Error> {
+    let Some(setting) = profile.get(key) else {
+        return Ok(None);
+    };
     match setting.value.trim().parse::<f64>() {
         Ok(n) if n.is_finite() && n >= 0.0 => Ok(Some((n, setting))),
-        _ => Err(Error::NotANumber { key, value: setting.value.clone(), span: setting.span.clone() }),
+        _ => Err(Error::NotANumber {
+            key,
+            value: setting.value.clone(),
+            span: setting.span.clone(),
+        }),
     }
 }
 
@@ -442,7 +496,13 @@ fn amount(
     if let (Some(v), Some((max, setting))) = (value, number(profile, max_key)?)
         && v > max
     {
-        return Err(Error::AboveMax { what, asked: v, key: max_key, max, span: setting.span.clone() });
+        return Err(Error::AboveMax {
+            what,
+            asked: v,
+            key: max_key,
+            max,
+            span: setting.span.clone(),
+        });
     }
     Ok(value)
 }
@@ -465,21 +525,49 @@ fn request(
 
 fn resources(session: &Session, profile: &Resolved) -> Result<Option<Value>, Error> {
     let cpus = amount(profile, session.cpus, "cpus", "default-cpus", "max-cpus")?;
-    let mem = amount(profile, session.memory_mb, "memory-mb", "default-mem-mb", "max-mem-mb")?;
+    let mem = amount(
+        profile,
+        session.memory_mb,
+        "memory-mb",
+        "default-mem-mb",
+        "max-mem-mb",
+    )?;
     let cpus_req = request(
         profile,
         session.cpus_request,
         cpus,
-        ("cpus-request", "default-cpus-request", "max-cpus-request", "cpu-request-ratio"),
+        (
+            "cpus-request",
+            "default-cpus-request",
+            "max-cpus-request",
+            "cpu-request-ratio",
+        ),
     )?;
     let mem_req = request(
         profile,
         session.memory_mb_request,
         mem,
-        ("memory-mb-request", "default-mem-mb-request", "max-mem-mb-request", "memory-request-ratio"),
+        (
+            "memory-mb-request",
+            "default-mem-mb-request",
+            "max-mem-mb-request",
+            "memory-request-ratio",
+        ),
     )?;
-    let nvidia = amount(profile, session.nvidia_gpus, "nvidia-gpus", "default-nvidia-gpus", "max-nvidia-gpus")?;
-    let amd = amount(profile, session.amd_gpus, "amd-gpus", "default-amd-gpus", "max-amd-gpus")?;
+    let nvidia = amount(
+        profile,
+        session.nvidia_gpus,
+        "nvidia-gpus",
+        "default-nvidia-gpus",
+        "max-nvidia-gpus",
+    )?;
+    let amd = amount(
+        profile,
+        session.amd_gpus,
+        "amd-gpus",
+        "default-amd-gpus",
+        "max-amd-gpus",
+    )?;
 
     let mut limits = Map::new();
     let mut requests = Map::new();
@@ -516,11 +604,19 @@ fn resources(session: &Session, profile: &Resolved) -> Result<Option<Value>, Err
 
 /// Prints `2` rather than `2.0`, and keeps fractions (`0.5`) as the launcher sends them.
 fn decimal(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 { format!("{}", n as i64) } else { format!("{n}") }
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
 }
 
 fn number_value(n: f64) -> Value {
-    if n.fract() == 0.0 && n.abs() < 1e15 { json!(n as i64) } else { json!(n) }
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        json!(n as i64)
+    } else {
+        json!(n)
+    }
 }
 
 fn placement(session: &Session, profile: &Resolved) -> Result<Map<String, Value>, Error> {
@@ -530,7 +626,13 @@ fn placement(session: &Session, profile: &Resolved) -> Result<Map<String, Value>
     }
     let setting = profile.get("placement-constraints");
     let offered: Vec<String> = setting
-        .map(|s| s.value.split(',').map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect())
+        .map(|s| {
+            s.value
+                .split(',')
+                .map(|c| c.trim().to_string())
+                .filter(|c| !c.is_empty())
+                .collect()
+        })
         .unwrap_or_default();
     for constraint in &session.placement {
         if !offered.iter().any(|o| o == constraint) {
@@ -540,7 +642,9 @@ fn placement(session: &Session, profile: &Resolved) -> Result<Map<String, Value>
                 offered,
             });
         }
-        let (name, value) = constraint.split_once(':').unwrap_or((constraint.as_str(), ""));
+        let (name, value) = constraint
+            .split_once(':')
+            .unwrap_or((constraint.as_str(), ""));
         selector.insert(name.trim().to_string(), json!(value.trim()));
     }
     Ok(selector)
@@ -555,14 +659,26 @@ mod tests {
         let values: BTreeMap<String, Setting> = pairs
             .iter()
             .map(|(k, v)| {
-                (k.to_string(), Setting { value: v.to_string(), section: "*".into(), span: Span::line("p.conf", 2) })
+                (
+                    k.to_string(),
+                    Setting {
+                        value: v.to_string(),
+                        section: "*".into(),
+                        span: Span::line("p.conf", 2),
+                    },
+                )
             })
             .collect();
-        Resolved { values, warnings: Vec::new() }
+        Resolved {
+            values,
+            warnings: Vec::new(),
+        }
     }
 
     fn build_ok(session: &Session, pairs: &[(&str, &str)]) -> Value {
-        build(session, &profile(pairs), "alice").expect("builds").job
+        build(session, &profile(pairs), "alice")
+            .expect("builds")
+            .job
     }
 
     #[test]
@@ -570,7 +686,10 @@ mod tests {
         let job = build_ok(&Session::default(), &[]);
         assert_eq!(job["apiVersion"], "batch/v1");
         assert_eq!(job["metadata"]["generateName"], "rstudio-session-");
-        assert_eq!(job["metadata"]["labels"]["app.kubernetes.io/managed-by"], "launcher");
+        assert_eq!(
+            job["metadata"]["labels"]["app.kubernetes.io/managed-by"],
+            "launcher"
+        );
         assert_eq!(job["spec"]["backoffLimit"], 0);
         let spec = &job["spec"]["template"]["spec"];
         assert_eq!(spec["restartPolicy"], "Never");
@@ -582,25 +701,42 @@ mod tests {
         assert_eq!(c["volumeMounts"], json!([]));
         assert_eq!(c["stdinOnce"], true);
         assert!(c.get("resources").is_none());
-        assert_eq!(job["spec"]["template"]["metadata"]["annotations"]["user"], "alice");
+        assert_eq!(
+            job["spec"]["template"]["metadata"]["annotations"]["user"],
+            "alice"
+        );
     }
 
     #[test]
     fn profile_defaults_feed_image_and_resources() {
         let job = build_ok(
             &Session::default(),
-            &[("default-container-image", "img:1"), ("default-cpus", "2"), ("default-mem-mb", "4096")],
+            &[
+                ("default-container-image", "img:1"),
+                ("default-cpus", "2"),
+                ("default-mem-mb", "4096"),
+            ],
         );
         let c = &job["spec"]["template"]["spec"]["containers"][0];
         assert_eq!(c["image"], "img:1");
-        assert_eq!(c["resources"], json!({"limits": {"cpu": "2", "memory": "4096M"}}));
+        assert_eq!(
+            c["resources"],
+            json!({"limits": {"cpu": "2", "memory": "4096M"}})
+        );
     }
 
     #[test]
     fn request_ratio_applies_when_no_request_is_set() {
         let job = build_ok(
-            &Session { cpus: Some(2.0), memory_mb: Some(1000.0), ..Session::default() },
-            &[("cpu-request-ratio", "0.5"), ("memory-request-ratio", "0.25")],
+            &Session {
+                cpus: Some(2.0),
+                memory_mb: Some(1000.0),
+                ..Session::default()
+            },
+            &[
+                ("cpu-request-ratio", "0.5"),
+                ("memory-request-ratio", "0.25"),
+            ],
         );
         let r = &job["spec"]["template"]["spec"]["containers"][0]["resources"];
         assert_eq!(r["requests"], json!({"cpu": "1", "memory": "250M"}));
@@ -608,32 +744,81 @@ mod tests {
 
     #[test]
     fn above_max_is_refused() {
-        let err = build(&Session { cpus: Some(8.0), ..Session::default() }, &profile(&[("max-cpus", "4")]), "a")
-            .unwrap_err();
-        assert!(matches!(err, Error::AboveMax { key: "max-cpus", .. }), "{err}");
-        assert!(err.to_string().starts_with("p.conf:2: session asks for cpus 8"), "{err}");
+        let err = build(
+            &Session {
+                cpus: Some(8.0),
+                ..Session::default()
+            },
+            &profile(&[("max-cpus", "4")]),
+            "a",
+        )
+        .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::AboveMax {
+                    key: "max-cpus",
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        assert!(
+            err.to_string()
+                .starts_with("p.conf:2: session asks for cpus 8"),
+            "{err}"
+        );
     }
 
     #[test]
     fn unlisted_image_is_refused_unless_allowed() {
-        let session = Session { image: Some("img:2".into()), ..Session::default() };
-        let err = build(&session, &profile(&[("container-images", "img:1,img:3")]), "a").unwrap_err();
+        let session = Session {
+            image: Some("img:2".into()),
+            ..Session::default()
+        };
+        let err = build(
+            &session,
+            &profile(&[("container-images", "img:1,img:3")]),
+            "a",
+        )
+        .unwrap_err();
         assert!(matches!(err, Error::UnknownImage { .. }));
         assert_eq!(err.hint().as_deref(), Some("did you mean `img:1`?"));
-        let ok = build_ok(&session, &[("container-images", "img:1"), ("allow-unknown-images", "1")]);
-        assert_eq!(ok["spec"]["template"]["spec"]["containers"][0]["image"], "img:2");
+        let ok = build_ok(
+            &session,
+            &[("container-images", "img:1"), ("allow-unknown-images", "1")],
+        );
+        assert_eq!(
+            ok["spec"]["template"]["spec"]["containers"][0]["image"],
+            "img:2"
+        );
     }
 
     #[test]
     fn non_numeric_profile_value_is_an_error() {
-        let err = build(&Session::default(), &profile(&[("default-cpus", "two")]), "a").unwrap_err();
-        assert!(matches!(err, Error::NotANumber { key: "default-cpus", .. }));
+        let err = build(
+            &Session::default(),
+            &profile(&[("default-cpus", "two")]),
+            "a",
+        )
+        .unwrap_err();
+        assert!(matches!(
+            err,
+            Error::NotANumber {
+                key: "default-cpus",
+                ..
+            }
+        ));
     }
 
     #[test]
     fn shell_command_becomes_sh_c() {
         let job = build_ok(
-            &Session { command: Some("echo".into()), args: vec!["hi".into()], ..Session::default() },
+            &Session {
+                command: Some("echo".into()),
+                args: vec!["hi".into()],
+                ..Session::default()
+            },
             &[],
         );
         let c = &job["spec"]["template"]["spec"]["containers"][0];
@@ -644,10 +829,26 @@ mod tests {
     #[test]
     fn placement_must_be_offered() {
         let offered = [("placement-constraints", "zone:a,zone:b")];
-        let job = build_ok(&Session { placement: vec!["zone:b".into()], ..Session::default() }, &offered);
-        assert_eq!(job["spec"]["template"]["spec"]["nodeSelector"], json!({"zone": "b"}));
-        let err = build(&Session { placement: vec!["zone:c".into()], ..Session::default() }, &profile(&offered), "a")
-            .unwrap_err();
+        let job = build_ok(
+            &Session {
+                placement: vec!["zone:b".into()],
+                ..Session::default()
+            },
+            &offered,
+        );
+        assert_eq!(
+            job["spec"]["template"]["spec"]["nodeSelector"],
+            json!({"zone": "b"})
+        );
+        let err = build(
+            &Session {
+                placement: vec!["zone:c".into()],
+                ..Session::default()
+            },
+            &profile(&offered),
+            "a",
+        )
+        .unwrap_err();
         assert!(matches!(err, Error::UnknownPlacement { .. }));
     }
 
@@ -660,14 +861,24 @@ mod tests {
                 read_only: false,
                 sub_path: None,
             }],
-            run_as: Some(RunAs { uid: Some(1000), gid: Some(1000), supplemental_groups: vec![] }),
+            run_as: Some(RunAs {
+                uid: Some(1000),
+                gid: Some(1000),
+                supplemental_groups: vec![],
+            }),
             ..Session::default()
         };
         let job = build_ok(&session, &[]);
         let spec = &job["spec"]["template"]["spec"];
         assert_eq!(spec["volumes"][0]["name"], "home");
-        assert_eq!(spec["containers"][0]["volumeMounts"], json!([{"name": "home", "mountPath": "/home/alice"}]));
-        assert_eq!(spec["securityContext"], json!({"runAsUser": 1000, "runAsGroup": 1000}));
+        assert_eq!(
+            spec["containers"][0]["volumeMounts"],
+            json!([{"name": "home", "mountPath": "/home/alice"}])
+        );
+        assert_eq!(
+            spec["securityContext"],
+            json!({"runAsUser": 1000, "runAsGroup": 1000})
+        );
     }
 
     #[test]

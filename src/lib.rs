@@ -8,14 +8,19 @@
 //! Each stage is a pure function from one value to the next; only `case` reads files and
 //! only `bless` writes them.
 
+pub mod bless;
 pub mod case;
+pub mod cli;
 pub mod compare;
 pub mod diag;
+pub mod env;
 pub mod error;
 pub mod job;
 pub mod location;
 pub mod overrides;
 pub mod patch;
+pub mod pipeline;
 pub mod predict;
 pub mod profiles;
+pub mod report;
 pub mod validate;

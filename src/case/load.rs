@@ -71,7 +71,11 @@ impl Case {
 pub fn discover(roots: &[PathBuf]) -> Result<Vec<(String, PathBuf)>, Error> {
     let mut found = Vec::new();
     for root in roots {
-        let meta = std::fs::metadata(root).map_err(|source| Error::Io { action: "read", path: root.clone(), source })?;
+        let meta = std::fs::metadata(root).map_err(|source| Error::Io {
+            action: "read",
+            path: root.clone(),
+            source,
+        })?;
         if !meta.is_dir() {
             return Err(Error::NotACase { path: root.clone() });
         }
@@ -94,7 +98,11 @@ pub fn discover(roots: &[PathBuf]) -> Result<Vec<(String, PathBuf)>, Error> {
 }
 
 fn walk(root: &Path, dir: &Path, found: &mut Vec<(String, PathBuf)>) -> Result<(), Error> {
-    let entries = std::fs::read_dir(dir).map_err(|source| Error::Io { action: "read", path: dir.into(), source })?;
+    let entries = std::fs::read_dir(dir).map_err(|source| Error::Io {
+        action: "read",
+        path: dir.into(),
+        source,
+    })?;
     let mut dirs: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
@@ -104,7 +112,11 @@ fn walk(root: &Path, dir: &Path, found: &mut Vec<(String, PathBuf)>) -> Result<(
     dirs.sort();
     for sub in dirs {
         if sub.join(PROFILES_FILE).is_file() {
-            let name = sub.strip_prefix(root).unwrap_or(&sub).to_string_lossy().replace('\\', "/");
+            let name = sub
+                .strip_prefix(root)
+                .unwrap_or(&sub)
+                .to_string_lossy()
+                .replace('\\', "/");
             found.push((name, sub));
         } else {
             walk(root, &sub, found)?;
@@ -113,14 +125,56 @@ fn walk(root: &Path, dir: &Path, found: &mut Vec<(String, PathBuf)>) -> Result<(
     Ok(())
 }
 
+/// Golden files under `roots` that no case in `cases` reads: `expected-*.yaml` outside a case
+/// directory, or with a name jjo does not read.
+pub fn unreferenced_goldens(
+    roots: &[PathBuf],
+    cases: &[(String, PathBuf)],
+) -> Result<Vec<PathBuf>, Error> {
+    const READ: [&str; 2] = ["expected-job.yaml", "expected-pod.yaml"];
+    let mut out = Vec::new();
+    let mut stack: Vec<PathBuf> = roots.to_vec();
+    while let Some(dir) = stack.pop() {
+        let entries = std::fs::read_dir(&dir).map_err(|source| Error::Io {
+            action: "read",
+            path: dir.clone(),
+            source,
+        })?;
+        let is_case = cases.iter().any(|(_, d)| d == &dir);
+        for entry in entries.filter_map(Result::ok) {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                if !name.starts_with('.') {
+                    stack.push(path);
+                }
+            } else if name.starts_with("expected") && (!is_case || !READ.contains(&name.as_str())) {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
 /// Reads a text file, with a precise error for missing files and bad UTF-8.
 pub fn read_text(path: &Path) -> Result<String, Error> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Io { action: "read", path: path.into(), source })?;
+    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        action: "read",
+        path: path.into(),
+        source,
+    })?;
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = valid.iter().filter(|b| **b == b'\n').count() as u32 + 1;
-        let col = valid.rsplit(|b| *b == b'\n').next().map_or(0, |l| String::from_utf8_lossy(l).chars().count()) as u32 + 1;
-        Error::NotUtf8 { span: Span::at(path, line, col) }
+        let col = valid
+            .rsplit(|b| *b == b'\n')
+            .next()
+            .map_or(0, |l| String::from_utf8_lossy(l).chars().count()) as u32
+            + 1;
+        Error::NotUtf8 {
+            span: Span::at(path, line, col),
+        }
     })
 }
 
@@ -144,8 +198,11 @@ pub fn parse_yaml<T: DeserializeOwned>(path: &Path, text: &str, keys: &[&str]) -
         };
         let (message, hint) = match unknown_field(raw) {
             Some((field, expected)) => {
-                let candidates: Vec<&str> =
-                    if expected.is_empty() { keys.to_vec() } else { expected.iter().map(String::as_str).collect() };
+                let candidates: Vec<&str> = if expected.is_empty() {
+                    keys.to_vec()
+                } else {
+                    expected.iter().map(String::as_str).collect()
+                };
                 let hint = match did_you_mean(&field, candidates.iter().copied()) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => format!("known keys: {}", candidates.join(", ")),
@@ -161,7 +218,11 @@ pub fn parse_yaml<T: DeserializeOwned>(path: &Path, text: &str, keys: &[&str]) -
             None if at.is_empty() || at == "." => (raw.to_string(), None),
             None => (format!("`{at}`: {raw}"), None),
         };
-        Error::Syntax { span, message, hint }
+        Error::Syntax {
+            span,
+            message,
+            hint,
+        }
     })
 }
 
@@ -170,7 +231,12 @@ fn unknown_field(message: &str) -> Option<(String, Vec<String>)> {
     let start = message.find("unknown field `")? + "unknown field `".len();
     let rest = &message[start..];
     let (field, rest) = rest.split_once('`')?;
-    let expected = rest.split('`').skip(1).step_by(2).map(str::to_string).collect();
+    let expected = rest
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect();
     Some((field.to_string(), expected))
 }
 
@@ -188,14 +254,20 @@ pub fn load(name: &str, dir: &Path, allow_unknown_keys: bool) -> Result<Case, Er
     let spec_path = dir.join("case.yaml");
     let spec: CaseSpec = if spec_path.exists() {
         let text = read_text(&spec_path)?;
-        if text.trim().is_empty() { CaseSpec::default() } else { parse_yaml(&spec_path, &text, KEYS)? }
+        if text.trim().is_empty() {
+            CaseSpec::default()
+        } else {
+            parse_yaml(&spec_path, &text, KEYS)?
+        }
     } else {
         CaseSpec::default()
     };
 
     let profiles_path = dir.join(PROFILES_FILE);
     let text = read_text(&profiles_path)?;
-    let opts = ParseOptions { allow_unknown_keys: allow_unknown_keys || spec.allow_unknown_keys };
+    let opts = ParseOptions {
+        allow_unknown_keys: allow_unknown_keys || spec.allow_unknown_keys,
+    };
     let (profiles, mut warnings) = profiles::parse(&profiles_path, &text, opts)?;
     let resolved = profiles::resolve(&profiles, &spec.user, &spec.groups);
 
@@ -203,19 +275,40 @@ pub fn load(name: &str, dir: &Path, allow_unknown_keys: bool) -> Result<Case, Er
     if let Some(setting) = resolved.get("job-json-overrides") {
         let (refs, list_warnings) = overrides::parse_list(&setting.value, &setting.span)?;
         warnings.extend(list_warnings);
-        let extra: Vec<(String, String)> = spec.paths.iter().map(|(a, b)| (a.clone(), b.clone())).collect();
+        let extra: Vec<(String, String)> = spec
+            .paths
+            .iter()
+            .map(|(a, b)| (a.clone(), b.clone()))
+            .collect();
         for r in refs {
             let file = map_override_path(&r.path, dir, &extra, &r.span)?;
             let bytes = std::fs::read(&file).map_err(|source| match source.kind() {
                 std::io::ErrorKind::NotFound => Error::Path {
                     span: r.span.clone(),
-                    message: format!("override file `{}` does not exist (`{}` in the case)", r.path, file.display()),
-                    hint: Some(format!("create `{}` holding one JSON value", file.display())),
+                    message: format!(
+                        "override file `{}` does not exist (`{}` in the case)",
+                        r.path,
+                        file.display()
+                    ),
+                    hint: Some(format!(
+                        "create `{}` holding one JSON value",
+                        file.display()
+                    )),
                 },
-                _ => Error::Io { action: "read", path: file.clone(), source },
+                _ => Error::Io {
+                    action: "read",
+                    path: file.clone(),
+                    source,
+                },
             })?;
             let value = overrides::parse_value(&file, &bytes)?;
-            overrides.push(Override { pointer: r.pointer, path: r.path, file, span: r.span, value });
+            overrides.push(Override {
+                pointer: r.pointer,
+                path: r.path,
+                file,
+                span: r.span,
+                value,
+            });
         }
     }
 
@@ -241,7 +334,12 @@ pub fn load(name: &str, dir: &Path, allow_unknown_keys: bool) -> Result<Case, Er
     })
 }
 
-fn map_override_path(path: &str, dir: &Path, extra: &[(String, String)], span: &Span) -> Result<PathBuf, Error> {
+fn map_override_path(
+    path: &str,
+    dir: &Path,
+    extra: &[(String, String)],
+    span: &Span,
+) -> Result<PathBuf, Error> {
     let mapped = paths::map(path, dir, extra).map_err(|why| {
         let (message, hint) = match why {
             Unmapped::Relative => (
@@ -266,7 +364,10 @@ fn map_override_path(path: &str, dir: &Path, extra: &[(String, String)], span: &
     {
         return Err(Error::Path {
             span: span.clone(),
-            message: format!("override file `{path}` resolves to `{}`, outside the case", real.display()),
+            message: format!(
+                "override file `{path}` resolves to `{}`, outside the case",
+                real.display()
+            ),
             hint: Some("copy the file into the case instead of linking to it".into()),
         });
     }
@@ -287,17 +388,31 @@ mod tests {
 
     #[test]
     fn case_yaml_typo_has_line_and_did_you_mean() {
-        let err = parse_yaml::<CaseSpec>(Path::new("case.yaml"), "user: alice\ngrups: [a]\n", KEYS).unwrap_err();
-        let Error::Syntax { span, message, hint } = err else { panic!("wrong error") };
-        assert_eq!((span.line, span.file.as_path()), (2, Path::new("case.yaml")));
+        let err = parse_yaml::<CaseSpec>(Path::new("case.yaml"), "user: alice\ngrups: [a]\n", KEYS)
+            .unwrap_err();
+        let Error::Syntax {
+            span,
+            message,
+            hint,
+        } = err
+        else {
+            panic!("wrong error")
+        };
+        assert_eq!(
+            (span.line, span.file.as_path()),
+            (2, Path::new("case.yaml"))
+        );
         assert_eq!(message, "unknown key `grups`");
         assert_eq!(hint.as_deref(), Some("did you mean `groups`?"));
     }
 
     #[test]
     fn nested_session_typo_names_its_path() {
-        let err = parse_yaml::<CaseSpec>(Path::new("case.yaml"), "session:\n  cpu: 2\n", KEYS).unwrap_err();
-        let Error::Syntax { message, hint, .. } = err else { panic!("wrong error") };
+        let err = parse_yaml::<CaseSpec>(Path::new("case.yaml"), "session:\n  cpu: 2\n", KEYS)
+            .unwrap_err();
+        let Error::Syntax { message, hint, .. } = err else {
+            panic!("wrong error")
+        };
         assert_eq!(message, "unknown key `cpu` in `session`");
         assert_eq!(hint.as_deref(), Some("did you mean `cpus`?"));
     }

@@ -5,6 +5,8 @@ mod load;
 mod paths;
 mod spec;
 
-pub use load::{Case, Golden, PROFILES_FILE, discover, load, parse_yaml, read_text};
+pub use load::{
+    Case, Golden, PROFILES_FILE, discover, load, parse_yaml, read_text, unreferenced_goldens,
+};
 pub use paths::{ETC_RSTUDIO, Unmapped, map};
 pub use spec::{CaseSpec, Expect, KEYS};

@@ -25,10 +25,13 @@ pub fn map(path: &str, case_dir: &Path, extra: &[(String, String)]) -> Result<Pa
         return Err(Unmapped::Relative);
     }
     let mut best: Option<(&str, &str)> = None;
-    let candidates = std::iter::once((ETC_RSTUDIO, "")).chain(extra.iter().map(|(a, b)| (a.as_str(), b.as_str())));
+    let candidates = std::iter::once((ETC_RSTUDIO, ""))
+        .chain(extra.iter().map(|(a, b)| (a.as_str(), b.as_str())));
     for (prefix, target) in candidates {
         let prefix_dir = prefix.trim_end_matches('/');
-        let matches = path.strip_prefix(prefix_dir).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+        let matches = path
+            .strip_prefix(prefix_dir)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
         if matches && best.is_none_or(|(b, _)| prefix_dir.len() > b.trim_end_matches('/').len()) {
             best = Some((prefix, target));
         }
@@ -58,18 +61,27 @@ mod tests {
     use super::*;
 
     fn m(path: &str) -> Result<PathBuf, Unmapped> {
-        let extra = vec![("/mnt/job-json-overrides-new/".to_string(), "job-json-overrides/".to_string())];
+        let extra = vec![(
+            "/mnt/job-json-overrides-new/".to_string(),
+            "job-json-overrides/".to_string(),
+        )];
         map(path, Path::new("case"), &extra)
     }
 
     #[test]
     fn etc_rstudio_maps_to_the_case_root() {
-        assert_eq!(m("/etc/rstudio/job-json-overrides/sc.json"), Ok(PathBuf::from("case/job-json-overrides/sc.json")));
+        assert_eq!(
+            m("/etc/rstudio/job-json-overrides/sc.json"),
+            Ok(PathBuf::from("case/job-json-overrides/sc.json"))
+        );
     }
 
     #[test]
     fn extra_prefixes_map_to_their_directory() {
-        assert_eq!(m("/mnt/job-json-overrides-new/vol.json"), Ok(PathBuf::from("case/job-json-overrides/vol.json")));
+        assert_eq!(
+            m("/mnt/job-json-overrides-new/vol.json"),
+            Ok(PathBuf::from("case/job-json-overrides/vol.json"))
+        );
     }
 
     #[test]
@@ -82,6 +94,9 @@ mod tests {
         assert_eq!(m("job-json-overrides/a.json"), Err(Unmapped::Relative));
         assert_eq!(m("/opt/a.json"), Err(Unmapped::NoPrefix));
         assert_eq!(m("/etc/rstudio/../passwd"), Err(Unmapped::Escapes));
-        assert_eq!(m("/etc/rstudio/a/../b.json"), Ok(PathBuf::from("case/b.json")));
+        assert_eq!(
+            m("/etc/rstudio/a/../b.json"),
+            Ok(PathBuf::from("case/b.json"))
+        );
     }
 }

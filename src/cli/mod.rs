@@ -1,0 +1,114 @@
+//! The command line: clap definitions and one file per command. No pipeline logic lives here.
+
+mod predict;
+mod render;
+mod resolve;
+mod test;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::error::{Error, exit};
+
+/// Test Posit Workbench job-json-overrides before production.
+#[derive(Debug, Parser)]
+#[command(name = "jjo", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// When to use colours.
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// When to use colours.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Color {
+    /// On a terminal.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// Output format for objects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// YAML (text for `resolve`).
+    Yaml,
+    /// JSON.
+    Json,
+}
+
+/// jjo's commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run cases and compare them with their goldens.
+    Test(test::Args),
+    /// Print the patched Job of a case.
+    Render(render::Args),
+    /// Print the profile values a user gets.
+    Resolve(resolve::Args),
+    /// Print the Pod a cluster would create for a case or a Job.
+    Predict(predict::Args),
+}
+
+/// Options shared by the commands that read cases.
+#[derive(Debug, clap::Args)]
+pub struct CaseOptions {
+    /// Treat unknown profile keys as warnings (for launchers newer than jjo).
+    #[arg(long)]
+    pub allow_unknown_keys: bool,
+}
+
+/// Runs the parsed command line and returns the process exit code.
+pub fn run(cli: Cli) -> u8 {
+    match cli.color {
+        Color::Always => anstream::ColorChoice::Always.write_global(),
+        Color::Never => anstream::ColorChoice::Never.write_global(),
+        Color::Auto => {}
+    }
+    let result = match cli.command {
+        Command::Test(args) => test::run(args),
+        Command::Render(args) => render::run(args),
+        Command::Resolve(args) => resolve::run(args),
+        Command::Predict(args) => predict::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            crate::report::error(&err);
+            err.exit_code()
+        }
+    }
+}
+
+/// Loads the single case in `dir`.
+fn load_case(dir: &PathBuf, opts: &CaseOptions) -> Result<crate::case::Case, Error> {
+    let found = crate::case::discover(std::slice::from_ref(dir))?;
+    match found.as_slice() {
+        [(name, path)] if path == dir => crate::case::load(name, path, opts.allow_unknown_keys),
+        _ => Err(Error::NotACase { path: dir.clone() }),
+    }
+}
+
+/// Prints a JSON value as YAML or JSON on stdout.
+fn print_value(value: &serde_json::Value, format: Format) -> u8 {
+    let text = match format {
+        Format::Yaml => crate::bless::to_yaml(value),
+        Format::Json => serde_json::to_string_pretty(value)
+            .map(|s| s + "\n")
+            .unwrap_or_default(),
+    };
+    print(&text);
+    exit::OK
+}
+
+/// Writes to stdout; a closed pipe (`jjo render x | head`) is not an error.
+fn print(text: &str) {
+    use std::io::Write;
+    let _ = anstream::stdout().lock().write_all(text.as_bytes());
+}

@@ -1,0 +1,82 @@
+//! `jjo predict`: the Pod a cluster would create.
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use super::{CaseOptions, Format};
+use crate::error::Error;
+use crate::pipeline;
+use crate::predict::{self, Version};
+
+/// Print the Pod a cluster would create for a case or a Job.
+#[derive(Debug, clap::Args)]
+#[command(group = clap::ArgGroup::new("input").required(true).args(["case", "job"]))]
+pub struct Args {
+    /// The case directory.
+    pub case: Option<PathBuf>,
+    /// A Job manifest instead of a case (`-` reads stdin), e.g. from `kubectl get job -o yaml`.
+    #[arg(long)]
+    pub job: Option<PathBuf>,
+    /// Kubernetes version to predict for (1.29 to 1.34); default the case's, else the newest.
+    #[arg(long)]
+    pub kubernetes: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Yaml)]
+    pub format: Format,
+    #[command(flatten)]
+    pub opts: CaseOptions,
+}
+
+/// Runs `jjo predict`.
+pub fn run(args: Args) -> Result<u8, Error> {
+    let version = match &args.kubernetes {
+        Some(v) => Some(Version::parse(v).map_err(|e| Error::Syntax {
+            span: crate::location::Span::file("--kubernetes"),
+            message: e.to_string(),
+            hint: None,
+        })?),
+        None => None,
+    };
+    let (job, version) = match (&args.case, &args.job) {
+        (Some(dir), _) => {
+            let case = super::load_case(dir, &args.opts)?;
+            let rendered = pipeline::render(&case)?;
+            let version = match version {
+                Some(v) => v,
+                None => pipeline::version(&case)?,
+            };
+            (rendered.patched.job, version)
+        }
+        (None, Some(file)) => {
+            let (name, text) = if file.as_os_str() == "-" {
+                let mut text = String::new();
+                std::io::stdin()
+                    .read_to_string(&mut text)
+                    .map_err(|source| Error::Io {
+                        action: "read",
+                        path: "<stdin>".into(),
+                        source,
+                    })?;
+                (PathBuf::from("<stdin>"), text)
+            } else {
+                (file.clone(), crate::case::read_text(file)?)
+            };
+            let job: serde_json::Value = crate::case::parse_yaml(&name, &text, &[])?;
+            (job, version.unwrap_or(Version::NEWEST))
+        }
+        // clap requires one of the two; this arm only keeps the match total.
+        (None, None) => {
+            return Err(Error::NotACase {
+                path: PathBuf::new(),
+            });
+        }
+    };
+    let prediction = predict::predict(
+        &job,
+        &predict::Options {
+            version,
+            namespace: "default".into(),
+        },
+    )?;
+    Ok(super::print_value(&prediction.pod, args.format))
+}

@@ -1,0 +1,86 @@
+//! `jjo render CASE`: the patched Job, optionally explained.
+
+use std::fmt::Write;
+use std::path::PathBuf;
+
+use super::{CaseOptions, Format};
+use crate::error::Error;
+use crate::pipeline::{self, Rendered};
+
+/// Print the patched Job of a case.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The case directory.
+    pub case: PathBuf,
+    /// Before the Job, explain which section won each key and what each override did.
+    #[arg(long)]
+    pub explain: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Yaml)]
+    pub format: Format,
+    #[command(flatten)]
+    pub opts: CaseOptions,
+}
+
+/// Runs `jjo render`.
+pub fn run(args: Args) -> Result<u8, Error> {
+    let case = super::load_case(&args.case, &args.opts)?;
+    let rendered = pipeline::render(&case)?;
+    for w in &rendered.warnings {
+        crate::report::warning(w);
+    }
+    if args.explain {
+        super::print(&explain(&case, &rendered));
+    }
+    Ok(super::print_value(&rendered.patched.job, args.format))
+}
+
+/// The `--explain` text, as YAML comments so that the output stays valid YAML.
+fn explain(case: &crate::case::Case, rendered: &Rendered) -> String {
+    let mut out = String::new();
+    let groups = if case.spec.groups.is_empty() {
+        "none".to_string()
+    } else {
+        case.spec.groups.join(", ")
+    };
+    let _ = writeln!(out, "# profile of `{}` (groups: {groups})", case.spec.user);
+    for (key, setting) in &case.resolved.values {
+        let value = if key == "job-json-overrides" {
+            "…".to_string()
+        } else {
+            setting.value.clone()
+        };
+        let _ = writeln!(
+            out,
+            "#   {key} = {value}    from [{}] at {}",
+            setting.section, setting.span
+        );
+    }
+    if case.resolved.values.is_empty() {
+        let _ = writeln!(out, "#   (no section applies: launcher defaults)");
+    }
+    let _ = writeln!(out, "# overrides, in order:");
+    if case.overrides.is_empty() {
+        let _ = writeln!(out, "#   (none)");
+    }
+    for (i, (o, applied)) in case
+        .overrides
+        .iter()
+        .zip(&rendered.patched.applied)
+        .enumerate()
+    {
+        let effect = serde_json::to_value(applied.effect).ok();
+        let effect = effect.as_ref().and_then(|e| e.as_str()).unwrap_or("?");
+        let _ = writeln!(
+            out,
+            "#   {}. `{}` from `{}`: {effect}",
+            i + 1,
+            o.pointer,
+            o.path
+        );
+        for w in &applied.warnings {
+            let _ = writeln!(out, "#      warning: {}", w.message);
+        }
+    }
+    out
+}

@@ -1,0 +1,78 @@
+//! `jjo resolve`: the profile values one user gets.
+
+use std::path::PathBuf;
+
+use serde_json::json;
+
+use super::Format;
+use crate::error::Error;
+use crate::profiles::{self, ParseOptions};
+
+/// Print the profile values a user gets.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The profiles file (`launcher.kubernetes.profiles.conf`).
+    #[arg(long)]
+    pub profiles: PathBuf,
+    /// The user launching the session.
+    #[arg(long)]
+    pub user: String,
+    /// A Unix group of the user (repeat for several; order does not matter).
+    #[arg(long = "group")]
+    pub groups: Vec<String>,
+    /// Output format (`yaml` prints `key = value` lines).
+    #[arg(long, value_enum, default_value_t = Format::Yaml)]
+    pub format: Format,
+    /// Treat unknown keys as warnings.
+    #[arg(long)]
+    pub allow_unknown_keys: bool,
+}
+
+/// Runs `jjo resolve`.
+pub fn run(args: Args) -> Result<u8, Error> {
+    let text = crate::case::read_text(&args.profiles)?;
+    let opts = ParseOptions {
+        allow_unknown_keys: args.allow_unknown_keys,
+    };
+    let (parsed, warnings) = profiles::parse(&args.profiles, &text, opts)?;
+    let resolved = profiles::resolve(&parsed, &args.user, &args.groups);
+    for w in warnings.iter().chain(&resolved.warnings) {
+        crate::report::warning(w);
+    }
+    match args.format {
+        Format::Json => {
+            let map: serde_json::Map<String, serde_json::Value> = resolved
+                .values
+                .iter()
+                .map(|(k, s)| {
+                    let at =
+                        json!({"file": s.span.file, "line": s.span.line, "column": s.span.col});
+                    (
+                        k.clone(),
+                        json!({"value": s.value, "section": s.section, "at": at}),
+                    )
+                })
+                .collect();
+            Ok(super::print_value(
+                &serde_json::Value::Object(map),
+                Format::Json,
+            ))
+        }
+        Format::Yaml => {
+            let mut out = String::new();
+            for (key, s) in &resolved.values {
+                out.push_str(&format!(
+                    "{key} = {}    # [{}] {}\n",
+                    s.value, s.section, s.span
+                ));
+            }
+            if resolved.values.is_empty() {
+                out.push_str(
+                    "# no section applies to this user: every key has the launcher's default\n",
+                );
+            }
+            super::print(&out);
+            Ok(crate::error::exit::OK)
+        }
+    }
+}

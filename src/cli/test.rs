@@ -1,0 +1,68 @@
+//! `jjo test`: run cases, compare with goldens, print one line per case and a summary.
+
+use std::path::PathBuf;
+
+use super::CaseOptions;
+use crate::error::{Error, exit};
+use crate::pipeline;
+use crate::pipeline::CaseResult;
+use crate::report;
+
+/// Run cases and compare them with their goldens.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Case directories, or directories holding cases.
+    #[arg(default_value = "cases")]
+    pub paths: Vec<PathBuf>,
+    /// Write the goldens instead of comparing (refused when `CI` is set).
+    #[arg(long, env = "JJO_BLESS", value_parser = clap::builder::BoolishValueParser::new())]
+    pub bless: bool,
+    /// Fail on golden files that no case uses.
+    #[arg(long)]
+    pub check_unreferenced: bool,
+    #[command(flatten)]
+    pub opts: CaseOptions,
+}
+
+/// Runs `jjo test`.
+pub fn run(args: Args) -> Result<u8, Error> {
+    if args.bless {
+        crate::bless::allowed()?;
+    }
+    let cases = crate::case::discover(&args.paths)?;
+    let results: Vec<_> = cases
+        .iter()
+        .map(|(name, dir)| {
+            (
+                name,
+                pipeline::run_case(name, dir, args.opts.allow_unknown_keys, args.bless),
+            )
+        })
+        .collect();
+    let (mut passed, mut failed, mut errors) = (0, 0, 0);
+    for (name, (result, warnings)) in &results {
+        for w in warnings {
+            report::warning(w);
+        }
+        report::case(name, result);
+        match result {
+            r if r.passed() => passed += 1,
+            CaseResult::Error(_) => errors += 1,
+            _ => failed += 1,
+        }
+    }
+    if args.check_unreferenced {
+        for path in crate::case::unreferenced_goldens(&args.paths, &cases)? {
+            report::error(&Error::Unreferenced { path });
+            failed += 1;
+        }
+    }
+    report::summary(passed, failed + errors);
+    Ok(if errors > 0 {
+        exit::ERROR
+    } else if failed > 0 {
+        exit::FAILED
+    } else {
+        exit::OK
+    })
+}

@@ -1,0 +1,406 @@
+//! The chain of stages for one case, shared by `jjo test`, `jjo render` and the cargo test
+//! harness: base Job → patched Job → (validation | predicted Pod) → comparison with goldens.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::case::{Case, Expect, Golden};
+use crate::compare::{self, Lists, Mode};
+use crate::diag::Warning;
+use crate::error::Error;
+use crate::location::Span;
+use crate::patch::{self, Patched};
+use crate::predict::{self, Version};
+use crate::validate::{self, Finding, Severity};
+use crate::{bless, job};
+
+/// A case's Job before and after its overrides, with every warning on the way.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// The Job the launcher builds (or the captured `base-job.yaml`).
+    pub base: Value,
+    /// The Job after the overrides, and what each override did.
+    pub patched: Patched,
+    /// Warnings from the profiles file, the override list, the base Job and every override.
+    pub warnings: Vec<Warning>,
+}
+
+/// The launcher's Job for the case before overrides.
+pub fn base_job(case: &Case) -> Result<(Value, Vec<Warning>), Error> {
+    if let Some(job) = &case.base_job {
+        return Ok((job.clone(), Vec::new()));
+    }
+    let built = job::build(&case.spec.session, &case.resolved, &case.spec.user)?;
+    Ok((built.job, built.warnings))
+}
+
+/// Builds the base Job and applies the case's overrides.
+pub fn render(case: &Case) -> Result<Rendered, Error> {
+    let (base, base_warnings) = base_job(case)?;
+    let patched = patch::apply(base.clone(), &case.overrides)?;
+    let mut warnings = case.warnings.clone();
+    warnings.extend(case.resolved.warnings.iter().cloned());
+    warnings.extend(base_warnings);
+    warnings.extend(
+        patched
+            .applied
+            .iter()
+            .flat_map(|a| a.warnings.iter().cloned()),
+    );
+    Ok(Rendered {
+        base,
+        patched,
+        warnings,
+    })
+}
+
+/// One of the checks a case runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Check {
+    /// The patched Job against `expected-job.yaml`.
+    Job,
+    /// The API server's and admission's verdict against `expect:`.
+    Validation,
+    /// The predicted Pod against `expected-pod.yaml`.
+    Pod,
+}
+
+impl Check {
+    /// The check's short name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Check::Job => "job",
+            Check::Validation => "validation",
+            Check::Pod => "pod",
+        }
+    }
+}
+
+impl fmt::Display for Check {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The checks that apply to a case: the Job and validation always; the Pod where
+/// `expected-pod.yaml` exists, or when blessing a case whose Pod is expected to be admitted.
+pub fn checks(case: &Case, blessing: bool) -> Vec<Check> {
+    let mut checks = vec![Check::Job, Check::Validation];
+    if case.expected_pod.is_some() || (blessing && case.spec.expect == Expect::Admitted) {
+        checks.push(Check::Pod);
+    }
+    checks
+}
+
+/// The result of one check.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Status {
+    /// It matched.
+    Passed,
+    /// The golden was (re)written.
+    Blessed(PathBuf),
+    /// It did not match.
+    Failed(Failure),
+}
+
+/// Why a check failed, ready to print.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Failure {
+    /// One line: what failed.
+    pub summary: String,
+    /// One line per difference or finding, each starting with its file:line or JSON path.
+    pub details: Vec<String>,
+    /// What to do next.
+    pub hint: Option<String>,
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.summary)?;
+        for line in &self.details {
+            write!(f, "\n  {line}")?;
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Runs one check of a rendered case; with `blessing`, writes the golden instead of comparing.
+pub fn check(
+    case: &Case,
+    rendered: &Rendered,
+    which: Check,
+    blessing: bool,
+) -> Result<Status, Error> {
+    match which {
+        Check::Job => check_job(case, rendered, blessing),
+        Check::Validation => Ok(check_validation(case, rendered)),
+        Check::Pod => check_pod(case, rendered, blessing),
+    }
+}
+
+fn bless_hint(case: &Case) -> String {
+    format!(
+        "if the change is intended, run `jjo test --bless {}` or `JJO_BLESS=1 cargo test -- {}`",
+        case.dir.display(),
+        case.name
+    )
+}
+
+fn check_job(case: &Case, rendered: &Rendered, blessing: bool) -> Result<Status, Error> {
+    let actual = &rendered.patched.job;
+    if blessing {
+        if case
+            .expected_job
+            .as_ref()
+            .is_none_or(|g| &g.value != actual)
+        {
+            bless::write(&case.expected_job_path(), actual)?;
+        }
+        return Ok(Status::Blessed(case.expected_job_path()));
+    }
+    let Some(golden) = &case.expected_job else {
+        return Ok(Status::Failed(missing_golden(
+            case,
+            &case.expected_job_path(),
+        )));
+    };
+    let opts = compare::Options {
+        mode: Mode::Exact,
+        lists: Lists::Positional,
+    };
+    compared(case, golden, actual, opts, "patched Job")
+}
+
+fn missing_golden(case: &Case, path: &Path) -> Failure {
+    Failure {
+        summary: format!("no golden `{}`", path.display()),
+        details: Vec::new(),
+        hint: Some(format!(
+            "create it with `jjo test --bless {}` or `JJO_BLESS=1 cargo test -- {}`, then review and commit it",
+            case.dir.display(),
+            case.name
+        )),
+    }
+}
+
+fn compared(
+    case: &Case,
+    golden: &Golden,
+    actual: &Value,
+    opts: compare::Options,
+    what: &str,
+) -> Result<Status, Error> {
+    let diffs = compare::compare(&golden.value, actual, opts).map_err(|source| Error::Golden {
+        file: golden.path.clone(),
+        source,
+    })?;
+    if diffs.is_empty() {
+        return Ok(Status::Passed);
+    }
+    let details = diffs
+        .iter()
+        .map(|d| {
+            let line = compare::line_of(&golden.text, &d.path).unwrap_or(0);
+            let at = Span::line(&golden.path, line);
+            format!(
+                "{at}: {}",
+                compare::render(std::slice::from_ref(d)).trim_end()
+            )
+        })
+        .collect();
+    Ok(Status::Failed(Failure {
+        summary: format!(
+            "{what} differs from `{}` ({} difference{})",
+            golden.path.display(),
+            diffs.len(),
+            plural(diffs.len())
+        ),
+        details,
+        hint: Some(bless_hint(case)),
+    }))
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// The findings that refuse the Job or its Pod at the case's Pod Security level.
+pub fn refusals<'a>(case: &Case, validation: &'a validate::Validation) -> Vec<&'a Finding> {
+    let mut out: Vec<&Finding> = validation
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .collect();
+    if let Some((_, failed)) = validation
+        .pod_security
+        .iter()
+        .find(|(level, _)| *level == case.spec.pod_security)
+    {
+        out.extend(failed.iter());
+    }
+    out
+}
+
+fn describe(f: &Finding) -> String {
+    let mut line = format!("{}: {} [{}]", f.path, f.message, f.check);
+    if let Some(hint) = &f.hint {
+        line.push_str(&format!(" (hint: {hint})"));
+    }
+    line
+}
+
+fn check_validation(case: &Case, rendered: &Rendered) -> Status {
+    let validation = validate::validate(&rendered.patched.job);
+    let refused = refusals(case, &validation);
+    let level = serde_json::to_value(case.spec.pod_security)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string));
+    let level = level.unwrap_or_default();
+    match case.spec.expect {
+        Expect::Admitted if refused.is_empty() => Status::Passed,
+        Expect::Admitted => Status::Failed(Failure {
+            summary: format!("the patched Job would be refused (Pod Security level `{level}`)"),
+            details: refused.iter().map(|f| describe(f)).collect(),
+            hint: Some("fix the override, or set `expect: rejected` in case.yaml if the refusal is the point".into()),
+        }),
+        Expect::Rejected => {
+            let reason = case.spec.reason.as_deref().map(str::to_lowercase);
+            let matched = refused.iter().any(|f| {
+                reason.as_deref().is_none_or(|r| {
+                    f.message.to_lowercase().contains(r) || f.path.to_lowercase().contains(r) || f.check.contains(r)
+                })
+            });
+            if matched {
+                Status::Passed
+            } else if refused.is_empty() {
+                Status::Failed(Failure {
+                    summary: format!("expected a refusal, but the Job and its Pod are admitted at level `{level}`"),
+                    details: Vec::new(),
+                    hint: Some("check `pod-security:` in case.yaml".into()),
+                })
+            } else {
+                Status::Failed(Failure {
+                    summary: format!(
+                        "refused, but for other reasons than `{}`",
+                        case.spec.reason.as_deref().unwrap_or_default()
+                    ),
+                    details: refused.iter().map(|f| describe(f)).collect(),
+                    hint: Some("`reason:` must be part of one of the messages above".into()),
+                })
+            }
+        }
+    }
+}
+
+/// The Kubernetes version a case predicts for.
+pub fn version(case: &Case) -> Result<Version, Error> {
+    match &case.spec.kubernetes {
+        None => Ok(Version::NEWEST),
+        Some(text) => Version::parse(text).map_err(|e| Error::Syntax {
+            span: Span::file(case.dir.join("case.yaml")),
+            message: format!("`kubernetes`: {e}"),
+            hint: None,
+        }),
+    }
+}
+
+/// Predicts the Pod of a Job for a case.
+pub fn predict_pod(case: &Case, job: &Value) -> Result<Value, Error> {
+    let opts = predict::Options {
+        version: version(case)?,
+        namespace: "default".into(),
+    };
+    Ok(predict::predict(job, &opts)?.pod)
+}
+
+fn check_pod(case: &Case, rendered: &Rendered, blessing: bool) -> Result<Status, Error> {
+    if case.spec.expect == Expect::Rejected {
+        return Ok(Status::Failed(Failure {
+            summary:
+                "the case expects a refusal, so no Pod exists to compare with `expected-pod.yaml`"
+                    .into(),
+            details: Vec::new(),
+            hint: Some("delete `expected-pod.yaml`, or set `expect: admitted`".into()),
+        }));
+    }
+    let pod = predict_pod(case, &rendered.patched.job)?;
+    if blessing {
+        let without = predict_pod(case, &rendered.base)?;
+        let reduced = compare::reduce(&pod, &without);
+        if case
+            .expected_pod
+            .as_ref()
+            .is_none_or(|g| g.value != reduced)
+        {
+            bless::write(&case.expected_pod_path(), &reduced)?;
+        }
+        return Ok(Status::Blessed(case.expected_pod_path()));
+    }
+    let Some(golden) = &case.expected_pod else {
+        return Ok(Status::Failed(missing_golden(
+            case,
+            &case.expected_pod_path(),
+        )));
+    };
+    compare::check_placeholders(&golden.value).map_err(|source| Error::Golden {
+        file: golden.path.clone(),
+        source,
+    })?;
+    let opts = compare::Options {
+        mode: case.spec.match_mode,
+        lists: Lists::MergeKeys,
+    };
+    compared(case, golden, &pod, opts, "predicted Pod")
+}
+
+/// The outcome of one case in a run.
+#[derive(Debug)]
+pub enum CaseResult {
+    /// The case ran; one status per check.
+    Ran(Vec<(Check, Status)>),
+    /// The case could not run (bad input).
+    Error(Error),
+}
+
+impl CaseResult {
+    /// Whether every check passed (or was blessed).
+    pub fn passed(&self) -> bool {
+        match self {
+            CaseResult::Ran(checks) => checks.iter().all(|(_, s)| !matches!(s, Status::Failed(_))),
+            CaseResult::Error(_) => false,
+        }
+    }
+}
+
+/// Runs one case end to end: load, render, then every check that applies.
+///
+/// Returns the result and the warnings met on the way (for the caller to print).
+pub fn run_case(
+    name: &str,
+    dir: &Path,
+    allow_unknown_keys: bool,
+    blessing: bool,
+) -> (CaseResult, Vec<Warning>) {
+    let case = match crate::case::load(name, dir, allow_unknown_keys) {
+        Ok(case) => case,
+        Err(e) => return (CaseResult::Error(e), Vec::new()),
+    };
+    let rendered = match render(&case) {
+        Ok(r) => r,
+        Err(e) => return (CaseResult::Error(e), case.warnings),
+    };
+    let mut statuses = Vec::new();
+    for which in checks(&case, blessing) {
+        match check(&case, &rendered, which, blessing) {
+            Ok(status) => statuses.push((which, status)),
+            Err(e) => return (CaseResult::Error(e), rendered.warnings),
+        }
+    }
+    (CaseResult::Ran(statuses), rendered.warnings)
+}

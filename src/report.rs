@@ -1,0 +1,101 @@
+//! Everything jjo prints for people: errors, warnings, case results and the summary.
+//! Stages return values; only this module and the CLI print.
+
+use std::io::Write;
+
+use anstyle::{AnsiColor, Style};
+
+use crate::diag::Warning;
+use crate::error::Error;
+use crate::pipeline::{CaseResult, Status};
+
+const ERROR: Style = AnsiColor::Red.on_default().bold();
+const WARN: Style = AnsiColor::Yellow.on_default().bold();
+const OK: Style = AnsiColor::Green.on_default().bold();
+const DIM: Style = Style::new().dimmed();
+
+/// Prints an error with its hint to stderr, `error: ...` then `  hint: ...`.
+pub fn error(err: &Error) {
+    let mut out = anstream::stderr().lock();
+    let _ = writeln!(out, "{ERROR}error{ERROR:#}: {err}");
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        let _ = writeln!(out, "  caused by: {cause}");
+        source = cause.source();
+    }
+    if let Some(hint) = err.hint() {
+        let _ = writeln!(out, "  {DIM}hint: {hint}{DIM:#}");
+    }
+}
+
+/// Prints a warning to stderr.
+pub fn warning(w: &Warning) {
+    let mut out = anstream::stderr().lock();
+    let _ = write!(out, "{WARN}warning{WARN:#}: ");
+    if let Some(span) = &w.span {
+        let _ = write!(out, "{span}: ");
+    }
+    let _ = write!(out, "{}", w.message);
+    if let Some(pointer) = &w.pointer {
+        let _ = write!(out, " (at `{pointer}`)");
+    }
+    let _ = writeln!(out);
+    if let Some(hint) = &w.hint {
+        let _ = writeln!(out, "  {DIM}hint: {hint}{DIM:#}");
+    }
+}
+
+/// The plain-text explanation of a failed or broken case (no colours), as the harness shows it.
+pub fn failure_text(result: &CaseResult) -> String {
+    let mut out = String::new();
+    match result {
+        CaseResult::Ran(checks) => {
+            for (check, status) in checks {
+                if let Status::Failed(failure) = status {
+                    let text = failure.to_string().replace('\n', "\n  ");
+                    out.push_str(&format!("{check}: {text}\n"));
+                }
+            }
+        }
+        CaseResult::Error(err) => {
+            out.push_str(&format!("error: {err}\n"));
+            if let Some(hint) = err.hint() {
+                out.push_str(&format!("  hint: {hint}\n"));
+            }
+        }
+    }
+    out
+}
+
+/// Prints one line per case, the details of failures, and returns nothing; see [`summary`].
+pub fn case(name: &str, result: &CaseResult) {
+    let mut out = anstream::stdout().lock();
+    match result {
+        CaseResult::Ran(checks) => {
+            let names: Vec<&str> = checks.iter().map(|(c, _)| c.name()).collect();
+            let blessed = checks.iter().any(|(_, s)| matches!(s, Status::Blessed(_)));
+            if result.passed() {
+                let word = if blessed { "blessed" } else { "ok" };
+                let _ = writeln!(
+                    out,
+                    "{OK}{word:<7}{OK:#} {name} {DIM}({}){DIM:#}",
+                    names.join(", ")
+                );
+                return;
+            }
+            let _ = writeln!(out, "{ERROR}FAILED{ERROR:#}  {name}");
+        }
+        CaseResult::Error(_) => {
+            let _ = writeln!(out, "{ERROR}ERROR{ERROR:#}   {name}");
+        }
+    }
+    for line in failure_text(result).lines() {
+        let _ = writeln!(out, "  {line}");
+    }
+}
+
+/// Prints the closing `N passed, N failed` line.
+pub fn summary(passed: usize, failed: usize) {
+    let mut out = anstream::stdout().lock();
+    let _ = writeln!(out, "\n{passed} passed, {failed} failed");
+}
