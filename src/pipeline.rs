@@ -273,7 +273,11 @@ fn check_validation(case: &Case, rendered: &Rendered) -> Status {
             let reason = case.spec.reason.as_deref().map(str::to_lowercase);
             let matched = refused.iter().any(|f| {
                 reason.as_deref().is_none_or(|r| {
-                    f.message.to_lowercase().contains(r) || f.path.to_lowercase().contains(r) || f.check.contains(r)
+                    let hint = f.hint.as_deref().unwrap_or_default().to_lowercase();
+                    f.message.to_lowercase().contains(r)
+                        || f.path.to_lowercase().contains(r)
+                        || f.check.contains(r)
+                        || hint.contains(r)
                 })
             });
             if matched {
