@@ -60,6 +60,12 @@ pub enum Error {
         /// The path.
         path: PathBuf,
     },
+    /// A bug in jjo.
+    #[error("internal error: {what}")]
+    Internal {
+        /// What went wrong.
+        what: String,
+    },
     /// A golden file that no case reads.
     #[error("`{path}` is not used by any case")]
     Unreferenced {

@@ -408,3 +408,58 @@ pub fn run_case(
     }
     (CaseResult::Ran(statuses), rendered.warnings)
 }
+
+/// Runs many cases on every core, results in the order of `cases`.
+pub fn run_all(
+    cases: &[(String, PathBuf)],
+    allow_unknown_keys: bool,
+    blessing: bool,
+) -> Vec<(CaseResult, Vec<Warning>)> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(cases.len().max(1));
+    let next = AtomicUsize::new(0);
+    let slots: Vec<Mutex<Option<(CaseResult, Vec<Warning>)>>> =
+        cases.iter().map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some((name, dir)) = cases.get(i) else {
+                        break;
+                    };
+                    // A panic is a jjo bug; it fails this case with a clear message, not the run.
+                    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        run_case(name, dir, allow_unknown_keys, blessing)
+                    }))
+                    .unwrap_or_else(|_| {
+                        let what = format!("case `{name}` panicked; please report this");
+                        (CaseResult::Error(Error::Internal { what }), Vec::new())
+                    });
+                    if let Ok(mut slot) = slots[i].lock() {
+                        *slot = Some(result);
+                    }
+                }
+            });
+        }
+    });
+    slots
+        .into_iter()
+        .zip(cases)
+        .map(|(slot, (name, _))| {
+            slot.into_inner().ok().flatten().unwrap_or_else(|| {
+                // Only reachable if a lock was poisoned, which catch_unwind above prevents.
+                (
+                    CaseResult::Error(Error::Internal {
+                        what: format!("case `{name}` did not finish"),
+                    }),
+                    Vec::new(),
+                )
+            })
+        })
+        .collect()
+}
