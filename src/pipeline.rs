@@ -409,12 +409,25 @@ pub fn run_case(
     (CaseResult::Ran(statuses), rendered.warnings)
 }
 
+/// One case's run: its result, the warnings met, and how long it took.
+#[derive(Debug)]
+pub struct CaseRun {
+    /// The case's name.
+    pub name: String,
+    /// Pass, fail or error.
+    pub result: CaseResult,
+    /// Warnings from every stage.
+    pub warnings: Vec<Warning>,
+    /// Wall time of the whole case, files included.
+    pub elapsed: std::time::Duration,
+}
+
 /// Runs many cases on every core, results in the order of `cases`.
 pub fn run_all(
     cases: &[(String, PathBuf)],
     allow_unknown_keys: bool,
     blessing: bool,
-) -> Vec<(CaseResult, Vec<Warning>)> {
+) -> Vec<CaseRun> {
     use std::sync::Mutex;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -422,8 +435,7 @@ pub fn run_all(
         .map_or(1, |n| n.get())
         .min(cases.len().max(1));
     let next = AtomicUsize::new(0);
-    let slots: Vec<Mutex<Option<(CaseResult, Vec<Warning>)>>> =
-        cases.iter().map(|_| Mutex::new(None)).collect();
+    let slots: Vec<Mutex<Option<CaseRun>>> = cases.iter().map(|_| Mutex::new(None)).collect();
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| {
@@ -432,16 +444,24 @@ pub fn run_all(
                     let Some((name, dir)) = cases.get(i) else {
                         break;
                     };
+                    let start = std::time::Instant::now();
                     // A panic is a jjo bug; it fails this case with a clear message, not the run.
-                    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        run_case(name, dir, allow_unknown_keys, blessing)
-                    }))
-                    .unwrap_or_else(|_| {
-                        let what = format!("case `{name}` panicked; please report this");
-                        (CaseResult::Error(Error::Internal { what }), Vec::new())
-                    });
+                    let (result, warnings) =
+                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                            run_case(name, dir, allow_unknown_keys, blessing)
+                        }))
+                        .unwrap_or_else(|_| {
+                            let what = format!("case `{name}` panicked; please report this");
+                            (CaseResult::Error(Error::Internal { what }), Vec::new())
+                        });
+                    let run = CaseRun {
+                        name: name.clone(),
+                        result,
+                        warnings,
+                        elapsed: start.elapsed(),
+                    };
                     if let Ok(mut slot) = slots[i].lock() {
-                        *slot = Some(result);
+                        *slot = Some(run);
                     }
                 }
             });
@@ -453,12 +473,13 @@ pub fn run_all(
         .map(|(slot, (name, _))| {
             slot.into_inner().ok().flatten().unwrap_or_else(|| {
                 // Only reachable if a lock was poisoned, which catch_unwind above prevents.
-                (
-                    CaseResult::Error(Error::Internal {
-                        what: format!("case `{name}` did not finish"),
-                    }),
-                    Vec::new(),
-                )
+                let what = format!("case `{name}` did not finish");
+                CaseRun {
+                    name: name.clone(),
+                    result: CaseResult::Error(Error::Internal { what }),
+                    warnings: Vec::new(),
+                    elapsed: std::time::Duration::ZERO,
+                }
             })
         })
         .collect()

@@ -7,7 +7,7 @@ use anstyle::{AnsiColor, Style};
 
 use crate::diag::Warning;
 use crate::error::Error;
-use crate::pipeline::{CaseResult, Status};
+use crate::pipeline::{CaseResult, CaseRun, Status};
 
 const ERROR: Style = AnsiColor::Red.on_default().bold();
 const WARN: Style = AnsiColor::Yellow.on_default().bold();
@@ -98,4 +98,80 @@ pub fn case(name: &str, result: &CaseResult) {
 pub fn summary(passed: usize, failed: usize) {
     let mut out = anstream::stdout().lock();
     let _ = writeln!(out, "\n{passed} passed, {failed} failed");
+}
+
+/// The JUnit XML report: one test case per jjo case, the failure text as the message body.
+pub fn junit(runs: &[CaseRun]) -> String {
+    use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+
+    let mut suite = TestSuite::new("jjo");
+    for run in runs {
+        let status = match &run.result {
+            r if r.passed() => TestCaseStatus::success(),
+            CaseResult::Error(_) => {
+                let mut s = TestCaseStatus::non_success(NonSuccessKind::Error);
+                s.set_description(failure_text(&run.result));
+                s
+            }
+            CaseResult::Ran(_) => {
+                let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                s.set_description(failure_text(&run.result));
+                s
+            }
+        };
+        let mut case = TestCase::new(run.name.as_str(), status);
+        case.set_classname("jjo.cases");
+        case.set_time(run.elapsed);
+        suite.add_test_case(case);
+    }
+    let mut report = Report::new("jjo");
+    report.add_test_suite(suite);
+    report.to_string().unwrap_or_default()
+}
+
+/// The JSON report: per case, its status, each check, failure details, warnings and timing.
+pub fn json(runs: &[CaseRun]) -> String {
+    let cases: Vec<serde_json::Value> = runs
+        .iter()
+        .map(|run| {
+            let checks: Vec<serde_json::Value> = match &run.result {
+                CaseResult::Ran(checks) => checks
+                    .iter()
+                    .map(|(check, status)| match status {
+                        Status::Passed => serde_json::json!({"check": check, "status": "passed"}),
+                        Status::Blessed(p) => {
+                            serde_json::json!({"check": check, "status": "blessed", "file": p})
+                        }
+                        Status::Failed(f) => {
+                            serde_json::json!({"check": check, "status": "failed", "failure": f})
+                        }
+                    })
+                    .collect(),
+                CaseResult::Error(_) => Vec::new(),
+            };
+            let status = match &run.result {
+                r if r.passed() => "passed",
+                CaseResult::Error(_) => "error",
+                CaseResult::Ran(_) => "failed",
+            };
+            let error = match &run.result {
+                CaseResult::Error(e) => {
+                    Some(serde_json::json!({"message": e.to_string(), "hint": e.hint()}))
+                }
+                CaseResult::Ran(_) => None,
+            };
+            serde_json::json!({
+                "name": run.name,
+                "status": status,
+                "checks": checks,
+                "error": error,
+                "warnings": run.warnings,
+                "seconds": run.elapsed.as_secs_f64(),
+            })
+        })
+        .collect();
+    let passed = runs.iter().filter(|r| r.result.passed()).count();
+    let report =
+        serde_json::json!({"passed": passed, "failed": runs.len() - passed, "cases": cases});
+    serde_json::to_string_pretty(&report).unwrap_or_default() + "\n"
 }

@@ -20,8 +20,23 @@ pub struct Args {
     /// Fail on golden files that no case uses.
     #[arg(long)]
     pub check_unreferenced: bool,
+    /// Also write a JUnit XML report (one test per case) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Also write a JSON report (results, findings, timings) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
     #[command(flatten)]
     pub opts: CaseOptions,
+}
+
+/// Writes a report the user asked for.
+fn write_report(path: &std::path::Path, text: &str) -> Result<(), Error> {
+    std::fs::write(path, text).map_err(|source| Error::Io {
+        action: "write",
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// Runs `jjo test`.
@@ -30,22 +45,14 @@ pub fn run(args: Args) -> Result<u8, Error> {
         crate::bless::allowed()?;
     }
     let cases = crate::case::discover(&args.paths)?;
-    let results: Vec<_> = cases
-        .iter()
-        .map(|(name, dir)| {
-            (
-                name,
-                pipeline::run_case(name, dir, args.opts.allow_unknown_keys, args.bless),
-            )
-        })
-        .collect();
+    let runs = pipeline::run_all(&cases, args.opts.allow_unknown_keys, args.bless);
     let (mut passed, mut failed, mut errors) = (0, 0, 0);
-    for (name, (result, warnings)) in &results {
-        for w in warnings {
+    for run in &runs {
+        for w in &run.warnings {
             report::warning(w);
         }
-        report::case(name, result);
-        match result {
+        report::case(&run.name, &run.result);
+        match &run.result {
             r if r.passed() => passed += 1,
             CaseResult::Error(_) => errors += 1,
             _ => failed += 1,
@@ -56,6 +63,12 @@ pub fn run(args: Args) -> Result<u8, Error> {
             report::error(&Error::Unreferenced { path });
             failed += 1;
         }
+    }
+    if let Some(path) = &args.junit {
+        write_report(path, &report::junit(&runs))?;
+    }
+    if let Some(path) = &args.report {
+        write_report(path, &report::json(&runs))?;
     }
     report::summary(passed, failed + errors);
     Ok(if errors > 0 {
