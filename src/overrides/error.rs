@@ -221,7 +221,7 @@ impl Error {
             Error::UnexpectedChar {
                 found, expected, ..
             } => {
-                format!("unexpected `{}`, expected {expected}", found.escape_debug())
+                format!("unexpected `{}`, expected {expected}", shown(*found))
             }
             Error::TrailingComma { .. } => "trailing comma".to_owned(),
             Error::BadString { token, reason, .. } => format!("invalid string `{token}`: {reason}"),
@@ -236,7 +236,7 @@ impl Error {
             } => match found {
                 Some(c) => format!(
                     "invalid escape `~{}` at offset {offset} in pointer `{pointer}`",
-                    c.escape_debug()
+                    shown(*c)
                 ),
                 None => format!("`~` at the end of pointer `{pointer}` (offset {offset})"),
             },
@@ -268,8 +268,19 @@ pub(crate) fn quote(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""))
 }
 
+/// A character as written, with control characters escaped so that messages stay on one line.
+fn shown(c: char) -> String {
+    if c.is_control() {
+        c.escape_debug().to_string()
+    } else {
+        c.to_string()
+    }
+}
+
 fn unexpected_char_hint(found: char) -> Option<String> {
     match found {
+        // Only reachable right after a path: the next pair lacks its separator.
+        '"' => Some("separate pairs with `,`".to_owned()),
         '\'' => Some("use double quotes `\"`: each token is a JSON string".to_owned()),
         '\u{201c}' | '\u{201d}' | '\u{2018}' | '\u{2019}' => {
             Some("replace typographic quotes with plain `\"`".to_owned())
@@ -293,6 +304,23 @@ mod tests {
         };
         assert_eq!(e.to_string(), "p.conf:4:30: trailing comma");
         assert!(e.hint().is_some());
+    }
+
+    #[test]
+    fn characters_are_shown_as_written_except_control_characters() {
+        let at = Span::at("p.conf", 1, 1);
+        let e = Error::UnexpectedChar {
+            span: at.clone(),
+            found: '"',
+            expected: "`,`",
+        };
+        assert_eq!(e.to_string(), "p.conf:1:1: unexpected `\"`, expected `,`");
+        let e = Error::UnexpectedChar {
+            span: at,
+            found: '\t',
+            expected: "`,`",
+        };
+        assert_eq!(e.to_string(), "p.conf:1:1: unexpected `\\t`, expected `,`");
     }
 
     #[test]

@@ -423,6 +423,17 @@ mod tests {
     }
 
     #[test]
+    fn pairs_without_a_comma_between_them_get_a_hint() {
+        let e = err(r#""/a":"/f" "/b":"/g""#);
+        assert!(
+            matches!(e, Error::UnexpectedChar { found: '"', .. }),
+            "{e:?}"
+        );
+        assert_eq!(col(&e), 30);
+        assert_eq!(e.hint().as_deref(), Some("separate pairs with `,`"));
+    }
+
+    #[test]
     fn trailing_comma_points_at_the_comma() {
         let e = err(r#""/a":"/f","#);
         assert!(matches!(e, Error::TrailingComma { .. }), "{e:?}");
