@@ -1,0 +1,50 @@
+//! The `job-json-overrides` value: the `"pointer":"file"` list grammar, RFC 6901 pointers, and
+//! the one JSON value each override file holds (launcher.md §3).
+//!
+//! This module only parses; reading the files and mapping launcher paths into a case belongs to
+//! `case`, and applying the values belongs to `patch`.
+
+mod error;
+mod list;
+mod pointer;
+mod value;
+
+#[cfg(test)]
+mod proptests;
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+use crate::location::Span;
+
+pub use error::Error;
+pub use list::parse_list;
+pub use pointer::{Pointer, escape_token};
+pub use value::parse_value;
+
+/// One `"pointer":"path"` pair as written in the profiles file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OverrideRef {
+    /// The target in the Job.
+    pub pointer: Pointer,
+    /// The file path as written (absolute on the launcher host).
+    pub path: String,
+    /// Where the pair starts in the profiles file.
+    pub span: Span,
+}
+
+/// An override ready to apply: its pointer, its file and the file's JSON value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Override {
+    /// The target in the Job.
+    pub pointer: Pointer,
+    /// The file path as written in the profiles file.
+    pub path: String,
+    /// The file inside the case directory that `path` maps to.
+    pub file: PathBuf,
+    /// Where the pair is in the profiles file.
+    pub span: Span,
+    /// The JSON value the file holds.
+    pub value: Value,
+}
