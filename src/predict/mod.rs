@@ -2,11 +2,28 @@
 //! the Job controller's Pod from the template, Pod defaulting and mutating admission.
 //!
 //! Generated values are written as placeholders that `compare` understands (see
-//! `compare` for the syntax), e.g. `kube-api-access-{{suffix:sa}}`.
+//! [`placeholders`] for the list), e.g. `kube-api-access-{{suffix:sa}}`.
 //!
-//! STUB: the public API below is fixed; the implementation is being written.
+//! The model is a stock kind cluster: the ServiceAccount exists and automounts its token, no
+//! default PriorityClass, LimitRange, RuntimeClass or webhook. What it does not own: validation
+//! (a Job the API server would reject still gets a prediction; `validate` reports why) and
+//! anything the scheduler or kubelet write later (`nodeName`, conditions, container statuses).
+
+mod admission;
+mod error;
+mod image;
+mod job_defaults;
+mod json;
+pub mod placeholders;
+mod pod_defaults;
+mod pod_from_template;
+mod quantity;
+mod template_defaults;
+mod version;
 
 use serde_json::Value;
+
+pub use error::Error;
 
 /// A supported Kubernetes minor version (1.29 to 1.34).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -46,25 +63,37 @@ pub struct Options {
 /// The predicted objects.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Prediction {
-    /// The Job as stored by the API server (defaulted, selector generated).
+    /// The Job as stored by the API server (defaulted, selector generated, no status).
     pub job: Value,
-    /// The Pod as stored by the API server right after creation (status omitted).
+    /// The Pod as stored by the API server right after creation; its status is only
+    /// `{phase: Pending, qosClass}`.
     pub pod: Value,
-}
-
-/// A Job the predictor cannot work with.
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    /// Placeholder until the implementation lands.
-    #[error("{message}")]
-    Invalid {
-        /// What.
-        message: String,
-    },
 }
 
 /// Predicts the stored Job and its first Pod.
 pub fn predict(job: &Value, opts: &Options) -> Result<Prediction, Error> {
-    let _ = (job, opts);
-    todo!("predict::predict")
+    let Value::Object(submitted) = job else {
+        return Err(Error::NotAnObject {
+            pointer: String::new(),
+            found: json::describe(job),
+        });
+    };
+    let mut job = submitted.clone();
+    let name = job_defaults::job_name(&job)?;
+    job_defaults::apply(&mut job, &name, opts)?;
+
+    let mut pod = pod_from_template::build(&job, &name, &opts.namespace);
+    if let Value::Object(pod) = &mut pod {
+        pod_defaults::apply(pod);
+        admission::apply(pod);
+        pod_defaults::prepare_for_create(pod, opts.version);
+    }
+
+    let mut job = Value::Object(job);
+    json::sort_keys(&mut job);
+    json::sort_keys(&mut pod);
+    Ok(Prediction { job, pod })
 }
+
+#[cfg(test)]
+mod tests;
