@@ -37,18 +37,6 @@ impl Version {
     pub const OLDEST: Version = Version { minor: 29 };
     /// The newest supported version, the default.
     pub const NEWEST: Version = Version { minor: 34 };
-
-    /// Parses `1.33`.
-    pub fn parse(text: &str) -> Result<Version, Error> {
-        let _ = text;
-        todo!("Version::parse")
-    }
-}
-
-impl std::fmt::Display for Version {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "1.{}", self.minor)
-    }
 }
 
 /// What the predictor needs besides the Job.
