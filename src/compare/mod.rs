@@ -19,7 +19,7 @@
 //!   `MergeKeys` mode `finalizers` is a set.
 //! * A golden string that is exactly `{{any}}` matches any value of any type (the field must
 //!   still exist); exactly `{{digits}}` also matches a non-negative integer. Placeholders
-//!   inside strings match text of their kind ([`placeholders`]). Placeholders on the actual
+//!   inside strings match text of their kind (see `placeholders`). Placeholders on the actual
 //!   side (a prediction) stand for an unknown value of their kind: they match a golden
 //!   placeholder of the same kind or golden text of their kind's shape.
 //! * Bindings are captured in golden document order (object fields in the golden's order,
@@ -32,6 +32,8 @@ mod matcher;
 mod merge_keys;
 mod path;
 mod placeholders;
+#[cfg(test)]
+mod proptests;
 mod reduce;
 mod render;
 
