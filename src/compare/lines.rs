@@ -296,6 +296,29 @@ spec:
     }
 
     #[test]
+    fn works_on_what_bless_writes() {
+        let golden = serde_json::json!({"spec": {
+            "containers": [{"name": "c", "volumeMounts": [
+                {"mountPath": "/t", "name": "kube-api-access-{{suffix:sa}}"}]}],
+            "volumes": [{"name": "{{any}}", "emptyDir": {}}, {"name": "kube-api-access-{{suffix:sa}}"}]}});
+        let yaml = serde_yaml_ng::to_string(&golden).unwrap();
+        let line =
+            |path| line_of(&yaml, path).map(|n| yaml.lines().nth(n as usize - 1).unwrap().trim());
+        assert_eq!(
+            line("spec.containers[name=c].volumeMounts[mountPath=/t].name"),
+            Some("name: kube-api-access-{{suffix:sa}}")
+        );
+        assert_eq!(
+            line("spec.volumes[name={{any}}].emptyDir"),
+            Some("emptyDir: {}")
+        );
+        assert_eq!(
+            line("spec.volumes[name=kube-api-access-{{suffix:sa}}]"),
+            Some("- name: kube-api-access-{{suffix:sa}}")
+        );
+    }
+
+    #[test]
     fn missing_parts_give_the_deepest_found() {
         assert_eq!(
             line_of(GOLDEN, "spec.volumes[name=kube-api-access-x7k2p]"),

@@ -12,20 +12,23 @@
 //!   `null` matches an absent field too (Kubernetes omits nulls), so a golden can say "not
 //!   set". Exact mode: the golden is the whole object; actual fields absent from the golden are
 //!   reported as extra (actual `null`s count as absent).
-//! * Lists of objects are matched by merge key in `MergeKeys` mode ([`merge_keys`] decides the
+//! * Lists of objects are matched by merge key in `MergeKeys` mode (`merge_keys` decides the
 //!   key by the list's field name and item shape), else by position. In subset mode actual
 //!   items the golden does not list are ignored, in exact mode reported. Lists of scalars
 //!   (`command`, `args`) are values: ordered and of the same length, in both modes; in
 //!   `MergeKeys` mode `finalizers` is a set.
 //! * A golden string that is exactly `{{any}}` matches any value of any type (the field must
-//!   still exist); exactly `{{digits}}` also matches a non-negative integer. Placeholders
-//!   inside strings match text of their kind (see `placeholders`). Placeholders on the actual
+//!   still exist and not be `null`); exactly `{{digits}}` also matches a non-negative integer.
+//!   Placeholders inside strings match text of their kind (see `placeholders`). Placeholders on the actual
 //!   side (a prediction) stand for an unknown value of their kind: they match a golden
 //!   placeholder of the same kind or golden text of their kind's shape.
 //! * Bindings are captured in golden document order (object fields in the golden's order,
 //!   list items paired when their list is reached), so results are deterministic; a later use
 //!   that disagrees is a difference whose expected value names the binding and its capture,
 //!   `kube-api-access-{{suffix:sa=x7k2p}}`.
+//! * Every `{{` in a golden starts a placeholder (there is no escape; `{{any}}` covers text
+//!   that holds one). On the actual side, text that is not valid placeholder text is literal.
+//! * `reduce` makes blessed goldens small; `render` and `line_of` make differences readable.
 
 mod lines;
 mod matcher;
