@@ -7,9 +7,46 @@
 //! every use of the same `kind:binding` match the same text (the `kube-api-access-…` token of a
 //! volume and its mounts).
 //!
-//! STUB: the public API below is fixed; the implementation is being written.
+//! Rules (details in each file):
+//! * Subset mode: every golden field must match, extra actual fields are ignored; a golden
+//!   `null` matches an absent field too (Kubernetes omits nulls), so a golden can say "not
+//!   set". Exact mode: the golden is the whole object; actual fields absent from the golden are
+//!   reported as extra (actual `null`s count as absent).
+//! * Lists of objects are matched by merge key in `MergeKeys` mode (`merge_keys` decides the
+//!   key by the list's field name and item shape), else by position. In subset mode actual
+//!   items the golden does not list are ignored, in exact mode reported. Lists of scalars
+//!   (`command`, `args`) are values: ordered and of the same length, in both modes; in
+//!   `MergeKeys` mode `finalizers` is a set.
+//! * A golden string that is exactly `{{any}}` matches any value of any type (the field must
+//!   still exist and not be `null`); exactly `{{digits}}` also matches a non-negative integer.
+//!   Placeholders inside strings match text of their kind (see `placeholders`). Placeholders on the actual
+//!   side (a prediction) stand for an unknown value of their kind: they match a golden
+//!   placeholder of the same kind or golden text of their kind's shape.
+//! * Bindings are captured in golden document order (object fields in the golden's order,
+//!   list items paired when their list is reached), so results are deterministic; a later use
+//!   that disagrees is a difference whose expected value names the binding and its capture,
+//!   `kube-api-access-{{suffix:sa=x7k2p}}`.
+//! * Every `{{` in a golden starts a placeholder (there is no escape; `{{any}}` covers text
+//!   that holds one). On the actual side, text that is not valid placeholder text is literal.
+//! * `reduce` makes blessed goldens small; `render` and `line_of` make differences readable.
+
+mod lines;
+mod matcher;
+mod merge_keys;
+mod path;
+mod placeholders;
+#[cfg(test)]
+mod proptests;
+mod reduce;
+mod render;
 
 use serde_json::Value;
+
+pub use lines::line_of;
+pub use matcher::{check_placeholders, compare};
+pub use placeholders::PLACEHOLDER_KINDS;
+pub use reduce::reduce;
+pub use render::render;
 
 /// How much of the actual object the golden must describe.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -66,22 +103,65 @@ pub struct Difference {
 }
 
 /// A golden that uses placeholders wrongly.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
-    /// Placeholder until the implementation lands.
-    #[error("{message}")]
-    Placeholder {
+    /// `{{name}}` where `name` is no placeholder kind.
+    #[error("unknown placeholder kind `{kind}` in `{placeholder}` at `{}`", shown(.path))]
+    UnknownKind {
+        /// Where in the golden (a path as differences write them, items by index).
+        path: String,
+        /// The placeholder as written.
+        placeholder: String,
+        /// The kind as written.
+        kind: String,
+        /// The closest kind and the list of kinds.
+        hint: Option<String>,
+    },
+    /// `{{` without `}}`.
+    #[error("unterminated `{{{{` in `{text}` at `{}`", shown(.path))]
+    Unterminated {
         /// Where in the golden.
         path: String,
-        /// What.
-        message: String,
+        /// The golden string.
+        text: String,
+        /// How to fix it.
+        hint: Option<String>,
+    },
+    /// `{{kind:}}` or a binding name with characters other than letters, digits, `-`, `_`.
+    #[error("bad binding name in placeholder `{placeholder}` at `{}`", shown(.path))]
+    BadBinding {
+        /// Where in the golden.
+        path: String,
+        /// The placeholder as written.
+        placeholder: String,
+        /// How to fix it.
+        hint: Option<String>,
     },
 }
 
-/// Compares `expected` (a golden, possibly with placeholders) with `actual`.
-pub fn compare(expected: &Value, actual: &Value, opts: Options) -> Result<Vec<Difference>, Error> {
-    let _ = (expected, actual, opts);
-    todo!("compare::compare")
+impl Error {
+    /// Where in the golden the mistake is.
+    pub fn path(&self) -> &str {
+        match self {
+            Error::UnknownKind { path, .. }
+            | Error::Unterminated { path, .. }
+            | Error::BadBinding { path, .. } => path,
+        }
+    }
+
+    /// What to do about it, shown on its own line after the error.
+    pub fn hint(&self) -> Option<&str> {
+        match self {
+            Error::UnknownKind { hint, .. }
+            | Error::Unterminated { hint, .. }
+            | Error::BadBinding { hint, .. } => hint.as_deref(),
+        }
+    }
+}
+
+/// A path as messages show it: the empty path is the whole object.
+pub(crate) fn shown(path: &str) -> &str {
+    if path.is_empty() { "(root)" } else { path }
 }
 
 /// Checks a golden's placeholders without comparing it.

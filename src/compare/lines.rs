@@ -1,0 +1,329 @@
+//! Finding the line of a difference's path in a golden's YAML text, so that a failure points at
+//! `expected-pod.yaml:17`.
+//!
+//! `serde_yaml_ng` keeps no positions, so this is a light indentation-aware scan of block-style
+//! YAML (what bless writes and people usually write): mapping keys, `- ` items (indented or
+//! not), quoted keys, and block scalars (`|`, `>`) skipped. Flow collections and multi-line plain
+//! scalars are not looked into.
+
+use super::path::{self, Seg};
+
+/// The 1-based line of `path` in the golden YAML text, best effort: the deepest part of the path
+/// that the text has (a field the golden lacks, such as an extra one, gives its parent's line),
+/// `None` when not even the first step is found or the path does not parse.
+pub fn line_of(yaml_text: &str, path: &str) -> Option<u32> {
+    let segs = path::parse(path)?;
+    let toks = tokenize(yaml_text);
+    let mut scope = (0, toks.len());
+    let mut line = None;
+    for seg in &segs {
+        let found = match seg {
+            Seg::Key(name) => {
+                find_key(&toks, scope, name).map(|i| (i, key_scope(&toks, i, scope.1)))
+            }
+            Seg::Index(n) => items(&toks, scope)
+                .get(*n)
+                .map(|&i| (i, item_scope(&toks, i, scope.1))),
+            Seg::Select(parts) => items(&toks, scope).into_iter().find_map(|i| {
+                let inner = item_scope(&toks, i, scope.1);
+                let all = parts.iter().all(|(field, value)| {
+                    find_key(&toks, inner, field).is_some_and(|k| match &toks[k].kind {
+                        TokKind::Key { value: v, .. } => unquote(v) == *value,
+                        _ => false,
+                    })
+                });
+                all.then_some((i, inner))
+            }),
+        };
+        let Some((i, next)) = found else { break };
+        line = Some(toks[i].line);
+        scope = next;
+    }
+    line
+}
+
+#[derive(Debug)]
+struct Tok {
+    line: u32,
+    col: usize,
+    kind: TokKind,
+}
+
+#[derive(Debug)]
+enum TokKind {
+    /// `- ` starting a sequence item.
+    Item,
+    /// `name: value` (value as written, possibly empty).
+    Key { name: String, value: String },
+    /// A scalar item or anything else.
+    Other,
+}
+
+fn tokenize(text: &str) -> Vec<Tok> {
+    let mut toks = Vec::new();
+    // Lines indented deeper than this column belong to a block scalar.
+    let mut block: Option<usize> = None;
+    for (n, raw) in text.lines().enumerate() {
+        let line = u32::try_from(n + 1).unwrap_or(u32::MAX);
+        let body = raw.trim_start_matches(' ');
+        let indent = raw.len() - body.len();
+        if body.trim().is_empty() {
+            continue;
+        }
+        match block {
+            Some(b) if indent > b => continue,
+            _ => block = None,
+        }
+        if body.starts_with('#') || body.starts_with("---") || body.starts_with("...") {
+            continue;
+        }
+        let (mut col, mut rest) = (indent, body);
+        while rest == "-" || rest.starts_with("- ") {
+            toks.push(Tok {
+                line,
+                col,
+                kind: TokKind::Item,
+            });
+            let after = &rest[1..];
+            let trimmed = after.trim_start_matches(' ');
+            col += 1 + after.len() - trimmed.len();
+            rest = trimmed;
+        }
+        if rest.is_empty() {
+            continue;
+        }
+        let kind = match split_key(rest) {
+            Some((name, value)) => {
+                if value.starts_with('|') || value.starts_with('>') {
+                    block = Some(col);
+                }
+                TokKind::Key { name, value }
+            }
+            None => {
+                if rest.starts_with('|') || rest.starts_with('>') {
+                    block = Some(col.saturating_sub(1));
+                }
+                TokKind::Other
+            }
+        };
+        toks.push(Tok { line, col, kind });
+    }
+    toks
+}
+
+/// `key: value` or `key:`, with a plain, single- or double-quoted key.
+fn split_key(rest: &str) -> Option<(String, String)> {
+    let (name, after) = if rest.starts_with('"') || rest.starts_with('\'') {
+        let end = quoted_end(rest)?;
+        (unquote(&rest[..end]), &rest[end..])
+    } else if rest.starts_with('{') || rest.starts_with('[') {
+        return None;
+    } else {
+        let end = rest
+            .find(": ")
+            .or_else(|| rest.ends_with(':').then(|| rest.len() - 1))?;
+        (rest[..end].trim_end().to_string(), &rest[end..])
+    };
+    let value = after.strip_prefix(':')?;
+    if !value.is_empty() && !value.starts_with(' ') {
+        return None;
+    }
+    Some((name, value.trim().to_string()))
+}
+
+/// The byte index just after the quoted scalar that `s` starts with.
+fn quoted_end(s: &str) -> Option<usize> {
+    let quote = s.chars().next()?;
+    let mut chars = s.char_indices().skip(1).peekable();
+    while let Some((i, c)) = chars.next() {
+        if quote == '"' && c == '\\' {
+            chars.next();
+        } else if c == quote {
+            if quote == '\'' && chars.peek().map(|(_, c)| *c) == Some('\'') {
+                chars.next();
+                continue;
+            }
+            return Some(i + 1);
+        }
+    }
+    None
+}
+
+/// A scalar as written in YAML, quotes and trailing comment removed.
+fn unquote(v: &str) -> String {
+    if v.starts_with('"')
+        && let Some(end) = quoted_end(v)
+    {
+        return serde_json::from_str(&v[..end]).unwrap_or_else(|_| v[1..end - 1].to_string());
+    }
+    if v.starts_with('\'')
+        && let Some(end) = quoted_end(v)
+    {
+        return v[1..end - 1].replace("''", "'");
+    }
+    match v.find(" #") {
+        Some(i) => v[..i].trim().to_string(),
+        None => v.trim().to_string(),
+    }
+}
+
+fn min_col(toks: &[Tok], (start, end): (usize, usize)) -> Option<usize> {
+    toks.get(start..end)?.iter().map(|t| t.col).min()
+}
+
+fn find_key(toks: &[Tok], scope: (usize, usize), name: &str) -> Option<usize> {
+    let col = min_col(toks, scope)?;
+    (scope.0..scope.1).find(|&i| {
+        toks[i].col == col && matches!(&toks[i].kind, TokKind::Key { name: n, .. } if n == name)
+    })
+}
+
+fn items(toks: &[Tok], scope: (usize, usize)) -> Vec<usize> {
+    let Some(col) = min_col(toks, scope) else {
+        return Vec::new();
+    };
+    (scope.0..scope.1)
+        .filter(|&i| toks[i].col == col && matches!(toks[i].kind, TokKind::Item))
+        .collect()
+}
+
+/// What a key holds: deeper lines, and `- ` items at its own column (YAML lets a sequence
+/// under a key start at the key's indentation, and serializers write it so).
+fn key_scope(toks: &[Tok], i: usize, end: usize) -> (usize, usize) {
+    let col = toks[i].col;
+    let stop = (i + 1..end)
+        .find(|&k| {
+            toks[k].col < col || (toks[k].col == col && !matches!(toks[k].kind, TokKind::Item))
+        })
+        .unwrap_or(end);
+    (i + 1, stop)
+}
+
+/// What an item holds: everything deeper than its dash.
+fn item_scope(toks: &[Tok], i: usize, end: usize) -> (usize, usize) {
+    let col = toks[i].col;
+    let stop = (i + 1..end).find(|&k| toks[k].col <= col).unwrap_or(end);
+    (i + 1, stop)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOLDEN: &str = "\
+# a golden
+metadata:
+  labels:
+    app.kubernetes.io/name: rstudio
+spec:
+  containers:
+  - name: sidecar
+    image: busybox
+  - name: rs-launcher-container
+    securityContext:
+      privileged: true
+    command:
+    - /bin/sh
+    ports:
+    - containerPort: 8787
+      protocol: TCP
+    env:
+      - name: NOTES
+        value: |
+          name: not-a-key
+          more text
+      - name: \"QUOTED\"
+        value: 'it''s'
+  volumes:
+  - name: session-config
+    configMap:
+      name: cfg
+";
+
+    #[test]
+    fn finds_fields_and_items_by_key() {
+        assert_eq!(
+            line_of(
+                GOLDEN,
+                "spec.containers[name=rs-launcher-container].securityContext.privileged"
+            ),
+            Some(11)
+        );
+        assert_eq!(
+            line_of(GOLDEN, "spec.volumes[name=session-config]"),
+            Some(25)
+        );
+        assert_eq!(
+            line_of(GOLDEN, "spec.volumes[name=session-config].configMap.name"),
+            Some(27)
+        );
+        assert_eq!(
+            line_of(GOLDEN, r#"metadata.labels["app.kubernetes.io/name"]"#),
+            Some(4)
+        );
+        assert_eq!(
+            line_of(
+                GOLDEN,
+                "spec.containers[name=rs-launcher-container].ports[containerPort=8787,protocol=TCP]"
+            ),
+            Some(15)
+        );
+    }
+
+    #[test]
+    fn finds_items_by_index() {
+        assert_eq!(line_of(GOLDEN, "spec.containers[0].image"), Some(8));
+        assert_eq!(line_of(GOLDEN, "spec.containers[1].command[0]"), Some(13));
+    }
+
+    #[test]
+    fn quoted_values_and_block_scalars() {
+        assert_eq!(
+            line_of(
+                GOLDEN,
+                "spec.containers[name=rs-launcher-container].env[name=QUOTED].value"
+            ),
+            Some(23)
+        );
+        // `name: not-a-key` inside the block scalar is no item key.
+        assert_eq!(
+            line_of(
+                GOLDEN,
+                "spec.containers[name=rs-launcher-container].env[name=not-a-key]"
+            ),
+            Some(17)
+        );
+    }
+
+    #[test]
+    fn works_on_what_bless_writes() {
+        let golden = serde_json::json!({"spec": {
+            "containers": [{"name": "c", "volumeMounts": [
+                {"mountPath": "/t", "name": "kube-api-access-{{suffix:sa}}"}]}],
+            "volumes": [{"name": "{{any}}", "emptyDir": {}}, {"name": "kube-api-access-{{suffix:sa}}"}]}});
+        let yaml = serde_yaml_ng::to_string(&golden).unwrap();
+        let line =
+            |path| line_of(&yaml, path).map(|n| yaml.lines().nth(n as usize - 1).unwrap().trim());
+        assert_eq!(
+            line("spec.containers[name=c].volumeMounts[mountPath=/t].name"),
+            Some("name: kube-api-access-{{suffix:sa}}")
+        );
+        assert_eq!(
+            line("spec.volumes[name={{any}}].emptyDir"),
+            Some("emptyDir: {}")
+        );
+        assert_eq!(
+            line("spec.volumes[name=kube-api-access-{{suffix:sa}}]"),
+            Some("- name: kube-api-access-{{suffix:sa}}")
+        );
+    }
+
+    #[test]
+    fn missing_parts_give_the_deepest_found() {
+        assert_eq!(
+            line_of(GOLDEN, "spec.volumes[name=kube-api-access-x7k2p]"),
+            Some(24)
+        );
+        assert_eq!(line_of(GOLDEN, "status.phase"), None);
+    }
+}
