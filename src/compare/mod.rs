@@ -163,27 +163,3 @@ impl Error {
 pub(crate) fn shown(path: &str) -> &str {
     if path.is_empty() { "(root)" } else { path }
 }
-
-/// Checks a golden's placeholders without comparing it.
-pub fn check_placeholders(golden: &Value) -> Result<(), Error> {
-    let _ = golden;
-    todo!("compare::check_placeholders")
-}
-
-/// Renders differences as human lines.
-pub fn render(diffs: &[Difference]) -> String {
-    let _ = diffs;
-    todo!("compare::render")
-}
-
-/// The line of `path` in a golden's YAML text, best effort.
-pub fn line_of(yaml_text: &str, path: &str) -> Option<u32> {
-    let _ = (yaml_text, path);
-    todo!("compare::line_of")
-}
-
-/// Reduces a prediction to what differs from the prediction without overrides.
-pub fn reduce(with_overrides: &Value, without: &Value) -> Value {
-    let _ = (with_overrides, without);
-    todo!("compare::reduce")
-}
