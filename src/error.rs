@@ -94,10 +94,10 @@ pub enum Error {
     #[error(transparent)]
     Predict(#[from] crate::predict::Error),
     /// A golden with a bad placeholder.
-    #[error("{file}: {source}")]
+    #[error("{span}: {source}")]
     Golden {
-        /// The golden file.
-        file: PathBuf,
+        /// Where in the golden file.
+        span: Span,
         /// The placeholder problem.
         #[source]
         source: crate::compare::Error,
@@ -119,6 +119,8 @@ impl Error {
             Error::Profiles(e) => e.hint(),
             Error::Overrides(e) => e.hint(),
             Error::Job(e) => e.hint(),
+            Error::Patch(e) => e.hint(),
+            Error::Golden { source, .. } => source.hint().map(str::to_string),
             _ => None,
         }
     }

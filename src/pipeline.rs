@@ -196,10 +196,8 @@ fn compared(
     opts: compare::Options,
     what: &str,
 ) -> Result<Status, Error> {
-    let diffs = compare::compare(&golden.value, actual, opts).map_err(|source| Error::Golden {
-        file: golden.path.clone(),
-        source,
-    })?;
+    let diffs = compare::compare(&golden.value, actual, opts)
+        .map_err(|source| golden_error(golden, source))?;
     if diffs.is_empty() {
         return Ok(Status::Passed);
     }
@@ -224,6 +222,14 @@ fn compared(
         details,
         hint: Some(bless_hint(case)),
     }))
+}
+
+fn golden_error(golden: &Golden, source: compare::Error) -> Error {
+    let line = compare::line_of(&golden.text, source.path()).unwrap_or(0);
+    Error::Golden {
+        span: Span::line(&golden.path, line),
+        source,
+    }
 }
 
 fn plural(n: usize) -> &'static str {
@@ -352,10 +358,7 @@ fn check_pod(case: &Case, rendered: &Rendered, blessing: bool) -> Result<Status,
             &case.expected_pod_path(),
         )));
     };
-    compare::check_placeholders(&golden.value).map_err(|source| Error::Golden {
-        file: golden.path.clone(),
-        source,
-    })?;
+    compare::check_placeholders(&golden.value).map_err(|source| golden_error(golden, source))?;
     let opts = compare::Options {
         mode: case.spec.match_mode,
         lists: Lists::MergeKeys,
