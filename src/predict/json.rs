@@ -146,3 +146,35 @@ mod tests {
         );
     }
 }
+
+/// Fields whose Go type is a map: an empty one is dropped when the object is stored
+/// (`omitempty`), whereas an empty struct such as `emptyDir: {}` or `securityContext: {}` stays.
+const MAP_FIELDS: &[&str] = &[
+    "labels",
+    "annotations",
+    "nodeSelector",
+    "limits",
+    "requests",
+    "matchLabels",
+    "data",
+];
+
+/// What decoding into Go types and encoding again does to a submitted object: `null` fields,
+/// empty lists and empty maps disappear (`omitempty`). List items are left alone.
+pub(crate) fn drop_empty(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.retain(|key, v| {
+                drop_empty(v);
+                match v {
+                    Value::Null => false,
+                    Value::Array(items) => !items.is_empty(),
+                    Value::Object(m) => !(m.is_empty() && MAP_FIELDS.contains(&key.as_str())),
+                    _ => true,
+                }
+            });
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_empty),
+        _ => {}
+    }
+}

@@ -278,3 +278,28 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn nulls_and_empty_lists_are_dropped_but_empty_structs_stay() {
+    let job = json!({
+        "apiVersion": "batch/v1", "kind": "Job",
+        "metadata": {"name": "j", "labels": {}},
+        "spec": {"template": {"spec": {
+            "restartPolicy": "Never",
+            "initContainers": null,
+            "volumes": [{"name": "scratch", "emptyDir": {}}],
+            "nodeSelector": {},
+            "containers": [{"name": "c", "image": "busybox:1.36", "args": [], "volumeMounts": []}]
+        }}}
+    });
+    let opts = Options {
+        version: Version::NEWEST,
+        namespace: "default".into(),
+    };
+    let pod = predict(&job, &opts).expect("predicts").pod;
+    let spec = &pod["spec"];
+    assert!(spec.get("initContainers").is_none());
+    assert!(spec.get("nodeSelector").is_none());
+    assert!(spec["containers"][0].get("args").is_none());
+    assert_eq!(spec["volumes"][0]["emptyDir"], json!({}));
+}
