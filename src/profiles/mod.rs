@@ -1,10 +1,17 @@
 //! The profiles file (`launcher.kubernetes.profiles.conf`): Boost-INI lexing, the keys the
 //! Kubernetes plugin knows, and the SDK's per-key resolution for a user and groups.
-//!
-//! STUB: the public API below is fixed; the implementation is being written.
+
+mod error;
+mod keys;
+mod lexer;
+mod resolve;
 
 use std::collections::BTreeMap;
-use std::path::Path;
+
+pub use error::Error;
+pub use keys::{KNOWN_KEYS, is_known};
+pub use lexer::parse;
+pub use resolve::resolve;
 
 use crate::diag::Warning;
 use crate::location::Span;
@@ -87,48 +94,28 @@ impl Resolved {
     }
 }
 
-/// A profiles file that cannot be read as the launcher would.
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    /// Placeholder until the implementation lands.
-    #[error("{span}: {message}")]
-    Syntax {
-        /// Where.
-        span: Span,
-        /// What.
-        message: String,
-        /// Hint.
-        hint: Option<String>,
-    },
-}
+#[cfg(test)]
+mod proptests {
+    use std::path::Path;
 
-impl Error {
-    /// Where.
-    pub fn span(&self) -> &Span {
-        match self {
-            Error::Syntax { span, .. } => span,
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        #[test]
+        fn parse_and_resolve_never_panic(text in "(\\[[*@a-z]{0,4}\\]?|[a-z-]{0,12}[=:]?[ -~]{0,12}|#.*|\\s*)(\n|\r\n)?{0,1}".prop_map(|s| s.repeat(3)), user in "[a-z]{0,3}") {
+            let opts = ParseOptions { allow_unknown_keys: true };
+            if let Ok((p, _)) = parse(Path::new("p.conf"), &text, opts) {
+                let _ = resolve(&p, &user, &["a".to_string()]);
+            }
+        }
+
+        #[test]
+        fn arbitrary_text_never_panics(text in "\\PC*") {
+            let _ = parse(Path::new("p.conf"), &text, ParseOptions::default());
         }
     }
-    /// Hint.
-    pub fn hint(&self) -> Option<String> {
-        match self {
-            Error::Syntax { hint, .. } => hint.clone(),
-        }
-    }
-}
-
-/// Parses a profiles file; `file` is the path shown in messages.
-pub fn parse(
-    file: &Path,
-    text: &str,
-    opts: ParseOptions,
-) -> Result<(Profiles, Vec<Warning>), Error> {
-    let _ = (file, text, opts);
-    todo!("profiles::parse")
-}
-
-/// Resolves every key for `user` in `groups`, with the SDK's algorithm and its ordering quirk.
-pub fn resolve(profiles: &Profiles, user: &str, groups: &[String]) -> Resolved {
-    let _ = (profiles, user, groups);
-    todo!("profiles::resolve")
 }
