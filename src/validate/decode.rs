@@ -337,6 +337,7 @@ fn expected_words(exp: &str) -> String {
         }
         "f32" | "f64" => "a number".to_owned(),
         "IntOrString" => "an integer or a string".to_owned(),
+        "LocalObjectReference" => "an object `{name: ...}`".to_owned(),
         "Quantity" => "a quantity such as `500m`, `2` or `1Gi`".to_owned(),
         "Time" | "MicroTime" => "an RFC 3339 timestamp string".to_owned(),
         s if s.starts_with(|c: char| c.is_ascii_uppercase()) && !s.contains(' ') => {
@@ -349,12 +350,21 @@ fn expected_words(exp: &str) -> String {
 /// Turns a type error into a finding, with a hint for the known mistakes.
 fn type_finding(root: &Value, segs: &[Seg], err: &DeError) -> Finding {
     let path = render(segs);
-    let name = match segs.last() {
-        Some(Seg::Key(k)) => format!("`{k}`"),
-        Some(Seg::Index(_)) | None if !path.is_empty() => format!("`{path}`"),
-        _ => "the document".to_owned(),
+    // Name the value from its nearest key on: `imagePullSecrets[0]`, not the whole path.
+    let from = segs
+        .iter()
+        .rposition(|s| matches!(s, Seg::Key(_)))
+        .unwrap_or(0);
+    let name = if segs.is_empty() {
+        "the document".to_owned()
+    } else {
+        format!("`{}`", render(&segs[from..]))
     };
+    let pull_secrets_list = matches!(segs.last(), Some(Seg::Key(k)) if k == "imagePullSecrets");
     let message = match &err.kind {
+        ErrorKind::InvalidType { found, expected } if pull_secrets_list && expected == "a list" => {
+            format!("{name} must be a list of `{{name: ...}}`, not {found}")
+        }
         ErrorKind::InvalidType { found, expected } => {
             format!("{name} must be {expected}, not {found}")
         }
@@ -946,12 +956,22 @@ mod tests {
         assert_eq!(d.findings.len(), 1, "{:?}", d.findings);
         let f = &d.findings[0];
         assert_eq!(f.path, "spec.template.spec.imagePullSecrets[0]");
-        assert!(
-            f.message
-                .contains("must be an object (`LocalObjectReference`)"),
-            "{f:?}"
+        assert_eq!(
+            f.message,
+            "`imagePullSecrets[0]` must be an object `{name: ...}`, not the string `\"regcred\"`"
         );
         assert!(f.hint.as_deref().unwrap_or("").contains("{name: "), "{f:?}");
+    }
+
+    #[test]
+    fn image_pull_secrets_not_a_list() {
+        let job = json!({"spec": {"template": {"spec": {"imagePullSecrets": "regcred"}}}});
+        let d = decode::<Job>(&job);
+        assert_eq!(d.findings.len(), 1, "{:?}", d.findings);
+        assert_eq!(
+            d.findings[0].message,
+            "`imagePullSecrets` must be a list of `{name: ...}`, not the string `\"regcred\"`"
+        );
     }
 
     #[test]

@@ -104,14 +104,14 @@ fn job_meta(meta: &ObjectMeta, out: &mut Out) {
         } else if name.len() > 63 {
             out.error_hint(
                 "metadata.name",
-                format!("Job name `{name}` is longer than 63 characters"),
+                format!("the Job name `{name}` is longer than 63 characters"),
                 "the name goes into the `batch.kubernetes.io/job-name` label of the Pods, and label values are limited to 63 characters",
             );
         } else if names::dns1123_label(name).is_some() {
             out.push(
                 Severity::Warning,
                 "metadata.name",
-                format!("Job name `{name}` is not a DNS-1123 label"),
+                format!("the Job name `{name}` is not a DNS-1123 label"),
                 Some("Pod hostnames are derived from it; avoid `.` in Job names".to_owned()),
             );
         }
