@@ -104,8 +104,8 @@ pub fn validate(job: &Value) -> Validation {
 }
 
 impl Validation {
-    /// Whether the Job would be created: no error finding.
-    pub fn job_accepted(&self) -> bool {
+    /// Whether the API server would create the Job and its Pods (admission aside): no error finding.
+    pub fn accepted(&self) -> bool {
         !self.findings.iter().any(|f| f.severity == Severity::Error)
     }
 
@@ -177,7 +177,7 @@ mod tests {
     fn clean_job_is_accepted_and_admitted_at_baseline() {
         let v = validate(&clean());
         assert_eq!(v.findings, []);
-        assert!(v.job_accepted());
+        assert!(v.accepted());
         let levels: Vec<Level> = v.pod_security.iter().map(|(l, _)| *l).collect();
         assert_eq!(
             levels,
@@ -283,13 +283,13 @@ mod tests {
         let v = validate(&job);
         assert_eq!(v.findings.len(), 1);
         assert_eq!(v.findings[0].check, "api");
-        assert!(!v.job_accepted());
+        assert!(!v.accepted());
     }
 
     #[test]
     fn non_object_job_does_not_panic() {
         let v = validate(&json!("job"));
-        assert!(!v.job_accepted());
+        assert!(!v.accepted());
         assert_eq!(v.pod_security.len(), 3);
     }
 

@@ -681,7 +681,7 @@ fn resources(c: &Container, at: &str, out: &mut Out) {
      -> HashMap<String, i128> {
         let mut parsed = HashMap::new();
         for (name, q) in map.into_iter().flatten() {
-            let path = format!("{at}.resources.{kind}.{name}");
+            let path = push_key(&format!("{at}.resources.{kind}"), name);
             let standard =
                 STANDARD_RESOURCES.contains(&name.as_str()) || name.starts_with("hugepages-");
             if !standard && !name.contains('/') {
@@ -714,26 +714,37 @@ fn resources(c: &Container, at: &str, out: &mut Out) {
     };
     let limits = parse("limits", res.limits.as_ref(), out);
     let requests = parse("requests", res.requests.as_ref(), out);
+    let show = |m: Option<&BTreeMap<String, Quantity>>, name: &str| {
+        m.and_then(|m| m.get(name))
+            .map(|q| q.0.clone())
+            .unwrap_or_default()
+    };
     let mut names: Vec<&String> = requests.keys().collect();
     names.sort();
     for name in names {
-        if let (Some(req), Some(lim)) = (requests.get(name), limits.get(name))
-            && req > lim
-        {
-            let show = |m: Option<&BTreeMap<String, Quantity>>| {
-                m.and_then(|m| m.get(name))
-                    .map(|q| q.0.clone())
-                    .unwrap_or_default()
-            };
-            out.error_hint(
-                format!("{at}.resources.requests.{name}"),
-                format!(
-                    "`{name}` request `{}` must be less than or equal to its limit `{}`",
-                    show(res.requests.as_ref()),
-                    show(res.limits.as_ref())
-                ),
-                "raise the limit or lower the request (a request alone defaults nothing; a limit alone sets the request)",
-            );
+        let path = push_key(&format!("{at}.resources.requests"), name);
+        let request = show(res.requests.as_ref(), name);
+        let limit = show(res.limits.as_ref(), name);
+        // Extended resources and hugepages cannot be overcommitted.
+        let overcommit = STANDARD_RESOURCES.contains(&name.as_str());
+        match (requests.get(name), limits.get(name)) {
+            (Some(req), Some(lim)) if req > lim => out.error_hint(
+                path,
+                format!("`{name}` request `{request}` must be less than or equal to its limit `{limit}`"),
+                "raise the limit or lower the request",
+            ),
+            (Some(req), Some(lim)) if !overcommit && req != lim => out.error(
+                path,
+                format!("`{name}` request `{request}` must be equal to its limit `{limit}`: it cannot be overcommitted"),
+            ),
+            (Some(_), None) if !overcommit && !res.limits.as_ref().is_some_and(|l| l.contains_key(name)) => {
+                out.error_hint(
+                    push_key(&format!("{at}.resources.limits"), name),
+                    format!("a limit must be set for `{name}`: it cannot be overcommitted"),
+                    format!("set `limits: {{{name}: {request}}}`"),
+                );
+            }
+            _ => {}
         }
     }
 }
@@ -1326,6 +1337,27 @@ mod tests {
         let f = run(|j| {
             c0(j)["resources"] = json!({"limits": {"cpu": "0.5"}, "requests": {"cpu": "500m"}})
         });
+        assert_eq!(f, []);
+    }
+
+    #[test]
+    fn extended_resources_cannot_be_overcommitted() {
+        let f = run(|j| {
+            c0(j)["resources"] =
+                json!({"limits": {"nvidia.com/gpu": "2"}, "requests": {"nvidia.com/gpu": "1"}})
+        });
+        one(
+            &f,
+            &format!("{C0}.resources.requests[\"nvidia.com/gpu\"]"),
+            "must be equal to its limit",
+        );
+        let f = run(|j| c0(j)["resources"] = json!({"requests": {"nvidia.com/gpu": "1"}}));
+        one(
+            &f,
+            &format!("{C0}.resources.limits[\"nvidia.com/gpu\"]"),
+            "a limit must be set",
+        );
+        let f = run(|j| c0(j)["resources"] = json!({"limits": {"nvidia.com/gpu": "1"}}));
         assert_eq!(f, []);
     }
 
