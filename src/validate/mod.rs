@@ -1,9 +1,23 @@
 //! Validating a patched Job as the API server would: strict decoding into `k8s_openapi`
 //! types, the API server's own rules, and Pod Security admission levels.
 //!
-//! STUB: the public API below is fixed; the implementation is being written.
+//! `decode` finds what a schema finds (unknown fields, wrong types), `rules` what the API
+//! server's validation finds beyond the schema, `pod_security` what Pod Security admission
+//! would refuse when the Job controller creates the Pods.
 
+mod decode;
+mod names;
+mod pod_security;
+mod quantity;
+mod rules;
+
+use k8s_openapi::api::batch::v1::Job;
 use serde_json::Value;
+
+pub use decode::{Decoded, decode};
+pub use pod_security::{pod_security, pod_security_of_pod, pod_security_of_template};
+pub use quantity::QuantityError;
+pub use quantity::parse_quantity;
 
 /// How bad a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -55,6 +69,279 @@ pub struct Validation {
 
 /// Validates a patched Job.
 pub fn validate(job: &Value) -> Validation {
-    let _ = job;
-    todo!("validate::validate")
+    let mut findings = decode::check_type_meta(job);
+    let decoded: Decoded<Job> = decode::decode_job(job);
+    findings.extend(decoded.findings);
+    let mut pod_security = vec![(Level::Privileged, Vec::new())];
+    if let Some(job) = &decoded.value {
+        // A value that had a type error was read as zero; rules would only misreport it.
+        let elided = &decoded.elided;
+        findings.extend(
+            rules::check(job, elided)
+                .into_iter()
+                .filter(|f| !is_under_any(&f.path, elided)),
+        );
+        let template = job.spec.as_ref().map(|s| &s.template);
+        for level in [Level::Baseline, Level::Restricted] {
+            let found = template
+                .map(|t| pod_security_of_template(t, level))
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|f| !is_under_any(&f.path, elided))
+                .collect();
+            pod_security.push((level, found));
+        }
+    } else {
+        pod_security.extend([
+            (Level::Baseline, Vec::new()),
+            (Level::Restricted, Vec::new()),
+        ]);
+    }
+    Validation {
+        findings,
+        pod_security,
+    }
+}
+
+impl Validation {
+    /// Whether the API server would create the Job and its Pods (admission aside): no error finding.
+    pub fn accepted(&self) -> bool {
+        !self.findings.iter().any(|f| f.severity == Severity::Error)
+    }
+
+    /// Whether the Job's Pods would be admitted in a namespace enforcing `level`.
+    pub fn admitted_at(&self, level: Level) -> bool {
+        self.pod_security
+            .iter()
+            .filter(|(l, _)| *l == level)
+            .all(|(_, found)| found.is_empty())
+    }
+}
+
+impl Level {
+    /// The name used in `pod-security.kubernetes.io/enforce` labels and check names.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Privileged => "privileged",
+            Level::Baseline => "baseline",
+            Level::Restricted => "restricted",
+        }
+    }
+}
+
+/// Whether `path` is one of `prefixes` or lies inside one of them.
+fn is_under_any(path: &str, prefixes: &[String]) -> bool {
+    prefixes.iter().any(|p| {
+        path == p
+            || (path.starts_with(p.as_str())
+                && matches!(path.as_bytes().get(p.len()), Some(b'.') | Some(b'[')))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    use super::*;
+
+    /// The clean launcher-like Job of the brief.
+    fn clean() -> Value {
+        json!({
+            "apiVersion": "batch/v1",
+            "kind": "Job",
+            "metadata": {"generateName": "rstudio-session-"},
+            "spec": {"template": {"spec": {
+                "restartPolicy": "Never",
+                "containers": [{
+                    "name": "rs-launcher-container",
+                    "image": "rstudio/r-session-complete:jammy-2024.12.0",
+                    "command": ["/usr/lib/rstudio-server/bin/rserver-launcher"],
+                    "resources": {"limits": {"cpu": "1", "memory": "2Gi"}},
+                    "volumeMounts": []
+                }],
+                "volumes": []
+            }}}
+        })
+    }
+
+    fn level(v: &Validation, l: Level) -> &[Finding] {
+        v.pod_security
+            .iter()
+            .find(|(x, _)| *x == l)
+            .map(|(_, f)| f.as_slice())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn clean_job_is_accepted_and_admitted_at_baseline() {
+        let v = validate(&clean());
+        assert_eq!(v.findings, []);
+        assert!(v.accepted());
+        let levels: Vec<Level> = v.pod_security.iter().map(|(l, _)| *l).collect();
+        assert_eq!(
+            levels,
+            [Level::Privileged, Level::Baseline, Level::Restricted]
+        );
+        assert!(v.admitted_at(Level::Privileged));
+        assert!(v.admitted_at(Level::Baseline));
+        // A plain session container is not hardened enough for restricted.
+        assert!(!v.admitted_at(Level::Restricted));
+        assert!(
+            level(&v, Level::Restricted)
+                .iter()
+                .all(|f| f.check == "pod-security:restricted")
+        );
+    }
+
+    #[test]
+    fn misspelt_privileged_is_a_schema_error_with_did_you_mean() {
+        let mut job = clean();
+        job["spec"]["template"]["spec"]["containers"][0]["securityContext"] =
+            json!({"priviliged": true});
+        let v = validate(&job);
+        assert_eq!(v.findings.len(), 1, "{:#?}", v.findings);
+        let f = &v.findings[0];
+        assert_eq!((f.severity, f.check.as_str()), (Severity::Error, "schema"));
+        assert_eq!(
+            f.path,
+            "spec.template.spec.containers[0].securityContext.priviliged"
+        );
+        assert_eq!(f.hint.as_deref(), Some("did you mean `privileged`?"));
+        // The misspelt field is dropped, so nothing is privileged.
+        assert!(v.admitted_at(Level::Baseline));
+    }
+
+    #[test]
+    fn privileged_fails_baseline_but_not_privileged() {
+        let mut job = clean();
+        job["spec"]["template"]["spec"]["containers"][0]["securityContext"] =
+            json!({"privileged": true});
+        let v = validate(&job);
+        assert_eq!(v.findings, []);
+        assert!(v.admitted_at(Level::Privileged));
+        let base = level(&v, Level::Baseline);
+        assert_eq!(base.len(), 1, "{base:#?}");
+        assert_eq!(
+            base[0].path,
+            "spec.template.spec.containers[0].securityContext.privileged"
+        );
+        assert_eq!(
+            base[0].message,
+            "privileged (container `rs-launcher-container` must not set securityContext.privileged=true)"
+        );
+        assert!(
+            level(&v, Level::Restricted)
+                .iter()
+                .any(|f| f.check == "pod-security:baseline")
+        );
+    }
+
+    #[test]
+    fn dash_volumes_object_is_reported_once() {
+        let mut job = clean();
+        job["spec"]["template"]["spec"]["volumes"] = json!({"-": {"name": "home", "emptyDir": {}}});
+        job["spec"]["template"]["spec"]["containers"][0]["volumeMounts"] =
+            json!([{"name": "home", "mountPath": "/home"}]);
+        let v = validate(&job);
+        // The mount of the unreadable volume is not misreported as naming no volume.
+        assert_eq!(v.findings.len(), 1, "{:#?}", v.findings);
+        assert_eq!(v.findings[0].path, "spec.template.spec.volumes");
+        assert!(
+            v.findings[0]
+                .hint
+                .as_deref()
+                .unwrap_or("")
+                .contains("`{\"-\": ...}`")
+        );
+    }
+
+    #[test]
+    fn api_version_and_kind_required() {
+        let mut job = clean();
+        job["apiVersion"] = json!("v1");
+        job.as_object_mut().map(|m| m.remove("kind"));
+        let v = validate(&job);
+        let got: Vec<(&str, &str)> = v
+            .findings
+            .iter()
+            .map(|f| (f.path.as_str(), f.message.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("apiVersion", "`apiVersion` must be `batch/v1`, not `v1`"),
+                ("kind", "`kind` is required")
+            ]
+        );
+    }
+
+    #[test]
+    fn rule_findings_come_through() {
+        let mut job = clean();
+        job["spec"]["template"]["spec"]["restartPolicy"] = json!("Always");
+        let v = validate(&job);
+        assert_eq!(v.findings.len(), 1);
+        assert_eq!(v.findings[0].check, "api");
+        assert!(!v.accepted());
+    }
+
+    #[test]
+    fn non_object_job_does_not_panic() {
+        let v = validate(&json!("job"));
+        assert!(!v.accepted());
+        assert_eq!(v.pod_security.len(), 3);
+    }
+
+    /// Arbitrary JSON, biased towards Job-shaped keys so decoding goes deep.
+    fn arb_json() -> impl Strategy<Value = Value> {
+        let key = prop_oneof![
+            Just("spec".to_owned()),
+            Just("template".to_owned()),
+            Just("containers".to_owned()),
+            Just("volumes".to_owned()),
+            Just("securityContext".to_owned()),
+            Just("resources".to_owned()),
+            Just("limits".to_owned()),
+            Just("ports".to_owned()),
+            Just("name".to_owned()),
+            Just("metadata".to_owned()),
+            Just("labels".to_owned()),
+            Just("-".to_owned()),
+            "[a-zA-Z]{0,8}",
+        ];
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>()
+                .prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+            "[a-zA-Z0-9 ./-]{0,10}".prop_map(Value::from),
+        ];
+        leaf.prop_recursive(6, 64, 6, move |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::vec((key.clone(), inner), 0..6)
+                    .prop_map(|kv| Value::Object(kv.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn validate_never_panics(job in arb_json()) {
+            let v = validate(&job);
+            prop_assert_eq!(v.pod_security.len(), 3);
+        }
+
+        #[test]
+        fn validate_never_panics_inside_a_job(spec in arb_json()) {
+            let mut job = clean();
+            job["spec"]["template"]["spec"]["containers"][0]["securityContext"] = spec.clone();
+            job["spec"]["template"]["spec"]["volumes"] = spec;
+            let _ = validate(&job);
+        }
+    }
 }

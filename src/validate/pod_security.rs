@@ -1,0 +1,1031 @@
+//! Pod Security admission: which checks of the Pod Security Standards a Pod fails.
+//!
+//! Follows `k8s.io/pod-security-admission/policy` at "latest" (Kubernetes 1.34). The
+//! `privileged` level admits everything; `restricted` includes every `baseline` check. A
+//! finding's `check` names the level whose rule it breaks, so a `privileged: true` container
+//! shows `pod-security:baseline` in the restricted list too. Container-level security context
+//! fields win over pod-level ones, as the kubelet applies them.
+
+use k8s_openapi::api::core::v1::{Container, PodSpec, PodTemplateSpec, SecurityContext};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use serde_json::Value;
+
+use super::decode::{decode, push_key};
+use super::rules::volume_sources;
+use super::{Finding, Level, Severity};
+
+/// Capabilities a baseline Pod may add (the container runtime's default set).
+const BASELINE_CAPABILITIES: &[&str] = &[
+    "AUDIT_WRITE",
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "FOWNER",
+    "FSETID",
+    "KILL",
+    "MKNOD",
+    "NET_BIND_SERVICE",
+    "SETFCAP",
+    "SETGID",
+    "SETPCAP",
+    "SETUID",
+    "SYS_CHROOT",
+];
+
+/// Sysctls that are namespaced and safe, allowed at baseline.
+const SAFE_SYSCTLS: &[&str] = &[
+    "kernel.shm_rmid_forced",
+    "net.ipv4.ip_local_port_range",
+    "net.ipv4.ip_unprivileged_port_start",
+    "net.ipv4.tcp_syncookies",
+    "net.ipv4.ping_group_range",
+    "net.ipv4.ip_local_reserved_ports",
+    "net.ipv4.tcp_keepalive_time",
+    "net.ipv4.tcp_fin_timeout",
+    "net.ipv4.tcp_keepalive_intvl",
+    "net.ipv4.tcp_keepalive_probes",
+];
+
+/// SELinux types a baseline Pod may use (besides none).
+const SELINUX_TYPES: &[&str] = &[
+    "container_t",
+    "container_init_t",
+    "container_kvm_t",
+    "container_engine_t",
+];
+
+/// Volume types a restricted Pod may use.
+const RESTRICTED_VOLUMES: &[&str] = &[
+    "configMap",
+    "csi",
+    "downwardAPI",
+    "emptyDir",
+    "ephemeral",
+    "persistentVolumeClaim",
+    "projected",
+    "secret",
+];
+
+/// The AppArmor annotation prefix (deprecated in favour of `appArmorProfile`, still checked).
+const APPARMOR_PREFIX: &str = "container.apparmor.security.beta.kubernetes.io/";
+
+/// Checks a bare pod spec (JSON) at `level`; paths are relative to the spec (`containers[0]…`).
+///
+/// Pod annotations are not part of a spec, so AppArmor annotations are not checked here.
+pub fn pod_security(pod_spec: &Value, level: Level) -> Vec<Finding> {
+    match decode::<PodSpec>(pod_spec).value {
+        Some(spec) => check(None, "metadata", &spec, "", level),
+        None => Vec::new(),
+    }
+}
+
+/// Checks a whole Pod (JSON, e.g. the predicted one) at `level`; paths start at `spec.`.
+pub fn pod_security_of_pod(pod: &Value, level: Level) -> Vec<Finding> {
+    let meta = pod
+        .get("metadata")
+        .and_then(|m| decode::<ObjectMeta>(m).value);
+    match pod.get("spec").and_then(|s| decode::<PodSpec>(s).value) {
+        Some(spec) => check(meta.as_ref(), "metadata", &spec, "spec", level),
+        None => Vec::new(),
+    }
+}
+
+/// Checks a Job's pod template at `level`; paths start at `spec.template.spec.`.
+pub fn pod_security_of_template(template: &PodTemplateSpec, level: Level) -> Vec<Finding> {
+    match &template.spec {
+        Some(spec) => check(
+            template.metadata.as_ref(),
+            "spec.template.metadata",
+            spec,
+            "spec.template.spec",
+            level,
+        ),
+        None => Vec::new(),
+    }
+}
+
+/// Joins a path prefix and a relative path.
+fn join(prefix: &str, rest: &str) -> String {
+    match (prefix.is_empty(), rest.is_empty()) {
+        (true, _) => rest.to_owned(),
+        (_, true) => prefix.to_owned(),
+        _ => format!("{prefix}.{rest}"),
+    }
+}
+
+/// Findings of one evaluation.
+struct Out {
+    found: Vec<Finding>,
+}
+
+impl Out {
+    fn push(
+        &mut self,
+        rule_level: Level,
+        path: String,
+        check: &str,
+        detail: String,
+        hint: Option<&str>,
+    ) {
+        self.found.push(Finding {
+            severity: Severity::Error,
+            check: format!("pod-security:{}", rule_level.as_str()),
+            path,
+            message: format!("{check} ({detail})"),
+            hint: hint.map(str::to_owned),
+        });
+    }
+}
+
+/// One container with where it is and what the API server calls it.
+struct Ctr<'a> {
+    c: &'a Container,
+    at: String,
+    sc: Option<&'a SecurityContext>,
+}
+
+/// Runs the checks of `level` on a pod spec.
+fn check(
+    meta: Option<&ObjectMeta>,
+    meta_at: &str,
+    spec: &PodSpec,
+    at: &str,
+    level: Level,
+) -> Vec<Finding> {
+    let mut out = Out { found: Vec::new() };
+    if level == Level::Privileged {
+        return out.found;
+    }
+    let containers: Vec<Ctr<'_>> = spec
+        .init_containers
+        .iter()
+        .flatten()
+        .enumerate()
+        .map(|(i, c)| (join(at, &format!("initContainers[{i}]")), c))
+        .chain(
+            spec.containers
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (join(at, &format!("containers[{i}]")), c)),
+        )
+        .map(|(at, c)| Ctr {
+            c,
+            at,
+            sc: c.security_context.as_ref(),
+        })
+        .collect();
+    baseline(meta, meta_at, spec, at, &containers, &mut out);
+    if level == Level::Restricted {
+        restricted(spec, at, &containers, &mut out);
+    }
+    out.found
+}
+
+/// The baseline policy.
+fn baseline(
+    meta: Option<&ObjectMeta>,
+    meta_at: &str,
+    spec: &PodSpec,
+    at: &str,
+    cs: &[Ctr<'_>],
+    out: &mut Out,
+) {
+    const B: Level = Level::Baseline;
+    let psc = spec.security_context.as_ref();
+
+    // Windows HostProcess.
+    if psc
+        .and_then(|s| s.windows_options.as_ref())
+        .and_then(|w| w.host_process)
+        == Some(true)
+    {
+        out.push(
+            B,
+            join(at, "securityContext.windowsOptions.hostProcess"),
+            "hostProcess",
+            "pod must not set securityContext.windowsOptions.hostProcess=true".to_owned(),
+            None,
+        );
+    }
+    for c in cs {
+        if c.sc
+            .and_then(|s| s.windows_options.as_ref())
+            .and_then(|w| w.host_process)
+            == Some(true)
+        {
+            out.push(
+                B,
+                format!("{}.securityContext.windowsOptions.hostProcess", c.at),
+                "hostProcess",
+                format!(
+                    "container `{}` must not set securityContext.windowsOptions.hostProcess=true",
+                    c.c.name
+                ),
+                None,
+            );
+        }
+    }
+
+    // Host namespaces.
+    for (field, set) in [
+        ("hostNetwork", spec.host_network),
+        ("hostPID", spec.host_pid),
+        ("hostIPC", spec.host_ipc),
+    ] {
+        if set == Some(true) {
+            out.push(
+                B,
+                join(at, field),
+                "host namespaces",
+                format!("{field}=true"),
+                None,
+            );
+        }
+    }
+
+    // Privileged containers.
+    for c in cs {
+        if c.sc.and_then(|s| s.privileged) == Some(true) {
+            out.push(
+                B,
+                format!("{}.securityContext.privileged", c.at),
+                "privileged",
+                format!("container `{}` must not set securityContext.privileged=true", c.c.name),
+                Some("remove `privileged: true`, or run the session in a namespace whose Pod Security level is `privileged`"),
+            );
+        }
+    }
+
+    // Capabilities beyond the default set.
+    for c in cs {
+        let added =
+            c.sc.and_then(|s| s.capabilities.as_ref())
+                .and_then(|k| k.add.as_ref());
+        for cap in added.into_iter().flatten() {
+            if !BASELINE_CAPABILITIES.contains(&cap.as_str()) {
+                out.push(
+                    B,
+                    format!("{}.securityContext.capabilities.add", c.at),
+                    "non-default capabilities",
+                    format!("container `{}` must not include `{cap}` in securityContext.capabilities.add", c.c.name),
+                    None,
+                );
+            }
+        }
+    }
+
+    // hostPath volumes.
+    for (i, v) in spec.volumes.iter().flatten().enumerate() {
+        if v.host_path.is_some() {
+            out.push(
+                B,
+                join(at, &format!("volumes[{i}].hostPath")),
+                "hostPath volumes",
+                format!("volume `{}`", v.name),
+                None,
+            );
+        }
+    }
+
+    // Host ports.
+    for c in cs {
+        for (i, p) in c.c.ports.iter().flatten().enumerate() {
+            if let Some(hp) = p.host_port.filter(|hp| *hp != 0) {
+                out.push(
+                    B,
+                    format!("{}.ports[{i}].hostPort", c.at),
+                    "hostPort",
+                    format!("container `{}` uses hostPort {hp}", c.c.name),
+                    None,
+                );
+            }
+        }
+    }
+
+    // AppArmor: the field at pod and container level, and the deprecated annotations.
+    if psc
+        .and_then(|s| s.app_armor_profile.as_ref())
+        .is_some_and(|p| p.type_ == "Unconfined")
+    {
+        out.push(
+            B,
+            join(at, "securityContext.appArmorProfile.type"),
+            "forbidden AppArmor profile",
+            "pod must not set securityContext.appArmorProfile.type to `Unconfined`".to_owned(),
+            None,
+        );
+    }
+    for c in cs {
+        if c.sc
+            .and_then(|s| s.app_armor_profile.as_ref())
+            .is_some_and(|p| p.type_ == "Unconfined")
+        {
+            out.push(
+                B,
+                format!("{}.securityContext.appArmorProfile.type", c.at),
+                "forbidden AppArmor profile",
+                format!("container `{}` must not set securityContext.appArmorProfile.type to `Unconfined`", c.c.name),
+                None,
+            );
+        }
+    }
+    for (key, value) in meta
+        .and_then(|m| m.annotations.as_ref())
+        .into_iter()
+        .flatten()
+    {
+        if key.starts_with(APPARMOR_PREFIX)
+            && !(value.is_empty() || value == "runtime/default" || value.starts_with("localhost/"))
+        {
+            let path = push_key(&format!("{meta_at}.annotations"), key);
+            out.push(
+                B,
+                path,
+                "forbidden AppArmor profile",
+                format!("annotation `{key}` must not be `{value}`"),
+                Some("use `runtime/default` or `localhost/<profile>`"),
+            );
+        }
+    }
+
+    // SELinux: only the container types, and no user or role.
+    let selinux = |opts: Option<&k8s_openapi::api::core::v1::SELinuxOptions>| -> Vec<String> {
+        let Some(o) = opts else { return Vec::new() };
+        let mut bad = Vec::new();
+        if let Some(t) = o
+            .type_
+            .as_deref()
+            .filter(|t| !t.is_empty() && !SELINUX_TYPES.contains(t))
+        {
+            bad.push(format!("type `{t}`"));
+        }
+        if o.user.as_deref().is_some_and(|u| !u.is_empty()) {
+            bad.push("user".to_owned());
+        }
+        if o.role.as_deref().is_some_and(|r| !r.is_empty()) {
+            bad.push("role".to_owned());
+        }
+        bad
+    };
+    let bad = selinux(psc.and_then(|s| s.se_linux_options.as_ref()));
+    if !bad.is_empty() {
+        out.push(
+            B,
+            join(at, "securityContext.seLinuxOptions"),
+            "seLinuxOptions",
+            format!(
+                "pod set forbidden securityContext.seLinuxOptions: {}",
+                bad.join(", ")
+            ),
+            None,
+        );
+    }
+    for c in cs {
+        let bad = selinux(c.sc.and_then(|s| s.se_linux_options.as_ref()));
+        if !bad.is_empty() {
+            out.push(
+                B,
+                format!("{}.securityContext.seLinuxOptions", c.at),
+                "seLinuxOptions",
+                format!(
+                    "container `{}` set forbidden securityContext.seLinuxOptions: {}",
+                    c.c.name,
+                    bad.join(", ")
+                ),
+                None,
+            );
+        }
+    }
+
+    // /proc mount type.
+    for c in cs {
+        if let Some(pm) =
+            c.sc.and_then(|s| s.proc_mount.as_deref())
+                .filter(|pm| *pm != "Default")
+        {
+            out.push(
+                B,
+                format!("{}.securityContext.procMount", c.at),
+                "procMount",
+                format!(
+                    "container `{}` must not set securityContext.procMount=`{pm}`",
+                    c.c.name
+                ),
+                None,
+            );
+        }
+    }
+
+    // Seccomp: never Unconfined.
+    if psc
+        .and_then(|s| s.seccomp_profile.as_ref())
+        .is_some_and(|p| p.type_ == "Unconfined")
+    {
+        out.push(
+            B,
+            join(at, "securityContext.seccompProfile.type"),
+            "seccompProfile",
+            "pod must not set securityContext.seccompProfile.type to `Unconfined`".to_owned(),
+            None,
+        );
+    }
+    for c in cs {
+        if c.sc
+            .and_then(|s| s.seccomp_profile.as_ref())
+            .is_some_and(|p| p.type_ == "Unconfined")
+        {
+            out.push(
+                B,
+                format!("{}.securityContext.seccompProfile.type", c.at),
+                "seccompProfile",
+                format!("container `{}` must not set securityContext.seccompProfile.type to `Unconfined`", c.c.name),
+                None,
+            );
+        }
+    }
+
+    // Sysctls.
+    for (i, s) in psc
+        .and_then(|s| s.sysctls.as_ref())
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        if !SAFE_SYSCTLS.contains(&s.name.as_str()) {
+            out.push(
+                B,
+                join(at, &format!("securityContext.sysctls[{i}].name")),
+                "forbidden sysctls",
+                format!("`{}`", s.name),
+                None,
+            );
+        }
+    }
+}
+
+/// The restricted policy's checks beyond baseline.
+fn restricted(spec: &PodSpec, at: &str, cs: &[Ctr<'_>], out: &mut Out) {
+    const R: Level = Level::Restricted;
+    let psc = spec.security_context.as_ref();
+    // Linux-only rules do not apply to Pods that declare a Windows OS.
+    let windows = spec.os.as_ref().is_some_and(|os| os.name == "windows");
+
+    // Volume types.
+    for (i, v) in spec.volumes.iter().flatten().enumerate() {
+        for source in volume_sources(v) {
+            if !RESTRICTED_VOLUMES.contains(&source) {
+                out.push(
+                    R,
+                    join(at, &format!("volumes[{i}].{source}")),
+                    "restricted volume types",
+                    format!("volume `{}` uses restricted volume type `{source}`", v.name),
+                    Some("restricted allows configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected and secret"),
+                );
+            }
+        }
+    }
+
+    // Privilege escalation must be explicitly off.
+    if !windows {
+        for c in cs {
+            if c.sc.and_then(|s| s.allow_privilege_escalation) != Some(false) {
+                out.push(
+                    R,
+                    format!("{}.securityContext.allowPrivilegeEscalation", c.at),
+                    "allowPrivilegeEscalation != false",
+                    format!(
+                        "container `{}` must set securityContext.allowPrivilegeEscalation=false",
+                        c.c.name
+                    ),
+                    None,
+                );
+            }
+        }
+    }
+
+    // Non-root: the container's setting wins over the pod's.
+    let pod_non_root = psc.and_then(|s| s.run_as_non_root);
+    if pod_non_root == Some(false) {
+        out.push(
+            R,
+            join(at, "securityContext.runAsNonRoot"),
+            "runAsNonRoot != true",
+            "pod must not set securityContext.runAsNonRoot=false".to_owned(),
+            None,
+        );
+    }
+    for c in cs {
+        match c.sc.and_then(|s| s.run_as_non_root) {
+            Some(true) => {}
+            Some(false) => out.push(
+                R,
+                format!("{}.securityContext.runAsNonRoot", c.at),
+                "runAsNonRoot != true",
+                format!("container `{}` must not set securityContext.runAsNonRoot=false", c.c.name),
+                None,
+            ),
+            None if pod_non_root == Some(true) => {}
+            None if pod_non_root == Some(false) => {}
+            None => out.push(
+                R,
+                format!("{}.securityContext.runAsNonRoot", c.at),
+                "runAsNonRoot != true",
+                format!("pod or container `{}` must set securityContext.runAsNonRoot=true", c.c.name),
+                Some("set `runAsNonRoot: true` in the pod's `securityContext` to cover every container"),
+            ),
+        }
+    }
+
+    // Not as user 0.
+    if psc.and_then(|s| s.run_as_user) == Some(0) {
+        out.push(
+            R,
+            join(at, "securityContext.runAsUser"),
+            "runAsUser=0",
+            "pod must not set runAsUser=0".to_owned(),
+            None,
+        );
+    }
+    for c in cs {
+        if c.sc.and_then(|s| s.run_as_user) == Some(0) {
+            out.push(
+                R,
+                format!("{}.securityContext.runAsUser", c.at),
+                "runAsUser=0",
+                format!("container `{}` must not set runAsUser=0", c.c.name),
+                None,
+            );
+        }
+    }
+
+    if windows {
+        return;
+    }
+
+    // Seccomp: RuntimeDefault or Localhost, from the container or else the pod.
+    let allowed = |t: &str| t == "RuntimeDefault" || t == "Localhost";
+    let pod_type = psc
+        .and_then(|s| s.seccomp_profile.as_ref())
+        .map(|p| p.type_.as_str());
+    if let Some(t) = pod_type.filter(|t| !allowed(t) && *t != "Unconfined") {
+        out.push(
+            R,
+            join(at, "securityContext.seccompProfile.type"),
+            "seccompProfile",
+            format!("pod must not set securityContext.seccompProfile.type to `{t}`"),
+            None,
+        );
+    }
+    for c in cs {
+        let own =
+            c.sc.and_then(|s| s.seccomp_profile.as_ref())
+                .map(|p| p.type_.as_str());
+        match own {
+            // Unconfined is already a baseline finding.
+            Some("Unconfined") => {}
+            Some(t) if !allowed(t) => out.push(
+                R,
+                format!("{}.securityContext.seccompProfile.type", c.at),
+                "seccompProfile",
+                format!("container `{}` must not set securityContext.seccompProfile.type to `{t}`", c.c.name),
+                None,
+            ),
+            Some(_) => {}
+            None if pod_type.is_some_and(allowed) => {}
+            None if pod_type.is_some() => {}
+            None => out.push(
+                R,
+                format!("{}.securityContext.seccompProfile", c.at),
+                "seccompProfile",
+                format!(
+                    "pod or container `{}` must set securityContext.seccompProfile.type to `RuntimeDefault` or `Localhost`",
+                    c.c.name
+                ),
+                Some("set `seccompProfile: {type: RuntimeDefault}` in the pod's `securityContext`"),
+            ),
+        }
+    }
+
+    // Capabilities: drop ALL, add at most NET_BIND_SERVICE.
+    for c in cs {
+        let caps = c.sc.and_then(|s| s.capabilities.as_ref());
+        if !caps
+            .and_then(|k| k.drop.as_ref())
+            .is_some_and(|d| d.iter().any(|x| x == "ALL"))
+        {
+            out.push(
+                R,
+                format!("{}.securityContext.capabilities.drop", c.at),
+                "unrestricted capabilities",
+                format!(
+                    "container `{}` must set securityContext.capabilities.drop=[\"ALL\"]",
+                    c.c.name
+                ),
+                None,
+            );
+        }
+        for cap in caps.and_then(|k| k.add.as_ref()).into_iter().flatten() {
+            // Caps outside the baseline set are already a baseline finding.
+            if cap != "NET_BIND_SERVICE" && BASELINE_CAPABILITIES.contains(&cap.as_str()) {
+                out.push(
+                    R,
+                    format!("{}.securityContext.capabilities.add", c.at),
+                    "unrestricted capabilities",
+                    format!("container `{}` must not include `{cap}` in securityContext.capabilities.add", c.c.name),
+                    None,
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// A restricted-compliant pod spec.
+    fn restricted_spec() -> Value {
+        json!({
+            "restartPolicy": "Never",
+            "securityContext": {"runAsNonRoot": true, "seccompProfile": {"type": "RuntimeDefault"}},
+            "containers": [{
+                "name": "rs-launcher-container",
+                "image": "rstudio/r-session-complete:jammy-2024.12.0",
+                "securityContext": {"allowPrivilegeEscalation": false, "capabilities": {"drop": ["ALL"]}}
+            }],
+            "volumes": [{"name": "home", "emptyDir": {}}]
+        })
+    }
+
+    /// Findings at `level` after `edit`.
+    fn run(level: Level, edit: impl FnOnce(&mut Value)) -> Vec<Finding> {
+        let mut spec = restricted_spec();
+        edit(&mut spec);
+        pod_security(&spec, level)
+    }
+
+    fn one(found: &[Finding], check: &str, path: &str, text: &str) {
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(found[0].check, check, "{found:#?}");
+        assert_eq!(found[0].path, path, "{found:#?}");
+        assert!(found[0].message.contains(text), "{found:#?}");
+    }
+
+    fn c0(spec: &mut Value) -> &mut Value {
+        &mut spec["containers"][0]["securityContext"]
+    }
+
+    const BASE: &str = "pod-security:baseline";
+    const REST: &str = "pod-security:restricted";
+
+    #[test]
+    fn compliant_spec_passes_all_levels() {
+        for level in [Level::Privileged, Level::Baseline, Level::Restricted] {
+            assert_eq!(run(level, |_| {}), [], "{level:?}");
+        }
+    }
+
+    #[test]
+    fn privileged_fails_baseline_passes_privileged() {
+        let edit = |s: &mut Value| c0(s)["privileged"] = json!(true);
+        assert_eq!(run(Level::Privileged, edit), []);
+        let f = run(Level::Baseline, edit);
+        one(
+            &f,
+            BASE,
+            "containers[0].securityContext.privileged",
+            "privileged (container `rs-launcher-container` must not set securityContext.privileged=true)",
+        );
+        one(
+            &run(Level::Restricted, edit),
+            BASE,
+            "containers[0].securityContext.privileged",
+            "privileged",
+        );
+    }
+
+    #[test]
+    fn host_process() {
+        let f = run(Level::Baseline, |s| {
+            s["securityContext"]["windowsOptions"] = json!({"hostProcess": true})
+        });
+        one(
+            &f,
+            BASE,
+            "securityContext.windowsOptions.hostProcess",
+            "hostProcess",
+        );
+    }
+
+    #[test]
+    fn host_namespaces() {
+        let f = run(Level::Baseline, |s| s["hostNetwork"] = json!(true));
+        one(
+            &f,
+            BASE,
+            "hostNetwork",
+            "host namespaces (hostNetwork=true)",
+        );
+        one(
+            &run(Level::Baseline, |s| s["hostPID"] = json!(true)),
+            BASE,
+            "hostPID",
+            "hostPID=true",
+        );
+        one(
+            &run(Level::Baseline, |s| s["hostIPC"] = json!(true)),
+            BASE,
+            "hostIPC",
+            "hostIPC=true",
+        );
+    }
+
+    #[test]
+    fn non_default_capabilities() {
+        let f = run(Level::Baseline, |s| {
+            c0(s)["capabilities"]["add"] = json!(["SYS_ADMIN"])
+        });
+        one(
+            &f,
+            BASE,
+            "containers[0].securityContext.capabilities.add",
+            "`SYS_ADMIN`",
+        );
+        assert_eq!(
+            run(Level::Baseline, |s| c0(s)["capabilities"]["add"] =
+                json!(["CHOWN"])),
+            []
+        );
+    }
+
+    #[test]
+    fn host_path_volumes() {
+        let f = run(Level::Baseline, |s| {
+            s["volumes"][0] = json!({"name": "h", "hostPath": {"path": "/"}})
+        });
+        one(
+            &f,
+            BASE,
+            "volumes[0].hostPath",
+            "hostPath volumes (volume `h`)",
+        );
+    }
+
+    #[test]
+    fn host_ports() {
+        let f = run(Level::Baseline, |s| {
+            s["containers"][0]["ports"] = json!([{"containerPort": 80, "hostPort": 80}])
+        });
+        one(
+            &f,
+            BASE,
+            "containers[0].ports[0].hostPort",
+            "uses hostPort 80",
+        );
+    }
+
+    #[test]
+    fn apparmor_unconfined() {
+        let f = run(Level::Baseline, |s| {
+            c0(s)["appArmorProfile"] = json!({"type": "Unconfined"})
+        });
+        one(
+            &f,
+            BASE,
+            "containers[0].securityContext.appArmorProfile.type",
+            "forbidden AppArmor profile",
+        );
+    }
+
+    #[test]
+    fn apparmor_annotation() {
+        let pod = json!({"metadata": {"annotations": {
+                "container.apparmor.security.beta.kubernetes.io/rs-launcher-container": "unconfined"}},
+            "spec": restricted_spec()});
+        let f = pod_security_of_pod(&pod, Level::Baseline);
+        one(
+            &f,
+            BASE,
+            "metadata.annotations[\"container.apparmor.security.beta.kubernetes.io/rs-launcher-container\"]",
+            "forbidden AppArmor profile",
+        );
+    }
+
+    #[test]
+    fn selinux_custom_type_user_role() {
+        let f = run(Level::Baseline, |s| {
+            s["securityContext"]["seLinuxOptions"] = json!({"type": "spc_t", "user": "u"})
+        });
+        one(
+            &f,
+            BASE,
+            "securityContext.seLinuxOptions",
+            "type `spc_t`, user",
+        );
+        assert_eq!(
+            run(Level::Baseline, |s| c0(s)["seLinuxOptions"] =
+                json!({"type": "container_t", "level": "s0"})),
+            []
+        );
+    }
+
+    #[test]
+    fn proc_mount_unmasked() {
+        let f = run(Level::Baseline, |s| c0(s)["procMount"] = json!("Unmasked"));
+        one(
+            &f,
+            BASE,
+            "containers[0].securityContext.procMount",
+            "procMount",
+        );
+    }
+
+    #[test]
+    fn seccomp_unconfined() {
+        let f = run(Level::Baseline, |s| {
+            c0(s)["seccompProfile"] = json!({"type": "Unconfined"})
+        });
+        one(
+            &f,
+            BASE,
+            "containers[0].securityContext.seccompProfile.type",
+            "`Unconfined`",
+        );
+        // Restricted reports it once, as the baseline rule.
+        let f = run(Level::Restricted, |s| {
+            c0(s)["seccompProfile"] = json!({"type": "Unconfined"})
+        });
+        one(
+            &f,
+            BASE,
+            "containers[0].securityContext.seccompProfile.type",
+            "`Unconfined`",
+        );
+    }
+
+    #[test]
+    fn unsafe_sysctls() {
+        let f = run(Level::Baseline, |s| {
+            s["securityContext"]["sysctls"] = json!([{"name": "kernel.msgmax", "value": "1"}])
+        });
+        one(
+            &f,
+            BASE,
+            "securityContext.sysctls[0].name",
+            "forbidden sysctls (`kernel.msgmax`)",
+        );
+        assert_eq!(
+            run(Level::Baseline, |s| s["securityContext"]["sysctls"] =
+                json!([{"name": "net.ipv4.tcp_syncookies", "value": "1"}])),
+            []
+        );
+    }
+
+    #[test]
+    fn restricted_volume_types() {
+        let f = run(Level::Restricted, |s| {
+            s["volumes"][0] = json!({"name": "n", "nfs": {"server": "s", "path": "/"}})
+        });
+        one(&f, REST, "volumes[0].nfs", "restricted volume type `nfs`");
+        assert_eq!(
+            run(Level::Baseline, |s| s["volumes"][0] =
+                json!({"name": "n", "nfs": {"server": "s", "path": "/"}})),
+            []
+        );
+    }
+
+    #[test]
+    fn allow_privilege_escalation_must_be_false() {
+        let f = run(Level::Restricted, |s| {
+            c0(s)
+                .as_object_mut()
+                .map(|m| m.remove("allowPrivilegeEscalation"));
+        });
+        one(
+            &f,
+            REST,
+            "containers[0].securityContext.allowPrivilegeEscalation",
+            "allowPrivilegeEscalation != false",
+        );
+    }
+
+    #[test]
+    fn run_as_non_root_required() {
+        let f = run(Level::Restricted, |s| {
+            s["securityContext"]
+                .as_object_mut()
+                .map(|m| m.remove("runAsNonRoot"));
+        });
+        one(
+            &f,
+            REST,
+            "containers[0].securityContext.runAsNonRoot",
+            "pod or container `rs-launcher-container` must set",
+        );
+    }
+
+    #[test]
+    fn container_run_as_non_root_overrides_pod() {
+        let f = run(Level::Restricted, |s| c0(s)["runAsNonRoot"] = json!(false));
+        one(
+            &f,
+            REST,
+            "containers[0].securityContext.runAsNonRoot",
+            "must not set securityContext.runAsNonRoot=false",
+        );
+        let f = run(Level::Restricted, |s| {
+            s["securityContext"]
+                .as_object_mut()
+                .map(|m| m.remove("runAsNonRoot"));
+            c0(s)["runAsNonRoot"] = json!(true);
+        });
+        assert_eq!(f, []);
+    }
+
+    #[test]
+    fn run_as_user_zero() {
+        let f = run(Level::Restricted, |s| c0(s)["runAsUser"] = json!(0));
+        one(
+            &f,
+            REST,
+            "containers[0].securityContext.runAsUser",
+            "runAsUser=0",
+        );
+    }
+
+    #[test]
+    fn seccomp_must_be_set_for_restricted() {
+        let f = run(Level::Restricted, |s| {
+            s["securityContext"]
+                .as_object_mut()
+                .map(|m| m.remove("seccompProfile"));
+        });
+        one(
+            &f,
+            REST,
+            "containers[0].securityContext.seccompProfile",
+            "`RuntimeDefault` or `Localhost`",
+        );
+        let f = run(Level::Restricted, |s| {
+            s["securityContext"]
+                .as_object_mut()
+                .map(|m| m.remove("seccompProfile"));
+            c0(s)["seccompProfile"] = json!({"type": "Localhost", "localhostProfile": "p.json"});
+        });
+        assert_eq!(f, []);
+    }
+
+    #[test]
+    fn capabilities_must_drop_all() {
+        let f = run(Level::Restricted, |s| {
+            c0(s)["capabilities"] = json!({"drop": ["NET_RAW"]})
+        });
+        one(
+            &f,
+            REST,
+            "containers[0].securityContext.capabilities.drop",
+            "drop=[\"ALL\"]",
+        );
+    }
+
+    #[test]
+    fn capabilities_add_only_net_bind_service() {
+        let f = run(Level::Restricted, |s| {
+            c0(s)["capabilities"]["add"] = json!(["NET_BIND_SERVICE", "CHOWN"])
+        });
+        one(
+            &f,
+            REST,
+            "containers[0].securityContext.capabilities.add",
+            "`CHOWN`",
+        );
+    }
+
+    #[test]
+    fn init_containers_are_checked() {
+        let f = run(Level::Baseline, |s| {
+            s["initContainers"] = json!([{"name": "init", "image": "busybox:1", "securityContext": {"privileged": true}}]);
+        });
+        one(
+            &f,
+            BASE,
+            "initContainers[0].securityContext.privileged",
+            "container `init`",
+        );
+    }
+
+    #[test]
+    fn windows_pods_skip_linux_only_rules() {
+        let f = run(Level::Restricted, |s| {
+            s["os"] = json!({"name": "windows"});
+            s["containers"][0]
+                .as_object_mut()
+                .map(|m| m.remove("securityContext"));
+            s["securityContext"]
+                .as_object_mut()
+                .map(|m| m.remove("seccompProfile"));
+        });
+        assert_eq!(f, []);
+    }
+}
