@@ -98,9 +98,9 @@ pub enum Error {
     Golden {
         /// Where in the golden file.
         span: Span,
-        /// The placeholder problem.
+        /// The placeholder problem (boxed: it is large and rare).
         #[source]
-        source: crate::compare::Error,
+        source: Box<crate::compare::Error>,
     },
 }
 

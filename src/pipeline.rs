@@ -228,7 +228,7 @@ fn golden_error(golden: &Golden, source: compare::Error) -> Error {
     let line = compare::line_of(&golden.text, source.path()).unwrap_or(0);
     Error::Golden {
         span: Span::line(&golden.path, line),
-        source,
+        source: Box::new(source),
     }
 }
 

@@ -106,6 +106,38 @@ pub(crate) fn sort_keys(value: &mut Value) {
     }
 }
 
+/// Fields whose Go type is a map: an empty one is dropped when the object is stored
+/// (`omitempty`), whereas an empty struct such as `emptyDir: {}` or `securityContext: {}` stays.
+const MAP_FIELDS: &[&str] = &[
+    "labels",
+    "annotations",
+    "nodeSelector",
+    "limits",
+    "requests",
+    "matchLabels",
+    "data",
+];
+
+/// What decoding into Go types and encoding again does to a submitted object: `null` fields,
+/// empty lists and empty maps disappear (`omitempty`). List items are left alone.
+pub(crate) fn drop_empty(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.retain(|key, v| {
+                drop_empty(v);
+                match v {
+                    Value::Null => false,
+                    Value::Array(items) => !items.is_empty(),
+                    Value::Object(m) => !(m.is_empty() && MAP_FIELDS.contains(&key.as_str())),
+                    _ => true,
+                }
+            });
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_empty),
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,37 +176,5 @@ mod tests {
             value.to_string(),
             r#"{"a":{"c":2,"d":1},"b":[{"a":2,"z":1},1]}"#
         );
-    }
-}
-
-/// Fields whose Go type is a map: an empty one is dropped when the object is stored
-/// (`omitempty`), whereas an empty struct such as `emptyDir: {}` or `securityContext: {}` stays.
-const MAP_FIELDS: &[&str] = &[
-    "labels",
-    "annotations",
-    "nodeSelector",
-    "limits",
-    "requests",
-    "matchLabels",
-    "data",
-];
-
-/// What decoding into Go types and encoding again does to a submitted object: `null` fields,
-/// empty lists and empty maps disappear (`omitempty`). List items are left alone.
-pub(crate) fn drop_empty(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            map.retain(|key, v| {
-                drop_empty(v);
-                match v {
-                    Value::Null => false,
-                    Value::Array(items) => !items.is_empty(),
-                    Value::Object(m) => !(m.is_empty() && MAP_FIELDS.contains(&key.as_str())),
-                    _ => true,
-                }
-            });
-        }
-        Value::Array(items) => items.iter_mut().for_each(drop_empty),
-        _ => {}
     }
 }
