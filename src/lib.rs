@@ -8,6 +8,8 @@
 //! Each stage is a pure function from one value to the next; only `case` reads files and
 //! only `bless` writes them.
 
+#[cfg(feature = "cluster")]
+pub mod cluster;
 pub mod compare;
 pub mod diag;
 pub mod location;

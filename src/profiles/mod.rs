@@ -103,7 +103,11 @@ pub enum Error {
 }
 
 /// Parses a profiles file; `file` is the path shown in messages.
-pub fn parse(file: &Path, text: &str, opts: ParseOptions) -> Result<(Profiles, Vec<Warning>), Error> {
+pub fn parse(
+    file: &Path,
+    text: &str,
+    opts: ParseOptions,
+) -> Result<(Profiles, Vec<Warning>), Error> {
     let _ = (file, text, opts);
     todo!("profiles::parse")
 }

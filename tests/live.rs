@@ -1,0 +1,1 @@
+//! Live path tests against the loopback Kubernetes API double.
