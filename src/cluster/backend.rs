@@ -219,7 +219,15 @@ pub(crate) async fn client_from_kubeconfig(
     let config = Config::from_custom_kubeconfig(kubeconfig, &options)
         .await
         .map_err(|e| fail(format!("bad kubeconfig `{}`: {e}", path.display()), None))?;
-    Client::try_from(config).map_err(|e| fail(format!("cannot build a client: {e}"), None))
+    client_from_config(config).map_err(|e| fail(format!("cannot build a client: {e}"), None))
+}
+
+/// A client for live runs: kube's own retry layer is turned off, because jjo's
+/// [`RetryPolicy`] retries within the case timeout and reports how often it tried (kube's
+/// would wait up to minutes on a 503 before jjo sees it).
+pub fn client_from_config(mut config: Config) -> Result<Client, kube::Error> {
+    config.default_retry = false;
+    Client::try_from(config)
 }
 
 /// Runs `kind` with arguments, returning stdout; the error carries stderr.
@@ -371,7 +379,7 @@ async fn k3s_up() -> Result<Cluster, Error> {
         .await
         .map_err(|e| fail(format!("bad K3s kubeconfig: {e}")))?;
     let client =
-        Client::try_from(config).map_err(|e| fail(format!("cannot build a client: {e}")))?;
+        client_from_config(config).map_err(|e| fail(format!("cannot build a client: {e}")))?;
     wait_for_ready_node(&client, Duration::from_secs(180)).await?;
     Ok(Cluster {
         _container: Some(container),

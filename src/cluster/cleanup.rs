@@ -99,6 +99,7 @@ fn ignore_not_found<T>(result: Result<T, Error>) -> Result<(), Error> {
 }
 
 struct Registered {
+    run_id: String,
     client: Client,
     target: Target,
     retry: RetryPolicy,
@@ -123,11 +124,17 @@ pub(crate) struct Guard {
 
 impl Guard {
     /// Registers a target so Ctrl-C and drops clean it up.
-    pub(crate) fn register(client: &Client, target: Target, retry: RetryPolicy) -> Guard {
+    pub(crate) fn register(
+        client: &Client,
+        run_id: &str,
+        target: Target,
+        retry: RetryPolicy,
+    ) -> Guard {
         let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
         registry().insert(
             id,
             Registered {
+                run_id: run_id.to_string(),
                 client: client.clone(),
                 target,
                 retry,
@@ -270,10 +277,18 @@ impl Drop for CleanupHandle {
     }
 }
 
-/// Deletes every target of cases still running in this process (namespaces and objects);
-/// returns how many were deleted. Called on Ctrl-C.
-pub async fn cleanup_registered() -> usize {
-    let entries: Vec<Registered> = std::mem::take(&mut *registry()).into_values().collect();
+/// Deletes the targets of cases still running in this process (namespaces and objects),
+/// all of them or those of one run id; returns how many were deleted. Called on Ctrl-C.
+pub async fn cleanup_registered(run_id: Option<&str>) -> usize {
+    let entries: Vec<Registered> = {
+        let mut registry = registry();
+        let ids: Vec<u64> = registry
+            .iter()
+            .filter(|(_, e)| run_id.is_none_or(|r| r == e.run_id))
+            .map(|(id, _)| *id)
+            .collect();
+        ids.iter().filter_map(|id| registry.remove(id)).collect()
+    };
     let deletes = entries
         .iter()
         .map(|e| delete_target(&e.client, &e.target, &e.retry));
@@ -287,7 +302,7 @@ pub fn install_interrupt_handler(grace: Duration) -> tokio::task::JoinHandle<()>
     tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
             eprintln!("interrupted: deleting the namespaces of running cases");
-            let _ = tokio::time::timeout(grace, cleanup_registered()).await;
+            let _ = tokio::time::timeout(grace, cleanup_registered(None)).await;
             std::process::exit(130);
         }
     })

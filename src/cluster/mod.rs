@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-pub use backend::{Backend, Cluster, KIND_CLUSTER_NAME};
+pub use backend::{Backend, Cluster, KIND_CLUSTER_NAME, client_from_config};
 pub use cleanup::{Cleanup, CleanupHandle, cleanup_registered, install_interrupt_handler};
 pub use retry::{Op, RetryPolicy};
 pub use run::{gc, run_case};

@@ -73,7 +73,10 @@ pub async fn run_case(
             }
         })
     };
-    let result = match task.await {
+    // If this future is dropped (the caller gave up), the task is aborted too, which
+    // drops the guard and so deletes the namespace in the background.
+    let mut task = AbortOnDrop(task);
+    let result = match (&mut task.0).await {
         Ok(result) => result,
         Err(join) => Err(Error::Panicked {
             message: panic_message(join),
@@ -137,6 +140,15 @@ pub async fn run_case(
     }
 }
 
+/// Aborts a spawned task when dropped.
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 fn panic_message(join: tokio::task::JoinError) -> String {
     if !join.is_panic() {
         return "the case task was cancelled".into();
@@ -168,6 +180,7 @@ async fn case_body(
         Some(ns) => {
             let guard = Guard::register(
                 client,
+                &options.run_id,
                 Target::Objects {
                     namespace: ns.clone(),
                     objects: Vec::new(),
@@ -180,7 +193,8 @@ async fn case_body(
             ns.clone()
         }
         None => {
-            let ns = create_namespace(client, &case.name, &labels, retry, shared).await?;
+            let ns = create_namespace(client, &case.name, &options.run_id, &labels, retry, shared)
+                .await?;
             set_phase(shared, "waiting for the namespace's default ServiceAccount");
             wait_for_default_service_account(client, &ns, retry, &restarts).await?;
             ns
@@ -238,7 +252,8 @@ async fn case_body(
     set_phase(shared, "reading the pod back");
     let pod = get_raw(
         client,
-        &format!("/api/v1/namespaces/{namespace}/pods/{pod_name}"),
+        &format!("/api/v1/namespaces/{namespace}/pods"),
+        &pod_name,
         retry,
         &Op::new("get", "", "pods", Some(&namespace)),
     )
@@ -320,6 +335,7 @@ fn is_ours(labels: &std::collections::BTreeMap<String, String>, token: &Value) -
 async fn create_namespace(
     client: &Client,
     case: &str,
+    run_id: &str,
     labels: &Map<String, Value>,
     retry: &RetryPolicy,
     shared: &SharedState,
@@ -340,7 +356,7 @@ async fn create_namespace(
         // Registered before the call: a create that succeeds on the server while the
         // answer is lost must still be cleaned up.
         {
-            let guard = Guard::register(client, Target::Namespace(name.clone()), *retry);
+            let guard = Guard::register(client, run_id, Target::Namespace(name.clone()), *retry);
             let mut s = lock(shared);
             s.guard = Some(guard);
             s.namespace = Some(name.clone());
@@ -686,15 +702,18 @@ fn status_error(code: u16, value: &Value) -> kube::Error {
     kube::Error::Api(status.boxed())
 }
 
+/// GETs one object as raw JSON, so fields unknown to k8s-openapi and the server's key
+/// order survive for the comparison.
 async fn get_raw(
     client: &Client,
-    path: &str,
+    collection: &str,
+    name: &str,
     retry: &RetryPolicy,
     op: &Op,
 ) -> Result<Value, Error> {
     with_retry(retry, op, || async {
-        let request = kube::core::Request::new(path)
-            .get("", &kube::api::GetParams::default())
+        let request = kube::core::Request::new(collection)
+            .get(name, &kube::api::GetParams::default())
             .map_err(kube::Error::BuildRequest)?;
         client.request::<Value>(request).await
     })
