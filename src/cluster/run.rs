@@ -601,11 +601,12 @@ async fn create_job(
     }
 }
 
+/// In a shared namespace, the Job is deleted on its own (its own namespace goes as a whole).
 fn register_job(shared: &SharedState, resource: &ApiResource, job: &Value) {
-    if let (Some(name), Some(guard)) = (str_at(job, "/metadata/name"), &lock(shared).guard) {
-        if matches!(guard.target(), Some(Target::Objects { .. })) {
-            guard.add_object(resource.clone(), name.to_string());
-        }
+    if let (Some(name), Some(guard)) = (str_at(job, "/metadata/name"), &lock(shared).guard)
+        && matches!(guard.target(), Some(Target::Objects { .. }))
+    {
+        guard.add_object(resource.clone(), name.to_string());
     }
 }
 
