@@ -3,6 +3,16 @@
 //!
 //! Every API call goes through `kube`; this is the only async module. The comparison of the
 //! live Pod with the goldens is not done here: [`run_case`] hands the Pod back as JSON.
+//!
+//! ```text
+//! let cluster = Backend::from_env(repo_root)?.unwrap().connect().await?;   // once per run
+//! install_interrupt_handler(Duration::from_secs(10));                       // Ctrl-C cleanup
+//! let options = LiveOptions { namespace: cluster.namespace.clone(), keep, dry_run, .. };
+//! let outcome = run_case(&cluster.client, &LiveCase { name, job, setup, checks }, &options).await?;
+//! match outcome.result { Admitted { pod } => compare(pod, golden), Rejected { reason, message } => …, … }
+//! if let Some(inspect) = outcome.cleanup.finish(case_failed).await? { print(inspect) } // --keep
+//! gc(&cluster.client, cluster.namespace.as_deref(), None, &RetryPolicy::default()).await?; // jjo gc
+//! ```
 
 mod backend;
 mod cleanup;
