@@ -11,6 +11,8 @@
 pub mod bless;
 pub mod case;
 pub mod cli;
+#[cfg(feature = "cluster")]
+pub mod cluster;
 pub mod compare;
 pub mod diag;
 pub mod env;

@@ -1,0 +1,420 @@
+//! Cluster backends: kind (through the `kind` CLI), an existing cluster through a
+//! kubeconfig context, and (feature `k3s`) a K3s container. Each yields a [`Cluster`].
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicU32;
+use std::time::Duration;
+
+use k8s_openapi::api::core::v1::Node;
+use kube::config::{KubeConfigOptions, Kubeconfig};
+use kube::{Api, Client, Config};
+
+use super::Error;
+use super::retry::{Op, RetryPolicy};
+use super::watch::watch_until;
+
+/// The name of the kind cluster jjo creates and reuses.
+pub const KIND_CLUSTER_NAME: &str = "jjo";
+
+/// Where a live run gets its cluster from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Backend {
+    /// A local kind cluster named [`KIND_CLUSTER_NAME`], created from `config` if missing.
+    Kind {
+        /// The kind config file (the repository's `kind-config.yaml`).
+        config: PathBuf,
+        /// Delete and create the cluster even if it exists.
+        recreate: bool,
+        /// The node image (`kindest/node:v1.33.1`); kind's default when `None`.
+        image: Option<String>,
+    },
+    /// An existing cluster, e.g. staging, through an explicit kubeconfig context.
+    Kubeconfig {
+        /// The kubeconfig file; `$KUBECONFIG` or `~/.kube/config` when `None`.
+        path: Option<PathBuf>,
+        /// The context to use; required, so a run never lands on a cluster by accident.
+        context: String,
+        /// Run every case in this namespace (namespace-scoped rights only) instead of
+        /// creating one per case.
+        namespace: Option<String>,
+    },
+    /// A K3s container started for this run (needs a Docker engine).
+    #[cfg(feature = "k3s")]
+    K3s,
+}
+
+/// A connected cluster: the client, the shared namespace if any, and whatever must live as
+/// long as the run (the temporary kubeconfig, the K3s container).
+pub struct Cluster {
+    /// The client for every API call.
+    pub client: Client,
+    /// The namespace every case runs in, in namespace-scoped mode.
+    pub namespace: Option<String>,
+    /// The kubeconfig file this run uses (temporary for kind and k3s); export it as
+    /// `JJO_KUBECONFIG` so other test processes reuse the cluster.
+    pub kubeconfig: Option<PathBuf>,
+    _temp: Option<tempfile::TempPath>,
+    #[cfg(feature = "k3s")]
+    _container: Option<testcontainers::ContainerAsync<testcontainers_modules::k3s::K3s>>,
+}
+
+impl std::fmt::Debug for Cluster {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cluster")
+            .field("namespace", &self.namespace)
+            .field("kubeconfig", &self.kubeconfig)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Cluster {
+    /// A cluster from an existing client (tests, embedding).
+    pub fn from_client(client: Client, namespace: Option<String>) -> Cluster {
+        Cluster {
+            client,
+            namespace,
+            kubeconfig: None,
+            _temp: None,
+            #[cfg(feature = "k3s")]
+            _container: None,
+        }
+    }
+}
+
+impl Backend {
+    /// The backend named by `JJO_CLUSTER` (`none`, `kind`, `kubeconfig`, `k3s`); `None` for
+    /// offline runs. `kubeconfig` reads `JJO_CONTEXT` (required) and `JJO_NAMESPACE`; kind
+    /// reads `JJO_KIND_IMAGE` and uses `kind-config.yaml` in `repo_root`.
+    pub fn from_env(repo_root: &Path) -> Result<Option<Backend>, Error> {
+        let value = std::env::var("JJO_CLUSTER").unwrap_or_default();
+        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        match value.as_str() {
+            "" | "none" => Ok(None),
+            "kind" => Ok(Some(Backend::Kind {
+                config: repo_root.join("kind-config.yaml"),
+                recreate: false,
+                image: env("JJO_KIND_IMAGE"),
+            })),
+            "kubeconfig" => Ok(Some(Backend::Kubeconfig {
+                path: env("JJO_KUBECONFIG").map(PathBuf::from),
+                context: env("JJO_CONTEXT").ok_or_else(|| Error::Backend {
+                    backend: "kubeconfig",
+                    message: "`JJO_CONTEXT` is not set".into(),
+                    hint: Some("name the context explicitly, e.g. `JJO_CONTEXT=staging`".into()),
+                })?,
+                namespace: env("JJO_NAMESPACE"),
+            })),
+            #[cfg(feature = "k3s")]
+            "k3s" => Ok(Some(Backend::K3s)),
+            other => Err(Error::Backend {
+                backend: "JJO_CLUSTER",
+                message: format!("unknown cluster backend `{other}`"),
+                hint: crate::diag::did_you_mean(other, ["none", "kind", "kubeconfig", "k3s"])
+                    .map(|s| format!("did you mean `{s}`?"))
+                    .or_else(|| Some("use one of `none`, `kind`, `kubeconfig`, `k3s`".into())),
+            }),
+        }
+    }
+
+    /// Connects: creates or reuses the cluster, and waits until a node is Ready.
+    /// With `JJO_KUBECONFIG` set, kind reuses that kubeconfig instead of calling `kind`
+    /// (another process of this run already brought the cluster up).
+    pub async fn connect(&self) -> Result<Cluster, Error> {
+        match self {
+            Backend::Kind {
+                config,
+                recreate,
+                image,
+            } => {
+                if let Some(path) = std::env::var_os("JJO_KUBECONFIG").filter(|_| !recreate) {
+                    let path = PathBuf::from(path);
+                    let client = client_from_kubeconfig(&path, None, "kind").await?;
+                    return Ok(Cluster {
+                        kubeconfig: Some(path),
+                        ..Cluster::from_client(client, None)
+                    });
+                }
+                let temp = kind_up(config, *recreate, image.as_deref()).await?;
+                let client = client_from_kubeconfig(&temp, None, "kind").await?;
+                wait_for_ready_node(&client, Duration::from_secs(180)).await?;
+                Ok(Cluster {
+                    kubeconfig: Some(temp.to_path_buf()),
+                    _temp: Some(temp),
+                    ..Cluster::from_client(client, None)
+                })
+            }
+            Backend::Kubeconfig {
+                path,
+                context,
+                namespace,
+            } => {
+                let path = match path {
+                    Some(path) => path.clone(),
+                    None => default_kubeconfig_path()?,
+                };
+                let client = client_from_kubeconfig(&path, Some(context), "kubeconfig").await?;
+                Ok(Cluster {
+                    kubeconfig: Some(path),
+                    ..Cluster::from_client(client, namespace.clone())
+                })
+            }
+            #[cfg(feature = "k3s")]
+            Backend::K3s => k3s_up().await,
+        }
+    }
+}
+
+fn default_kubeconfig_path() -> Result<PathBuf, Error> {
+    if let Some(first) =
+        std::env::var_os("KUBECONFIG").and_then(|v| std::env::split_paths(&v).next())
+    {
+        return Ok(first);
+    }
+    std::env::var_os("HOME")
+        .map(|home| PathBuf::from(home).join(".kube").join("config"))
+        .ok_or_else(|| Error::Backend {
+            backend: "kubeconfig",
+            message: "no kubeconfig: neither `KUBECONFIG` nor `HOME` is set".into(),
+            hint: Some("pass the file with `JJO_KUBECONFIG`".into()),
+        })
+}
+
+/// A client from a kubeconfig file and context (the file's current context when `None`).
+pub(crate) async fn client_from_kubeconfig(
+    path: &Path,
+    context: Option<&str>,
+    backend: &'static str,
+) -> Result<Client, Error> {
+    let fail = |message: String, hint: Option<String>| Error::Backend {
+        backend,
+        message,
+        hint,
+    };
+    let kubeconfig = Kubeconfig::read_from(path).map_err(|e| {
+        fail(
+            format!("cannot read kubeconfig `{}`: {e}", path.display()),
+            None,
+        )
+    })?;
+    if let Some(context) = context {
+        let names: Vec<&str> = kubeconfig
+            .contexts
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
+        if !names.contains(&context) {
+            let hint = crate::diag::did_you_mean(context, names.iter().copied())
+                .map(|s| format!("did you mean `{s}`?"))
+                .or_else(|| Some(format!("contexts in the file: {}", names.join(", "))));
+            return Err(fail(
+                format!("context `{context}` not found in `{}`", path.display()),
+                hint,
+            ));
+        }
+    }
+    let options = KubeConfigOptions {
+        context: context.map(str::to_string),
+        ..Default::default()
+    };
+    let config = Config::from_custom_kubeconfig(kubeconfig, &options)
+        .await
+        .map_err(|e| fail(format!("bad kubeconfig `{}`: {e}", path.display()), None))?;
+    client_from_config(config).map_err(|e| fail(format!("cannot build a client: {e}"), None))
+}
+
+/// A client for live runs: kube's own retry layer is turned off, because jjo's
+/// [`RetryPolicy`] retries within the case timeout and reports how often it tried (kube's
+/// would wait up to minutes on a 503 before jjo sees it).
+pub fn client_from_config(mut config: Config) -> Result<Client, kube::Error> {
+    config.default_retry = false;
+    Client::try_from(config)
+}
+
+/// Runs `kind` with arguments, returning stdout; the error carries stderr.
+async fn kind(args: &[&str]) -> Result<String, Error> {
+    let output = tokio::process::Command::new("kind")
+        .args(args)
+        .kill_on_drop(true)
+        .output()
+        .await
+        .map_err(|e| Error::Backend {
+            backend: "kind",
+            message: format!("cannot run `kind`: {e}"),
+            hint: Some("install kind (https://kind.sigs.k8s.io) and a container engine".into()),
+        })?;
+    if !output.status.success() {
+        return Err(Error::Backend {
+            backend: "kind",
+            message: format!(
+                "`kind {}` failed: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&output.stderr).trim()
+            ),
+            hint: None,
+        });
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// Creates (or reuses, or recreates) the kind cluster and writes its kubeconfig to a
+/// temporary file. `--kubeconfig` is passed to every call so `~/.kube/config` is never
+/// touched.
+async fn kind_up(
+    config: &Path,
+    recreate: bool,
+    image: Option<&str>,
+) -> Result<tempfile::TempPath, Error> {
+    let temp = tempfile::Builder::new()
+        .prefix("jjo-kind-")
+        .suffix(".kubeconfig")
+        .tempfile()
+        .map_err(|e| Error::Backend {
+            backend: "kind",
+            message: format!("cannot create a temporary file: {e}"),
+            hint: None,
+        })?
+        .into_temp_path();
+    let kubeconfig = temp.to_string_lossy().into_owned();
+    let exists = |clusters: &str| clusters.lines().any(|l| l.trim() == KIND_CLUSTER_NAME);
+    let mut present = exists(&kind(&["get", "clusters"]).await?);
+    if present && recreate {
+        kind(&[
+            "delete",
+            "cluster",
+            "--name",
+            KIND_CLUSTER_NAME,
+            "--kubeconfig",
+            &kubeconfig,
+        ])
+        .await?;
+        present = false;
+    }
+    if !present {
+        let config = config.to_string_lossy().into_owned();
+        let mut args = vec![
+            "create",
+            "cluster",
+            "--name",
+            KIND_CLUSTER_NAME,
+            "--config",
+            &config,
+            "--kubeconfig",
+            &kubeconfig,
+        ];
+        if let Some(image) = image {
+            args.extend(["--image", image]);
+        }
+        if let Err(err) = kind(&args).await {
+            // Another process of this run may have created it in the meantime.
+            if !exists(&kind(&["get", "clusters"]).await?) {
+                return Err(err);
+            }
+        }
+    }
+    let text = kind(&["get", "kubeconfig", "--name", KIND_CLUSTER_NAME]).await?;
+    std::fs::write(&temp, text).map_err(|e| Error::Backend {
+        backend: "kind",
+        message: format!("cannot write `{kubeconfig}`: {e}"),
+        hint: None,
+    })?;
+    Ok(temp)
+}
+
+/// Waits with a watch until some node has condition Ready=True.
+pub(crate) async fn wait_for_ready_node(client: &Client, timeout: Duration) -> Result<(), Error> {
+    let nodes: Api<Node> = Api::all(client.clone());
+    let op = Op::new("watch", "", "nodes", None);
+    let restarts = AtomicU32::new(0);
+    let retry = RetryPolicy::default();
+    let ready = watch_until(&nodes, &op, None, None, &retry, &restarts, |node: &Node| {
+        node.status
+            .as_ref()
+            .and_then(|s| s.conditions.as_ref())
+            .is_some_and(|c| c.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
+            .then_some(())
+    });
+    tokio::time::timeout(timeout, ready)
+        .await
+        .map_err(|_| Error::Timeout {
+            phase: "waiting for a node to be ready".into(),
+            after: timeout,
+        })?
+}
+
+#[cfg(feature = "k3s")]
+async fn k3s_up() -> Result<Cluster, Error> {
+    use testcontainers::ImageExt;
+    use testcontainers::runners::AsyncRunner;
+    use testcontainers_modules::k3s::{K3s, KUBE_SECURE_PORT};
+    let fail = |message: String| Error::Backend {
+        backend: "k3s",
+        message,
+        hint: None,
+    };
+    let dir = tempfile::tempdir()
+        .map_err(|e| fail(format!("cannot create a temporary directory: {e}")))?;
+    let container = K3s::default()
+        .with_conf_mount(dir.path())
+        .with_privileged(true)
+        .with_userns_mode("host")
+        .start()
+        .await
+        .map_err(|e| fail(format!("cannot start the K3s container: {e}")))?;
+    let port = container
+        .get_host_port_ipv4(KUBE_SECURE_PORT)
+        .await
+        .map_err(|e| fail(format!("no port for the K3s API: {e}")))?;
+    let text = container
+        .image()
+        .read_kube_config()
+        .map_err(|e| fail(format!("no kubeconfig from K3s: {e}")))?;
+    let mut kubeconfig =
+        Kubeconfig::from_yaml(&text).map_err(|e| fail(format!("bad K3s kubeconfig: {e}")))?;
+    for named in &mut kubeconfig.clusters {
+        if let Some(cluster) = named.cluster.as_mut() {
+            cluster.server = Some(format!("https://127.0.0.1:{port}"));
+        }
+    }
+    let config = Config::from_custom_kubeconfig(kubeconfig, &KubeConfigOptions::default())
+        .await
+        .map_err(|e| fail(format!("bad K3s kubeconfig: {e}")))?;
+    let client =
+        client_from_config(config).map_err(|e| fail(format!("cannot build a client: {e}")))?;
+    wait_for_ready_node(&client, Duration::from_secs(180)).await?;
+    Ok(Cluster {
+        _container: Some(container),
+        ..Cluster::from_client(client, None)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KUBECONFIG: &str = "apiVersion: v1
+kind: Config
+clusters:
+- name: staging
+  cluster: {server: 'http://127.0.0.1:1'}
+users:
+- name: me
+  user: {token: abc}
+contexts:
+- name: staging
+  context: {cluster: staging, user: me}
+current-context: staging
+";
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn an_unknown_context_is_an_error_with_a_hint() {
+        let Ok(file) = tempfile::NamedTempFile::new() else {
+            return;
+        };
+        assert!(std::fs::write(file.path(), KUBECONFIG).is_ok());
+        let err = client_from_kubeconfig(file.path(), Some("stagng"), "kubeconfig").await;
+        let text = err.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(text.contains("context `stagng` not found"), "{text}");
+        let ok = client_from_kubeconfig(file.path(), Some("staging"), "kubeconfig").await;
+        assert!(ok.is_ok());
+    }
+}

@@ -1,0 +1,448 @@
+//! Live runs on a Kubernetes cluster: backends that yield a client, and one live case
+//! (namespace, strict Job create, watch for the Pod, read back, exec checks, cleanup).
+//!
+//! Every API call goes through `kube`; this is the only async module. The comparison of the
+//! live Pod with the goldens is not done here: [`run_case`] hands the Pod back as JSON.
+//!
+//! ```text
+//! let cluster = Backend::from_env(repo_root)?.unwrap().connect().await?;   // once per run
+//! install_interrupt_handler(Duration::from_secs(10));                       // Ctrl-C cleanup
+//! let options = LiveOptions { namespace: cluster.namespace.clone(), keep, dry_run, .. };
+//! let outcome = run_case(&cluster.client, &LiveCase { name, job, setup, checks }, &options).await?;
+//! match outcome.result { Admitted { pod } => compare(pod, golden), Rejected { reason, message } => …, … }
+//! if let Some(inspect) = outcome.cleanup.finish(case_failed).await? { print(inspect) } // --keep
+//! gc(&cluster.client, cluster.namespace.as_deref(), None, &RetryPolicy::default()).await?; // jjo gc
+//! ```
+
+mod backend;
+mod cleanup;
+mod exec;
+mod retry;
+mod run;
+mod watch;
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+pub use backend::{Backend, Cluster, KIND_CLUSTER_NAME, client_from_config};
+pub use cleanup::{Cleanup, CleanupHandle, cleanup_registered, install_interrupt_handler};
+pub use retry::{Op, RetryPolicy};
+pub use run::{gc, run_case};
+
+/// Label every object jjo creates carries, so `jjo gc` can find leftovers.
+pub const MANAGED_BY_LABEL: &str = "app.kubernetes.io/managed-by";
+/// Value of [`MANAGED_BY_LABEL`].
+pub const MANAGED_BY: &str = "jjo";
+/// Label with the run id, so one run's objects can be told from another's.
+pub const RUN_ID_LABEL: &str = "jjo.dev/run-id";
+/// Label with the case name (shortened to a label value).
+pub const CASE_LABEL: &str = "jjo.dev/case";
+/// Label with a random token unique to one case attempt; lets a retried create recognise
+/// an object its earlier, seemingly failed, attempt did create.
+pub const TOKEN_LABEL: &str = "jjo.dev/token";
+
+/// The minimal namespace-scoped RBAC Role a live run needs in a shared namespace.
+pub const MINIMAL_ROLE_RULES: &str = "\
+- apiGroups: [\"batch\"]
+  resources: [\"jobs\"]
+  verbs: [\"create\", \"get\", \"list\", \"delete\"]
+- apiGroups: [\"\"]
+  resources: [\"pods\", \"events\"]
+  verbs: [\"get\", \"list\", \"watch\"]
+- apiGroups: [\"\"]
+  resources: [\"pods/exec\"]
+  verbs: [\"create\", \"get\"]
+- apiGroups: [\"\"]
+  resources: [\"configmaps\", \"secrets\"]
+  verbs: [\"create\", \"get\", \"list\", \"delete\"]";
+
+/// One live case: the patched Job, the objects it needs first, and runtime checks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LiveCase {
+    /// The case name; becomes part of the namespace name.
+    pub name: String,
+    /// The patched Job as the launcher would submit it.
+    pub job: Value,
+    /// Objects applied into the case namespace before the Job (a ConfigMap, a Secret…).
+    pub setup: Vec<Value>,
+    /// Commands run in the running container after the Pod is admitted.
+    pub checks: Vec<Check>,
+}
+
+/// A runtime check: a command run in the Pod's container through the exec API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    /// The command and its arguments (no shell unless the command is one).
+    pub command: Vec<String>,
+    /// The container; the first container when `None`.
+    pub container: Option<String>,
+    /// The exit code that passes the check.
+    pub expect_exit_code: i32,
+    /// Text the standard output must contain, if any.
+    pub stdout_contains: Option<String>,
+}
+
+impl Check {
+    /// A check that `command` exits with 0.
+    pub fn command<S: Into<String>>(command: impl IntoIterator<Item = S>) -> Check {
+        Check {
+            command: command.into_iter().map(Into::into).collect(),
+            container: None,
+            expect_exit_code: 0,
+            stdout_contains: None,
+        }
+    }
+}
+
+/// How a live case is run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LiveOptions {
+    /// Upper bound for the whole case (namespace, Job, Pod, checks); default 60 s.
+    pub timeout: Duration,
+    /// Only a server-side dry run of the Job create; no Pod is made.
+    pub dry_run: bool,
+    /// Keep the namespace so a failed case can be inspected; the caller then decides
+    /// through [`Cleanup::finish`].
+    pub keep: bool,
+    /// The run id put on every namespace as [`RUN_ID_LABEL`].
+    pub run_id: String,
+    /// A namespace to run in instead of a fresh one per case (namespace-scoped rights only);
+    /// then the case's objects are labelled and deleted one by one.
+    pub namespace: Option<String>,
+    /// Retries on 429, 5xx and dropped connections or watches.
+    pub retry: RetryPolicy,
+    /// Longest stdout/stderr kept from one check.
+    pub max_output: usize,
+}
+
+impl Default for LiveOptions {
+    fn default() -> LiveOptions {
+        LiveOptions {
+            timeout: Duration::from_secs(60),
+            dry_run: false,
+            keep: false,
+            run_id: new_run_id(),
+            namespace: None,
+            retry: RetryPolicy::default(),
+            max_output: 64 * 1024,
+        }
+    }
+}
+
+/// What happened to the Job on the cluster.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LiveResult {
+    /// The server-side dry run passed; `job` is what the server would have stored.
+    DryRun {
+        /// The Job the API server returned (defaulted, not persisted).
+        job: Value,
+    },
+    /// The API server refused the Job itself; the reasons are in `findings`.
+    Invalid,
+    /// The Job's Pod was created; `pod` is the Pod as read back from the server.
+    Admitted {
+        /// The Pod, as the API server returned it.
+        pod: Value,
+    },
+    /// The Job was stored but its Pod was refused (PodSecurity, missing ServiceAccount,
+    /// quota); from the Job's `FailedCreate` event.
+    Rejected {
+        /// The event reason (`FailedCreate`).
+        reason: String,
+        /// The event message, e.g. `pods "x" is forbidden: violates PodSecurity …`.
+        message: String,
+    },
+}
+
+/// How serious a finding from the API server is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum Severity {
+    /// The server refused the object.
+    Error,
+    /// The server accepted the object but warned (a `Warning` header).
+    Warning,
+}
+
+/// A server-side validation error or warning about the Job.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Finding {
+    /// Error or warning.
+    pub severity: Severity,
+    /// The field path the server named (`spec.template.spec.containers[0].foo`), if any.
+    pub field: Option<String>,
+    /// The server's reason (`FieldValueInvalid`, `FieldValueUnknown`, …), if any.
+    pub reason: Option<String>,
+    /// The server's message.
+    pub message: String,
+}
+
+/// The result of one runtime check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckOutcome {
+    /// The command that ran.
+    pub command: Vec<String>,
+    /// The container it ran in.
+    pub container: String,
+    /// The exit code, when the server reported one.
+    pub exit_code: Option<i32>,
+    /// Standard output, cut at [`LiveOptions::max_output`].
+    pub stdout: String,
+    /// Standard error, cut at [`LiveOptions::max_output`].
+    pub stderr: String,
+    /// Whether the exit code and output matched the check.
+    pub passed: bool,
+}
+
+/// How long the phases of a live case took.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Timings {
+    /// Namespace create (and setup objects).
+    pub prepare: Duration,
+    /// Job create request.
+    pub create_job: Duration,
+    /// From the Job create to the Pod (or its refusal) seen on the watch.
+    pub create_to_pod: Option<Duration>,
+    /// Waiting for Running and running the checks.
+    pub checks: Option<Duration>,
+    /// The cleanup requests (the namespace itself terminates in the background).
+    pub cleanup: Option<Duration>,
+    /// How often a watch was restarted after it dropped.
+    pub watch_restarts: u32,
+}
+
+/// Everything a live case produced.
+#[derive(Debug)]
+pub struct LiveOutcome {
+    /// The namespace the case ran in.
+    pub namespace: String,
+    /// The Job's name as stored (generated when the Job used `generateName`).
+    pub job_name: Option<String>,
+    /// Dry run, invalid, admitted with its Pod, or rejected with the reason.
+    pub result: LiveResult,
+    /// Server-side validation errors and warnings about the Job.
+    pub findings: Vec<Finding>,
+    /// Results of the runtime checks, in order.
+    pub checks: Vec<CheckOutcome>,
+    /// Phase timings.
+    pub timings: Timings,
+    /// Whether the case's objects were deleted, or are kept for the caller to decide.
+    pub cleanup: Cleanup,
+}
+
+/// Errors of live runs; every one names the operation that failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The API server refused a call for lack of rights.
+    #[error(
+        "`{verb}` `{resource}` forbidden{}: {message}\n  hint: grant it with an RBAC rule `apiGroups: [\"{group}\"], resources: [\"{resource}\"], verbs: [\"{verb}\"]`{}",
+        namespace.as_deref().map(|n| format!(" in namespace `{n}`")).unwrap_or_default(),
+        if namespace.is_some() { " in a Role bound in that namespace; see ci/staging.md for the minimal Role" } else { " in a ClusterRole, or run with `--namespace` and namespace-scoped rights" }
+    )]
+    Forbidden {
+        /// The RBAC verb.
+        verb: &'static str,
+        /// The RBAC resource.
+        resource: String,
+        /// The API group (`""` for core).
+        group: String,
+        /// The namespace, for namespaced calls.
+        namespace: Option<String>,
+        /// The server's message.
+        message: String,
+    },
+    /// Retries were used up on 429/5xx or broken connections.
+    #[error("the API server kept failing on {operation} ({attempts} attempts): {last}")]
+    Unavailable {
+        /// The operation.
+        operation: String,
+        /// How many tries were made.
+        attempts: u32,
+        /// The last error.
+        last: String,
+    },
+    /// Any other API error.
+    #[error("{operation} failed: {code} {reason}: {message}")]
+    Api {
+        /// The operation.
+        operation: String,
+        /// HTTP status code.
+        code: u16,
+        /// The server's reason.
+        reason: String,
+        /// The server's message.
+        message: String,
+    },
+    /// The connection failed in a way that is not worth retrying.
+    #[error("{operation} failed: {message}")]
+    Transport {
+        /// The operation.
+        operation: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// The case did not finish within its timeout.
+    #[error("timed out after {}s while {phase}", after.as_secs_f32())]
+    Timeout {
+        /// What the case was waiting for.
+        phase: String,
+        /// The timeout.
+        after: Duration,
+    },
+    /// A setup object or the Job cannot be sent as it is.
+    #[error("{what}: {message}")]
+    BadObject {
+        /// Which object (`setup object 2`, `job`).
+        what: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// The Pod ended before it was Running, so checks cannot exec into it.
+    #[error(
+        "pod `{pod}` reached phase `{phase}` before it was running; checks need a running container"
+    )]
+    PodNotRunning {
+        /// The Pod name.
+        pod: String,
+        /// Its phase.
+        phase: String,
+    },
+    /// Running a check through the exec API failed.
+    #[error("exec of `{command}` in pod `{pod}` failed: {message}")]
+    Exec {
+        /// The command line.
+        command: String,
+        /// The Pod name.
+        pod: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// The case's task panicked; its namespace was still cleaned up.
+    #[error("the live case panicked: {message}")]
+    Panicked {
+        /// The panic message.
+        message: String,
+    },
+    /// A failed case whose namespace was kept (`--keep`).
+    #[error("{source}\n  kept namespace `{namespace}`; inspect it with:\n{inspect}")]
+    Kept {
+        /// Why the case failed.
+        source: Box<Error>,
+        /// The namespace that was kept.
+        namespace: String,
+        /// Commands to inspect it.
+        inspect: String,
+    },
+    /// A backend could not be set up (kind, kubeconfig, k3s).
+    #[error("{backend}: {message}")]
+    Backend {
+        /// Which backend.
+        backend: &'static str,
+        /// What went wrong.
+        message: String,
+        /// What to do about it.
+        hint: Option<String>,
+    },
+}
+
+/// A new random run id: 10 lowercase letters and digits.
+pub fn new_run_id() -> String {
+    random_suffix(10)
+}
+
+/// `n` random characters from the API server's name alphabet (no vowels, no look-alikes).
+pub(crate) fn random_suffix(n: usize) -> String {
+    use std::hash::{BuildHasher, Hasher};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let mut out = String::with_capacity(n);
+    let mut bits = 0u64;
+    for i in 0..n {
+        if i % 8 == 0 {
+            // RandomState is seeded randomly per process; the counter and clock make each
+            // call differ within one process.
+            let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+            hasher.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos() as u64)
+                .unwrap_or_default();
+            hasher.write_u64(nanos);
+            bits = hasher.finish();
+        }
+        let index = (bits % ALPHABET.len() as u64) as usize;
+        bits /= ALPHABET.len() as u64;
+        out.push(char::from(ALPHABET[index]));
+    }
+    out
+}
+
+/// The namespace name for a case: `jjo-<case>-<random>`, a valid DNS label (≤ 63 chars).
+pub fn namespace_name(case: &str) -> String {
+    let suffix = random_suffix(5);
+    format!("jjo-{}-{suffix}", dns_label_part(case, 63 - 4 - 6))
+}
+
+/// `text` as lowercase alphanumerics and single dashes, at most `max` chars, no dash at
+/// either end; `case` when nothing is left.
+pub(crate) fn dns_label_part(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        let c = c.to_ascii_lowercase();
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.truncate(max);
+    let out = out.trim_end_matches('-').to_string();
+    if out.is_empty() {
+        "case".to_string()
+    } else {
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn namespace_names_are_dns_labels_with_the_case_name() {
+        let long = "A Very/Long case_name ".repeat(10);
+        for case in ["gpu-limits", "", "---", long.as_str()] {
+            let ns = namespace_name(case);
+            assert!(ns.len() <= 63, "{ns}");
+            assert!(ns.starts_with("jjo-"), "{ns}");
+            assert!(
+                ns.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{ns}"
+            );
+            assert!(!ns.contains("--"), "{ns}");
+        }
+        assert!(namespace_name("gpu-limits").starts_with("jjo-gpu-limits-"));
+    }
+
+    #[test]
+    fn random_suffixes_differ() {
+        let a = random_suffix(5);
+        let b = random_suffix(5);
+        assert_eq!(a.len(), 5);
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn forbidden_without_namespace_suggests_namespace_scoped_mode() {
+        let err = Error::Forbidden {
+            verb: "create",
+            resource: "namespaces".into(),
+            group: String::new(),
+            namespace: None,
+            message: "no".into(),
+        };
+        assert!(err.to_string().contains("--namespace"));
+    }
+}

@@ -1,0 +1,973 @@
+//! One live case from namespace to cleanup, and `gc` for leftovers of earlier runs.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use k8s_openapi::api::core::v1::{Event, Namespace, Pod, ServiceAccount};
+use kube::api::{Api, DynamicObject, ListParams, PostParams};
+use kube::core::{ApiResource, GroupVersionKind};
+use kube::{Client, ResourceExt};
+use serde_json::{Map, Value, json};
+
+use super::cleanup::{Cleanup, Guard, Target};
+use super::exec::run_check;
+use super::retry::{Op, RetryPolicy, classify, is_retryable, status_code, with_retry};
+use super::watch::watch_until;
+use super::{
+    CASE_LABEL, Error, Finding, LiveCase, LiveOptions, LiveOutcome, LiveResult, MANAGED_BY,
+    MANAGED_BY_LABEL, RUN_ID_LABEL, Severity, TOKEN_LABEL, Timings, dns_label_part, namespace_name,
+    random_suffix,
+};
+
+/// What the case task shares with its caller, so cleanup and error messages still work
+/// after a timeout or a panic.
+#[derive(Default)]
+struct Shared {
+    phase: &'static str,
+    guard: Option<Guard>,
+    namespace: Option<String>,
+}
+
+type SharedState = Arc<Mutex<Shared>>;
+
+fn lock(shared: &SharedState) -> std::sync::MutexGuard<'_, Shared> {
+    shared
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn set_phase(shared: &SharedState, phase: &'static str) {
+    lock(shared).phase = phase;
+}
+
+/// Runs one live case: a fresh namespace (or the shared one from
+/// [`LiveOptions::namespace`]), the setup objects, the Job created with
+/// `fieldValidation=Strict` (or a server-side dry run), a watch for its Pod or its
+/// `FailedCreate` event, the Pod read back, the checks; then cleanup, also on error,
+/// timeout and panic.
+pub async fn run_case(
+    client: &Client,
+    case: &LiveCase,
+    options: &LiveOptions,
+) -> Result<LiveOutcome, Error> {
+    let shared: SharedState = Arc::new(Mutex::new(Shared {
+        phase: "starting",
+        ..Default::default()
+    }));
+    let task = {
+        let (client, case, options, shared) = (
+            client.clone(),
+            case.clone(),
+            options.clone(),
+            shared.clone(),
+        );
+        tokio::spawn(async move {
+            let body = case_body(&client, &case, &options, &shared);
+            match tokio::time::timeout(options.timeout, body).await {
+                Ok(result) => result,
+                Err(_) => Err(Error::Timeout {
+                    phase: lock(&shared).phase.to_string(),
+                    after: options.timeout,
+                }),
+            }
+        })
+    };
+    // If this future is dropped (the caller gave up), the task is aborted too, which
+    // drops the guard and so deletes the namespace in the background.
+    let mut task = AbortOnDrop(task);
+    let result = match (&mut task.0).await {
+        Ok(result) => result,
+        Err(join) => Err(Error::Panicked {
+            message: panic_message(join),
+        }),
+    };
+    let (guard, namespace) = {
+        let mut shared = lock(&shared);
+        (
+            shared.guard.take(),
+            shared.namespace.clone().unwrap_or_default(),
+        )
+    };
+    let Some(guard) = guard else {
+        // Nothing was created.
+        return result.map(|(mut outcome, _)| {
+            outcome.cleanup = Cleanup::Deleted {
+                took: Duration::ZERO,
+            };
+            outcome
+        });
+    };
+    match result {
+        Ok((mut outcome, _)) if options.keep => {
+            outcome.cleanup = guard.into_handle().map_or(
+                Cleanup::Deleted {
+                    took: Duration::ZERO,
+                },
+                Cleanup::Pending,
+            );
+            Ok(outcome)
+        }
+        Ok((mut outcome, _)) => {
+            outcome.cleanup = match guard.delete_now().await {
+                Ok(took) => {
+                    outcome.timings.cleanup = Some(took);
+                    Cleanup::Deleted { took }
+                }
+                Err(err) => Cleanup::Failed {
+                    message: err.to_string(),
+                },
+            };
+            Ok(outcome)
+        }
+        Err(err) if options.keep => {
+            let inspect = guard.target().map(|t| t.inspect()).unwrap_or_default();
+            // Unregister without deleting: the user asked to keep failed cases.
+            if let Some(handle) = guard.into_handle() {
+                let _ = handle.keep();
+            }
+            Err(Error::Kept {
+                source: Box::new(err),
+                namespace,
+                inspect,
+            })
+        }
+        Err(err) => {
+            // The case's own error matters more than a failed cleanup; gc catches leftovers.
+            let _ = guard.delete_now().await;
+            Err(err)
+        }
+    }
+}
+
+/// Aborts a spawned task when dropped.
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+fn panic_message(join: tokio::task::JoinError) -> String {
+    if !join.is_panic() {
+        return "the case task was cancelled".into();
+    }
+    let payload = join.into_panic();
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
+}
+
+/// The case itself; cleanup is left to [`run_case`].
+async fn case_body(
+    client: &Client,
+    case: &LiveCase,
+    options: &LiveOptions,
+    shared: &SharedState,
+) -> Result<(LiveOutcome, ()), Error> {
+    let retry = &options.retry;
+    let restarts = AtomicU32::new(0);
+    let token = random_suffix(12);
+    let labels = own_labels(&case.name, &options.run_id, &token);
+    let mut timings = Timings::default();
+    let start = Instant::now();
+
+    set_phase(shared, "creating the namespace");
+    let namespace = match &options.namespace {
+        Some(ns) => {
+            let guard = Guard::register(
+                client,
+                &options.run_id,
+                Target::Objects {
+                    namespace: ns.clone(),
+                    objects: Vec::new(),
+                },
+                *retry,
+            );
+            let mut s = lock(shared);
+            s.guard = Some(guard);
+            s.namespace = Some(ns.clone());
+            ns.clone()
+        }
+        None => {
+            let ns = create_namespace(client, &case.name, &options.run_id, &labels, retry, shared)
+                .await?;
+            set_phase(shared, "waiting for the namespace's default ServiceAccount");
+            wait_for_default_service_account(client, &ns, retry, &restarts).await?;
+            ns
+        }
+    };
+
+    set_phase(shared, "applying the setup objects");
+    for (index, object) in case.setup.iter().enumerate() {
+        apply_setup(client, &namespace, index, object, &labels, retry, shared).await?;
+    }
+    timings.prepare = start.elapsed();
+
+    set_phase(shared, "creating the job");
+    let job_start = Instant::now();
+    let created = create_job(client, &namespace, &case.job, &labels, options, shared).await?;
+    timings.create_job = job_start.elapsed();
+    let mut outcome = LiveOutcome {
+        namespace: namespace.clone(),
+        job_name: created
+            .job
+            .as_ref()
+            .and_then(|j| str_at(j, "/metadata/name"))
+            .map(str::to_string),
+        result: LiveResult::Invalid,
+        findings: created.findings,
+        checks: Vec::new(),
+        timings: Timings::default(),
+        cleanup: Cleanup::Deleted {
+            took: Duration::ZERO,
+        },
+    };
+    let Some(job) = created.job else {
+        outcome.timings = timings;
+        return Ok((outcome, ()));
+    };
+    if options.dry_run {
+        outcome.result = LiveResult::DryRun { job };
+        outcome.timings = timings;
+        return Ok((outcome, ()));
+    }
+
+    set_phase(shared, "waiting for the job's pod");
+    let seen = wait_for_pod_or_refusal(client, &namespace, &job, retry, &restarts).await?;
+    timings.create_to_pod = Some(job_start.elapsed());
+    let pod_name = match seen {
+        PodOrRefusal::Refused { reason, message } => {
+            outcome.result = LiveResult::Rejected { reason, message };
+            timings.watch_restarts = restarts.load(Ordering::Relaxed);
+            outcome.timings = timings;
+            return Ok((outcome, ()));
+        }
+        PodOrRefusal::Pod(name) => name,
+    };
+
+    set_phase(shared, "reading the pod back");
+    let pod = get_raw(
+        client,
+        &format!("/api/v1/namespaces/{namespace}/pods"),
+        &pod_name,
+        retry,
+        &Op::new("get", "", "pods", Some(&namespace)),
+    )
+    .await?;
+
+    if !case.checks.is_empty() {
+        let checks_start = Instant::now();
+        set_phase(shared, "waiting for the pod to be running");
+        let pods: Api<Pod> = Api::namespaced(client.clone(), &namespace);
+        wait_for_running(&pods, &namespace, &pod_name, retry, &restarts).await?;
+        set_phase(shared, "running the checks");
+        let first_container = str_at(&pod, "/spec/containers/0/name")
+            .unwrap_or_default()
+            .to_string();
+        for check in &case.checks {
+            outcome.checks.push(
+                run_check(
+                    &pods,
+                    &pod_name,
+                    &first_container,
+                    check,
+                    options.max_output,
+                )
+                .await?,
+            );
+        }
+        timings.checks = Some(checks_start.elapsed());
+    }
+    outcome.result = LiveResult::Admitted { pod };
+    timings.watch_restarts = restarts.load(Ordering::Relaxed);
+    outcome.timings = timings;
+    Ok((outcome, ()))
+}
+
+/// The labels jjo puts on everything it creates.
+fn own_labels(case: &str, run_id: &str, token: &str) -> Map<String, Value> {
+    let mut labels = Map::new();
+    labels.insert(MANAGED_BY_LABEL.into(), MANAGED_BY.into());
+    labels.insert(RUN_ID_LABEL.into(), dns_label_part(run_id, 63).into());
+    labels.insert(CASE_LABEL.into(), dns_label_part(case, 63).into());
+    labels.insert(TOKEN_LABEL.into(), token.into());
+    labels
+}
+
+/// Adds `labels` to the object's `metadata.labels`; a non-object is an error.
+fn add_labels(object: &mut Value, labels: &Map<String, Value>, what: &str) -> Result<(), Error> {
+    let bad = |message: &str| Error::BadObject {
+        what: what.to_string(),
+        message: message.to_string(),
+    };
+    let root = object
+        .as_object_mut()
+        .ok_or_else(|| bad("is not a JSON object"))?;
+    let metadata = root.entry("metadata").or_insert_with(|| json!({}));
+    let metadata = metadata
+        .as_object_mut()
+        .ok_or_else(|| bad("`metadata` is not an object"))?;
+    let existing = metadata.entry("labels").or_insert_with(|| json!({}));
+    let existing = existing
+        .as_object_mut()
+        .ok_or_else(|| bad("`metadata.labels` is not an object"))?;
+    for (key, value) in labels {
+        existing.insert(key.clone(), value.clone());
+    }
+    Ok(())
+}
+
+fn str_at<'a>(value: &'a Value, pointer: &str) -> Option<&'a str> {
+    value.pointer(pointer).and_then(Value::as_str)
+}
+
+/// Whether a namespace (or any object) carries this case's token.
+fn is_ours(labels: &std::collections::BTreeMap<String, String>, token: &Value) -> bool {
+    labels.get(TOKEN_LABEL).map(String::as_str) == token.as_str()
+}
+
+/// Creates `jjo-<case>-<random>`; a 409 means the name is taken (or an earlier retried
+/// try of ours succeeded), so it checks and tries a new name.
+async fn create_namespace(
+    client: &Client,
+    case: &str,
+    run_id: &str,
+    labels: &Map<String, Value>,
+    retry: &RetryPolicy,
+    shared: &SharedState,
+) -> Result<String, Error> {
+    let api: Api<Namespace> = Api::all(client.clone());
+    let op = Op::new("create", "", "namespaces", None);
+    let pp = PostParams::default();
+    for _ in 0..5 {
+        let name = namespace_name(case);
+        let ns: Namespace = serde_json::from_value(json!({
+            "apiVersion": "v1", "kind": "Namespace",
+            "metadata": {"name": name, "labels": labels},
+        }))
+        .map_err(|e| Error::BadObject {
+            what: "namespace".into(),
+            message: e.to_string(),
+        })?;
+        // Registered before the call: a create that succeeds on the server while the
+        // answer is lost must still be cleaned up.
+        {
+            let guard = Guard::register(client, run_id, Target::Namespace(name.clone()), *retry);
+            let mut s = lock(shared);
+            s.guard = Some(guard);
+            s.namespace = Some(name.clone());
+        }
+        match with_retry(retry, &op, || api.create(&pp, &ns)).await {
+            Ok(_) => return Ok(name),
+            Err(Error::Api { code: 409, .. }) => {
+                let existing = with_retry(retry, &Op::new("get", "", "namespaces", None), || {
+                    api.get_opt(&name)
+                })
+                .await?;
+                if existing
+                    .as_ref()
+                    .is_some_and(|n| is_ours(n.labels(), &labels[TOKEN_LABEL]))
+                {
+                    return Ok(name);
+                }
+                // Someone else's namespace: forget it (never delete it) and pick a new name.
+                if let Some(guard) = lock(shared).guard.take() {
+                    drop(guard.into_handle().map(|h| h.keep()));
+                }
+            }
+            Err(err) => return Err(err),
+        }
+    }
+    Err(Error::Api {
+        operation: op.describe(),
+        code: 409,
+        reason: "AlreadyExists".into(),
+        message: "five random namespace names in a row were taken".into(),
+    })
+}
+
+/// Pods need the namespace's `default` ServiceAccount, which a controller creates shortly
+/// after the namespace; creating the Job before it exists gives a transient FailedCreate.
+async fn wait_for_default_service_account(
+    client: &Client,
+    namespace: &str,
+    retry: &RetryPolicy,
+    restarts: &AtomicU32,
+) -> Result<(), Error> {
+    let api: Api<ServiceAccount> = Api::namespaced(client.clone(), namespace);
+    let op = Op::new("watch", "", "serviceaccounts", Some(namespace));
+    let result = watch_until(
+        &api,
+        &op,
+        None,
+        Some("metadata.name=default"),
+        retry,
+        restarts,
+        |_| Some(()),
+    )
+    .await;
+    match result {
+        // Without rights to see ServiceAccounts the Job is created anyway; a missing
+        // account then shows as FailedCreate.
+        Err(Error::Forbidden { .. }) => Ok(()),
+        other => other,
+    }
+}
+
+/// The ApiResource of an object from its `apiVersion` and `kind`.
+fn api_resource(object: &Value, what: &str) -> Result<ApiResource, Error> {
+    let bad = |message: String| Error::BadObject {
+        what: what.to_string(),
+        message,
+    };
+    let api_version =
+        str_at(object, "/apiVersion").ok_or_else(|| bad("has no `apiVersion`".into()))?;
+    let kind = str_at(object, "/kind").ok_or_else(|| bad("has no `kind`".into()))?;
+    let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
+    Ok(ApiResource::from_gvk(&GroupVersionKind::gvk(
+        group, version, kind,
+    )))
+}
+
+async fn apply_setup(
+    client: &Client,
+    namespace: &str,
+    index: usize,
+    object: &Value,
+    labels: &Map<String, Value>,
+    retry: &RetryPolicy,
+    shared: &SharedState,
+) -> Result<(), Error> {
+    let what = format!("setup object {}", index + 1);
+    let resource = api_resource(object, &what)?;
+    let mut object = object.clone();
+    add_labels(&mut object, labels, &what)?;
+    if let Some(metadata) = object.get_mut("metadata").and_then(Value::as_object_mut) {
+        metadata.insert("namespace".into(), namespace.into());
+    }
+    let name = str_at(&object, "/metadata/name")
+        .ok_or_else(|| Error::BadObject {
+            what: what.clone(),
+            message: "has no `metadata.name`".into(),
+        })?
+        .to_string();
+    let typed: DynamicObject = serde_json::from_value(object).map_err(|e| Error::BadObject {
+        what: what.clone(),
+        message: e.to_string(),
+    })?;
+    let api: Api<DynamicObject> = Api::namespaced_with(client.clone(), namespace, &resource);
+    if let Some(guard) = &lock(shared).guard {
+        guard.add_object(resource.clone(), name.clone());
+    }
+    let op = Op::new("create", &resource.group, &resource.plural, Some(namespace));
+    let pp = PostParams::default();
+    match with_retry(retry, &op, || api.create(&pp, &typed)).await {
+        Ok(_) => Ok(()),
+        Err(err @ Error::Api { code: 409, .. }) => {
+            // Ours if an earlier try of this very call got through.
+            let existing = with_retry(
+                retry,
+                &Op {
+                    verb: "get",
+                    ..op.clone()
+                },
+                || api.get_opt(&name),
+            )
+            .await?;
+            if existing
+                .as_ref()
+                .is_some_and(|o| is_ours(o.labels(), &labels[TOKEN_LABEL]))
+            {
+                Ok(())
+            } else {
+                Err(err)
+            }
+        }
+        Err(err) => Err(err),
+    }
+}
+
+struct CreatedJob {
+    /// The stored (or dry-run) Job; `None` when the server refused it.
+    job: Option<Value>,
+    findings: Vec<Finding>,
+}
+
+/// Creates the Job with `fieldValidation=Strict`; a 400/422 becomes findings, `Warning`
+/// headers become warning findings. Retried on 429/5xx; before a retry it looks for a Job
+/// an earlier try may have created (by the case token), so a `generateName` Job is never
+/// created twice.
+async fn create_job(
+    client: &Client,
+    namespace: &str,
+    job: &Value,
+    labels: &Map<String, Value>,
+    options: &LiveOptions,
+    shared: &SharedState,
+) -> Result<CreatedJob, Error> {
+    let mut job = job.clone();
+    add_labels(&mut job, labels, "job")?;
+    if let Some(metadata) = job.get_mut("metadata").and_then(Value::as_object_mut) {
+        metadata.insert("namespace".into(), namespace.into());
+    }
+    let body = serde_json::to_vec(&job).map_err(|e| Error::BadObject {
+        what: "job".into(),
+        message: e.to_string(),
+    })?;
+    let op = Op::new("create", "batch", "jobs", Some(namespace));
+    let jobs_resource = ApiResource::erase::<k8s_openapi::api::batch::v1::Job>(&());
+    let jobs: Api<DynamicObject> = Api::namespaced_with(client.clone(), namespace, &jobs_resource);
+    let token_selector = format!(
+        "{TOKEN_LABEL}={}",
+        labels[TOKEN_LABEL].as_str().unwrap_or_default()
+    );
+    let pp = PostParams {
+        dry_run: options.dry_run,
+        field_manager: Some("jjo".into()),
+    };
+    let retry = &options.retry;
+    let mut tried = 0;
+    loop {
+        tried += 1;
+        let mut request =
+            kube::core::Request::new(format!("/apis/batch/v1/namespaces/{namespace}/jobs"))
+                .create(&pp, body.clone())
+                .map_err(|e| Error::BadObject {
+                    what: "job".into(),
+                    message: e.to_string(),
+                })?;
+        let uri = request.uri().to_string();
+        let separator = if uri.contains('?') { '&' } else { '?' };
+        *request.uri_mut() = format!("{uri}{separator}fieldValidation=Strict")
+            .parse()
+            .map_err(|e: http::uri::InvalidUri| Error::BadObject {
+                what: "job".into(),
+                message: e.to_string(),
+            })?;
+        let answer = send_raw(client, request).await;
+        let error = match answer {
+            Ok((code, warnings, value)) if code < 300 => {
+                let findings = warnings.into_iter().map(warning_finding).collect();
+                if !options.dry_run {
+                    register_job(shared, &jobs_resource, &value);
+                }
+                return Ok(CreatedJob {
+                    job: Some(value),
+                    findings,
+                });
+            }
+            Ok((code @ (400 | 422), warnings, value)) => {
+                let mut findings: Vec<Finding> =
+                    warnings.into_iter().map(warning_finding).collect();
+                findings.extend(status_findings(&value));
+                let _ = code;
+                return Ok(CreatedJob {
+                    job: None,
+                    findings,
+                });
+            }
+            Ok((code, _, value)) => status_error(code, &value),
+            Err(err) => err,
+        };
+        if !is_retryable(&error) || tried >= retry.attempts.max(1) {
+            return Err(match is_retryable(&error) {
+                true => Error::Unavailable {
+                    operation: op.describe(),
+                    attempts: tried,
+                    last: super::retry::short_error(&error),
+                },
+                false => classify(&op, error),
+            });
+        }
+        // A 5xx may have been stored anyway: adopt the Job an earlier try created.
+        if !options.dry_run && status_code(&error) != Some(429) {
+            let lp = ListParams::default().labels(&token_selector);
+            let list_op = Op::new("list", "batch", "jobs", Some(namespace));
+            let existing = with_retry(retry, &list_op, || jobs.list(&lp)).await?;
+            if let Some(found) = existing.items.into_iter().next() {
+                let value = serde_json::to_value(found).unwrap_or(Value::Null);
+                register_job(shared, &jobs_resource, &value);
+                return Ok(CreatedJob {
+                    job: Some(value),
+                    findings: Vec::new(),
+                });
+            }
+        }
+        tokio::time::sleep(retry.delay(tried - 1)).await;
+    }
+}
+
+/// In a shared namespace, the Job is deleted on its own (its own namespace goes as a whole).
+fn register_job(shared: &SharedState, resource: &ApiResource, job: &Value) {
+    if let (Some(name), Some(guard)) = (str_at(job, "/metadata/name"), &lock(shared).guard)
+        && matches!(guard.target(), Some(Target::Objects { .. }))
+    {
+        guard.add_object(resource.clone(), name.to_string());
+    }
+}
+
+/// Sends a request through the kube client and returns status, `Warning` header texts and
+/// the JSON body.
+async fn send_raw(
+    client: &Client,
+    request: http::Request<Vec<u8>>,
+) -> Result<(u16, Vec<String>, Value), kube::Error> {
+    let response = client.send(request.map(kube::client::Body::from)).await?;
+    let code = response.status().as_u16();
+    let warnings = response
+        .headers()
+        .get_all("warning")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .map(warning_text)
+        .collect();
+    let bytes = response.into_body().collect_bytes().await?;
+    let value = serde_json::from_slice(&bytes).unwrap_or_else(|_| {
+        json!({"kind": "Status", "code": code, "message": String::from_utf8_lossy(&bytes).trim()})
+    });
+    Ok((code, warnings, value))
+}
+
+/// The text of a `Warning: 299 - "text"` header.
+fn warning_text(header: &str) -> String {
+    let rest = header.trim();
+    let rest = rest
+        .strip_prefix("299")
+        .map(str::trim_start)
+        .unwrap_or(rest);
+    let rest = rest.strip_prefix('-').map(str::trim_start).unwrap_or(rest);
+    let rest = rest.strip_prefix('"').unwrap_or(rest);
+    let rest = rest.strip_suffix('"').unwrap_or(rest);
+    rest.replace("\\\"", "\"")
+}
+
+fn warning_finding(message: String) -> Finding {
+    Finding {
+        severity: Severity::Warning,
+        field: None,
+        reason: None,
+        message,
+    }
+}
+
+/// Findings from a refusal `Status`: one per cause (422), or the strict decoding message
+/// split into its `unknown field "…"` parts (400), else the message itself.
+fn status_findings(status: &Value) -> Vec<Finding> {
+    let message = str_at(status, "/message").unwrap_or_default();
+    let causes = status.pointer("/details/causes").and_then(Value::as_array);
+    if let Some(causes) = causes.filter(|c| !c.is_empty()) {
+        return causes
+            .iter()
+            .map(|cause| Finding {
+                severity: Severity::Error,
+                field: str_at(cause, "/field").map(str::to_string),
+                reason: str_at(cause, "/reason").map(str::to_string),
+                message: str_at(cause, "/message").unwrap_or(message).to_string(),
+            })
+            .collect();
+    }
+    if let Some((_, rest)) = message.split_once("strict decoding error: ") {
+        return rest
+            .split(", ")
+            .map(|part| Finding {
+                severity: Severity::Error,
+                field: part
+                    .strip_prefix("unknown field \"")
+                    .or_else(|| part.strip_prefix("duplicate field \""))
+                    .and_then(|f| f.strip_suffix('"'))
+                    .map(str::to_string),
+                reason: Some("FieldValueUnknown".into())
+                    .filter(|_| part.starts_with("unknown field")),
+                message: part.to_string(),
+            })
+            .collect();
+    }
+    vec![Finding {
+        severity: Severity::Error,
+        field: None,
+        reason: str_at(status, "/reason").map(str::to_string),
+        message: message.to_string(),
+    }]
+}
+
+fn status_error(code: u16, value: &Value) -> kube::Error {
+    let status = kube::core::Status::failure(
+        str_at(value, "/message").unwrap_or_default(),
+        str_at(value, "/reason").unwrap_or_default(),
+    )
+    .with_code(code);
+    kube::Error::Api(status.boxed())
+}
+
+/// GETs one object as raw JSON, so fields unknown to k8s-openapi and the server's key
+/// order survive for the comparison.
+async fn get_raw(
+    client: &Client,
+    collection: &str,
+    name: &str,
+    retry: &RetryPolicy,
+    op: &Op,
+) -> Result<Value, Error> {
+    with_retry(retry, op, || async {
+        let request = kube::core::Request::new(collection)
+            .get(name, &kube::api::GetParams::default())
+            .map_err(kube::Error::BuildRequest)?;
+        client.request::<Value>(request).await
+    })
+    .await
+}
+
+enum PodOrRefusal {
+    Pod(String),
+    Refused { reason: String, message: String },
+}
+
+/// FailedCreate messages that the Job controller overcomes by retrying.
+fn transient_refusal(message: &str) -> bool {
+    message.contains("serviceaccount \"default\" not found")
+        || message.contains("object is being deleted")
+}
+
+/// Watches the Job's Pods (by the Job's selector) and the Job's events at once; the first
+/// Pod or non-transient `FailedCreate` wins.
+async fn wait_for_pod_or_refusal(
+    client: &Client,
+    namespace: &str,
+    job: &Value,
+    retry: &RetryPolicy,
+    restarts: &AtomicU32,
+) -> Result<PodOrRefusal, Error> {
+    let selector = job
+        .pointer("/spec/selector/matchLabels")
+        .and_then(Value::as_object)
+        .map(|labels| {
+            labels
+                .iter()
+                .filter_map(|(k, v)| v.as_str().map(|v| format!("{k}={v}")))
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .filter(|s| !s.is_empty())
+        .or_else(|| str_at(job, "/metadata/uid").map(|uid| format!("controller-uid={uid}")))
+        .ok_or_else(|| Error::BadObject {
+            what: "job".into(),
+            message: "the stored job has neither `spec.selector.matchLabels` nor a uid".into(),
+        })?;
+    let uid = str_at(job, "/metadata/uid").unwrap_or_default().to_string();
+    let pods: Api<Pod> = Api::namespaced(client.clone(), namespace);
+    let events: Api<Event> = Api::namespaced(client.clone(), namespace);
+    let pod_op = Op::new("watch", "", "pods", Some(namespace));
+    let event_op = Op::new("watch", "", "events", Some(namespace));
+    let field = format!("involvedObject.uid={uid}");
+    let pod = watch_until(
+        &pods,
+        &pod_op,
+        Some(&selector),
+        None,
+        retry,
+        restarts,
+        |pod: &Pod| Some(PodOrRefusal::Pod(pod.name_any())),
+    );
+    let refusal = watch_until(
+        &events,
+        &event_op,
+        None,
+        Some(&field),
+        retry,
+        restarts,
+        |event: &Event| {
+            let reason = event.reason.clone().unwrap_or_default();
+            let message = event.message.clone().unwrap_or_default();
+            (reason == "FailedCreate" && !transient_refusal(&message))
+                .then_some(PodOrRefusal::Refused { reason, message })
+        },
+    );
+    tokio::pin!(pod, refusal);
+    tokio::select! {
+        found = &mut pod => found,
+        refused = &mut refusal => match refused {
+            // Without rights on events, the Pod watch alone decides.
+            Err(Error::Forbidden { .. }) => pod.await,
+            other => other,
+        },
+    }
+}
+
+/// Watches one Pod until it is Running; Succeeded or Failed first is an error.
+async fn wait_for_running(
+    pods: &Api<Pod>,
+    namespace: &str,
+    name: &str,
+    retry: &RetryPolicy,
+    restarts: &AtomicU32,
+) -> Result<(), Error> {
+    let op = Op::new("watch", "", "pods", Some(namespace));
+    let field = format!("metadata.name={name}");
+    let phase = watch_until(
+        pods,
+        &op,
+        None,
+        Some(&field),
+        retry,
+        restarts,
+        |pod: &Pod| {
+            let phase = pod
+                .status
+                .as_ref()
+                .and_then(|s| s.phase.clone())
+                .unwrap_or_default();
+            matches!(phase.as_str(), "Running" | "Succeeded" | "Failed").then_some(phase)
+        },
+    )
+    .await?;
+    if phase == "Running" {
+        Ok(())
+    } else {
+        Err(Error::PodNotRunning {
+            pod: name.to_string(),
+            phase,
+        })
+    }
+}
+
+/// Deletes leftovers of earlier runs: namespaces labelled `managed-by: jjo` (all, or only
+/// those of `run_id`), or in namespace-scoped mode the labelled Jobs, ConfigMaps and
+/// Secrets in `namespace`. Returns the names deleted.
+pub async fn gc(
+    client: &Client,
+    namespace: Option<&str>,
+    run_id: Option<&str>,
+    retry: &RetryPolicy,
+) -> Result<Vec<String>, Error> {
+    let mut selector = format!("{MANAGED_BY_LABEL}={MANAGED_BY}");
+    if let Some(run_id) = run_id {
+        selector.push_str(&format!(",{RUN_ID_LABEL}={}", dns_label_part(run_id, 63)));
+    }
+    let lp = ListParams::default().labels(&selector);
+    let mut deleted = Vec::new();
+    match namespace {
+        None => {
+            let api: Api<Namespace> = Api::all(client.clone());
+            let op = Op::new("list", "", "namespaces", None);
+            let list = with_retry(retry, &op, || api.list(&lp)).await?;
+            for ns in list.items {
+                let name = ns.name_any();
+                super::cleanup::delete_target(client, &Target::Namespace(name.clone()), retry)
+                    .await?;
+                deleted.push(name);
+            }
+        }
+        Some(ns) => {
+            let resources = [
+                ApiResource::erase::<k8s_openapi::api::batch::v1::Job>(&()),
+                ApiResource::erase::<k8s_openapi::api::core::v1::ConfigMap>(&()),
+                ApiResource::erase::<k8s_openapi::api::core::v1::Secret>(&()),
+            ];
+            for resource in resources {
+                let api: Api<DynamicObject> = Api::namespaced_with(client.clone(), ns, &resource);
+                let op = Op::new("list", &resource.group, &resource.plural, Some(ns));
+                let list = with_retry(retry, &op, || api.list(&lp)).await?;
+                let objects: Vec<(ApiResource, String)> = list
+                    .items
+                    .iter()
+                    .map(|o| (resource.clone(), o.name_any()))
+                    .collect();
+                for (_, name) in &objects {
+                    deleted.push(format!("{}/{name}", resource.plural));
+                }
+                let target = Target::Objects {
+                    namespace: ns.to_string(),
+                    objects,
+                };
+                super::cleanup::delete_target(client, &target, retry).await?;
+            }
+        }
+    }
+    Ok(deleted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strict_decoding_message_becomes_one_finding_per_field() {
+        let status = json!({"kind": "Status", "code": 400, "reason": "BadRequest",
+            "message": "Job in version \"v1\" cannot be handled as a Job: strict decoding error: unknown field \"spec.foo\", unknown field \"spec.template.spec.containers[0].bar\""});
+        let findings = status_findings(&status);
+        assert_eq!(findings.len(), 2);
+        assert_eq!(findings[0].field.as_deref(), Some("spec.foo"));
+        assert_eq!(
+            findings[1].field.as_deref(),
+            Some("spec.template.spec.containers[0].bar")
+        );
+        assert_eq!(findings[1].reason.as_deref(), Some("FieldValueUnknown"));
+    }
+
+    #[test]
+    fn invalid_causes_become_findings_with_fields() {
+        let status = json!({"code": 422, "reason": "Invalid", "message": "Job is invalid",
+            "details": {"causes": [{"reason": "FieldValueRequired", "message": "Required value", "field": "spec.template.spec.containers[0].image"}]}});
+        let findings = status_findings(&status);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(
+            findings[0].field.as_deref(),
+            Some("spec.template.spec.containers[0].image")
+        );
+        assert_eq!(findings[0].reason.as_deref(), Some("FieldValueRequired"));
+    }
+
+    #[test]
+    fn warning_headers_are_unquoted() {
+        assert_eq!(
+            warning_text("299 - \"spec.foo: deprecated\""),
+            "spec.foo: deprecated"
+        );
+        assert_eq!(warning_text("plain"), "plain");
+    }
+
+    #[test]
+    fn labels_are_added_and_bad_metadata_is_an_error() {
+        let labels = own_labels("My Case", "run1", "tok");
+        let mut job = json!({"metadata": {"labels": {"a": "b"}}});
+        assert!(add_labels(&mut job, &labels, "job").is_ok());
+        assert_eq!(job["metadata"]["labels"]["a"], "b");
+        assert_eq!(job["metadata"]["labels"][MANAGED_BY_LABEL], "jjo");
+        assert_eq!(job["metadata"]["labels"][CASE_LABEL], "my-case");
+        let mut bad = json!({"metadata": {"labels": []}});
+        assert!(matches!(
+            add_labels(&mut bad, &labels, "job"),
+            Err(Error::BadObject { .. })
+        ));
+    }
+
+    #[test]
+    fn transient_service_account_refusals_are_not_rejections() {
+        assert!(transient_refusal(
+            "Error creating: pods \"x-\" is forbidden: error looking up service account ns/default: serviceaccount \"default\" not found"
+        ));
+        assert!(!transient_refusal(
+            "Error creating: pods \"x-\" is forbidden: violates PodSecurity \"restricted:latest\""
+        ));
+    }
+
+    #[test]
+    fn setup_objects_map_to_their_resource() {
+        let cm = json!({"apiVersion": "v1", "kind": "ConfigMap"});
+        let resource = api_resource(&cm, "setup object 1").ok();
+        assert_eq!(
+            resource.map(|r| (r.group, r.plural)),
+            Some((String::new(), "configmaps".into()))
+        );
+        let role = json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role"});
+        assert_eq!(
+            api_resource(&role, "x").ok().map(|r| r.plural),
+            Some("roles".into())
+        );
+        assert!(api_resource(&json!({"kind": "X"}), "x").is_err());
+    }
+}

@@ -1,0 +1,688 @@
+//! The live path against the loopback Kubernetes API double in `tests/live/double.rs`:
+//! the happy path, and one test per injected fault showing that jjo reports it clearly,
+//! retries where a client should, and leaves no namespace behind.
+
+#[path = "live/double.rs"]
+mod double;
+
+use std::time::Duration;
+
+use double::{Double, Faults, NsEvent, Rule};
+use jjo::cluster::{
+    Check, Cleanup, Error, LiveCase, LiveOptions, LiveResult, RetryPolicy, Severity, gc, run_case,
+};
+use serde_json::{Value, json};
+
+fn job() -> Value {
+    json!({
+        "apiVersion": "batch/v1",
+        "kind": "Job",
+        "metadata": {"generateName": "rstudio-session-"},
+        "spec": {
+            "backoffLimit": 0,
+            "template": {
+                "spec": {
+                    "restartPolicy": "Never",
+                    "containers": [{"name": "rs-launcher-container", "image": "busybox:1.36", "command": ["sleep", "3600"]}]
+                }
+            }
+        }
+    })
+}
+
+fn case(name: &str) -> LiveCase {
+    LiveCase {
+        name: name.into(),
+        job: job(),
+        setup: Vec::new(),
+        checks: Vec::new(),
+    }
+}
+
+fn options() -> LiveOptions {
+    LiveOptions {
+        timeout: Duration::from_secs(10),
+        run_id: "test-run".into(),
+        retry: RetryPolicy {
+            attempts: 4,
+            base_delay: Duration::from_millis(5),
+            max_delay: Duration::from_millis(20),
+        },
+        ..LiveOptions::default()
+    }
+}
+
+/// Every namespace the case created was deleted again.
+fn assert_none_left(double: &Double) {
+    assert!(
+        double.namespaces().is_empty(),
+        "left behind: {:?}",
+        double.namespaces()
+    );
+    let log = double.namespace_log();
+    let created = log
+        .iter()
+        .filter(|e| matches!(e, NsEvent::Created(_)))
+        .count();
+    let deleted = log
+        .iter()
+        .filter(|e| matches!(e, NsEvent::Deleted(_)))
+        .count();
+    assert_eq!(created, deleted, "{log:?}");
+}
+
+#[tokio::test]
+async fn happy_path_creates_namespace_and_strict_job_reads_pod_and_deletes_namespace() {
+    let double = Double::start(Faults::default()).await;
+    let mut case = case("Happy Path");
+    case.setup.push(json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "settings"}, "data": {"a": "b"}}));
+    let outcome = run_case(&double.client(), &case, &options())
+        .await
+        .expect("live case");
+
+    assert!(
+        outcome.namespace.starts_with("jjo-happy-path-"),
+        "{}",
+        outcome.namespace
+    );
+    let LiveResult::Admitted { pod } = &outcome.result else {
+        panic!("{:?}", outcome.result)
+    };
+    let job_name = outcome.job_name.clone().expect("job name");
+    assert!(job_name.starts_with("rstudio-session-"));
+    // The Pod is the fixture with this Job's name, namespace and labels substituted.
+    assert_eq!(pod["metadata"]["namespace"], outcome.namespace.as_str());
+    assert_eq!(pod["metadata"]["generateName"], format!("{job_name}-"));
+    assert_eq!(
+        pod["metadata"]["labels"]["batch.kubernetes.io/job-name"],
+        job_name.as_str()
+    );
+    assert_eq!(pod["spec"]["serviceAccountName"], "default");
+    assert!(matches!(outcome.cleanup, Cleanup::Deleted { .. }));
+    assert!(outcome.timings.create_to_pod.is_some());
+    assert!(outcome.timings.cleanup.is_some());
+
+    let requests = double.requests();
+    let create = requests
+        .iter()
+        .find(|r| r.starts_with("POST /apis/batch/v1/"))
+        .expect("job create");
+    assert!(create.contains("fieldValidation=Strict"), "{create}");
+    assert!(!create.contains("dryRun"), "{create}");
+    assert_eq!(double.count("POST", "/configmaps"), 1);
+    let log = double.namespace_log();
+    assert_eq!(
+        log,
+        vec![
+            NsEvent::Created(outcome.namespace.clone()),
+            NsEvent::Deleted(outcome.namespace.clone())
+        ]
+    );
+    assert_none_left(&double);
+}
+
+#[tokio::test]
+async fn namespace_carries_managed_by_and_run_id_labels() {
+    let double = Double::start(Faults {
+        no_pod: true,
+        ..Faults::default()
+    })
+    .await;
+    let opts = LiveOptions {
+        timeout: Duration::from_millis(500),
+        keep: true,
+        ..options()
+    };
+    let err = run_case(&double.client(), &case("labels"), &opts)
+        .await
+        .expect_err("no pod");
+    let Error::Kept { namespace, .. } = err else {
+        panic!("{err}")
+    };
+    let ns = double
+        .get("namespaces", "", &namespace)
+        .expect("kept namespace");
+    assert_eq!(
+        ns["metadata"]["labels"]["app.kubernetes.io/managed-by"],
+        "jjo"
+    );
+    assert_eq!(ns["metadata"]["labels"]["jjo.dev/run-id"], "test-run");
+}
+
+#[tokio::test]
+async fn unknown_fields_become_findings_from_strict_validation() {
+    let double = Double::start(Faults::default()).await;
+    let mut case = case("strict");
+    case.job["spec"]["template"]["spec"]["containers"][0]["imagePullPolcy"] = json!("Always");
+    case.job["spec"]["backofLimit"] = json!(1);
+    let outcome = run_case(&double.client(), &case, &options())
+        .await
+        .expect("live case");
+    assert_eq!(outcome.result, LiveResult::Invalid);
+    let fields: Vec<_> = outcome
+        .findings
+        .iter()
+        .filter_map(|f| f.field.clone())
+        .collect();
+    assert!(
+        fields.contains(&"spec.template.spec.containers[0].imagePullPolcy".to_string()),
+        "{fields:?}"
+    );
+    assert!(
+        fields.contains(&"spec.backofLimit".to_string()),
+        "{fields:?}"
+    );
+    assert!(
+        outcome
+            .findings
+            .iter()
+            .all(|f| f.severity == Severity::Error)
+    );
+    assert!(double.objects("pods").is_empty());
+    assert_none_left(&double);
+}
+
+#[tokio::test]
+async fn server_warnings_become_warning_findings() {
+    let double = Double::start(Faults {
+        warning: Some("spec.template.spec.nodeSelector: deprecated".into()),
+        ..Faults::default()
+    })
+    .await;
+    let outcome = run_case(&double.client(), &case("warn"), &options())
+        .await
+        .expect("live case");
+    assert!(matches!(outcome.result, LiveResult::Admitted { .. }));
+    assert_eq!(outcome.findings.len(), 1);
+    assert_eq!(outcome.findings[0].severity, Severity::Warning);
+    assert_eq!(
+        outcome.findings[0].message,
+        "spec.template.spec.nodeSelector: deprecated"
+    );
+    assert_none_left(&double);
+}
+
+#[tokio::test]
+async fn dry_run_creates_no_job_and_no_pod() {
+    let double = Double::start(Faults::default()).await;
+    let opts = LiveOptions {
+        dry_run: true,
+        ..options()
+    };
+    let outcome = run_case(&double.client(), &case("dry"), &opts)
+        .await
+        .expect("live case");
+    let LiveResult::DryRun { job } = &outcome.result else {
+        panic!("{:?}", outcome.result)
+    };
+    assert!(job["spec"]["selector"]["matchLabels"].is_object());
+    assert!(
+        double
+            .requests()
+            .iter()
+            .any(|r| r.contains("/jobs?") && r.contains("dryRun=All"))
+    );
+    assert!(double.objects("jobs").is_empty());
+    assert!(double.objects("pods").is_empty());
+    assert_none_left(&double);
+}
+
+#[tokio::test]
+async fn server_errors_are_retried() {
+    let rules = vec![Rule {
+        method: "POST",
+        path: "/api/v1/namespaces",
+        status: 500,
+        times: 2,
+    }];
+    let double = Double::start(Faults {
+        rules,
+        ..Faults::default()
+    })
+    .await;
+    let outcome = run_case(&double.client(), &case("five-hundred"), &options())
+        .await
+        .expect("retried");
+    assert!(matches!(outcome.result, LiveResult::Admitted { .. }));
+    assert_eq!(double.count("POST", "/api/v1/namespaces"), 3);
+    assert_none_left(&double);
+}
+
+#[tokio::test]
+async fn throttling_is_retried_on_job_create() {
+    let rules = vec![Rule {
+        method: "POST",
+        path: "/jobs",
+        status: 429,
+        times: 2,
+    }];
+    let double = Double::start(Faults {
+        rules,
+        ..Faults::default()
+    })
+    .await;
+    let outcome = run_case(&double.client(), &case("throttled"), &options())
+        .await
+        .expect("retried");
+    assert!(matches!(outcome.result, LiveResult::Admitted { .. }));
+    assert_eq!(double.count("POST", "/jobs"), 3);
+    assert_eq!(
+        double.objects("jobs").len(),
+        0,
+        "deleted with the namespace"
+    );
+    assert_none_left(&double);
+}
+
+#[tokio::test]
+async fn persistent_server_errors_are_reported_after_retries() {
+    let rules = vec![Rule {
+        method: "POST",
+        path: "/jobs",
+        status: 503,
+        times: 100,
+    }];
+    let double = Double::start(Faults {
+        rules,
+        ..Faults::default()
+    })
+    .await;
+    let err = run_case(&double.client(), &case("down"), &options())
+        .await
+        .expect_err("gives up");
+    let text = err.to_string();
+    assert!(
+        matches!(err, Error::Unavailable { attempts: 4, .. }),
+        "{text}"
+    );
+    assert!(text.contains("`create` `jobs`"), "{text}");
+    assert!(text.contains("503"), "{text}");
+    assert_eq!(double.count("POST", "/jobs"), 4);
+    assert_none_left(&double);
+}
+
+#[tokio::test]
+async fn a_dropped_watch_is_resumed() {
+    let faults = Faults {
+        drop_watches: Some(("pods", 2)),
+        pod_delay: Duration::from_millis(150),
+        ..Faults::default()
+    };
+    let double = Double::start(faults).await;
+    let outcome = run_case(&double.client(), &case("drop"), &options())
+        .await
+        .expect("resumed");
+    assert!(matches!(outcome.result, LiveResult::Admitted { .. }));
+    assert!(outcome.timings.watch_restarts >= 2, "{:?}", outcome.timings);
+    assert!(
+        double
+            .requests()
+            .iter()
+            .filter(|r| r.contains("/pods?") && r.contains("watch=true"))
+            .count()
+            >= 3
+    );
+    assert_none_left(&double);
+}
+
+#[tokio::test]
+async fn a_pod_that_never_appears_times_out_clearly() {
+    let double = Double::start(Faults {
+        no_pod: true,
+        ..Faults::default()
+    })
+    .await;
+    let opts = LiveOptions {
+        timeout: Duration::from_millis(600),
+        ..options()
+    };
+    let err = run_case(&double.client(), &case("never"), &opts)
+        .await
+        .expect_err("times out");
+    let text = err.to_string();
+    assert!(matches!(err, Error::Timeout { .. }), "{text}");
+    assert!(text.contains("waiting for the job's pod"), "{text}");
+    assert_none_left(&double);
+}
+
+#[tokio::test]
+async fn forbidden_names_the_verb_resource_and_rbac_rule() {
+    let rules = vec![Rule {
+        method: "POST",
+        path: "/jobs",
+        status: 403,
+        times: 1,
+    }];
+    let double = Double::start(Faults {
+        rules,
+        ..Faults::default()
+    })
+    .await;
+    let err = run_case(&double.client(), &case("rbac"), &options())
+        .await
+        .expect_err("forbidden");
+    let text = err.to_string();
+    assert!(
+        matches!(err, Error::Forbidden { verb: "create", .. }),
+        "{text}"
+    );
+    assert!(
+        text.contains("`create` `jobs` forbidden in namespace `jjo-rbac-"),
+        "{text}"
+    );
+    assert!(
+        text.contains("apiGroups: [\"batch\"], resources: [\"jobs\"], verbs: [\"create\"]"),
+        "{text}"
+    );
+    assert_eq!(double.count("POST", "/jobs"), 1, "403 is not retried");
+    assert_none_left(&double);
+}
+
+#[tokio::test]
+async fn forbidden_namespace_create_points_to_namespace_scoped_mode() {
+    let rules = vec![Rule {
+        method: "POST",
+        path: "/api/v1/namespaces",
+        status: 403,
+        times: 1,
+    }];
+    let double = Double::start(Faults {
+        rules,
+        ..Faults::default()
+    })
+    .await;
+    let err = run_case(&double.client(), &case("rbac"), &options())
+        .await
+        .expect_err("forbidden");
+    let text = err.to_string();
+    assert!(text.contains("`create` `namespaces` forbidden"), "{text}");
+    assert!(text.contains("--namespace"), "{text}");
+    assert_none_left(&double);
+}
+
+#[tokio::test]
+async fn a_conflict_on_namespace_create_takes_a_new_name() {
+    let rules = vec![Rule {
+        method: "POST",
+        path: "/api/v1/namespaces",
+        status: 409,
+        times: 1,
+    }];
+    let double = Double::start(Faults {
+        rules,
+        ..Faults::default()
+    })
+    .await;
+    let outcome = run_case(&double.client(), &case("taken"), &options())
+        .await
+        .expect("new name");
+    assert!(matches!(outcome.result, LiveResult::Admitted { .. }));
+    assert_eq!(double.count("POST", "/api/v1/namespaces"), 2);
+    assert_eq!(double.namespace_log().len(), 2, "one created, one deleted");
+    assert_none_left(&double);
+}
+
+#[tokio::test]
+async fn slow_responses_still_pass_within_the_timeout() {
+    let double = Double::start(Faults {
+        delay: Duration::from_millis(60),
+        ..Faults::default()
+    })
+    .await;
+    let outcome = run_case(&double.client(), &case("slow"), &options())
+        .await
+        .expect("slow but fine");
+    assert!(matches!(outcome.result, LiveResult::Admitted { .. }));
+    assert!(outcome.timings.create_job >= Duration::from_millis(60));
+    assert_none_left(&double);
+}
+
+#[tokio::test]
+async fn responses_slower_than_the_timeout_report_the_phase() {
+    let double = Double::start(Faults {
+        delay: Duration::from_millis(400),
+        ..Faults::default()
+    })
+    .await;
+    let opts = LiveOptions {
+        timeout: Duration::from_millis(300),
+        ..options()
+    };
+    let err = run_case(&double.client(), &case("slower"), &opts)
+        .await
+        .expect_err("times out");
+    let text = err.to_string();
+    assert!(
+        text.contains("timed out after 0.3s while creating the namespace"),
+        "{text}"
+    );
+    // The namespace create did reach the server; its cleanup must still happen.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_none_left(&double);
+}
+
+#[tokio::test]
+async fn a_refused_pod_surfaces_the_failed_create_reason() {
+    let message = "Error creating: pods \"rstudio-session-x-\" is forbidden: violates PodSecurity \"restricted:latest\": allowPrivilegeEscalation != false";
+    let double = Double::start(Faults {
+        failed_create: Some(message.into()),
+        ..Faults::default()
+    })
+    .await;
+    let outcome = run_case(&double.client(), &case("refused"), &options())
+        .await
+        .expect("live case");
+    assert_eq!(
+        outcome.result,
+        LiveResult::Rejected {
+            reason: "FailedCreate".into(),
+            message: message.into()
+        }
+    );
+    assert_none_left(&double);
+}
+
+#[tokio::test]
+async fn checks_exec_in_the_running_container() {
+    let double = Double::start(Faults::default()).await;
+    let mut case = case("checks");
+    case.checks.push(Check {
+        stdout_contains: Some("hello".into()),
+        ..Check::command(["echo", "hello", "world"])
+    });
+    case.checks.push(Check::command(["false"]));
+    let outcome = run_case(&double.client(), &case, &options())
+        .await
+        .expect("live case");
+    assert_eq!(outcome.checks.len(), 2);
+    assert_eq!(outcome.checks[0].stdout, "hello world\n");
+    assert_eq!(outcome.checks[0].exit_code, Some(0));
+    // The fixture Pod's first container.
+    assert_eq!(outcome.checks[0].container, "pi");
+    assert!(outcome.checks[0].passed);
+    assert_eq!(outcome.checks[1].exit_code, Some(1));
+    assert!(!outcome.checks[1].passed);
+    assert!(
+        double
+            .requests()
+            .iter()
+            .any(|r| r.contains("/exec?") && r.contains("command=echo"))
+    );
+    assert_none_left(&double);
+}
+
+#[tokio::test]
+async fn keep_holds_a_failed_case_and_says_how_to_inspect_it() {
+    let double = Double::start(Faults {
+        no_pod: true,
+        ..Faults::default()
+    })
+    .await;
+    let opts = LiveOptions {
+        timeout: Duration::from_millis(400),
+        keep: true,
+        ..options()
+    };
+    let err = run_case(&double.client(), &case("kept"), &opts)
+        .await
+        .expect_err("no pod");
+    let text = err.to_string();
+    let Error::Kept {
+        namespace, inspect, ..
+    } = &err
+    else {
+        panic!("{text}")
+    };
+    assert!(text.contains("timed out"), "{text}");
+    assert!(
+        inspect.contains(&format!("kubectl get all,events -n {namespace}")),
+        "{inspect}"
+    );
+    assert_eq!(double.namespaces(), vec![namespace.clone()]);
+}
+
+#[tokio::test]
+async fn keep_lets_the_caller_delete_a_passing_case() {
+    let double = Double::start(Faults::default()).await;
+    let opts = LiveOptions {
+        keep: true,
+        ..options()
+    };
+    let outcome = run_case(&double.client(), &case("kept-pass"), &opts)
+        .await
+        .expect("live case");
+    assert_eq!(double.namespaces().len(), 1);
+    let Cleanup::Pending(_) = &outcome.cleanup else {
+        panic!("{:?}", outcome.cleanup)
+    };
+    let kept = outcome.cleanup.finish(false).await.expect("deleted");
+    assert_eq!(kept, None);
+    assert_none_left(&double);
+}
+
+#[tokio::test]
+async fn a_cancelled_case_still_deletes_its_namespace() {
+    let double = Double::start(Faults {
+        no_pod: true,
+        ..Faults::default()
+    })
+    .await;
+    let client = double.client();
+    let case = case("cancelled");
+    let opts = options();
+    let cancelled =
+        tokio::time::timeout(Duration::from_millis(300), run_case(&client, &case, &opts)).await;
+    assert!(cancelled.is_err(), "run_case should still be waiting");
+    // The guard's background delete runs on the runtime after the drop.
+    for _ in 0..50 {
+        if double.namespaces().is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        double.namespace_log().len(),
+        2,
+        "{:?}",
+        double.namespace_log()
+    );
+    assert_none_left(&double);
+}
+
+#[tokio::test]
+async fn the_interrupt_cleanup_deletes_running_cases() {
+    let double = Double::start(Faults {
+        no_pod: true,
+        ..Faults::default()
+    })
+    .await;
+    let client = double.client();
+    // Its own run id, so the cleanup leaves the cases of tests running in parallel alone.
+    let opts = LiveOptions {
+        run_id: "interrupted-run".into(),
+        ..options()
+    };
+    let task = tokio::spawn(async move { run_case(&client, &case("interrupted"), &opts).await });
+    while double.namespaces().is_empty() {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // What the Ctrl-C handler calls before exiting.
+    let deleted = jjo::cluster::cleanup_registered(Some("interrupted-run")).await;
+    assert!(deleted >= 1);
+    assert!(double.namespaces().is_empty());
+    task.abort();
+}
+
+#[tokio::test]
+async fn shared_namespace_mode_creates_no_namespace_and_deletes_its_objects() {
+    let double = Double::start(Faults::default()).await;
+    double.insert(
+        "namespaces",
+        "",
+        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "team-a"}}),
+    );
+    let mut case = case("shared");
+    case.setup
+        .push(json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "settings"}}));
+    let opts = LiveOptions {
+        namespace: Some("team-a".into()),
+        ..options()
+    };
+    let outcome = run_case(&double.client(), &case, &opts)
+        .await
+        .expect("live case");
+    assert_eq!(outcome.namespace, "team-a");
+    assert!(matches!(outcome.result, LiveResult::Admitted { .. }));
+    assert_eq!(double.count("POST", "/api/v1/namespaces?"), 0);
+    assert!(
+        double.objects("jobs").is_empty(),
+        "{:?}",
+        double.objects("jobs")
+    );
+    assert!(double.objects("pods").is_empty());
+    assert!(double.objects("configmaps").is_empty());
+    assert_eq!(double.namespaces(), vec!["team-a".to_string()]);
+}
+
+#[tokio::test]
+async fn gc_removes_labelled_leftovers_only() {
+    let double = Double::start(Faults::default()).await;
+    let labels = json!({"app.kubernetes.io/managed-by": "jjo", "jjo.dev/run-id": "old-run"});
+    double.insert("namespaces", "", json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "jjo-old-bcdfg", "labels": labels}}));
+    double.insert(
+        "namespaces",
+        "",
+        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "production"}}),
+    );
+    let deleted = gc(&double.client(), None, None, &RetryPolicy::default())
+        .await
+        .expect("gc");
+    assert_eq!(deleted, vec!["jjo-old-bcdfg".to_string()]);
+    assert_eq!(double.namespaces(), vec!["production".to_string()]);
+}
+
+#[tokio::test]
+async fn gc_in_a_shared_namespace_deletes_labelled_jobs() {
+    let double = Double::start(Faults::default()).await;
+    double.insert(
+        "namespaces",
+        "",
+        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "team-a"}}),
+    );
+    let labels = json!({"app.kubernetes.io/managed-by": "jjo"});
+    double.insert("jobs", "team-a", json!({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "old", "namespace": "team-a", "labels": labels}}));
+    double.insert("jobs", "team-a", json!({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "theirs", "namespace": "team-a"}}));
+    let deleted = gc(
+        &double.client(),
+        Some("team-a"),
+        None,
+        &RetryPolicy::default(),
+    )
+    .await
+    .expect("gc");
+    assert_eq!(deleted, vec!["jobs/old".to_string()]);
+    assert_eq!(
+        double.objects("jobs"),
+        vec![("team-a".to_string(), "theirs".to_string())]
+    );
+}

@@ -1,0 +1,952 @@
+//! A small Kubernetes API double on 127.0.0.1 for the live tests: namespaces, Jobs (strict
+//! field validation, dry run), Pods made from a fixed Pod fixture, events, list + watch
+//! (JSON lines), delete, exec over WebSocket, and fault injection.
+//!
+//! It knows nothing of jjo's prediction: the Pod it serves is `fixtures/job-pod.json` with
+//! name, namespace, labels and owner substituted.
+
+use std::collections::BTreeMap;
+use std::convert::Infallible;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_util::SinkExt;
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt, Full, StreamBody};
+use hyper::body::{Frame, Incoming};
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use serde_json::{Map, Value, json};
+use tokio::net::TcpListener;
+use tokio::sync::{Notify, mpsc};
+use tokio_tungstenite::tungstenite::protocol::Role;
+use tokio_tungstenite::tungstenite::{Message, handshake::derive_accept_key};
+
+const POD_FIXTURE: &str = include_str!("fixtures/job-pod.json");
+
+type Body = BoxBody<Bytes, std::io::Error>;
+
+/// An injected HTTP error: the next `times` requests with this method whose path contains
+/// `path` get `status`.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub status: u16,
+    pub times: usize,
+}
+
+/// Faults a test turns on.
+#[derive(Debug, Clone, Default)]
+pub struct Faults {
+    /// HTTP errors for matching requests.
+    pub rules: Vec<Rule>,
+    /// The first `n` watches on this resource (`pods`, `events`) break off mid-stream.
+    pub drop_watches: Option<(&'static str, usize)>,
+    /// The Job controller never makes a Pod.
+    pub no_pod: bool,
+    /// The Job controller's Pod create is refused with this message (a FailedCreate event).
+    pub failed_create: Option<String>,
+    /// How long after the Job the Pod appears.
+    pub pod_delay: Duration,
+    /// Every response is delayed this long.
+    pub delay: Duration,
+    /// A `Warning` header on Job creates.
+    pub warning: Option<String>,
+}
+
+/// What happened to a namespace, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NsEvent {
+    Created(String),
+    Deleted(String),
+}
+
+#[derive(Default)]
+struct State {
+    rv: u64,
+    /// (resource, namespace, name) → object; cluster-scoped objects have namespace "".
+    objects: BTreeMap<(String, String, String), Value>,
+    /// Every change, for watches: (resourceVersion, resource, namespace, type, object).
+    log: Vec<(u64, String, String, &'static str, Value)>,
+    namespaces: Vec<NsEvent>,
+    requests: Vec<String>,
+    faults: Faults,
+    watches: BTreeMap<String, usize>,
+    next: u64,
+}
+
+/// A running double.
+pub struct Double {
+    pub url: String,
+    state: Arc<Mutex<State>>,
+    notify: Arc<Notify>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Double {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
+    state.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Double {
+    /// Starts the double on a random port with the given faults.
+    pub async fn start(faults: Faults) -> Double {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind 127.0.0.1");
+        let url = format!("http://{}", listener.local_addr().expect("local addr"));
+        let state = Arc::new(Mutex::new(State {
+            faults,
+            ..State::default()
+        }));
+        let notify = Arc::new(Notify::new());
+        let (s, n) = (state.clone(), notify.clone());
+        let server = tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let (s, n) = (s.clone(), n.clone());
+                tokio::spawn(async move {
+                    let service = hyper::service::service_fn(move |req| {
+                        let (s, n) = (s.clone(), n.clone());
+                        async move { Ok::<_, Infallible>(handle(req, s, n).await) }
+                    });
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .with_upgrades()
+                        .await;
+                });
+            }
+        });
+        Double {
+            url,
+            state,
+            notify,
+            server,
+        }
+    }
+
+    /// A kube client talking plain HTTP to the double.
+    pub fn client(&self) -> kube::Client {
+        let mut config = kube::Config::new(self.url.parse().expect("double url"));
+        config.default_namespace = "default".into();
+        jjo::cluster::client_from_config(config).expect("client")
+    }
+
+    /// Puts an object in place directly (a leftover of an earlier run).
+    pub fn insert(&self, resource: &str, namespace: &str, object: Value) {
+        let mut state = lock(&self.state);
+        let name = object["metadata"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        if resource == "namespaces" {
+            state.namespaces.push(NsEvent::Created(name.clone()));
+        }
+        store(&mut state, resource, namespace, object, "ADDED");
+        self.notify.notify_waiters();
+    }
+
+    /// An object as stored now.
+    pub fn get(&self, resource: &str, namespace: &str, name: &str) -> Option<Value> {
+        let key = (
+            resource.to_string(),
+            namespace.to_string(),
+            name.to_string(),
+        );
+        lock(&self.state).objects.get(&key).cloned()
+    }
+
+    /// Namespaces that exist now.
+    pub fn namespaces(&self) -> Vec<String> {
+        let state = lock(&self.state);
+        state
+            .objects
+            .keys()
+            .filter(|(r, _, _)| r == "namespaces")
+            .map(|(_, _, n)| n.clone())
+            .collect()
+    }
+
+    /// Every namespace created and deleted, in order.
+    pub fn namespace_log(&self) -> Vec<NsEvent> {
+        lock(&self.state).namespaces.clone()
+    }
+
+    /// Objects of a resource that exist now, as (namespace, name).
+    pub fn objects(&self, resource: &str) -> Vec<(String, String)> {
+        let state = lock(&self.state);
+        state
+            .objects
+            .keys()
+            .filter(|(r, _, _)| r == resource)
+            .map(|(_, ns, n)| (ns.clone(), n.clone()))
+            .collect()
+    }
+
+    /// How many requests matched `METHOD path-fragment`.
+    pub fn count(&self, method: &str, path: &str) -> usize {
+        let state = lock(&self.state);
+        state
+            .requests
+            .iter()
+            .filter(|r| r.starts_with(method) && r.contains(path))
+            .count()
+    }
+
+    /// All requests seen, as `METHOD path?query`.
+    pub fn requests(&self) -> Vec<String> {
+        lock(&self.state).requests.clone()
+    }
+}
+
+fn store(
+    state: &mut State,
+    resource: &str,
+    namespace: &str,
+    mut object: Value,
+    kind: &'static str,
+) -> Value {
+    state.rv += 1;
+    let rv = state.rv;
+    object["metadata"]["resourceVersion"] = rv.to_string().into();
+    let name = object["metadata"]["name"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let key = (resource.to_string(), namespace.to_string(), name);
+    if kind == "DELETED" {
+        state.objects.remove(&key);
+    } else {
+        state.objects.insert(key, object.clone());
+    }
+    state.log.push((
+        rv,
+        resource.to_string(),
+        namespace.to_string(),
+        kind,
+        object.clone(),
+    ));
+    object
+}
+
+fn uid(state: &mut State) -> String {
+    state.next += 1;
+    format!("00000000-0000-4000-8000-{:012x}", state.next)
+}
+
+fn status(code: u16, reason: &str, message: &str) -> Value {
+    json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+           "message": message, "reason": reason, "code": code})
+}
+
+fn reply(code: u16, value: &Value) -> Response<Body> {
+    let body = Full::new(Bytes::from(value.to_string()))
+        .map_err(|never| match never {})
+        .boxed();
+    let mut response = Response::new(body);
+    *response.status_mut() =
+        StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    response
+        .headers_mut()
+        .insert("content-type", "application/json".parse().expect("header"));
+    response
+}
+
+/// A parsed request path.
+struct Target {
+    resource: String,
+    namespace: String,
+    name: Option<String>,
+    sub: Option<String>,
+}
+
+fn parse_path(path: &str) -> Option<Target> {
+    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let rest = match parts.as_slice() {
+        ["api", "v1", rest @ ..] => rest,
+        ["apis", _group, _version, rest @ ..] => rest,
+        _ => return None,
+    };
+    let owned = |s: &&str| s.to_string();
+    match rest {
+        ["namespaces"] => Some(Target {
+            resource: "namespaces".into(),
+            namespace: String::new(),
+            name: None,
+            sub: None,
+        }),
+        ["namespaces", name] => Some(Target {
+            resource: "namespaces".into(),
+            namespace: String::new(),
+            name: Some(name.to_string()),
+            sub: None,
+        }),
+        ["namespaces", ns, resource, rest @ ..] => Some(Target {
+            resource: resource.to_string(),
+            namespace: ns.to_string(),
+            name: rest.first().map(owned),
+            sub: rest.get(1).map(owned),
+        }),
+        [resource, rest @ ..] => Some(Target {
+            resource: resource.to_string(),
+            namespace: String::new(),
+            name: rest.first().map(owned),
+            sub: None,
+        }),
+        [] => None,
+    }
+}
+
+fn query_params(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+fn decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
+                out.push(u8::from_str_radix(hex, 16).unwrap_or(b'?'));
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Equality-only selectors: `a=b,c=d` against a flat string map found at `lookup`.
+fn matches(selector: Option<&String>, lookup: impl Fn(&str) -> Option<String>) -> bool {
+    selector.is_none_or(|sel| {
+        sel.split(',').filter(|p| !p.is_empty()).all(|part| {
+            let (key, value) = part.split_once('=').unwrap_or((part, ""));
+            let value = value.trim_start_matches('=');
+            lookup(key).as_deref() == Some(value)
+        })
+    })
+}
+
+fn selected(object: &Value, labels: Option<&String>, fields: Option<&String>) -> bool {
+    matches(labels, |k| {
+        object["metadata"]["labels"][k].as_str().map(str::to_string)
+    }) && matches(fields, |k| {
+        let pointer = format!("/{}", k.replace('.', "/"));
+        object
+            .pointer(&pointer)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    })
+}
+
+async fn handle(
+    req: Request<Incoming>,
+    state: Arc<Mutex<State>>,
+    notify: Arc<Notify>,
+) -> Response<Body> {
+    let method = req.method().to_string();
+    let path = req.uri().path().to_string();
+    let query = req.uri().query().unwrap_or_default().to_string();
+    let delay = {
+        let mut s = lock(&state);
+        s.requests.push(format!("{method} {path}?{query}"));
+        // An injected error for this request?
+        let hit = s
+            .faults
+            .rules
+            .iter_mut()
+            .find(|r| r.times > 0 && r.method == method && path.contains(r.path));
+        if let Some(rule) = hit {
+            rule.times -= 1;
+            let code = rule.status;
+            let (reason, message) = match code {
+                403 => ("Forbidden", forbidden_message(&method, &path)),
+                409 => ("AlreadyExists", "the object already exists".to_string()),
+                429 => (
+                    "TooManyRequests",
+                    "too many requests, please try again later".to_string(),
+                ),
+                _ => (
+                    "InternalError",
+                    "Internal error occurred: injected by the test double".to_string(),
+                ),
+            };
+            return reply(code, &status(code, reason, &message));
+        }
+        s.faults.delay
+    };
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    let params = query_params(&query);
+    let param = |k: &str| {
+        params
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+    };
+    let Some(target) = parse_path(&path) else {
+        return reply(
+            404,
+            &status(
+                404,
+                "NotFound",
+                "the server could not find the requested resource",
+            ),
+        );
+    };
+    if target.sub.as_deref() == Some("exec") {
+        return exec(req, &params);
+    }
+    let body = req
+        .into_body()
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
+    match (method.as_str(), &target.name) {
+        ("POST", None) => create(
+            &state,
+            &notify,
+            &target,
+            &body,
+            param("dryRun").is_some(),
+            param("fieldValidation"),
+        ),
+        ("GET", None) if param("watch").is_some_and(|w| w == "true" || w == "1") => watch(
+            &state,
+            &notify,
+            &target,
+            param("resourceVersion"),
+            param("labelSelector"),
+            param("fieldSelector"),
+            param("timeoutSeconds"),
+        ),
+        ("GET", None) => {
+            let s = lock(&state);
+            let items: Vec<Value> = s
+                .objects
+                .iter()
+                .filter(|((r, ns, _), _)| {
+                    *r == target.resource
+                        && (target.namespace.is_empty() || *ns == target.namespace)
+                })
+                .map(|(_, o)| o.clone())
+                .filter(|o| {
+                    selected(
+                        o,
+                        param("labelSelector").as_ref(),
+                        param("fieldSelector").as_ref(),
+                    )
+                })
+                .collect();
+            reply(
+                200,
+                &json!({"kind": "List", "apiVersion": "v1", "metadata": {"resourceVersion": s.rv.to_string()}, "items": items}),
+            )
+        }
+        ("GET", Some(name)) => {
+            let s = lock(&state);
+            match s.objects.get(&(
+                target.resource.clone(),
+                target.namespace.clone(),
+                name.clone(),
+            )) {
+                Some(object) => reply(200, object),
+                None => reply(
+                    404,
+                    &status(
+                        404,
+                        "NotFound",
+                        &format!("{} \"{name}\" not found", target.resource),
+                    ),
+                ),
+            }
+        }
+        ("DELETE", Some(name)) => delete(&state, &notify, &target, name),
+        _ => reply(
+            405,
+            &status(405, "MethodNotAllowed", "not supported by the test double"),
+        ),
+    }
+}
+
+fn forbidden_message(method: &str, path: &str) -> String {
+    let verb = match method {
+        "POST" => "create",
+        "DELETE" => "delete",
+        _ => "get",
+    };
+    let resource = parse_path(path).map(|t| t.resource).unwrap_or_default();
+    format!(
+        "{resource} is forbidden: User \"system:serviceaccount:ci:jjo\" cannot {verb} resource \"{resource}\""
+    )
+}
+
+fn create(
+    state: &Arc<Mutex<State>>,
+    notify: &Arc<Notify>,
+    target: &Target,
+    body: &[u8],
+    dry_run: bool,
+    validation: Option<String>,
+) -> Response<Body> {
+    let Ok(mut object) = serde_json::from_slice::<Value>(body) else {
+        return reply(400, &status(400, "BadRequest", "the body is not JSON"));
+    };
+    if target.resource == "jobs" && validation.as_deref() == Some("Strict") {
+        let unknown = unknown_fields::<k8s_openapi::api::batch::v1::Job>(&object);
+        if !unknown.is_empty() {
+            let fields: Vec<String> = unknown
+                .iter()
+                .map(|f| format!("unknown field \"{f}\""))
+                .collect();
+            let message = format!(
+                "Job in version \"v1\" cannot be handled as a Job: strict decoding error: {}",
+                fields.join(", ")
+            );
+            return reply(400, &status(400, "BadRequest", &message));
+        }
+    }
+    let mut s = lock(state);
+    let metadata = object["metadata"].as_object().cloned().unwrap_or_default();
+    let name = match (
+        metadata.get("name").and_then(Value::as_str),
+        metadata.get("generateName").and_then(Value::as_str),
+    ) {
+        (Some(name), _) => name.to_string(),
+        (None, Some(prefix)) => {
+            s.next += 1;
+            format!("{prefix}{}", suffix(s.next))
+        }
+        (None, None) => {
+            return reply(
+                422,
+                &status(422, "Invalid", "name or generateName is required"),
+            );
+        }
+    };
+    let key = (
+        target.resource.clone(),
+        target.namespace.clone(),
+        name.clone(),
+    );
+    if s.objects.contains_key(&key) {
+        return reply(
+            409,
+            &status(
+                409,
+                "AlreadyExists",
+                &format!("{} \"{name}\" already exists", target.resource),
+            ),
+        );
+    }
+    if !target.namespace.is_empty()
+        && !s
+            .objects
+            .contains_key(&("namespaces".into(), String::new(), target.namespace.clone()))
+    {
+        return reply(
+            404,
+            &status(
+                404,
+                "NotFound",
+                &format!("namespaces \"{}\" not found", target.namespace),
+            ),
+        );
+    }
+    let uid = uid(&mut s);
+    object["metadata"]["name"] = name.clone().into();
+    object["metadata"]["uid"] = uid.clone().into();
+    object["metadata"]["creationTimestamp"] = "2026-03-14T09:21:06Z".into();
+    if !target.namespace.is_empty() {
+        object["metadata"]["namespace"] = target.namespace.clone().into();
+    }
+    if target.resource == "jobs" {
+        // What the API server adds: the selector and the controller labels on the template.
+        let labels = json!({
+            "batch.kubernetes.io/controller-uid": uid, "batch.kubernetes.io/job-name": name,
+            "controller-uid": uid, "job-name": name});
+        object["spec"]["selector"] =
+            json!({"matchLabels": {"batch.kubernetes.io/controller-uid": uid}});
+        let template_labels = &mut object["spec"]["template"]["metadata"]["labels"];
+        if !template_labels.is_object() {
+            *template_labels = json!({});
+        }
+        if let (Some(into), Some(from)) = (template_labels.as_object_mut(), labels.as_object()) {
+            into.extend(from.clone());
+        }
+    }
+    if dry_run {
+        return reply(201, &object);
+    }
+    let stored = store(&mut s, &target.resource, &target.namespace, object, "ADDED");
+    if target.resource == "namespaces" {
+        s.namespaces.push(NsEvent::Created(name.clone()));
+        let sa = json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "default", "namespace": name}});
+        store(&mut s, "serviceaccounts", &name, sa, "ADDED");
+    }
+    let warning = s
+        .faults
+        .warning
+        .clone()
+        .filter(|_| target.resource == "jobs");
+    if target.resource == "jobs" {
+        job_controller(&mut s, &stored, &target.namespace, (state, notify));
+    }
+    drop(s);
+    notify.notify_waiters();
+    let mut response = reply(201, &stored);
+    if let Some(text) = warning {
+        let header = format!("299 - \"{text}\"");
+        response
+            .headers_mut()
+            .insert("warning", header.parse().expect("header"));
+    }
+    response
+}
+
+/// The Job controller's part: a Pod from the fixture, or a FailedCreate event, or nothing.
+fn job_controller(
+    s: &mut State,
+    job: &Value,
+    namespace: &str,
+    handle: (&Arc<Mutex<State>>, &Arc<Notify>),
+) {
+    let job_name = job["metadata"]["name"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let job_uid = job["metadata"]["uid"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    if s.faults.no_pod {
+        return;
+    }
+    if let Some(message) = s.faults.failed_create.clone() {
+        let event = json!({"apiVersion": "v1", "kind": "Event",
+            "metadata": {"name": format!("{job_name}.18a2b3c4d5e6f708"), "namespace": namespace},
+            "involvedObject": {"apiVersion": "batch/v1", "kind": "Job", "name": job_name, "namespace": namespace, "uid": job_uid},
+            "reason": "FailedCreate", "message": message, "type": "Warning", "count": 1,
+            "source": {"component": "job-controller"}});
+        store(s, "events", namespace, event, "ADDED");
+        return;
+    }
+    let Ok(mut pod) = serde_json::from_str::<Value>(POD_FIXTURE) else {
+        return;
+    };
+    s.next += 1;
+    let pod_name = format!("{job_name}-{}", suffix(s.next));
+    let pod_uid = uid(s);
+    let mut labels: Map<String, Value> = job["spec"]["template"]["metadata"]["labels"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    labels.insert(
+        "batch.kubernetes.io/controller-uid".into(),
+        job_uid.clone().into(),
+    );
+    labels.insert(
+        "batch.kubernetes.io/job-name".into(),
+        job_name.clone().into(),
+    );
+    labels.insert("controller-uid".into(), job_uid.clone().into());
+    labels.insert("job-name".into(), job_name.clone().into());
+    pod["metadata"]["name"] = pod_name.into();
+    pod["metadata"]["generateName"] = format!("{job_name}-").into();
+    pod["metadata"]["namespace"] = namespace.into();
+    pod["metadata"]["uid"] = pod_uid.into();
+    pod["metadata"]["labels"] = labels.into();
+    pod["metadata"]["ownerReferences"][0]["name"] = job_name.into();
+    pod["metadata"]["ownerReferences"][0]["uid"] = job_uid.into();
+    let running = pod["status"].clone();
+    let namespace = namespace.to_string();
+    let delay = s.faults.pod_delay;
+    // The Pod appears Pending, then the kubelet reports it Running.
+    let mut pending = pod.clone();
+    pending["status"] = json!({"phase": "Pending", "qosClass": running["qosClass"]});
+    let add = move |s: &mut State| {
+        store(s, "pods", &namespace, pending, "ADDED");
+        pod["status"] = running;
+        store(s, "pods", &namespace, pod, "MODIFIED");
+    };
+    if delay.is_zero() {
+        add(s);
+    } else {
+        let (state, notify) = (handle.0.clone(), handle.1.clone());
+        tokio::spawn(async move {
+            tokio::time::sleep(delay).await;
+            add(&mut lock(&state));
+            notify.notify_waiters();
+        });
+    }
+}
+
+fn suffix(n: u64) -> String {
+    const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+    let mut x = n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (0..5)
+        .map(|_| {
+            let c = ALPHABET[(x % 27) as usize];
+            x /= 27;
+            char::from(c)
+        })
+        .collect()
+}
+
+/// Unknown fields of `object` when decoded as `T`, in the API server's path notation
+/// (`spec.template.spec.containers[0].foo`).
+fn unknown_fields<T: serde::de::DeserializeOwned>(object: &Value) -> Vec<String> {
+    let mut unknown = Vec::new();
+    let _ = serde_ignored::deserialize::<_, _, T>(object.clone(), |path| {
+        let mut out = String::new();
+        for segment in path.to_string().split('.') {
+            if segment == "?" || segment.is_empty() {
+                continue;
+            }
+            if segment.chars().all(|c| c.is_ascii_digit()) {
+                out.push_str(&format!("[{segment}]"));
+            } else {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(segment);
+            }
+        }
+        unknown.push(out);
+    });
+    unknown
+}
+
+fn delete(state: &Mutex<State>, notify: &Notify, target: &Target, name: &str) -> Response<Body> {
+    let mut s = lock(state);
+    let key = (
+        target.resource.clone(),
+        target.namespace.clone(),
+        name.to_string(),
+    );
+    let Some(object) = s.objects.get(&key).cloned() else {
+        return reply(
+            404,
+            &status(
+                404,
+                "NotFound",
+                &format!("{} \"{name}\" not found", target.resource),
+            ),
+        );
+    };
+    let deleted = store(
+        &mut s,
+        &target.resource,
+        &target.namespace,
+        object,
+        "DELETED",
+    );
+    if target.resource == "namespaces" {
+        s.namespaces.push(NsEvent::Deleted(name.to_string()));
+        let inside: Vec<_> = s
+            .objects
+            .keys()
+            .filter(|(_, ns, _)| ns == name)
+            .cloned()
+            .collect();
+        for (resource, ns, n) in inside {
+            if let Some(o) = s.objects.get(&(resource.clone(), ns.clone(), n)).cloned() {
+                store(&mut s, &resource, &ns, o, "DELETED");
+            }
+        }
+    }
+    if target.resource == "jobs" {
+        // Background propagation: the Job's Pods go too.
+        let pods: Vec<_> = s
+            .objects
+            .iter()
+            .filter(|((r, ns, _), o)| {
+                r == "pods"
+                    && *ns == target.namespace
+                    && o["metadata"]["ownerReferences"][0]["name"] == name
+            })
+            .map(|(_, o)| o.clone())
+            .collect();
+        for pod in pods {
+            store(&mut s, "pods", &target.namespace, pod, "DELETED");
+        }
+    }
+    drop(s);
+    notify.notify_waiters();
+    reply(200, &deleted)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn watch(
+    state: &Arc<Mutex<State>>,
+    notify: &Arc<Notify>,
+    target: &Target,
+    version: Option<String>,
+    labels: Option<String>,
+    fields: Option<String>,
+    timeout: Option<String>,
+) -> Response<Body> {
+    let drop_it = {
+        let mut s = lock(state);
+        let count = s.watches.entry(target.resource.clone()).or_default();
+        *count += 1;
+        let n = *count;
+        matches!(s.faults.drop_watches, Some((r, times)) if r == target.resource && n <= times)
+    };
+    let (tx, rx) = mpsc::channel::<Result<Frame<Bytes>, std::io::Error>>(16);
+    let (state, notify) = (state.clone(), notify.clone());
+    let (resource, namespace) = (target.resource.clone(), target.namespace.clone());
+    let mut seen: u64 = version.and_then(|v| v.parse().ok()).unwrap_or(0);
+    let timeout = Duration::from_secs(timeout.and_then(|t| t.parse().ok()).unwrap_or(290));
+    tokio::spawn(async move {
+        if drop_it {
+            // Break off mid-stream: the connection dies without a clean end.
+            tokio::time::sleep(Duration::from_millis(30)).await;
+            let _ = tx
+                .send(Err(std::io::Error::other(
+                    "watch dropped by the test double",
+                )))
+                .await;
+            return;
+        }
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let notified = notify.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            let lines: Vec<String> = {
+                let s = lock(&state);
+                let lines = s
+                    .log
+                    .iter()
+                    .filter(|(rv, r, ns, _, o)| {
+                        *rv > seen
+                            && *r == resource
+                            && (namespace.is_empty() || *ns == namespace)
+                            && selected(o, labels.as_ref(), fields.as_ref())
+                    })
+                    .map(|(_, _, _, kind, o)| json!({"type": kind, "object": o}).to_string() + "\n")
+                    .collect();
+                seen = s.rv;
+                lines
+            };
+            for line in lines {
+                if tx.send(Ok(Frame::data(Bytes::from(line)))).await.is_err() {
+                    return;
+                }
+            }
+            tokio::select! {
+                _ = &mut notified => {}
+                _ = tokio::time::sleep_until(deadline) => return,
+                _ = tx.closed() => return,
+            }
+        }
+    });
+    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    });
+    let mut response = Response::new(BodyExt::boxed(StreamBody::new(stream)));
+    response
+        .headers_mut()
+        .insert("content-type", "application/json".parse().expect("header"));
+    response
+}
+
+/// Exec over WebSocket (v4/v5.channel.k8s.io): `echo` prints its arguments, `false` exits 1,
+/// anything else exits 0 silently.
+fn exec(req: Request<Incoming>, params: &[(String, String)]) -> Response<Body> {
+    let command: Vec<String> = params
+        .iter()
+        .filter(|(k, _)| k == "command")
+        .map(|(_, v)| v.clone())
+        .collect();
+    let key = req
+        .headers()
+        .get("sec-websocket-key")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let offered = req
+        .headers()
+        .get("sec-websocket-protocol")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let protocol = if offered.contains("v5.channel.k8s.io") {
+        "v5.channel.k8s.io"
+    } else {
+        "v4.channel.k8s.io"
+    };
+    tokio::spawn(async move {
+        let Ok(upgraded) = hyper::upgrade::on(req).await else {
+            return;
+        };
+        let mut ws = tokio_tungstenite::WebSocketStream::from_raw_socket(
+            TokioIo::new(upgraded),
+            Role::Server,
+            None,
+        )
+        .await;
+        let (stdout, status) = match command.first().map(String::as_str) {
+            Some("echo") => (
+                format!("{}\n", command[1..].join(" ")),
+                json!({"metadata": {}, "status": "Success"}),
+            ),
+            Some("false") => (
+                String::new(),
+                json!({"metadata": {}, "status": "Failure", "reason": "NonZeroExitCode",
+                "message": "command terminated with non-zero exit code: error executing command [false], exit code 1",
+                "details": {"causes": [{"reason": "ExitCode", "message": "1"}]}}),
+            ),
+            _ => (String::new(), json!({"metadata": {}, "status": "Success"})),
+        };
+        if !stdout.is_empty() {
+            let mut frame = vec![1u8];
+            frame.extend_from_slice(stdout.as_bytes());
+            let _ = ws.send(Message::Binary(frame.into())).await;
+        }
+        let mut frame = vec![3u8];
+        frame.extend_from_slice(status.to_string().as_bytes());
+        let _ = ws.send(Message::Binary(frame.into())).await;
+        let _ = ws.close(None).await;
+    });
+    let mut response = Response::new(
+        Full::new(Bytes::new())
+            .map_err(|never| match never {})
+            .boxed(),
+    );
+    *response.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
+    let headers = response.headers_mut();
+    headers.insert("connection", "Upgrade".parse().expect("header"));
+    headers.insert("upgrade", "websocket".parse().expect("header"));
+    headers.insert(
+        "sec-websocket-accept",
+        derive_accept_key(key.as_bytes()).parse().expect("header"),
+    );
+    headers.insert("sec-websocket-protocol", protocol.parse().expect("header"));
+    response
+}
