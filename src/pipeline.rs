@@ -12,7 +12,7 @@ use crate::diag::Warning;
 use crate::error::Error;
 use crate::location::Span;
 use crate::patch::{self, Patched};
-use crate::predict::{self, Version};
+use crate::predict;
 use crate::validate::{self, Finding, Severity};
 use crate::{bless, job};
 
@@ -308,22 +308,10 @@ fn check_validation(case: &Case, rendered: &Rendered) -> Status {
     }
 }
 
-/// The Kubernetes version a case predicts for.
-pub fn version(case: &Case) -> Result<Version, Error> {
-    match &case.spec.kubernetes {
-        None => Ok(Version::NEWEST),
-        Some(text) => Version::parse(text).map_err(|e| Error::Syntax {
-            span: Span::file(case.dir.join("case.yaml")),
-            message: format!("`kubernetes`: {e}"),
-            hint: None,
-        }),
-    }
-}
-
 /// Predicts the Pod of a Job for a case.
 pub fn predict_pod(case: &Case, job: &Value) -> Result<Value, Error> {
     let opts = predict::Options {
-        version: version(case)?,
+        version: case.version,
         namespace: "default".into(),
     };
     Ok(predict::predict(job, &opts)?.pod)

@@ -477,3 +477,127 @@ fn usage_errors_exit_2() {
     assert_eq!(jjo(&["test", "--no-such-flag"]).code, 2);
     assert_eq!(jjo(&["predict"]).code, 2);
 }
+
+#[test]
+fn kubernetes_version_out_of_range_names_the_line() {
+    let case = TempCase::new(&[
+        (PROFILES, b"[*]\n"),
+        ("case.yaml", b"user: alice\nkubernetes: \"1.20\"\n"),
+    ]);
+    assert_bad_input(&case.test(&[]), &["case.yaml:2", "1.20", "1.29 to 1.34"]);
+}
+
+#[test]
+fn golden_that_is_not_yaml_names_the_line() {
+    let case = TempCase::new(&[
+        (PROFILES, b"[*]\n"),
+        ("expected-job.yaml", b"apiVersion: batch/v1\nkind: [Job\n"),
+    ]);
+    assert_bad_input(&case.test(&[]), &["expected-job.yaml:"]);
+}
+
+#[test]
+fn placeholder_typo_in_golden_names_the_line_and_suggests() {
+    let case = TempCase::with_override(b"{\"privileged\": true}");
+    assert_eq!(
+        jjo(&["test", "--bless", case.dir.to_str().expect("utf-8")]).code,
+        0
+    );
+    let golden = "spec:\n  containers:\n  - name: rs-launcher-container\n    securityContext:\n      privileged: true\n  volumes:\n  - name: kube-api-access-{{sufix:sa}}\n";
+    std::fs::write(case.dir.join("expected-pod.yaml"), golden).expect("write");
+    assert_bad_input(
+        &case.test(&[]),
+        &["expected-pod.yaml:7", "sufix", "did you mean `suffix`"],
+    );
+}
+
+#[test]
+fn misspelt_field_fails_with_did_you_mean() {
+    let case = TempCase::with_override(b"{\"priviliged\": true}");
+    assert_eq!(
+        jjo(&["test", "--bless", case.dir.to_str().expect("utf-8")]).code,
+        1,
+        "blessing still validates"
+    );
+    let run = case.test(&[]);
+    assert_eq!(run.code, 1, "{}", run.text);
+    assert!(
+        run.text.contains("securityContext.priviliged"),
+        "{}",
+        run.text
+    );
+    assert!(
+        run.text.contains("did you mean `privileged`"),
+        "{}",
+        run.text
+    );
+}
+
+#[test]
+fn privileged_fails_baseline_and_passes_privileged() {
+    let case = TempCase::with_override(b"{\"privileged\": true}");
+    assert_eq!(
+        jjo(&["test", "--bless", case.dir.to_str().expect("utf-8")]).code,
+        0
+    );
+    std::fs::write(case.dir.join("case.yaml"), "pod-security: baseline\n").expect("write");
+    let run = case.test(&[]);
+    assert_eq!(run.code, 1, "{}", run.text);
+    assert!(run.text.contains("pod-security:baseline"), "{}", run.text);
+    assert!(run.text.contains("privileged"), "{}", run.text);
+    std::fs::write(case.dir.join("case.yaml"), "pod-security: privileged\n").expect("write");
+    assert_eq!(case.test(&[]).code, 0);
+}
+
+#[test]
+fn check_unreferenced_finds_stray_goldens() {
+    let case = TempCase::with_override(b"{\"privileged\": true}");
+    assert_eq!(
+        jjo(&["test", "--bless", case.dir.to_str().expect("utf-8")]).code,
+        0
+    );
+    std::fs::write(case.dir.join("expected-pod-old.yaml"), "spec: {}\n").expect("write");
+    assert_eq!(
+        case.test(&[]).code,
+        0,
+        "stray goldens only matter when asked"
+    );
+    let run = case.test(&["--check-unreferenced"]);
+    assert_eq!(run.code, 1, "{}", run.text);
+    assert!(
+        run.text
+            .contains("expected-pod-old.yaml` is not used by any case"),
+        "{}",
+        run.text
+    );
+}
+
+#[test]
+fn predict_reads_a_job_from_stdin() {
+    use std::io::Write;
+    let job = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: pi\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: pi\n        image: perl:5.34.0\n";
+    let mut child = Command::new(env!("CARGO_BIN_EXE_jjo"))
+        .args(["predict", "--job", "-", "--kubernetes", "1.29"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("run jjo");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(job.as_bytes())
+        .expect("write");
+    let out = child.wait_with_output().expect("wait");
+    assert!(out.status.success());
+    let pod: serde_json::Value = serde_yaml_ng::from_slice(&out.stdout).expect("YAML");
+    assert_eq!(pod["metadata"]["generateName"], "pi-");
+    assert_eq!(
+        pod["spec"]["containers"][0]["terminationMessagePath"],
+        "/dev/termination-log"
+    );
+    assert!(
+        pod["metadata"].get("generation").is_none(),
+        "generation appears only from 1.33"
+    );
+}

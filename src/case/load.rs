@@ -12,6 +12,7 @@ use crate::diag::{Warning, did_you_mean};
 use crate::error::Error;
 use crate::location::Span;
 use crate::overrides::{self, Override};
+use crate::predict::Version;
 use crate::profiles::{self, ParseOptions, Profiles, Resolved};
 
 /// The file that makes a directory a case.
@@ -37,6 +38,8 @@ pub struct Case {
     pub dir: PathBuf,
     /// `case.yaml`, or the defaults.
     pub spec: CaseSpec,
+    /// The Kubernetes version the case predicts for.
+    pub version: Version,
     /// The parsed profiles file.
     pub profiles: Profiles,
     /// The profile values for the case's user and groups.
@@ -226,6 +229,14 @@ pub fn parse_yaml<T: DeserializeOwned>(path: &Path, text: &str, keys: &[&str]) -
     })
 }
 
+/// The line of a top-level `key:` in a YAML text (0 when not found), for errors about its value.
+fn key_line(text: &str, key: &str) -> u32 {
+    let prefix = format!("{key}:");
+    text.lines()
+        .position(|l| l.starts_with(&prefix))
+        .map_or(0, |i| i as u32 + 1)
+}
+
 /// Picks the field and the expected names out of serde's "unknown field" message.
 fn unknown_field(message: &str) -> Option<(String, Vec<String>)> {
     let start = message.find("unknown field `")? + "unknown field `".len();
@@ -252,15 +263,23 @@ fn read_golden(path: PathBuf) -> Result<Option<Golden>, Error> {
 /// Reads the case in `dir` named `name`.
 pub fn load(name: &str, dir: &Path, allow_unknown_keys: bool) -> Result<Case, Error> {
     let spec_path = dir.join("case.yaml");
-    let spec: CaseSpec = if spec_path.exists() {
-        let text = read_text(&spec_path)?;
-        if text.trim().is_empty() {
-            CaseSpec::default()
-        } else {
-            parse_yaml(&spec_path, &text, KEYS)?
-        }
+    let spec_text = if spec_path.exists() {
+        read_text(&spec_path)?
     } else {
+        String::new()
+    };
+    let spec: CaseSpec = if spec_text.trim().is_empty() {
         CaseSpec::default()
+    } else {
+        parse_yaml(&spec_path, &spec_text, KEYS)?
+    };
+    let version = match &spec.kubernetes {
+        None => Version::NEWEST,
+        Some(text) => Version::parse(text).map_err(|e| Error::Syntax {
+            span: Span::line(&spec_path, key_line(&spec_text, "kubernetes")),
+            message: e.to_string(),
+            hint: None,
+        })?,
     };
 
     let profiles_path = dir.join(PROFILES_FILE);
@@ -326,6 +345,7 @@ pub fn load(name: &str, dir: &Path, allow_unknown_keys: bool) -> Result<Case, Er
         expected_job: read_golden(dir.join("expected-job.yaml"))?,
         expected_pod: read_golden(dir.join("expected-pod.yaml"))?,
         spec,
+        version,
         profiles,
         resolved,
         overrides,

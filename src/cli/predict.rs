@@ -41,10 +41,7 @@ pub fn run(args: Args) -> Result<u8, Error> {
         (Some(dir), _) => {
             let case = super::load_case(dir, &args.opts)?;
             let rendered = pipeline::render(&case)?;
-            let version = match version {
-                Some(v) => v,
-                None => pipeline::version(&case)?,
-            };
+            let version = version.unwrap_or(case.version);
             (rendered.patched.job, version)
         }
         (None, Some(file)) => {
