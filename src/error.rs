@@ -60,6 +60,14 @@ pub enum Error {
         /// The path.
         path: PathBuf,
     },
+    /// A command line that cannot work.
+    #[error("{message}")]
+    Usage {
+        /// What.
+        message: String,
+        /// What to do.
+        hint: Option<String>,
+    },
     /// A bug in jjo.
     #[error("internal error: {what}")]
     Internal {
@@ -93,6 +101,10 @@ pub enum Error {
     /// The predictor cannot work with the Job.
     #[error(transparent)]
     Predict(#[from] crate::predict::Error),
+    /// A live run failed (API errors, timeouts, a backend that cannot start).
+    #[cfg(feature = "cluster")]
+    #[error(transparent)]
+    Cluster(Box<crate::cluster::Error>),
     /// A golden with a bad placeholder.
     #[error("{span}: {source}")]
     Golden {
@@ -108,7 +120,9 @@ impl Error {
     /// The hint to print after the error, if there is one.
     pub fn hint(&self) -> Option<String> {
         match self {
-            Error::Syntax { hint, .. } | Error::Path { hint, .. } => hint.clone(),
+            Error::Syntax { hint, .. } | Error::Path { hint, .. } | Error::Usage { hint, .. } => {
+                hint.clone()
+            }
             Error::NotACase { .. } => Some(
                 "a case directory holds `launcher.kubernetes.profiles.conf`; see README.md".into(),
             ),

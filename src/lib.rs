@@ -18,6 +18,8 @@ pub mod diag;
 pub mod env;
 pub mod error;
 pub mod job;
+#[cfg(feature = "cluster")]
+pub mod live;
 pub mod location;
 pub mod overrides;
 pub mod patch;

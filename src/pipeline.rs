@@ -66,6 +66,8 @@ pub enum Check {
     Validation,
     /// The predicted Pod against `expected-pod.yaml`.
     Pod,
+    /// The live Pod on a cluster against `expected-pod.yaml` and `expect:`.
+    Live,
 }
 
 impl Check {
@@ -75,6 +77,7 @@ impl Check {
             Check::Job => "job",
             Check::Validation => "validation",
             Check::Pod => "pod",
+            Check::Live => "live",
         }
     }
 }
@@ -141,6 +144,8 @@ pub fn check(
         Check::Job => check_job(case, rendered, blessing),
         Check::Validation => Ok(check_validation(case, rendered)),
         Check::Pod => check_pod(case, rendered, blessing),
+        // Live runs need a cluster; `live::Runner` does them.
+        Check::Live => Ok(Status::Passed),
     }
 }
 
@@ -419,12 +424,21 @@ pub fn run_all(
     allow_unknown_keys: bool,
     blessing: bool,
 ) -> Vec<CaseRun> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    run_all_with(cases, workers, |name, dir| {
+        run_case(name, dir, allow_unknown_keys, blessing)
+    })
+}
+
+/// Runs `run` for every case on `workers` threads, results in the order of `cases`.
+pub fn run_all_with<F>(cases: &[(String, PathBuf)], workers: usize, run: F) -> Vec<CaseRun>
+where
+    F: Fn(&str, &Path) -> (CaseResult, Vec<Warning>) + Sync,
+{
     use std::sync::Mutex;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(cases.len().max(1));
+    let workers = workers.clamp(1, cases.len().max(1));
     let next = AtomicUsize::new(0);
     let slots: Vec<Mutex<Option<CaseRun>>> = cases.iter().map(|_| Mutex::new(None)).collect();
     std::thread::scope(|scope| {
@@ -438,13 +452,11 @@ pub fn run_all(
                     let start = std::time::Instant::now();
                     // A panic is a jjo bug; it fails this case with a clear message, not the run.
                     let (result, warnings) =
-                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                            run_case(name, dir, allow_unknown_keys, blessing)
-                        }))
-                        .unwrap_or_else(|_| {
-                            let what = format!("case `{name}` panicked; please report this");
-                            (CaseResult::Error(Error::Internal { what }), Vec::new())
-                        });
+                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(name, dir)))
+                            .unwrap_or_else(|_| {
+                                let what = format!("case `{name}` panicked; please report this");
+                                (CaseResult::Error(Error::Internal { what }), Vec::new())
+                            });
                     let run = CaseRun {
                         name: name.clone(),
                         result,

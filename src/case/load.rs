@@ -48,6 +48,8 @@ pub struct Case {
     pub overrides: Vec<Override>,
     /// A Job captured from a real cluster that replaces the built-in model.
     pub base_job: Option<Value>,
+    /// Objects a live namespace needs before the Job: case.yaml `setup:`, then `setup/*.yaml`.
+    pub setup: Vec<Value>,
     /// `expected-job.yaml`.
     pub expected_job: Option<Golden>,
     /// `expected-pod.yaml`.
@@ -339,8 +341,12 @@ pub fn load(name: &str, dir: &Path, allow_unknown_keys: bool) -> Result<Case, Er
         None
     };
 
+    let mut setup = spec.setup.clone();
+    setup.extend(setup_files(&dir.join("setup"))?);
+
     Ok(Case {
         name: name.to_string(),
+        setup,
         dir: dir.to_path_buf(),
         expected_job: read_golden(dir.join("expected-job.yaml"))?,
         expected_pod: read_golden(dir.join("expected-pod.yaml"))?,
@@ -352,6 +358,47 @@ pub fn load(name: &str, dir: &Path, allow_unknown_keys: bool) -> Result<Case, Er
         base_job,
         warnings,
     })
+}
+
+/// The objects in `setup/*.yaml` (files sorted by name; several documents per file allowed).
+fn setup_files(dir: &Path) -> Result<Vec<Value>, Error> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let entries = std::fs::read_dir(dir).map_err(|source| Error::Io {
+        action: "read",
+        path: dir.into(),
+        source,
+    })?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+        .collect();
+    files.sort();
+    let mut objects = Vec::new();
+    for file in files {
+        let text = read_text(&file)?;
+        for document in serde_yaml_ng::Deserializer::from_str(&text) {
+            let value: Value =
+                serde::Deserialize::deserialize(document).map_err(|e| Error::Syntax {
+                    span: e.location().map_or(Span::file(&file), |l| {
+                        Span::at(&file, l.line() as u32, l.column() as u32)
+                    }),
+                    message: e
+                        .to_string()
+                        .split(" at line ")
+                        .next()
+                        .unwrap_or_default()
+                        .to_string(),
+                    hint: None,
+                })?;
+            if !value.is_null() {
+                objects.push(value);
+            }
+        }
+    }
+    Ok(objects)
 }
 
 fn map_override_path(

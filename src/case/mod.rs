@@ -9,4 +9,4 @@ pub use load::{
     Case, Golden, PROFILES_FILE, discover, load, parse_yaml, read_text, unreferenced_goldens,
 };
 pub use paths::{ETC_RSTUDIO, Unmapped, map};
-pub use spec::{CaseSpec, Expect, KEYS};
+pub use spec::{CaseSpec, Expect, KEYS, RuntimeCheck};

@@ -52,8 +52,8 @@ pub struct CaseSpec {
     pub allow_unknown_keys: bool,
     /// Objects applied into a live namespace before the Job (e.g. a ConfigMap).
     pub setup: Vec<Value>,
-    /// Runtime checks on a live cluster.
-    pub checks: Vec<Value>,
+    /// Commands run in the session container on a live cluster, once it is Running.
+    pub checks: Vec<RuntimeCheck>,
 }
 
 impl Default for CaseSpec {
@@ -84,4 +84,21 @@ pub enum Expect {
     Admitted,
     /// The Job or its Pod is refused.
     Rejected,
+}
+
+/// A command run in the live session container through the exec API.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RuntimeCheck {
+    /// The command and its arguments (`[cat, /etc/rstudio/rsession.conf]`).
+    pub command: Vec<String>,
+    /// The container; the first one when absent.
+    #[serde(default)]
+    pub container: Option<String>,
+    /// The exit code that passes (default 0).
+    #[serde(default)]
+    pub exit_code: i32,
+    /// Text standard output must contain.
+    #[serde(default)]
+    pub stdout_contains: Option<String>,
 }

@@ -1,5 +1,7 @@
 //! The command line: clap definitions and one file per command. No pipeline logic lives here.
 
+mod cluster;
+mod gc;
 mod predict;
 mod render;
 mod resolve;
@@ -54,6 +56,8 @@ pub enum Command {
     Resolve(resolve::Args),
     /// Print the Pod a cluster would create for a case or a Job.
     Predict(predict::Args),
+    /// Delete what earlier live runs left on a cluster.
+    Gc(gc::Args),
 }
 
 /// Options shared by the commands that read cases.
@@ -76,6 +80,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Render(args) => render::run(args),
         Command::Resolve(args) => resolve::run(args),
         Command::Predict(args) => predict::run(args),
+        Command::Gc(args) => gc::run(args),
     };
     match result {
         Ok(code) => code,

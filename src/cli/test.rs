@@ -28,6 +28,10 @@ pub struct Args {
     pub report: Option<PathBuf>,
     #[command(flatten)]
     pub opts: CaseOptions,
+    #[command(flatten)]
+    pub cluster: super::cluster::ClusterArgs,
+    #[command(flatten)]
+    pub live: super::cluster::LiveArgs,
 }
 
 /// Writes a report the user asked for.
@@ -45,7 +49,10 @@ pub fn run(args: Args) -> Result<u8, Error> {
         crate::bless::allowed()?;
     }
     let cases = crate::case::discover(&args.paths)?;
-    let runs = pipeline::run_all(&cases, args.opts.allow_unknown_keys, args.bless);
+    let mut runs = pipeline::run_all(&cases, args.opts.allow_unknown_keys, args.bless);
+    if !args.bless {
+        live(&args, &cases, &mut runs)?;
+    }
     let (mut passed, mut failed, mut errors) = (0, 0, 0);
     for run in &runs {
         for w in &run.warnings {
@@ -78,4 +85,51 @@ pub fn run(args: Args) -> Result<u8, Error> {
     } else {
         exit::OK
     })
+}
+
+/// Runs the cases on a cluster too, when one is selected, and adds the `live` check.
+#[cfg(feature = "cluster")]
+fn live(
+    args: &Args,
+    cases: &[(String, PathBuf)],
+    runs: &mut [pipeline::CaseRun],
+) -> Result<(), Error> {
+    use crate::cluster::LiveOptions;
+    use crate::live::Runner;
+
+    let Some(backend) = args.cluster.backend()? else {
+        return Ok(());
+    };
+    let options = LiveOptions {
+        timeout: args.live.timeout(),
+        dry_run: args.live.dry_run,
+        keep: args.live.keep,
+        namespace: args.cluster.namespace.clone(),
+        ..LiveOptions::default()
+    };
+    let runner = Runner::connect(&backend, options)?;
+    let workers = args
+        .live
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let live = pipeline::run_all_with(cases, workers, |name, dir| {
+        crate::live::run_case(&runner, name, dir)
+    });
+    for (run, live) in runs.iter_mut().zip(live) {
+        run.warnings.extend(live.warnings);
+        run.elapsed += live.elapsed;
+        match (&mut run.result, live.result) {
+            (CaseResult::Ran(checks), CaseResult::Ran(more)) => checks.extend(more),
+            (CaseResult::Ran(_), error @ CaseResult::Error(_)) => run.result = error,
+            // A case that cannot even load already reports that.
+            (CaseResult::Error(_), _) => {}
+        }
+    }
+    Ok(())
+}
+
+/// Without the `cluster` feature, only offline runs exist.
+#[cfg(not(feature = "cluster"))]
+fn live(args: &Args, _: &[(String, PathBuf)], _: &mut [pipeline::CaseRun]) -> Result<(), Error> {
+    args.cluster.require_offline()
 }

@@ -1,0 +1,116 @@
+//! Cluster flags shared by `jjo test` and `jjo gc`, and the backend they select.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::ValueEnum;
+
+use crate::error::Error;
+
+/// Where live cases run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ClusterKind {
+    /// Offline only.
+    None,
+    /// A local kind cluster named `jjo`, created from `kind-config.yaml` if missing.
+    Kind,
+    /// An existing cluster through an explicit kubeconfig context (e.g. staging).
+    Kubeconfig,
+    /// A K3s container (cargo feature `k3s`; needs a Docker engine).
+    K3s,
+}
+
+/// Which cluster to use and how.
+#[derive(Debug, clap::Args)]
+pub struct ClusterArgs {
+    /// Also run every case on a cluster.
+    #[arg(long, value_enum, env = "JJO_CLUSTER", default_value_t = ClusterKind::None)]
+    pub cluster: ClusterKind,
+    /// The kubeconfig context (required with `--cluster kubeconfig`; never the current one implicitly).
+    #[arg(long, env = "JJO_CONTEXT")]
+    pub context: Option<String>,
+    /// Run every case in this namespace instead of a fresh one per case (namespace-scoped rights).
+    #[arg(long, env = "JJO_NAMESPACE")]
+    pub namespace: Option<String>,
+    /// The kubeconfig file (default `$KUBECONFIG` or `~/.kube/config`).
+    #[arg(long, env = "JJO_KUBECONFIG")]
+    pub kubeconfig: Option<PathBuf>,
+    /// The kind config to create the cluster from.
+    #[arg(long, default_value = "kind-config.yaml")]
+    pub kind_config: PathBuf,
+    /// The kind node image, i.e. the Kubernetes version (`kindest/node:v1.33.1`).
+    #[arg(long, env = "JJO_KIND_IMAGE")]
+    pub kind_image: Option<String>,
+    /// Delete and create the kind cluster even if it exists.
+    #[arg(long)]
+    pub recreate: bool,
+}
+
+impl ClusterArgs {
+    /// The backend the flags select; `None` for offline runs.
+    #[cfg(feature = "cluster")]
+    pub fn backend(&self) -> Result<Option<crate::cluster::Backend>, Error> {
+        use crate::cluster::Backend;
+        Ok(match self.cluster {
+            ClusterKind::None => None,
+            ClusterKind::Kind => Some(Backend::Kind {
+                config: self.kind_config.clone(),
+                recreate: self.recreate,
+                image: self.kind_image.clone(),
+            }),
+            ClusterKind::Kubeconfig => Some(Backend::Kubeconfig {
+                path: self.kubeconfig.clone(),
+                context: self.context.clone().ok_or_else(|| Error::Usage {
+                    message: "`--cluster kubeconfig` needs `--context NAME`".into(),
+                    hint: Some("jjo never uses the current context implicitly; name it, e.g. `--context staging`".into()),
+                })?,
+                namespace: self.namespace.clone(),
+            }),
+            #[cfg(feature = "k3s")]
+            ClusterKind::K3s => Some(Backend::K3s),
+            #[cfg(not(feature = "k3s"))]
+            ClusterKind::K3s => {
+                return Err(Error::Usage {
+                    message: "this jjo was built without the `k3s` feature".into(),
+                    hint: Some("build with `cargo build --features k3s` (needs a Docker engine at run time)".into()),
+                });
+            }
+        })
+    }
+
+    /// Without the `cluster` feature only `none` works.
+    #[cfg(not(feature = "cluster"))]
+    pub fn require_offline(&self) -> Result<(), Error> {
+        match self.cluster {
+            ClusterKind::None => Ok(()),
+            _ => Err(Error::Usage {
+                message: "this jjo was built without the `cluster` feature".into(),
+                hint: Some("build with default features to run cases on a cluster".into()),
+            }),
+        }
+    }
+}
+
+/// Options of a live run.
+#[derive(Debug, clap::Args)]
+pub struct LiveArgs {
+    /// Live cases run at once (default: the number of CPUs).
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    /// Seconds one live case may take, Pod and checks included.
+    #[arg(long, default_value_t = 60)]
+    pub timeout: u64,
+    /// Keep the namespaces of failed live cases and print how to inspect them.
+    #[arg(long)]
+    pub keep: bool,
+    /// Only a server-side dry run of each Job (for clusters where no Pod may be created).
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+impl LiveArgs {
+    /// The timeout as a duration.
+    pub fn timeout(&self) -> Duration {
+        Duration::from_secs(self.timeout)
+    }
+}

@@ -1,0 +1,300 @@
+//! Running cases on a cluster and judging the live result: the bridge between the offline
+//! pipeline (case, render, compare) and `cluster` (which only talks to the API server).
+//!
+//! A [`Runner`] owns the async runtime and the connected cluster for a whole run, so that the
+//! CLI and the cargo test harness share one cluster across all cases (and threads).
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::case::{Case, Expect};
+use crate::cluster::{self, Backend, Cluster, LiveCase, LiveOptions, LiveOutcome, LiveResult};
+use crate::compare::{self, Lists, Mode};
+use crate::diag::Warning;
+use crate::error::Error;
+use crate::pipeline::{self, Failure, Rendered, Status};
+
+/// A connected cluster and the runtime its calls run on.
+pub struct Runner {
+    runtime: tokio::runtime::Runtime,
+    cluster: Cluster,
+    options: LiveOptions,
+}
+
+impl std::fmt::Debug for Runner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Runner")
+            .field("cluster", &self.cluster)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Runner {
+    /// Connects to `backend` once for the run and installs the Ctrl-C cleanup handler.
+    pub fn connect(backend: &Backend, mut options: LiveOptions) -> Result<Runner, Error> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| Error::Internal {
+                what: format!("cannot start the async runtime: {e}"),
+            })?;
+        let cluster = runtime.block_on(backend.connect()).map_err(cluster_error)?;
+        if let Some(path) = &cluster.kubeconfig {
+            // Test processes started later in this run (nextest) reuse the cluster. Setting
+            // the variable happens before any other thread of this process reads it.
+            // SAFETY: no other thread of this process reads or writes the environment now.
+            unsafe { std::env::set_var("JJO_KUBECONFIG", path) };
+        }
+        options.namespace = options.namespace.or_else(|| cluster.namespace.clone());
+        runtime.spawn(async { cluster::install_interrupt_handler(Duration::from_secs(10)).await });
+        Ok(Runner {
+            runtime,
+            cluster,
+            options,
+        })
+    }
+
+    /// Builds a runner on an existing client (tests against an API double, embedding).
+    pub fn with_client(
+        runtime: tokio::runtime::Runtime,
+        cluster: Cluster,
+        options: LiveOptions,
+    ) -> Runner {
+        Runner {
+            runtime,
+            cluster,
+            options,
+        }
+    }
+
+    /// Runs one rendered case live and judges it; warnings carry the prediction drift.
+    pub fn run(&self, case: &Case, rendered: &Rendered) -> (Result<Status, Error>, Vec<Warning>) {
+        let live = LiveCase {
+            name: case.name.clone(),
+            job: rendered.patched.job.clone(),
+            setup: case.setup.clone(),
+            checks: case
+                .spec
+                .checks
+                .iter()
+                .map(|c| cluster::Check {
+                    command: c.command.clone(),
+                    container: c.container.clone(),
+                    expect_exit_code: c.exit_code,
+                    stdout_contains: c.stdout_contains.clone(),
+                })
+                .collect(),
+        };
+        self.runtime.block_on(async {
+            let outcome = match cluster::run_case(&self.cluster.client, &live, &self.options).await
+            {
+                Ok(outcome) => outcome,
+                Err(e) => return (Err(cluster_error(e)), Vec::new()),
+            };
+            let (mut status, warnings) = judge(case, rendered, &outcome);
+            let failed = matches!(status, Status::Failed(_));
+            match outcome.cleanup.finish(failed).await {
+                Ok(Some(inspect)) => {
+                    if let Status::Failed(f) = &mut status {
+                        f.details.push(format!(
+                            "kept namespace `{}`; inspect with:",
+                            outcome.namespace
+                        ));
+                        f.details.extend(inspect.lines().map(|l| format!("  {l}")));
+                    }
+                }
+                Ok(None) => {}
+                Err(e) => return (Err(cluster_error(e)), warnings),
+            }
+            (Ok(status), warnings)
+        })
+    }
+}
+
+fn cluster_error(e: cluster::Error) -> Error {
+    Error::Cluster(Box::new(e))
+}
+
+/// Judges a live outcome against the case: the expected refusal, the live Pod against
+/// `expected-pod.yaml`, the runtime checks; and the live Pod against the prediction (drift,
+/// reported as warnings so that the predictor can be trusted and fixed).
+pub fn judge(case: &Case, rendered: &Rendered, outcome: &LiveOutcome) -> (Status, Vec<Warning>) {
+    let mut warnings: Vec<Warning> = outcome
+        .findings
+        .iter()
+        .filter(|f| f.severity == cluster::Severity::Warning)
+        .map(|f| Warning::new(format!("API server warning: {}", f.message)))
+        .collect();
+    let refusal: Option<String> = match &outcome.result {
+        LiveResult::Invalid => Some(
+            outcome
+                .findings
+                .iter()
+                .filter(|f| f.severity == cluster::Severity::Error)
+                .map(|f| match &f.field {
+                    Some(field) => format!("{field}: {}", f.message),
+                    None => f.message.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+        LiveResult::Rejected { reason, message } => Some(format!("{reason}: {message}")),
+        LiveResult::DryRun { .. } | LiveResult::Admitted { .. } => None,
+    };
+    if case.spec.expect == Expect::Rejected {
+        let wanted = case
+            .spec
+            .reason
+            .as_deref()
+            .unwrap_or_default()
+            .to_lowercase();
+        return match refusal {
+            Some(text) if text.to_lowercase().contains(&wanted) => (Status::Passed, warnings),
+            Some(text) => (
+                fail(
+                    "refused, but not for the expected reason",
+                    text.lines(),
+                    None,
+                ),
+                warnings,
+            ),
+            None => (
+                fail(
+                    "expected a refusal, but the cluster admitted the Job and its Pod",
+                    std::iter::empty::<String>(),
+                    None,
+                ),
+                warnings,
+            ),
+        };
+    }
+    if let Some(text) = refusal {
+        let hint =
+            Some("set `expect: rejected` with a `reason:` if the refusal is the point".to_string());
+        return (
+            fail("the cluster refused the case", text.lines(), hint),
+            warnings,
+        );
+    }
+    let LiveResult::Admitted { pod } = &outcome.result else {
+        // A dry run has no Pod: the server accepting the Job is the whole check.
+        return (Status::Passed, warnings);
+    };
+    warnings.extend(drift(case, rendered, pod));
+    let mut details = Vec::new();
+    if let Some(golden) = &case.expected_pod {
+        let opts = compare::Options {
+            mode: case.spec.match_mode,
+            lists: Lists::MergeKeys,
+        };
+        match compare::compare(&golden.value, pod, opts) {
+            Ok(diffs) => details.extend(diffs.iter().map(|d| {
+                let line = compare::line_of(&golden.text, &d.path).unwrap_or(0);
+                format!(
+                    "{}: {}",
+                    crate::location::Span::line(&golden.path, line),
+                    compare::render(std::slice::from_ref(d)).trim_end()
+                )
+            })),
+            Err(e) => details.push(format!("{}: {e}", golden.path.display())),
+        }
+    }
+    for check in outcome.checks.iter().filter(|c| !c.passed) {
+        details.push(format!(
+            "check `{}` in `{}`: exit code {}, stdout {:?}, stderr {:?}",
+            check.command.join(" "),
+            check.container,
+            check
+                .exit_code
+                .map_or("unknown".to_string(), |c| c.to_string()),
+            check.stdout.trim_end(),
+            check.stderr.trim_end()
+        ));
+    }
+    if details.is_empty() {
+        (Status::Passed, warnings)
+    } else {
+        (
+            fail(
+                "the live Pod does not match",
+                details,
+                Some(pipeline_hint(case)),
+            ),
+            warnings,
+        )
+    }
+}
+
+fn pipeline_hint(case: &Case) -> String {
+    format!(
+        "compare with the prediction: `jjo predict {}`",
+        case.dir.display()
+    )
+}
+
+fn fail<I, S>(summary: &str, details: I, hint: Option<String>) -> Status
+where
+    I: IntoIterator<Item = S>,
+    S: Into<String>,
+{
+    Status::Failed(Failure {
+        summary: summary.into(),
+        details: details.into_iter().map(Into::into).collect(),
+        hint,
+    })
+}
+
+/// Fields where the live Pod differs from the offline prediction.
+fn drift(case: &Case, rendered: &Rendered, live: &Value) -> Vec<Warning> {
+    let predicted = match pipeline::predict_pod(case, &rendered.patched.job) {
+        Ok(p) => p,
+        Err(e) => return vec![Warning::new(format!("prediction drift not checked: {e}"))],
+    };
+    // Status is the kubelet's and changes by the second; the prediction only models its shape.
+    let mut predicted = predicted;
+    if let Some(map) = predicted.as_object_mut() {
+        map.remove("status");
+    }
+    let opts = compare::Options {
+        mode: Mode::Subset,
+        lists: Lists::MergeKeys,
+    };
+    match compare::compare(&predicted, live, opts) {
+        Ok(diffs) => diffs
+            .iter()
+            .map(|d| {
+                Warning::new(format!(
+                    "prediction drift: {}",
+                    compare::render(std::slice::from_ref(d)).trim_end()
+                ))
+                .hint("the predictor differs from this cluster here; please report it")
+            })
+            .collect(),
+        Err(e) => vec![Warning::new(format!("prediction drift not checked: {e}"))],
+    }
+}
+
+/// Runs the live check of one case end to end (load and render included), for the harness.
+pub fn run_case(
+    runner: &Runner,
+    name: &str,
+    dir: &std::path::Path,
+) -> (pipeline::CaseResult, Vec<Warning>) {
+    let case = match crate::case::load(name, dir, false) {
+        Ok(c) => c,
+        Err(e) => return (pipeline::CaseResult::Error(e), Vec::new()),
+    };
+    let rendered = match pipeline::render(&case) {
+        Ok(r) => r,
+        Err(e) => return (pipeline::CaseResult::Error(e), Vec::new()),
+    };
+    let (status, warnings) = runner.run(&case, &rendered);
+    match status {
+        Ok(status) => (
+            pipeline::CaseResult::Ran(vec![(pipeline::Check::Live, status)]),
+            warnings,
+        ),
+        Err(e) => (pipeline::CaseResult::Error(e), warnings),
+    }
+}
