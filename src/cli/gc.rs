@@ -1,7 +1,7 @@
 //! `jjo gc`: delete what earlier live runs left on a cluster.
 
 use super::cluster::ClusterArgs;
-use crate::error::{Error, exit};
+use crate::error::Error;
 
 /// Delete namespaces (or, with `--namespace`, objects) that earlier jjo runs left behind.
 #[derive(Debug, clap::Args)]
@@ -55,7 +55,7 @@ pub fn run(args: Args) -> Result<u8, Error> {
         if deleted.len() == 1 { "" } else { "s" }
     ));
     super::print(&out);
-    Ok(exit::OK)
+    Ok(crate::error::exit::OK)
 }
 
 /// Runs `jjo gc`.
