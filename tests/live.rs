@@ -497,8 +497,8 @@ async fn checks_exec_in_the_running_container() {
     assert_eq!(outcome.checks.len(), 2);
     assert_eq!(outcome.checks[0].stdout, "hello world\n");
     assert_eq!(outcome.checks[0].exit_code, Some(0));
-    // The fixture Pod's first container.
-    assert_eq!(outcome.checks[0].container, "pi");
+    // The Pod's first container, as in the Job's template.
+    assert_eq!(outcome.checks[0].container, "rs-launcher-container");
     assert!(outcome.checks[0].passed);
     assert_eq!(outcome.checks[1].exit_code, Some(1));
     assert!(!outcome.checks[1].passed);

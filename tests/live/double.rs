@@ -54,6 +54,10 @@ pub struct Faults {
     pub delay: Duration,
     /// A `Warning` header on Job creates.
     pub warning: Option<String>,
+    /// The Pod Security level enforced where a namespace has no
+    /// `pod-security.kubernetes.io/enforce` label: the `defaults.enforce` of the PodSecurity
+    /// admission plugin's configuration, a setting of the cluster, not of the namespace.
+    pub pod_security: Option<&'static str>,
 }
 
 /// What happened to a namespace, in order.
@@ -647,21 +651,41 @@ fn job_controller(
         return;
     }
     if let Some(message) = s.faults.failed_create.clone() {
-        let event = json!({"apiVersion": "v1", "kind": "Event",
-            "metadata": {"name": format!("{job_name}.18a2b3c4d5e6f708"), "namespace": namespace},
-            "involvedObject": {"apiVersion": "batch/v1", "kind": "Job", "name": job_name, "namespace": namespace, "uid": job_uid},
-            "reason": "FailedCreate", "message": message, "type": "Warning", "count": 1,
-            "source": {"component": "job-controller"}});
-        store(s, "events", namespace, event, "ADDED");
+        failed_create(s, namespace, &job_name, &job_uid, &message);
         return;
     }
-    let Ok(mut pod) = serde_json::from_str::<Value>(POD_FIXTURE) else {
+    let enforced = s
+        .objects
+        .get(&("namespaces".into(), String::new(), namespace.to_string()))
+        .and_then(|ns| ns["metadata"]["labels"]["pod-security.kubernetes.io/enforce"].as_str())
+        .map(str::to_string)
+        .or_else(|| s.faults.pod_security.map(str::to_string));
+    if let Some(level) = enforced.filter(|l| l != "privileged") {
+        if let Some(violation) = pod_security_violation(&job["spec"]["template"]["spec"]) {
+            let message = format!(
+                "Error creating: pods \"{job_name}-\" is forbidden: violates PodSecurity \"{level}:latest\": {violation}"
+            );
+            failed_create(s, namespace, &job_name, &job_uid, &message);
+            return;
+        }
+    }
+    let Ok(fixture) = serde_json::from_str::<Value>(POD_FIXTURE) else {
         return;
     };
     s.next += 1;
     let pod_name = format!("{job_name}-{}", suffix(s.next));
     let pod_uid = uid(s);
-    let mut labels: Map<String, Value> = job["spec"]["template"]["metadata"]["labels"]
+    s.next += 1;
+    let volume_suffix = suffix(s.next ^ clock_nanos());
+    let template = &job["spec"]["template"];
+    let mut pod = json!({
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": fixture["metadata"].clone(),
+        "spec": overlay_spec(&template["spec"], &fixture["spec"], &volume_suffix),
+    });
+    pod["status"] = overlay_status(&fixture["status"], &pod["spec"]);
+    let mut labels: Map<String, Value> = template["metadata"]["labels"]
         .as_object()
         .cloned()
         .unwrap_or_default();
@@ -680,6 +704,16 @@ fn job_controller(
     pod["metadata"]["namespace"] = namespace.into();
     pod["metadata"]["uid"] = pod_uid.into();
     pod["metadata"]["labels"] = labels.into();
+    match template["metadata"]["annotations"].as_object() {
+        Some(annotations) if !annotations.is_empty() => {
+            pod["metadata"]["annotations"] = annotations.clone().into();
+        }
+        _ => {
+            if let Some(metadata) = pod["metadata"].as_object_mut() {
+                metadata.remove("annotations");
+            }
+        }
+    }
     pod["metadata"]["ownerReferences"][0]["name"] = job_name.into();
     pod["metadata"]["ownerReferences"][0]["uid"] = job_uid.into();
     let running = pod["status"].clone();
@@ -703,6 +737,254 @@ fn job_controller(
             notify.notify_waiters();
         });
     }
+}
+
+/// The Job controller's `FailedCreate` event on the Job.
+fn failed_create(s: &mut State, namespace: &str, job_name: &str, job_uid: &str, message: &str) {
+    let event = json!({"apiVersion": "v1", "kind": "Event",
+        "metadata": {"name": format!("{job_name}.18a2b3c4d5e6f708"), "namespace": namespace},
+        "involvedObject": {"apiVersion": "batch/v1", "kind": "Job", "name": job_name, "namespace": namespace, "uid": job_uid},
+        "reason": "FailedCreate", "message": message, "type": "Warning", "count": 1,
+        "source": {"component": "job-controller"}});
+    store(s, "events", namespace, event, "ADDED");
+}
+
+/// The PodSecurity admission plugin's verdict on a Pod spec, in its message format; only
+/// the baseline checks on privileged containers and host namespaces (all the cases use),
+/// written from the Pod Security Standards, not from jjo.
+fn pod_security_violation(spec: &Value) -> Option<String> {
+    let mut violations = Vec::new();
+    let privileged: Vec<String> = ["initContainers", "containers"]
+        .iter()
+        .filter_map(|kind| spec[*kind].as_array())
+        .flatten()
+        .filter(|c| c["securityContext"]["privileged"] == true)
+        .map(|c| format!("\"{}\"", c["name"].as_str().unwrap_or_default()))
+        .collect();
+    match privileged.len() {
+        0 => {}
+        1 => violations.push(format!(
+            "privileged (container {} must not set securityContext.privileged=true)",
+            privileged[0]
+        )),
+        _ => violations.push(format!(
+            "privileged (containers {} must not set securityContext.privileged=true)",
+            privileged.join(", ")
+        )),
+    }
+    let hosts: Vec<String> = ["hostNetwork", "hostPID", "hostIPC"]
+        .iter()
+        .filter(|k| spec[**k] == true)
+        .map(|k| format!("{k}=true"))
+        .collect();
+    if !hosts.is_empty() {
+        violations.insert(0, format!("host namespaces ({})", hosts.join(", ")));
+    }
+    (!violations.is_empty()).then(|| violations.join("; "))
+}
+
+// The fixture overlay, deliberately naive: a second, independent model of what the Job
+// controller and the API server make of a Job's template, so that the drift report (jjo's
+// prediction against this Pod) means something. It never calls jjo's prediction code. The
+// Pod spec is the stored template spec copied verbatim (that is literally what the Job
+// controller does), then filled from the captured fixture Pod as a fixed response: what the
+// template lacks is taken from the fixture, field by field.
+
+/// Top-level Pod spec fields taken from the fixture when the template lacks them (the API
+/// server's defaults, the scheduler's `nodeName`).
+const SPEC_DEFAULTS: &[&str] = &[
+    "dnsPolicy",
+    "enableServiceLinks",
+    "nodeName",
+    "preemptionPolicy",
+    "priority",
+    "restartPolicy",
+    "schedulerName",
+    "securityContext",
+    "terminationGracePeriodSeconds",
+];
+
+/// Per-container fields taken from the fixture's first container when a container lacks them.
+const CONTAINER_DEFAULTS: &[&str] = &[
+    "imagePullPolicy",
+    "resources",
+    "terminationMessagePath",
+    "terminationMessagePolicy",
+];
+
+/// Where the ServiceAccount admission plugin mounts the token volume.
+const TOKEN_MOUNT_PATH: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+/// The Pod spec the double serves for a Job template spec: the template, filled from the
+/// fixture's spec.
+fn overlay_spec(template: &Value, fixture: &Value, volume_suffix: &str) -> Value {
+    let mut spec = template.as_object().cloned().unwrap_or_default();
+    // The API server stores no nulls and (Go `omitempty`) no empty lists.
+    prune(&mut spec);
+    for key in SPEC_DEFAULTS {
+        if let (false, Some(value)) = (spec.contains_key(*key), fixture.get(*key)) {
+            spec.insert((*key).to_string(), value.clone());
+        }
+    }
+    // `serviceAccount` is the deprecated alias the API server keeps equal to the name.
+    let account = spec
+        .get("serviceAccountName")
+        .or_else(|| spec.get("serviceAccount"))
+        .or_else(|| fixture.get("serviceAccountName"))
+        .cloned()
+        .unwrap_or_else(|| "default".into());
+    spec.insert("serviceAccountName".into(), account.clone());
+    spec.insert("serviceAccount".into(), account);
+    // The DefaultTolerationSeconds admission plugin appends its two tolerations unless the
+    // Pod already tolerates that key.
+    let fixture_tolerations = fixture["tolerations"].as_array().cloned().unwrap_or_default();
+    let tolerations = spec
+        .entry("tolerations")
+        .or_insert_with(|| json!([]));
+    if let Some(list) = tolerations.as_array_mut() {
+        for toleration in fixture_tolerations {
+            if !list.iter().any(|t| t["key"] == toleration["key"]) {
+                list.push(toleration);
+            }
+        }
+    }
+    // Volumes of the kinds with a `defaultMode` get the fixture's (the projected token
+    // volume's) when they lack one.
+    let default_mode = fixture
+        .pointer("/volumes/0/projected/defaultMode")
+        .cloned()
+        .unwrap_or_else(|| 420.into());
+    if let Some(volumes) = spec.get_mut("volumes").and_then(Value::as_array_mut) {
+        for volume in volumes.iter_mut() {
+            for kind in ["configMap", "secret", "projected", "downwardAPI"] {
+                if let Some(source) = volume.get_mut(kind).and_then(Value::as_object_mut) {
+                    source
+                        .entry("defaultMode")
+                        .or_insert_with(|| default_mode.clone());
+                }
+            }
+        }
+    }
+    // The ServiceAccount admission plugin: the fixture's token volume under a fresh name,
+    // mounted in every container, unless the Pod opts out.
+    let automount = spec.get("automountServiceAccountToken") != Some(&Value::Bool(false));
+    let token = fixture["volumes"]
+        .as_array()
+        .and_then(|v| v.iter().find(|v| is_token_volume(v)))
+        .cloned();
+    let token_mount = fixture
+        .pointer("/containers/0/volumeMounts")
+        .and_then(Value::as_array)
+        .and_then(|m| m.iter().find(|m| is_token_volume(m)))
+        .cloned();
+    let token_name = format!("kube-api-access-{volume_suffix}");
+    if let (true, Some(mut volume)) = (automount, token) {
+        volume["name"] = token_name.clone().into();
+        let volumes = spec.entry("volumes").or_insert_with(|| json!([]));
+        if let Some(list) = volumes.as_array_mut() {
+            list.push(volume);
+        }
+    }
+    let fixture_container = &fixture["containers"][0];
+    for kind in ["initContainers", "containers"] {
+        let Some(containers) = spec.get_mut(kind).and_then(Value::as_array_mut) else {
+            continue;
+        };
+        for container in containers.iter_mut() {
+            let Some(c) = container.as_object_mut() else {
+                continue;
+            };
+            let had_policy = c.contains_key("imagePullPolicy");
+            for key in CONTAINER_DEFAULTS {
+                if let (false, Some(value)) = (c.contains_key(*key), fixture_container.get(*key))
+                {
+                    c.insert((*key).to_string(), value.clone());
+                }
+            }
+            // The one defaulting rule the fixture cannot show: `:latest` or no tag pulls
+            // `Always` (Kubernetes API reference, Container.imagePullPolicy).
+            let image = c.get("image").and_then(Value::as_str).unwrap_or_default();
+            let last = image.rsplit('/').next().unwrap_or_default();
+            let tagless = !last.contains(':') && !image.contains('@');
+            if !had_policy && (tagless || last.ends_with(":latest")) {
+                c.insert("imagePullPolicy".into(), "Always".into());
+            }
+            let mounts_token = c
+                .get("volumeMounts")
+                .and_then(Value::as_array)
+                .is_some_and(|m| m.iter().any(|m| m["mountPath"] == TOKEN_MOUNT_PATH));
+            if let (true, false, Some(mount)) = (automount, mounts_token, &token_mount) {
+                let mut mount = mount.clone();
+                mount["name"] = token_name.clone().into();
+                let mounts = c.entry("volumeMounts").or_insert_with(|| json!([]));
+                if let Some(list) = mounts.as_array_mut() {
+                    list.push(mount);
+                }
+            }
+        }
+    }
+    prune(&mut spec);
+    Value::Object(spec)
+}
+
+fn is_token_volume(value: &Value) -> bool {
+    value["name"]
+        .as_str()
+        .is_some_and(|n| n.starts_with("kube-api-access-"))
+}
+
+/// Drops nulls, empty lists and `false` of the plain (`omitempty`) container booleans,
+/// as the API server's storage does.
+fn prune(map: &mut Map<String, Value>) {
+    map.retain(|key, value| match value {
+        Value::Null => false,
+        Value::Array(list) => !list.is_empty(),
+        Value::Bool(false) => !matches!(key.as_str(), "stdin" | "stdinOnce" | "tty"),
+        _ => true,
+    });
+    for value in map.values_mut() {
+        match value {
+            Value::Object(inner) => prune(inner),
+            Value::Array(list) => {
+                for item in list.iter_mut() {
+                    if let Some(inner) = item.as_object_mut() {
+                        prune(inner);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The fixture's status, with one container status per container of the Pod (the
+/// fixture's first, renamed).
+fn overlay_status(fixture: &Value, spec: &Value) -> Value {
+    let mut status = fixture.clone();
+    let template = fixture["containerStatuses"][0].clone();
+    let statuses: Vec<Value> = spec["containers"]
+        .as_array()
+        .map(|containers| {
+            containers
+                .iter()
+                .map(|c| {
+                    let mut s = template.clone();
+                    s["name"] = c["name"].clone();
+                    s["image"] = c["image"].clone();
+                    s["volumeMounts"] = c["volumeMounts"].clone();
+                    s
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    status["containerStatuses"] = statuses.into();
+    status
+}
+
+fn clock_nanos() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos().into())
 }
 
 fn suffix(n: u64) -> String {
