@@ -1,0 +1,344 @@
+//! Every shipped case (`cases/*`) through the whole live path (`jjo::live::run_case`: load,
+//! render, run on a cluster, judge against `expect:` and `expected-pod.yaml`) against the
+//! Kubernetes API double in `tests/live/double.rs`, and no namespace left behind.
+//!
+//! The double serves the Job's template overlaid with a fixed Pod fixture and never calls
+//! jjo's prediction, so a passing live case means the goldens hold for a second, independent
+//! model of the Job controller and the API server; prediction drift is printed as warnings.
+#![cfg(feature = "cluster")]
+
+#[path = "live/double.rs"]
+mod double;
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use double::{Double, Faults, NsEvent};
+use jjo::case::Expect;
+use jjo::cluster::{Cluster, LiveCase, LiveOptions, LiveResult, RetryPolicy};
+use jjo::live::Runner;
+use jjo::pipeline::CaseResult;
+use jjo::validate::Level;
+use serde_json::{Value, json};
+
+/// Cases run at once against one double (the machine has few cores; the double is cheap).
+const PARALLEL: usize = 3;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn cases() -> Vec<(String, PathBuf)> {
+    jjo::case::discover(&[root().join("cases")]).expect("discover cases/")
+}
+
+fn options() -> LiveOptions {
+    LiveOptions {
+        timeout: Duration::from_secs(20),
+        run_id: "live-cases".into(),
+        retry: RetryPolicy {
+            attempts: 4,
+            base_delay: Duration::from_millis(5),
+            max_delay: Duration::from_millis(20),
+        },
+        ..LiveOptions::default()
+    }
+}
+
+/// A double on its own runtime, and a runner (with its own runtime) whose client talks to it.
+struct Setup {
+    double: Double,
+    runner: Runner,
+    // Declared last: dropped after the double, whose server task runs on it.
+    double_runtime: tokio::runtime::Runtime,
+}
+
+fn setup(faults: Faults) -> Setup {
+    let double_runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("runtime for the double");
+    let double = double_runtime.block_on(Double::start(faults));
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime for the runner");
+    // The client's background worker is spawned on the runner's runtime.
+    let client = {
+        let _guard = runtime.enter();
+        double.client()
+    };
+    let runner = Runner::with_client(runtime, Cluster::from_client(client, None), options());
+    Setup {
+        double,
+        runner,
+        double_runtime: double_runtime,
+    }
+}
+
+/// The outcome of one case: passed, and the failure text and warnings to print.
+struct Ran {
+    name: String,
+    passed: bool,
+    text: String,
+    warnings: Vec<String>,
+}
+
+/// Runs `cases` on `runner`, `PARALLEL` at a time.
+fn run_all(runner: &Runner, cases: &[(String, PathBuf)]) -> Vec<Ran> {
+    let queue = Mutex::new(cases.iter());
+    let results = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..PARALLEL {
+            scope.spawn(|| {
+                loop {
+                    let next = queue.lock().unwrap_or_else(|p| p.into_inner()).next();
+                    let Some((name, dir)) = next else { break };
+                    let ran = run_one(runner, name, dir);
+                    results.lock().unwrap_or_else(|p| p.into_inner()).push(ran);
+                }
+            });
+        }
+    });
+    let mut results = results.into_inner().unwrap_or_else(|p| p.into_inner());
+    results.sort_by(|a, b| a.name.cmp(&b.name));
+    results
+}
+
+fn run_one(runner: &Runner, name: &str, dir: &Path) -> Ran {
+    let (result, warnings) = jjo::live::run_case(runner, name, dir);
+    Ran {
+        name: name.to_string(),
+        passed: result.passed(),
+        text: jjo::report::failure_text(&result),
+        warnings: warnings.iter().map(|w| w.to_string()).collect(),
+    }
+}
+
+fn report(ran: &[Ran]) -> Vec<String> {
+    let mut failed = Vec::new();
+    for r in ran {
+        for w in &r.warnings {
+            eprintln!("live::{}: warning: {w}", r.name);
+        }
+        if !r.passed {
+            eprintln!("live::{} FAILED:\n{}", r.name, r.text);
+            failed.push(r.name.clone());
+        }
+    }
+    failed
+}
+
+/// Every namespace the double saw created was deleted again, and none exists now.
+fn assert_none_left(double: &Double) {
+    assert!(
+        double.namespaces().is_empty(),
+        "left behind: {:?}",
+        double.namespaces()
+    );
+    let log = double.namespace_log();
+    let created: Vec<&String> = log
+        .iter()
+        .filter_map(|e| match e {
+            NsEvent::Created(n) => Some(n),
+            NsEvent::Deleted(_) => None,
+        })
+        .collect();
+    assert!(!created.is_empty(), "no namespace was created at all");
+    for name in created {
+        assert!(
+            log.contains(&NsEvent::Deleted(name.clone())),
+            "`{name}` was never deleted: {log:?}"
+        );
+    }
+}
+
+fn level_name(level: Level) -> Option<&'static str> {
+    match level {
+        Level::Privileged => None,
+        Level::Baseline => Some("baseline"),
+        Level::Restricted => Some("restricted"),
+    }
+}
+
+/// The cases grouped by the Pod Security level their `case.yaml` asks for.
+///
+/// jjo does not label the namespaces it creates with a Pod Security level (the level in
+/// `case.yaml` is a statement about the target cluster), so a case that says
+/// `pod-security: baseline` is run against a double configured like a cluster whose
+/// PodSecurity admission enforces baseline by default (`defaults.enforce` in its admission
+/// configuration); the double then refuses privileged Pods with the admission plugin's real
+/// message in a `FailedCreate` event. Every other case runs against an unrestricted double.
+fn by_level() -> Vec<(Option<&'static str>, Vec<(String, PathBuf)>)> {
+    let mut groups: Vec<(Option<&'static str>, Vec<(String, PathBuf)>)> = Vec::new();
+    for (name, dir) in cases() {
+        let case = jjo::case::load(&name, &dir, false)
+            .unwrap_or_else(|e| panic!("case `{name}` does not load: {e}"));
+        let level = level_name(case.spec.pod_security);
+        match groups.iter_mut().find(|(l, _)| *l == level) {
+            Some((_, list)) => list.push((name, dir)),
+            None => groups.push((level, vec![(name, dir)])),
+        }
+    }
+    groups
+}
+
+#[test]
+fn every_shipped_case_passes_live_against_the_double_and_leaves_no_namespace() {
+    let groups = by_level();
+    let total: usize = groups.iter().map(|(_, c)| c.len()).sum();
+    assert!(total >= 10, "only {total} cases found under cases/");
+    let mut failed = Vec::new();
+    for (level, cases) in groups {
+        let setup = setup(Faults {
+            pod_security: level,
+            ..Faults::default()
+        });
+        let ran = run_all(&setup.runner, &cases);
+        assert_eq!(ran.len(), cases.len());
+        failed.extend(report(&ran));
+        assert_none_left(&setup.double);
+    }
+    assert!(failed.is_empty(), "failed live: {failed:?}");
+}
+
+/// The expected refusals are really the double's: the schema case never gets a Job stored,
+/// the Pod Security case gets its Job but no Pod.
+#[test]
+fn expected_refusals_come_from_the_double() {
+    for (name, dir) in cases() {
+        let case = jjo::case::load(&name, &dir, false).expect("case loads");
+        if case.spec.expect != Expect::Rejected {
+            continue;
+        }
+        let setup = setup(Faults {
+            pod_security: level_name(case.spec.pod_security),
+            ..Faults::default()
+        });
+        let ran = run_one(&setup.runner, &name, &dir);
+        assert!(ran.passed, "{name}: {}", ran.text);
+        let jobs_posted = setup.double.count("POST", "/jobs");
+        assert_eq!(jobs_posted, 1, "{name}");
+        let strict = setup
+            .double
+            .requests()
+            .iter()
+            .any(|r| r.starts_with("POST") && r.contains("/jobs?") && r.contains("Strict"));
+        assert!(strict, "{name}: the Job was not created with strict validation");
+        // Pods are never stored for a refused case (a Job refused by the schema makes none;
+        // a Pod refused by admission is never created).
+        assert!(setup.double.objects("pods").is_empty(), "{name}");
+        assert_none_left(&setup.double);
+    }
+}
+
+/// Without the cluster's Pod Security setting the baseline case is admitted, and the live
+/// judge says so: the expected refusal is not taken for granted.
+#[test]
+fn the_baseline_case_fails_on_a_cluster_that_does_not_enforce_baseline() {
+    let (name, dir) = cases()
+        .into_iter()
+        .find(|(_, dir)| {
+            jjo::case::load("probe", dir, false).is_ok_and(|c| {
+                c.spec.expect == Expect::Rejected && c.spec.pod_security == Level::Baseline
+            })
+        })
+        .expect("a case expecting a Pod Security refusal at baseline");
+    let setup = setup(Faults::default());
+    let ran = run_one(&setup.runner, &name, &dir);
+    assert!(!ran.passed);
+    assert!(
+        ran.text.contains("expected a refusal"),
+        "{name}: {}",
+        ran.text
+    );
+    assert_none_left(&setup.double);
+}
+
+/// The double's Pod is the Job's template filled from the fixture: the template's
+/// containers, nulls and empty lists dropped, defaults and the token volume added.
+#[test]
+fn the_double_serves_the_template_filled_from_the_fixture() {
+    let setup = setup(Faults::default());
+    let job = json!({
+        "apiVersion": "batch/v1", "kind": "Job",
+        "metadata": {"generateName": "overlay-"},
+        "spec": {"template": {
+            "metadata": {"annotations": {"note": "kept"}},
+            "spec": {
+                "restartPolicy": "Never",
+                "initContainers": null,
+                "imagePullSecrets": [],
+                "serviceAccountName": "session",
+                "volumes": [{"name": "conf", "configMap": {"name": "conf"}}],
+                "containers": [
+                    {"name": "main", "image": "registry.example/app", "stdin": false,
+                     "volumeMounts": [{"name": "conf", "mountPath": "/etc/conf"}]},
+                    {"name": "side", "image": "busybox:1.36", "imagePullPolicy": "Never"}
+                ]
+            }
+        }}
+    });
+    let case = LiveCase {
+        name: "overlay".into(),
+        job,
+        setup: Vec::new(),
+        checks: Vec::new(),
+    };
+    let client = {
+        let _guard = setup.double_runtime.enter();
+        setup.double.client()
+    };
+    let outcome = setup
+        .double_runtime
+        .block_on(jjo::cluster::run_case(&client, &case, &options()))
+        .expect("live case");
+    let LiveResult::Admitted { pod } = outcome.result else {
+        panic!("{:?}", outcome.result)
+    };
+    let spec = &pod["spec"];
+    assert_eq!(spec["containers"][0]["name"], "main");
+    assert_eq!(spec["containers"][0]["imagePullPolicy"], "Always");
+    assert_eq!(spec["containers"][1]["imagePullPolicy"], "Never");
+    assert_eq!(
+        spec["containers"][0]["terminationMessagePath"],
+        "/dev/termination-log"
+    );
+    assert!(spec["containers"][0].get("stdin").is_none());
+    assert!(spec.get("initContainers").is_none());
+    assert!(spec.get("imagePullSecrets").is_none());
+    assert_eq!(spec["serviceAccount"], "session");
+    assert_eq!(spec["serviceAccountName"], "session");
+    assert_eq!(spec["dnsPolicy"], "ClusterFirst");
+    assert_eq!(spec["volumes"][0]["configMap"]["defaultMode"], 420);
+    let token = spec["volumes"][1]["name"].as_str().unwrap_or_default();
+    assert!(token.starts_with("kube-api-access-"), "{token}");
+    assert_ne!(token, "kube-api-access-q8hzt", "the suffix is fresh");
+    for container in spec["containers"].as_array().into_iter().flatten() {
+        let mounts: Vec<&Value> = container["volumeMounts"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .collect();
+        assert_eq!(mounts.last().map(|m| &m["name"]), Some(&json!(token)));
+    }
+    assert_eq!(spec["tolerations"].as_array().map(Vec::len), Some(2));
+    assert_eq!(pod["metadata"]["annotations"]["note"], "kept");
+    assert_eq!(pod["status"]["containerStatuses"][1]["name"], "side");
+    assert_none_left(&setup.double);
+}
+
+/// A run's CaseResult on a case that cannot load is an error, not a pass (the harness path).
+#[test]
+fn a_missing_case_directory_is_an_error() {
+    let setup = setup(Faults::default());
+    let (result, _) = jjo::live::run_case(
+        &setup.runner,
+        "missing",
+        &root().join("cases/does-not-exist"),
+    );
+    assert!(matches!(result, CaseResult::Error(_)));
+}
