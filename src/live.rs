@@ -127,18 +127,27 @@ pub fn judge(case: &Case, rendered: &Rendered, outcome: &LiveOutcome) -> (Status
         .map(|f| Warning::new(format!("API server warning: {}", f.message)))
         .collect();
     let refusal: Option<String> = match &outcome.result {
-        LiveResult::Invalid => Some(
-            outcome
-                .findings
-                .iter()
-                .filter(|f| f.severity == cluster::Severity::Error)
-                .map(|f| match &f.field {
-                    Some(field) => format!("{field}: {}", f.message),
-                    None => f.message.clone(),
-                })
-                .collect::<Vec<_>>()
-                .join("\n"),
-        ),
+        LiveResult::Invalid => {
+            let offline = crate::validate::validate(&rendered.patched.job);
+            Some(
+                outcome
+                    .findings
+                    .iter()
+                    .filter(|f| f.severity == cluster::Severity::Error)
+                    .map(|f| match &f.field {
+                        Some(field) => {
+                            let mut line = format!("{field}: {}", f.message);
+                            if let Some(hint) = offline_hint(&offline, field) {
+                                line.push_str(&format!(" (hint: {hint})"));
+                            }
+                            line
+                        }
+                        None => f.message.clone(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            )
+        }
         LiveResult::Rejected { reason, message } => Some(format!("{reason}: {message}")),
         LiveResult::DryRun { .. } | LiveResult::Admitted { .. } => None,
     };
@@ -226,6 +235,17 @@ pub fn judge(case: &Case, rendered: &Rendered, outcome: &LiveOutcome) -> (Status
     }
 }
 
+/// jjo's own hint for the field the server refused (`did you mean ...`): the server names
+/// the field but never suggests a fix, and a case's `reason:` may quote the suggestion.
+/// Only offered when the offline validation refused the very same field.
+fn offline_hint<'a>(offline: &'a crate::validate::Validation, field: &str) -> Option<&'a str> {
+    offline
+        .findings
+        .iter()
+        .filter(|f| f.severity == crate::validate::Severity::Error && f.path == field)
+        .find_map(|f| f.hint.as_deref())
+}
+
 fn pipeline_hint(case: &Case) -> String {
     format!(
         "compare with the prediction: `jjo predict {}`",
@@ -255,6 +275,13 @@ fn drift(case: &Case, rendered: &Rendered, live: &Value) -> Vec<Warning> {
     let mut predicted = predicted;
     if let Some(map) = predicted.as_object_mut() {
         map.remove("status");
+    }
+    // The namespace is the run's choice (a fresh one per case), not the predictor's.
+    if let (Some(metadata), Some(namespace)) = (
+        predicted.get_mut("metadata").and_then(Value::as_object_mut),
+        live.pointer("/metadata/namespace"),
+    ) {
+        metadata.insert("namespace".into(), namespace.clone());
     }
     let opts = compare::Options {
         mode: Mode::Subset,
@@ -296,5 +323,74 @@ pub fn run_case(
             warnings,
         ),
         Err(e) => (pipeline::CaseResult::Error(e), warnings),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn case(name: &str) -> (Case, Rendered) {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("cases")
+            .join(name);
+        let case = crate::case::load(name, &dir, false).expect("shipped case loads");
+        let rendered = pipeline::render(&case).expect("shipped case renders");
+        (case, rendered)
+    }
+
+    fn outcome(result: LiveResult, findings: Vec<cluster::Finding>) -> LiveOutcome {
+        LiveOutcome {
+            namespace: "jjo-case-abcde".into(),
+            job_name: None,
+            result,
+            findings,
+            checks: Vec::new(),
+            timings: cluster::Timings::default(),
+            cleanup: cluster::Cleanup::Deleted {
+                took: Duration::ZERO,
+            },
+        }
+    }
+
+    const TYPO_FIELD: &str = "spec.template.spec.containers[0].securityContext.priviliged";
+
+    fn unknown(field: &str) -> cluster::Finding {
+        cluster::Finding {
+            severity: cluster::Severity::Error,
+            field: Some(field.into()),
+            reason: Some("FieldValueUnknown".into()),
+            message: format!("unknown field \"{field}\""),
+        }
+    }
+
+    #[test]
+    fn a_strict_refusal_of_a_field_jjo_also_refused_carries_jjos_hint() {
+        let (case, rendered) = case("typo-privileged");
+        let live = outcome(LiveResult::Invalid, vec![unknown(TYPO_FIELD)]);
+        let (status, _) = judge(&case, &rendered, &live);
+        assert!(matches!(status, Status::Passed), "{status:?}");
+    }
+
+    #[test]
+    fn a_strict_refusal_of_another_field_gets_no_hint() {
+        let (case, rendered) = case("typo-privileged");
+        let other = "spec.template.spec.containers[0].securityContext.bogus";
+        let live = outcome(LiveResult::Invalid, vec![unknown(other)]);
+        let (status, _) = judge(&case, &rendered, &live);
+        let Status::Failed(failure) = status else {
+            panic!("{status:?}")
+        };
+        assert_eq!(failure.summary, "refused, but not for the expected reason");
+        assert!(!failure.details.iter().any(|d| d.contains("hint")));
+    }
+
+    #[test]
+    fn the_run_namespace_is_not_prediction_drift() {
+        let (case, rendered) = case("seed-privileged");
+        let mut pod = pipeline::predict_pod(&case, &rendered.patched.job).expect("predicts");
+        pod["metadata"]["namespace"] = "jjo-seed-privileged-x7k2p".into();
+        let warnings = drift(&case, &rendered, &pod);
+        assert!(warnings.is_empty(), "{warnings:?}");
     }
 }

@@ -837,10 +837,11 @@ fn overlay_spec(template: &Value, fixture: &Value, volume_suffix: &str) -> Value
     spec.insert("serviceAccount".into(), account);
     // The DefaultTolerationSeconds admission plugin appends its two tolerations unless the
     // Pod already tolerates that key.
-    let fixture_tolerations = fixture["tolerations"].as_array().cloned().unwrap_or_default();
-    let tolerations = spec
-        .entry("tolerations")
-        .or_insert_with(|| json!([]));
+    let fixture_tolerations = fixture["tolerations"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let tolerations = spec.entry("tolerations").or_insert_with(|| json!([]));
     if let Some(list) = tolerations.as_array_mut() {
         for toleration in fixture_tolerations {
             if !list.iter().any(|t| t["key"] == toleration["key"]) {
@@ -896,8 +897,7 @@ fn overlay_spec(template: &Value, fixture: &Value, volume_suffix: &str) -> Value
             };
             let had_policy = c.contains_key("imagePullPolicy");
             for key in CONTAINER_DEFAULTS {
-                if let (false, Some(value)) = (c.contains_key(*key), fixture_container.get(*key))
-                {
+                if let (false, Some(value)) = (c.contains_key(*key), fixture_container.get(*key)) {
                     c.insert((*key).to_string(), value.clone());
                 }
             }
@@ -908,6 +908,24 @@ fn overlay_spec(template: &Value, fixture: &Value, volume_suffix: &str) -> Value
             let tagless = !last.contains(':') && !image.contains('@');
             if !had_policy && (tagless || last.ends_with(":latest")) {
                 c.insert("imagePullPolicy".into(), "Always".into());
+            }
+            // The other defaulting rule the fixture cannot show: a resource with a limit but
+            // no request is requested at its limit (Kubernetes API reference,
+            // ResourceRequirements.requests).
+            if let Some(limits) = c
+                .get("resources")
+                .and_then(|r| r.get("limits"))
+                .and_then(Value::as_object)
+                .cloned()
+            {
+                let requests = c["resources"]
+                    .as_object_mut()
+                    .map(|r| r.entry("requests").or_insert_with(|| json!({})));
+                if let Some(requests) = requests.and_then(Value::as_object_mut) {
+                    for (name, limit) in limits {
+                        requests.entry(name).or_insert(limit);
+                    }
+                }
             }
             let mounts_token = c
                 .get("volumeMounts")
