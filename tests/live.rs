@@ -90,7 +90,8 @@ async fn happy_path_creates_namespace_and_strict_job_reads_pod_and_deletes_names
     };
     let job_name = outcome.job_name.clone().expect("job name");
     assert!(job_name.starts_with("rstudio-session-"));
-    // The Pod is the fixture with this Job's name, namespace and labels substituted.
+    // The Pod is the Job's template filled from the fixture, with this Job's name,
+    // namespace and labels.
     assert_eq!(pod["metadata"]["namespace"], outcome.namespace.as_str());
     assert_eq!(pod["metadata"]["generateName"], format!("{job_name}-"));
     assert_eq!(

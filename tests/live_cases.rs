@@ -24,6 +24,9 @@ use jjo::pipeline::CaseResult;
 use jjo::validate::Level;
 use serde_json::{Value, json};
 
+/// A case's name and directory.
+type Named = (String, PathBuf);
+
 /// Cases run at once against one double (the machine has few cores; the double is cheap).
 const PARALLEL: usize = 3;
 
@@ -77,7 +80,7 @@ fn setup(faults: Faults) -> Setup {
     Setup {
         double,
         runner,
-        double_runtime: double_runtime,
+        double_runtime,
     }
 }
 
@@ -174,8 +177,8 @@ fn level_name(level: Level) -> Option<&'static str> {
 /// PodSecurity admission enforces baseline by default (`defaults.enforce` in its admission
 /// configuration); the double then refuses privileged Pods with the admission plugin's real
 /// message in a `FailedCreate` event. Every other case runs against an unrestricted double.
-fn by_level() -> Vec<(Option<&'static str>, Vec<(String, PathBuf)>)> {
-    let mut groups: Vec<(Option<&'static str>, Vec<(String, PathBuf)>)> = Vec::new();
+fn by_level() -> Vec<(Option<&'static str>, Vec<Named>)> {
+    let mut groups: Vec<(Option<&'static str>, Vec<Named>)> = Vec::new();
     for (name, dir) in cases() {
         let case = jjo::case::load(&name, &dir, false)
             .unwrap_or_else(|e| panic!("case `{name}` does not load: {e}"));

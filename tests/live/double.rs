@@ -2,8 +2,8 @@
 //! field validation, dry run), Pods made from a fixed Pod fixture, events, list + watch
 //! (JSON lines), delete, exec over WebSocket, and fault injection.
 //!
-//! It knows nothing of jjo's prediction: the Pod it serves is `fixtures/job-pod.json` with
-//! name, namespace, labels and owner substituted.
+//! It knows nothing of jjo's prediction: the Pod it serves is the Job's template filled from
+//! `fixtures/job-pod.yaml`, a real captured Pod of a Job (see the fixture overlay below).
 
 use std::collections::BTreeMap;
 use std::convert::Infallible;
@@ -23,7 +23,12 @@ use tokio::sync::{Notify, mpsc};
 use tokio_tungstenite::tungstenite::protocol::Role;
 use tokio_tungstenite::tungstenite::{Message, handshake::derive_accept_key};
 
-const POD_FIXTURE: &str = include_str!("fixtures/job-pod.json");
+/// A real captured Pod of a Job (EKS 1.27, the watch `ADDED` object, so `Pending`); its
+/// source is in `README.md`.
+const POD_FIXTURE: &str = include_str!("fixtures/job-pod.yaml");
+/// A Running status in the shape of a 1.33 kind node's, written by hand: the capture above
+/// was taken before the Pod was scheduled.
+const RUNNING_STATUS: &str = include_str!("fixtures/running-status.json");
 
 type Body = BoxBody<Bytes, std::io::Error>;
 
@@ -660,16 +665,19 @@ fn job_controller(
         .and_then(|ns| ns["metadata"]["labels"]["pod-security.kubernetes.io/enforce"].as_str())
         .map(str::to_string)
         .or_else(|| s.faults.pod_security.map(str::to_string));
-    if let Some(level) = enforced.filter(|l| l != "privileged") {
-        if let Some(violation) = pod_security_violation(&job["spec"]["template"]["spec"]) {
-            let message = format!(
-                "Error creating: pods \"{job_name}-\" is forbidden: violates PodSecurity \"{level}:latest\": {violation}"
-            );
-            failed_create(s, namespace, &job_name, &job_uid, &message);
-            return;
-        }
+    if let Some(level) = enforced.filter(|l| l != "privileged")
+        && let Some(violation) = pod_security_violation(&job["spec"]["template"]["spec"])
+    {
+        let message = format!(
+            "Error creating: pods \"{job_name}-\" is forbidden: violates PodSecurity \"{level}:latest\": {violation}"
+        );
+        failed_create(s, namespace, &job_name, &job_uid, &message);
+        return;
     }
-    let Ok(fixture) = serde_json::from_str::<Value>(POD_FIXTURE) else {
+    let Ok(fixture) = serde_yaml_ng::from_str::<Value>(POD_FIXTURE) else {
+        return;
+    };
+    let Ok(running) = serde_json::from_str::<Value>(RUNNING_STATUS) else {
         return;
     };
     s.next += 1;
@@ -684,7 +692,10 @@ fn job_controller(
         "metadata": fixture["metadata"].clone(),
         "spec": overlay_spec(&template["spec"], &fixture["spec"], &volume_suffix),
     });
-    pod["status"] = overlay_status(&fixture["status"], &pod["spec"]);
+    if let Some(metadata) = pod["metadata"].as_object_mut() {
+        // They describe the captured Pod's fields, not this one's.
+        metadata.remove("managedFields");
+    }
     let mut labels: Map<String, Value> = template["metadata"]["labels"]
         .as_object()
         .cloned()
@@ -716,12 +727,13 @@ fn job_controller(
     }
     pod["metadata"]["ownerReferences"][0]["name"] = job_name.into();
     pod["metadata"]["ownerReferences"][0]["uid"] = job_uid.into();
-    let running = pod["status"].clone();
+    // The Pod appears with the capture's (Pending) status, then the kubelet reports it
+    // Running. The QoS class is the fixtures' (BestEffort) whatever the resources: naive.
+    let running = overlay_status(&running["status"], &pod["spec"]);
     let namespace = namespace.to_string();
     let delay = s.faults.pod_delay;
-    // The Pod appears Pending, then the kubelet reports it Running.
     let mut pending = pod.clone();
-    pending["status"] = json!({"phase": "Pending", "qosClass": running["qosClass"]});
+    pending["status"] = fixture["status"].clone();
     let add = move |s: &mut State| {
         store(s, "pods", &namespace, pending, "ADDED");
         pod["status"] = running;
@@ -791,11 +803,10 @@ fn pod_security_violation(spec: &Value) -> Option<String> {
 // template lacks is taken from the fixture, field by field.
 
 /// Top-level Pod spec fields taken from the fixture when the template lacks them (the API
-/// server's defaults, the scheduler's `nodeName`).
+/// server's defaults; the capture predates scheduling, so there is no `nodeName`).
 const SPEC_DEFAULTS: &[&str] = &[
     "dnsPolicy",
     "enableServiceLinks",
-    "nodeName",
     "preemptionPolicy",
     "priority",
     "restartPolicy",
@@ -806,7 +817,6 @@ const SPEC_DEFAULTS: &[&str] = &[
 
 /// Per-container fields taken from the fixture's first container when a container lacks them.
 const CONTAINER_DEFAULTS: &[&str] = &[
-    "imagePullPolicy",
     "resources",
     "terminationMessagePath",
     "terminationMessagePolicy",
@@ -895,21 +905,23 @@ fn overlay_spec(template: &Value, fixture: &Value, volume_suffix: &str) -> Value
             let Some(c) = container.as_object_mut() else {
                 continue;
             };
-            let had_policy = c.contains_key("imagePullPolicy");
             for key in CONTAINER_DEFAULTS {
                 if let (false, Some(value)) = (c.contains_key(*key), fixture_container.get(*key)) {
                     c.insert((*key).to_string(), value.clone());
                 }
             }
-            // The one defaulting rule the fixture cannot show: `:latest` or no tag pulls
-            // `Always` (Kubernetes API reference, Container.imagePullPolicy).
+            // A defaulting rule one fixture cannot show (it depends on the image): `:latest`
+            // or no tag pulls `Always`, else `IfNotPresent` (Kubernetes API reference,
+            // Container.imagePullPolicy).
             let image = c.get("image").and_then(Value::as_str).unwrap_or_default();
             let last = image.rsplit('/').next().unwrap_or_default();
             let tagless = !last.contains(':') && !image.contains('@');
-            if !had_policy && (tagless || last.ends_with(":latest")) {
-                c.insert("imagePullPolicy".into(), "Always".into());
-            }
-            // The other defaulting rule the fixture cannot show: a resource with a limit but
+            let policy = match tagless || last.ends_with(":latest") {
+                true => "Always",
+                false => "IfNotPresent",
+            };
+            c.entry("imagePullPolicy").or_insert_with(|| policy.into());
+            // Another defaulting rule the fixture cannot show: a resource with a limit but
             // no request is requested at its limit (Kubernetes API reference,
             // ResourceRequirements.requests).
             if let Some(limits) = c
