@@ -22,7 +22,12 @@ pub struct Warning {
 impl Warning {
     /// A warning with a message only.
     pub fn new(message: impl Into<String>) -> Warning {
-        Warning { span: None, pointer: None, message: message.into(), hint: None }
+        Warning {
+            span: None,
+            pointer: None,
+            message: message.into(),
+            hint: None,
+        }
     }
 
     /// Sets where the warning points in a file.
@@ -67,7 +72,12 @@ where
 {
     candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(&word.to_ascii_lowercase(), &c.to_ascii_lowercase()), c))
+        .map(|c| {
+            (
+                strsim::jaro_winkler(&word.to_ascii_lowercase(), &c.to_ascii_lowercase()),
+                c,
+            )
+        })
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)

@@ -17,22 +17,38 @@ pub struct Span {
 impl Span {
     /// A span covering a whole file.
     pub fn file(file: impl Into<PathBuf>) -> Span {
-        Span { file: file.into(), line: 0, col: 0 }
+        Span {
+            file: file.into(),
+            line: 0,
+            col: 0,
+        }
     }
 
     /// A span covering one line of a file.
     pub fn line(file: impl Into<PathBuf>, line: u32) -> Span {
-        Span { file: file.into(), line, col: 0 }
+        Span {
+            file: file.into(),
+            line,
+            col: 0,
+        }
     }
 
     /// A span at one column of one line.
     pub fn at(file: impl Into<PathBuf>, line: u32, col: u32) -> Span {
-        Span { file: file.into(), line, col }
+        Span {
+            file: file.into(),
+            line,
+            col,
+        }
     }
 
     /// The same line, `offset` characters further right (used for positions inside a value).
     pub fn shifted(&self, offset: u32) -> Span {
-        Span { file: self.file.clone(), line: self.line, col: self.col.max(1) + offset }
+        Span {
+            file: self.file.clone(),
+            line: self.line,
+            col: self.col.max(1) + offset,
+        }
     }
 
     /// The file this span points into.
@@ -79,6 +95,9 @@ mod tests {
         assert_eq!(Span::file("a.conf").to_string(), "a.conf");
         assert_eq!(Span::line("a.conf", 3).to_string(), "a.conf:3");
         assert_eq!(Span::at("a.conf", 3, 7).to_string(), "a.conf:3:7");
-        assert_eq!(Span::at("a.conf", 3, 7).shifted(2).to_string(), "a.conf:3:9");
+        assert_eq!(
+            Span::at("a.conf", 3, 7).shifted(2).to_string(),
+            "a.conf:3:9"
+        );
     }
 }

@@ -1,13 +1,23 @@
 //! The profiles file (`launcher.kubernetes.profiles.conf`): Boost-INI lexing, the keys the
 //! Kubernetes plugin knows, and the SDK's per-key resolution for a user and groups.
 //!
-//! STUB: the public API below is fixed; the implementation is being written.
+//! This module only declares the data types; `lexer` reads the text (Boost `property_tree`
+//! INI rules plus jjo's stricter checks), `keys` lists what the plugin accepts, and `resolve`
+//! picks each key's value for one user the way the launcher SDK does. It does not interpret
+//! values (the `job-json-overrides` list belongs to `crate::overrides`).
+
+mod keys;
+mod lexer;
+mod resolve;
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use crate::diag::Warning;
 use crate::location::Span;
+
+pub use keys::{KNOWN_KEYS, is_known_key};
+pub use lexer::{Error, parse};
+pub use resolve::resolve;
 
 /// A parsed profiles file, sections in file order.
 #[derive(Debug, Clone, PartialEq)]
@@ -85,31 +95,4 @@ impl Resolved {
     pub fn get(&self, key: &str) -> Option<&Setting> {
         self.values.get(key)
     }
-}
-
-/// A profiles file that cannot be read as the launcher would.
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    /// Placeholder until the implementation lands.
-    #[error("{span}: {message}")]
-    Syntax {
-        /// Where.
-        span: Span,
-        /// What.
-        message: String,
-        /// Hint.
-        hint: Option<String>,
-    },
-}
-
-/// Parses a profiles file; `file` is the path shown in messages.
-pub fn parse(file: &Path, text: &str, opts: ParseOptions) -> Result<(Profiles, Vec<Warning>), Error> {
-    let _ = (file, text, opts);
-    todo!("profiles::parse")
-}
-
-/// Resolves every key for `user` in `groups`, with the SDK's algorithm and its ordering quirk.
-pub fn resolve(profiles: &Profiles, user: &str, groups: &[String]) -> Resolved {
-    let _ = (profiles, user, groups);
-    todo!("profiles::resolve")
 }
