@@ -419,3 +419,355 @@ pub fn parse(
     }
     Ok((Profiles { sections }, warnings))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_with(text: &str, allow_unknown_keys: bool) -> Result<(Profiles, Vec<Warning>), Error> {
+        parse(
+            Path::new("p.conf"),
+            text,
+            ParseOptions { allow_unknown_keys },
+        )
+    }
+
+    fn ok(text: &str) -> Profiles {
+        match parse_with(text, false) {
+            Ok((profiles, _)) => profiles,
+            Err(e) => panic!("unexpected error: {e}"),
+        }
+    }
+
+    fn err(text: &str) -> Error {
+        match parse_with(text, false) {
+            Ok(parsed) => panic!("expected an error, got {parsed:?}"),
+            Err(e) => e,
+        }
+    }
+
+    /// The line and column an error points at.
+    fn at(e: &Error) -> (u32, u32) {
+        (e.span().line, e.span().col)
+    }
+
+    fn entry(profiles: &Profiles, section: usize, index: usize) -> &Entry {
+        &profiles.sections[section].entries[index]
+    }
+
+    #[test]
+    fn lines_are_trimmed_and_columns_point_into_the_raw_line() {
+        let p = ok("  [*]  \n   max-cpus   =   4   \n");
+        assert_eq!(p.sections[0].name, "*");
+        assert_eq!((p.sections[0].span.line, p.sections[0].span.col), (1, 3));
+        let e = entry(&p, 0, 0);
+        assert_eq!((e.key.as_str(), e.value.as_str()), ("max-cpus", "4"));
+        assert_eq!((e.span.line, e.span.col), (2, 4));
+        assert_eq!((e.value_span.line, e.value_span.col), (2, 19));
+    }
+
+    #[test]
+    fn blank_lines_are_skipped() {
+        let p = ok("\n   \n\t\n[*]\n\n\nmax-cpus=4\n\n");
+        assert_eq!(p.sections.len(), 1);
+        assert_eq!(p.sections[0].entries.len(), 1);
+        assert_eq!(entry(&p, 0, 0).span.line, 7);
+    }
+
+    #[test]
+    fn semicolon_and_hash_start_comment_lines() {
+        let p = ok("; top\n  # indented\n[*]\n;max-cpus=4\n   #default-cpus=1\n");
+        assert_eq!(p.sections.len(), 1);
+        assert!(p.sections[0].entries.is_empty());
+    }
+
+    #[test]
+    fn hash_after_a_value_is_part_of_the_value() {
+        let (p, warnings) = parse_with("[*]\nmax-cpus=4 # four", false).unwrap();
+        assert_eq!(entry(&p, 0, 0).value, "4 # four");
+        // The warning points at the `#` (column 12).
+        assert_eq!(warnings.len(), 1);
+        let span = warnings[0].span.as_ref().unwrap();
+        assert_eq!((span.line, span.col), (2, 12));
+        assert!(warnings[0].message.contains("trailing comment"));
+    }
+
+    #[test]
+    fn hash_without_blank_before_it_is_not_a_comment_warning() {
+        let (p, warnings) = parse_with("[*]\ncontainer-images=img#1;x", false).unwrap();
+        assert_eq!(entry(&p, 0, 0).value, "img#1;x");
+        assert!(warnings.is_empty());
+    }
+
+    #[test]
+    fn section_name_is_text_up_to_first_bracket_trimmed() {
+        let p = ok("[  @staff  ]\n[ alice ]\n[*]");
+        assert_eq!(p.sections[0].name, "@staff");
+        assert_eq!(p.sections[0].kind, SectionKind::Group("staff".into()));
+        assert_eq!(p.sections[1].name, "alice");
+        assert_eq!(p.sections[1].kind, SectionKind::User("alice".into()));
+        assert_eq!(p.sections[2].kind, SectionKind::All);
+    }
+
+    #[test]
+    fn pair_splits_at_the_first_equals() {
+        let p = ok("[*]\njob-json-overrides = \"/a\":\"/b=c\"");
+        let e = entry(&p, 0, 0);
+        assert_eq!(e.key, "job-json-overrides");
+        assert_eq!(e.value, "\"/a\":\"/b=c\"");
+    }
+
+    #[test]
+    fn quotes_are_kept() {
+        let p = ok("[*]\ndefault-container-image=\"rocker/r-ver:4\"");
+        assert_eq!(entry(&p, 0, 0).value, "\"rocker/r-ver:4\"");
+    }
+
+    #[test]
+    fn empty_value_is_allowed() {
+        let p = ok("[*]\nmax-cpus=   ");
+        let e = entry(&p, 0, 0);
+        assert_eq!(e.value, "");
+        // An empty value starts right after the `=`.
+        assert_eq!(e.value_span.col, 10);
+    }
+
+    #[test]
+    fn crlf_line_endings_are_accepted() {
+        let p = ok("[*]\r\nmax-cpus=4\r\n[alice]\r\n");
+        assert_eq!(entry(&p, 0, 0).value, "4");
+        assert_eq!(p.sections[1].name, "alice");
+        assert_eq!(p.sections[1].span.line, 3);
+    }
+
+    #[test]
+    fn lone_carriage_return_does_not_end_a_line() {
+        // `std::getline` splits at `\n` only, so this is one header line with text after `]`.
+        let e = err("[*]\rmax-cpus=4");
+        assert!(matches!(e, Error::TextAfterSection { .. }), "{e:?}");
+    }
+
+    #[test]
+    fn utf8_bom_is_skipped_silently() {
+        let (p, warnings) = parse_with("\u{feff}[*]\nmax-cpus=4", false).unwrap();
+        assert_eq!(p.sections[0].name, "*");
+        assert_eq!(p.sections[0].span.col, 1);
+        assert!(warnings.is_empty());
+    }
+
+    #[test]
+    fn only_c_locale_blanks_are_trimmed() {
+        let p = ok("[*]\n\x0B\x0Cmax-cpus=4\u{a0}");
+        // Vertical tab and form feed are blanks to Boost; U+00A0 is not.
+        assert_eq!(entry(&p, 0, 0).value, "4\u{a0}");
+        assert_eq!(entry(&p, 0, 0).span.col, 3);
+    }
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        let (p, _) = parse_with("[*]\nclé = v", true).unwrap();
+        assert_eq!(entry(&p, 0, 0).value_span.col, 7);
+    }
+
+    #[test]
+    fn missing_closing_bracket_is_an_error_at_the_bracket() {
+        let e = err("[*]\nmax-cpus=1\n  [alice\n");
+        assert!(matches!(e, Error::UnclosedSection { .. }), "{e:?}");
+        assert_eq!(at(&e), (3, 3));
+        assert_eq!(e.to_string(), "p.conf:3:3: missing `]` in section header");
+        assert!(e.hint().is_some());
+    }
+
+    #[test]
+    fn text_after_the_closing_bracket_is_an_error() {
+        let e = err("[a]b]");
+        match &e {
+            Error::TextAfterSection { name, text, .. } => {
+                assert_eq!((name.as_str(), text.as_str()), ("a", "b]"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(at(&e), (1, 4));
+    }
+
+    #[test]
+    fn comment_after_a_header_gets_the_no_trailing_comments_hint() {
+        let e = err("[*]   # everyone");
+        assert!(matches!(e, Error::TextAfterSection { .. }), "{e:?}");
+        assert_eq!(at(&e), (1, 7));
+        assert!(e.hint().unwrap().contains("no trailing comments"));
+    }
+
+    #[test]
+    fn line_without_equals_is_an_error() {
+        let e = err("[*]\nmax-cpus 4");
+        assert!(matches!(e, Error::MissingEquals { .. }), "{e:?}");
+        assert_eq!(at(&e), (2, 1));
+        assert!(!e.hint().unwrap().contains("key: value"));
+    }
+
+    #[test]
+    fn colon_pair_gets_the_key_equals_value_hint() {
+        let e = err("[*]\n  container-images: rocker/r-ver");
+        assert!(matches!(e, Error::MissingEquals { .. }), "{e:?}");
+        assert_eq!(at(&e), (2, 3));
+        let hint = e.hint().unwrap();
+        assert!(hint.contains("needs `key=value`"), "{hint}");
+        assert!(hint.contains("`container-images=rocker/r-ver`"), "{hint}");
+    }
+
+    #[test]
+    fn empty_key_is_an_error_at_the_equals() {
+        let e = err("[*]\n  = 4");
+        assert!(matches!(e, Error::EmptyKey { .. }), "{e:?}");
+        assert_eq!(at(&e), (2, 3));
+    }
+
+    #[test]
+    fn duplicate_key_in_a_section_names_the_first_line() {
+        let e = err("[*]\nmax-cpus=1\n\n  max-cpus=2");
+        match &e {
+            Error::DuplicateKey {
+                key,
+                section,
+                first_line,
+                ..
+            } => {
+                assert_eq!(
+                    (key.as_str(), section.as_str(), *first_line),
+                    ("max-cpus", "*", 2)
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(at(&e), (4, 3));
+        assert!(e.to_string().contains("first set on line 2"));
+    }
+
+    #[test]
+    fn same_key_in_two_sections_is_fine() {
+        let p = ok("[*]\nmax-cpus=1\n[alice]\nmax-cpus=2");
+        assert_eq!(p.sections.len(), 2);
+    }
+
+    #[test]
+    fn duplicate_section_names_the_first_line() {
+        let e = err("[*]\n[alice]\n [ * ]");
+        match &e {
+            Error::DuplicateSection {
+                name, first_line, ..
+            } => {
+                assert_eq!((name.as_str(), *first_line), ("*", 1));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(at(&e), (3, 2));
+    }
+
+    #[test]
+    fn key_before_any_section_is_an_error() {
+        let e = err("# header\n max-cpus=1\n[*]");
+        assert!(matches!(e, Error::KeyOutsideSection { .. }), "{e:?}");
+        assert_eq!(at(&e), (2, 2));
+    }
+
+    #[test]
+    fn empty_section_name_is_an_error() {
+        let e = err("[*]\n[  ]");
+        assert!(matches!(e, Error::EmptySection { .. }), "{e:?}");
+        assert_eq!(at(&e), (2, 1));
+    }
+
+    #[test]
+    fn empty_group_name_is_an_error() {
+        let e = err("[*]\n  [ @ ]");
+        assert!(matches!(e, Error::EmptyGroup { .. }), "{e:?}");
+        assert_eq!(at(&e), (2, 3));
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_with_did_you_mean() {
+        let e = err("[*]\nmax-cpu=4");
+        match &e {
+            Error::UnknownKey {
+                key,
+                section,
+                suggestion,
+                ..
+            } => {
+                assert_eq!((key.as_str(), section.as_str()), ("max-cpu", "*"));
+                assert_eq!(suggestion.as_deref(), Some("max-cpus"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(at(&e), (2, 1));
+        assert_eq!(e.hint().as_deref(), Some("did you mean `max-cpus`?"));
+    }
+
+    #[test]
+    fn keys_are_case_sensitive() {
+        let e = err("[*]\nMax-Cpus=4");
+        assert!(
+            matches!(
+                e,
+                Error::UnknownKey {
+                    suggestion: Some(_),
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn unknown_key_far_from_any_has_no_suggestion() {
+        let e = err("[*]\nzzz=4");
+        assert!(
+            matches!(
+                e,
+                Error::UnknownKey {
+                    suggestion: None,
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+        assert!(e.hint().unwrap().contains("refuses to start"));
+    }
+
+    #[test]
+    fn allowed_unknown_key_is_a_warning_and_kept() {
+        let (p, warnings) = parse_with("[*]\n  max-cpu=4", true).unwrap();
+        assert_eq!(entry(&p, 0, 0).key, "max-cpu");
+        assert_eq!(warnings.len(), 1);
+        let span = warnings[0].span.as_ref().unwrap();
+        assert_eq!((span.line, span.col), (2, 3));
+        assert_eq!(
+            warnings[0].hint.as_deref(),
+            Some("did you mean `max-cpus`?")
+        );
+    }
+
+    #[test]
+    fn display_is_span_then_message_without_hint() {
+        let e = err("[*]\nmax-cpu=4");
+        assert_eq!(
+            e.to_string(),
+            "p.conf:2:1: unknown key `max-cpu` in section `[*]`"
+        );
+    }
+
+    #[test]
+    fn first_error_in_file_order_wins() {
+        let e = err("[*]\nnope\n[]");
+        assert_eq!(at(&e), (2, 1));
+    }
+
+    #[test]
+    fn every_known_key_parses() {
+        let text: String = std::iter::once("[*]\n".to_owned())
+            .chain(KNOWN_KEYS.iter().map(|k| format!("{k}=x\n")))
+            .collect();
+        assert_eq!(ok(&text).sections[0].entries.len(), KNOWN_KEYS.len());
+    }
+}
