@@ -33,12 +33,7 @@ impl std::fmt::Debug for Runner {
 impl Runner {
     /// Connects to `backend` once for the run and installs the Ctrl-C cleanup handler.
     pub fn connect(backend: &Backend, mut options: LiveOptions) -> Result<Runner, Error> {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| Error::Internal {
-                what: format!("cannot start the async runtime: {e}"),
-            })?;
+        let runtime = runtime()?;
         let cluster = runtime.block_on(backend.connect()).map_err(cluster_error)?;
         if let Some(path) = &cluster.kubeconfig {
             // Test processes started later in this run (nextest) reuse the cluster. Setting
@@ -126,6 +121,16 @@ fn phases(t: &cluster::Timings) -> Phases {
     out.extend(t.checks.map(|d| ("checks", d)));
     out.extend(t.cleanup.map(|d| ("cleanup", d)));
     out
+}
+
+/// The async runtime every live command runs its API calls on.
+pub fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Internal {
+            what: format!("cannot start the async runtime: {e}"),
+        })
 }
 
 fn cluster_error(e: cluster::Error) -> Error {
