@@ -108,7 +108,7 @@ mod live {
             let runner = runner
                 .as_ref()
                 .map_err(|e| Failed::from(format!("cannot reach the cluster: {e}")))?;
-            let (result, warnings) = jjo::live::run_case(runner, name, dir);
+            let (result, warnings, _) = jjo::live::run_case(runner, name, dir);
             outcome(&result, &warnings).map(|()| Completion::Completed)
         }
     }

@@ -13,7 +13,7 @@ use crate::cluster::{self, Backend, Cluster, LiveCase, LiveOptions, LiveOutcome,
 use crate::compare::{self, Lists, Mode};
 use crate::diag::Warning;
 use crate::error::Error;
-use crate::pipeline::{self, Failure, Rendered, Status};
+use crate::pipeline::{self, Failure, Phases, Rendered, Status};
 
 /// A connected cluster and the runtime its calls run on.
 pub struct Runner {
@@ -33,12 +33,7 @@ impl std::fmt::Debug for Runner {
 impl Runner {
     /// Connects to `backend` once for the run and installs the Ctrl-C cleanup handler.
     pub fn connect(backend: &Backend, mut options: LiveOptions) -> Result<Runner, Error> {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| Error::Internal {
-                what: format!("cannot start the async runtime: {e}"),
-            })?;
+        let runtime = runtime()?;
         let cluster = runtime.block_on(backend.connect()).map_err(cluster_error)?;
         if let Some(path) = &cluster.kubeconfig {
             // Test processes started later in this run (nextest) reuse the cluster. Setting
@@ -69,7 +64,11 @@ impl Runner {
     }
 
     /// Runs one rendered case live and judges it; warnings carry the prediction drift.
-    pub fn run(&self, case: &Case, rendered: &Rendered) -> (Result<Status, Error>, Vec<Warning>) {
+    pub fn run(
+        &self,
+        case: &Case,
+        rendered: &Rendered,
+    ) -> (Result<Status, Error>, Vec<Warning>, Phases) {
         let live = LiveCase {
             name: case.name.clone(),
             job: rendered.patched.job.clone(),
@@ -90,9 +89,12 @@ impl Runner {
             let outcome = match cluster::run_case(&self.cluster.client, &live, &self.options).await
             {
                 Ok(outcome) => outcome,
-                Err(e) => return (Err(cluster_error(e)), Vec::new()),
+                Err(e) => return (Err(cluster_error(e)), Vec::new(), Phases::new()),
             };
+            let compare_start = std::time::Instant::now();
             let (mut status, warnings) = judge(case, rendered, &outcome);
+            let mut phases = phases(&outcome.timings);
+            phases.push(("compare", compare_start.elapsed()));
             let failed = matches!(status, Status::Failed(_));
             match outcome.cleanup.finish(failed).await {
                 Ok(Some(inspect)) => {
@@ -105,11 +107,30 @@ impl Runner {
                     }
                 }
                 Ok(None) => {}
-                Err(e) => return (Err(cluster_error(e)), warnings),
+                Err(e) => return (Err(cluster_error(e)), warnings, phases),
             }
-            (Ok(status), warnings)
+            (Ok(status), warnings, phases)
         })
     }
+}
+
+/// The live run's phases, named for the JSON report.
+fn phases(t: &cluster::Timings) -> Phases {
+    let mut out = vec![("prepare", t.prepare), ("create-job", t.create_job)];
+    out.extend(t.create_to_pod.map(|d| ("create-to-pod", d)));
+    out.extend(t.checks.map(|d| ("checks", d)));
+    out.extend(t.cleanup.map(|d| ("cleanup", d)));
+    out
+}
+
+/// The async runtime every live command runs its API calls on.
+pub fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Internal {
+            what: format!("cannot start the async runtime: {e}"),
+        })
 }
 
 fn cluster_error(e: cluster::Error) -> Error {
@@ -302,28 +323,26 @@ fn drift(case: &Case, rendered: &Rendered, live: &Value) -> Vec<Warning> {
     }
 }
 
-/// Runs the live check of one case end to end (load and render included), for the harness.
+/// Runs the live check of one case end to end (load and render included).
 pub fn run_case(
     runner: &Runner,
     name: &str,
     dir: &std::path::Path,
-) -> (pipeline::CaseResult, Vec<Warning>) {
+) -> (pipeline::CaseResult, Vec<Warning>, Phases) {
     let case = match crate::case::load(name, dir, false) {
         Ok(c) => c,
-        Err(e) => return (pipeline::CaseResult::Error(e), Vec::new()),
+        Err(e) => return (pipeline::CaseResult::Error(e), Vec::new(), Phases::new()),
     };
     let rendered = match pipeline::render(&case) {
         Ok(r) => r,
-        Err(e) => return (pipeline::CaseResult::Error(e), Vec::new()),
+        Err(e) => return (pipeline::CaseResult::Error(e), Vec::new(), Phases::new()),
     };
-    let (status, warnings) = runner.run(&case, &rendered);
-    match status {
-        Ok(status) => (
-            pipeline::CaseResult::Ran(vec![(pipeline::Check::Live, status)]),
-            warnings,
-        ),
-        Err(e) => (pipeline::CaseResult::Error(e), warnings),
-    }
+    let (status, warnings, phases) = runner.run(&case, &rendered);
+    let result = match status {
+        Ok(status) => pipeline::CaseResult::Ran(vec![(pipeline::Check::Live, status)]),
+        Err(e) => pipeline::CaseResult::Error(e),
+    };
+    (result, warnings, phases)
 }
 
 #[cfg(test)]

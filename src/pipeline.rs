@@ -416,7 +416,12 @@ pub struct CaseRun {
     pub warnings: Vec<Warning>,
     /// Wall time of the whole case, files included.
     pub elapsed: std::time::Duration,
+    /// Named phases worth timing separately (a live run's create→Pod, compare, cleanup).
+    pub phases: Phases,
 }
+
+/// Named durations of a case's phases, in the order they happened.
+pub type Phases = Vec<(&'static str, std::time::Duration)>;
 
 /// Runs many cases on every core, results in the order of `cases`.
 pub fn run_all(
@@ -426,14 +431,15 @@ pub fn run_all(
 ) -> Vec<CaseRun> {
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     run_all_with(cases, workers, |name, dir| {
-        run_case(name, dir, allow_unknown_keys, blessing)
+        let (result, warnings) = run_case(name, dir, allow_unknown_keys, blessing);
+        (result, warnings, Phases::new())
     })
 }
 
 /// Runs `run` for every case on `workers` threads, results in the order of `cases`.
 pub fn run_all_with<F>(cases: &[(String, PathBuf)], workers: usize, run: F) -> Vec<CaseRun>
 where
-    F: Fn(&str, &Path) -> (CaseResult, Vec<Warning>) + Sync,
+    F: Fn(&str, &Path) -> (CaseResult, Vec<Warning>, Phases) + Sync,
 {
     use std::sync::Mutex;
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -451,17 +457,22 @@ where
                     };
                     let start = std::time::Instant::now();
                     // A panic is a jjo bug; it fails this case with a clear message, not the run.
-                    let (result, warnings) =
+                    let (result, warnings, phases) =
                         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(name, dir)))
                             .unwrap_or_else(|_| {
                                 let what = format!("case `{name}` panicked; please report this");
-                                (CaseResult::Error(Error::Internal { what }), Vec::new())
+                                (
+                                    CaseResult::Error(Error::Internal { what }),
+                                    Vec::new(),
+                                    Phases::new(),
+                                )
                             });
                     let run = CaseRun {
                         name: name.clone(),
                         result,
                         warnings,
                         elapsed: start.elapsed(),
+                        phases,
                     };
                     if let Ok(mut slot) = slots[i].lock() {
                         *slot = Some(run);
@@ -482,6 +493,7 @@ where
                     result: CaseResult::Error(Error::Internal { what }),
                     warnings: Vec::new(),
                     elapsed: std::time::Duration::ZERO,
+                    phases: Phases::new(),
                 }
             })
         })

@@ -167,6 +167,11 @@ pub fn json(runs: &[CaseRun]) -> String {
                 "error": error,
                 "warnings": run.warnings,
                 "seconds": run.elapsed.as_secs_f64(),
+                "phases": run
+                    .phases
+                    .iter()
+                    .map(|(name, d)| (name.to_string(), serde_json::json!(d.as_secs_f64())))
+                    .collect::<serde_json::Map<String, serde_json::Value>>(),
             })
         })
         .collect();

@@ -601,3 +601,34 @@ fn predict_reads_a_job_from_stdin() {
         "generation appears only from 1.33"
     );
 }
+
+#[test]
+fn captured_base_job_replaces_the_built_in_model() {
+    let base = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  generateName: captured-\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: rs-launcher-container\n        image: captured:1\n";
+    let profiles =
+        format!("[*]\njob-json-overrides=\"{SC}\":\"/etc/rstudio/job-json-overrides/sc\"\n");
+    let case = TempCase::new(&[
+        (PROFILES, profiles.as_bytes()),
+        ("job-json-overrides/sc", b"{\"runAsNonRoot\": true}"),
+        ("base-job.yaml", base.as_bytes()),
+    ]);
+    let out = Command::new(env!("CARGO_BIN_EXE_jjo"))
+        .args([
+            "render",
+            case.dir.to_str().expect("utf-8"),
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("run jjo");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let job: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    assert_eq!(job["metadata"]["generateName"], "captured-");
+    let container = &job["spec"]["template"]["spec"]["containers"][0];
+    assert_eq!(container["image"], "captured:1");
+    assert_eq!(container["securityContext"]["runAsNonRoot"], true);
+}

@@ -27,12 +27,7 @@ pub fn run(args: Args) -> Result<u8, Error> {
             ),
         });
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Internal {
-            what: format!("cannot start the async runtime: {e}"),
-        })?;
+    let runtime = crate::live::runtime()?;
     let deleted = runtime.block_on(async {
         let cluster = backend.connect().await?;
         // The cluster's own retries are off (`client_from_config`); jjo's bounded ones apply.

@@ -118,6 +118,7 @@ fn live(
     for (run, live) in runs.iter_mut().zip(live) {
         run.warnings.extend(live.warnings);
         run.elapsed += live.elapsed;
+        run.phases.extend(live.phases);
         match (&mut run.result, live.result) {
             (CaseResult::Ran(checks), CaseResult::Ran(more)) => checks.extend(more),
             (CaseResult::Ran(_), error @ CaseResult::Error(_)) => run.result = error,

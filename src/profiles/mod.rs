@@ -1,20 +1,23 @@
 //! The profiles file (`launcher.kubernetes.profiles.conf`): Boost-INI lexing, the keys the
 //! Kubernetes plugin knows, and the SDK's per-key resolution for a user and groups.
+//!
+//! This module only declares the data types; `lexer` reads the text (Boost `property_tree`
+//! INI rules plus jjo's stricter checks), `keys` lists what the plugin accepts, and `resolve`
+//! picks each key's value for one user the way the launcher SDK does. It does not interpret
+//! values (the `job-json-overrides` list belongs to `crate::overrides`).
 
-mod error;
 mod keys;
 mod lexer;
 mod resolve;
 
 use std::collections::BTreeMap;
 
-pub use error::Error;
-pub use keys::{KNOWN_KEYS, is_known};
-pub use lexer::parse;
-pub use resolve::resolve;
-
 use crate::diag::Warning;
 use crate::location::Span;
+
+pub use keys::{KNOWN_KEYS, is_known_key};
+pub use lexer::{Error, parse};
+pub use resolve::resolve;
 
 /// A parsed profiles file, sections in file order.
 #[derive(Debug, Clone, PartialEq)]
@@ -95,27 +98,103 @@ impl Resolved {
 }
 
 #[cfg(test)]
-mod proptests {
+mod tests {
     use std::path::Path;
 
     use proptest::prelude::*;
 
     use super::*;
 
+    /// Lines that often make a valid file, mixed with arbitrary text.
+    fn line() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("[*]".to_owned()),
+            Just("[@staff]".to_owned()),
+            Just("[alice]".to_owned()),
+            Just("# comment".to_owned()),
+            Just(String::new()),
+            "(max-cpus|default-cpus|job-json-overrides|max-cpu) ?= ?[ -~é]{0,12}",
+            "[ -~\t\r\u{feff}\u{a0}é]{0,20}",
+        ]
+    }
+
+    /// Files that parse: distinct sections in any order, each with distinct known keys.
+    fn valid_file() -> impl Strategy<Value = String> {
+        let headers = ["[*]", "[@staff]", "[@other]", "[alice]", "[bob]"];
+        let keys = [
+            "max-cpus",
+            "default-cpus",
+            "job-json-overrides",
+            "max-mem-mb",
+        ];
+        proptest::sample::subsequence(headers.to_vec(), 0..=headers.len())
+            .prop_shuffle()
+            .prop_flat_map(move |hs| {
+                let n = hs.len();
+                let body = proptest::sample::subsequence(keys.to_vec(), 0..=keys.len());
+                (Just(hs), proptest::collection::vec((body, "[ -~]{0,6}"), n))
+            })
+            .prop_map(|(hs, bodies)| {
+                let mut text = String::new();
+                for (header, (keys, value)) in hs.iter().zip(bodies) {
+                    text.push_str(header);
+                    text.push('\n');
+                    for key in keys {
+                        text.push_str(&format!("{key} = {value}\n"));
+                    }
+                }
+                text
+            })
+    }
+
+    /// Resolves for a few users and checks every value comes from an existing section.
+    fn check_resolve(
+        profiles: &Profiles,
+        user: &str,
+        groups: &[String],
+    ) -> Result<(), TestCaseError> {
+        let resolved = resolve(profiles, user, groups);
+        for (key, setting) in &resolved.values {
+            let section = profiles.sections.iter().find(|s| s.name == setting.section);
+            prop_assert!(section.is_some_and(|s| s.entries.iter().any(|e| &e.key == key)));
+        }
+        Ok(())
+    }
+
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+        #![proptest_config(ProptestConfig::with_cases(256))]
 
         #[test]
-        fn parse_and_resolve_never_panic(text in "(\\[[*@a-z]{0,4}\\]?|[a-z-]{0,12}[=:]?[ -~]{0,12}|#.*|\\s*)(\n|\r\n)?{0,1}".prop_map(|s| s.repeat(3)), user in "[a-z]{0,3}") {
-            let opts = ParseOptions { allow_unknown_keys: true };
-            if let Ok((p, _)) = parse(Path::new("p.conf"), &text, opts) {
-                let _ = resolve(&p, &user, &["a".to_string()]);
+        fn parse_never_panics_on_arbitrary_text(text in "\\PC*", allow in any::<bool>()) {
+            let _ = parse(Path::new("p.conf"), &text, ParseOptions { allow_unknown_keys: allow });
+        }
+
+        #[test]
+        fn resolve_never_panics_on_what_parses(
+            lines in proptest::collection::vec(line(), 0..12),
+            allow in any::<bool>(),
+            user in "(alice|bob|carol)",
+            groups in proptest::collection::vec("(staff|other|alice)", 0..3),
+        ) {
+            let text = lines.join("\n");
+            if let Ok((profiles, _)) =
+                parse(Path::new("p.conf"), &text, ParseOptions { allow_unknown_keys: allow })
+            {
+                check_resolve(&profiles, &user, &groups)?;
             }
         }
 
         #[test]
-        fn arbitrary_text_never_panics(text in "\\PC*") {
-            let _ = parse(Path::new("p.conf"), &text, ParseOptions::default());
+        fn valid_files_parse_and_resolve(
+            text in valid_file(),
+            user in "(alice|bob|carol)",
+            groups in proptest::collection::vec("(staff|other|alice)", 0..3),
+        ) {
+            let parsed = parse(Path::new("p.conf"), &text, ParseOptions::default());
+            prop_assert!(parsed.is_ok(), "{:?}", parsed);
+            if let Ok((profiles, _)) = parsed {
+                check_resolve(&profiles, &user, &groups)?;
+            }
         }
     }
 }
