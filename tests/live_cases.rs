@@ -114,7 +114,7 @@ fn run_all(runner: &Runner, cases: &[(String, PathBuf)]) -> Vec<Ran> {
 }
 
 fn run_one(runner: &Runner, name: &str, dir: &Path) -> Ran {
-    let (result, warnings) = jjo::live::run_case(runner, name, dir);
+    let (result, warnings, _) = jjo::live::run_case(runner, name, dir);
     Ran {
         name: name.to_string(),
         passed: result.passed(),
@@ -349,7 +349,7 @@ fn the_double_serves_the_template_filled_from_the_fixture() {
 #[test]
 fn a_missing_case_directory_is_an_error() {
     let setup = setup(Faults::default());
-    let (result, _) = jjo::live::run_case(
+    let (result, _, _) = jjo::live::run_case(
         &setup.runner,
         "missing",
         &root().join("cases/does-not-exist"),
