@@ -84,6 +84,14 @@ impl Runner {
                     stdout_contains: c.stdout_contains.clone(),
                 })
                 .collect(),
+            // The case's Pod Security level is the namespace's, as on a cluster where
+            // Workbench sessions run in a namespace that enforces it.
+            namespace_labels: [(
+                "pod-security.kubernetes.io/enforce".to_string(),
+                Value::String(case.spec.pod_security.as_str().to_string()),
+            )]
+            .into_iter()
+            .collect(),
         };
         self.runtime.block_on(async {
             let outcome = match cluster::run_case(&self.cluster.client, &live, &self.options).await

@@ -36,6 +36,7 @@ fn case(name: &str) -> LiveCase {
         job: job(),
         setup: Vec::new(),
         checks: Vec::new(),
+        namespace_labels: serde_json::Map::new(),
     }
 }
 

@@ -24,9 +24,6 @@ use jjo::pipeline::CaseResult;
 use jjo::validate::Level;
 use serde_json::{Value, json};
 
-/// A case's name and directory.
-type Named = (String, PathBuf);
-
 /// Cases run at once against one double (the machine has few cores; the double is cheap).
 const PARALLEL: usize = 3;
 
@@ -161,58 +158,27 @@ fn assert_none_left(double: &Double) {
     }
 }
 
-fn level_name(level: Level) -> Option<&'static str> {
-    match level {
-        Level::Privileged => None,
-        Level::Baseline => Some("baseline"),
-        Level::Restricted => Some("restricted"),
-    }
-}
-
-/// The cases grouped by the Pod Security level their `case.yaml` asks for.
-///
-/// jjo does not label the namespaces it creates with a Pod Security level (the level in
-/// `case.yaml` is a statement about the target cluster), so a case that says
-/// `pod-security: baseline` is run against a double configured like a cluster whose
-/// PodSecurity admission enforces baseline by default (`defaults.enforce` in its admission
-/// configuration); the double then refuses privileged Pods with the admission plugin's real
-/// message in a `FailedCreate` event. Every other case runs against an unrestricted double.
-fn by_level() -> Vec<(Option<&'static str>, Vec<Named>)> {
-    let mut groups: Vec<(Option<&'static str>, Vec<Named>)> = Vec::new();
-    for (name, dir) in cases() {
-        let case = jjo::case::load(&name, &dir, false)
-            .unwrap_or_else(|e| panic!("case `{name}` does not load: {e}"));
-        let level = level_name(case.spec.pod_security);
-        match groups.iter_mut().find(|(l, _)| *l == level) {
-            Some((_, list)) => list.push((name, dir)),
-            None => groups.push((level, vec![(name, dir)])),
-        }
-    }
-    groups
-}
-
 #[test]
 fn every_shipped_case_passes_live_against_the_double_and_leaves_no_namespace() {
-    let groups = by_level();
-    let total: usize = groups.iter().map(|(_, c)| c.len()).sum();
-    assert!(total >= 10, "only {total} cases found under cases/");
-    let mut failed = Vec::new();
-    for (level, cases) in groups {
-        let setup = setup(Faults {
-            pod_security: level,
-            ..Faults::default()
-        });
-        let ran = run_all(&setup.runner, &cases);
-        assert_eq!(ran.len(), cases.len());
-        failed.extend(report(&ran));
-        // The run's own namespace is never drift (the predictor cannot know it).
-        let namespace_drift = ran
-            .iter()
-            .flat_map(|r| &r.warnings)
-            .find(|w| w.contains("metadata.namespace"));
-        assert!(namespace_drift.is_none(), "{namespace_drift:?}");
-        assert_none_left(&setup.double);
-    }
+    let cases = cases();
+    assert!(
+        cases.len() >= 10,
+        "only {} cases found under cases/",
+        cases.len()
+    );
+    // An unrestricted cluster: each case's Pod Security level comes from the label jjo puts
+    // on the case's namespace, as `pod-security:` in case.yaml says.
+    let setup = setup(Faults::default());
+    let ran = run_all(&setup.runner, &cases);
+    assert_eq!(ran.len(), cases.len());
+    let failed = report(&ran);
+    // The run's own namespace is never drift (the predictor cannot know it).
+    let namespace_drift = ran
+        .iter()
+        .flat_map(|r| &r.warnings)
+        .find(|w| w.contains("metadata.namespace"));
+    assert!(namespace_drift.is_none(), "{namespace_drift:?}");
+    assert_none_left(&setup.double);
     assert!(failed.is_empty(), "failed live: {failed:?}");
 }
 
@@ -225,10 +191,7 @@ fn expected_refusals_come_from_the_double() {
         if case.spec.expect != Expect::Rejected {
             continue;
         }
-        let setup = setup(Faults {
-            pod_security: level_name(case.spec.pod_security),
-            ..Faults::default()
-        });
+        let setup = setup(Faults::default());
         let ran = run_one(&setup.runner, &name, &dir);
         assert!(ran.passed, "{name}: {}", ran.text);
         let jobs_posted = setup.double.count("POST", "/jobs");
@@ -249,27 +212,37 @@ fn expected_refusals_come_from_the_double() {
     }
 }
 
-/// Without the cluster's Pod Security setting the baseline case is admitted, and the live
-/// judge says so: the expected refusal is not taken for granted.
+/// The case's level wins over the cluster's default, both ways, because jjo labels the
+/// case's namespace with it: the baseline case is refused on an unrestricted cluster, and a
+/// privileged case is admitted on a cluster that enforces baseline by default.
 #[test]
-fn the_baseline_case_fails_on_a_cluster_that_does_not_enforce_baseline() {
-    let (name, dir) = cases()
-        .into_iter()
-        .find(|(_, dir)| {
-            jjo::case::load("probe", dir, false).is_ok_and(|c| {
-                c.spec.expect == Expect::Rejected && c.spec.pod_security == Level::Baseline
+fn the_case_pod_security_level_labels_its_namespace() {
+    let find = |level: Level, expect: Expect| {
+        cases()
+            .into_iter()
+            .find(|(_, dir)| {
+                jjo::case::load("probe", dir, false).is_ok_and(|c| {
+                    c.spec.expect == expect
+                        && c.spec.pod_security == level
+                        && dir.ends_with("seed-privileged") == (level == Level::Privileged)
+                })
             })
-        })
-        .expect("a case expecting a Pod Security refusal at baseline");
-    let setup = setup(Faults::default());
-    let ran = run_one(&setup.runner, &name, &dir);
-    assert!(!ran.passed);
-    assert!(
-        ran.text.contains("expected a refusal"),
-        "{name}: {}",
-        ran.text
-    );
-    assert_none_left(&setup.double);
+            .expect("a matching shipped case")
+    };
+    let (name, dir) = find(Level::Baseline, Expect::Rejected);
+    let unrestricted = setup(Faults::default());
+    let ran = run_one(&unrestricted.runner, &name, &dir);
+    assert!(ran.passed, "{name}: {}", ran.text);
+    assert_none_left(&unrestricted.double);
+
+    let (name, dir) = find(Level::Privileged, Expect::Admitted);
+    let strict = setup(Faults {
+        pod_security: Some("baseline"),
+        ..Faults::default()
+    });
+    let ran = run_one(&strict.runner, &name, &dir);
+    assert!(ran.passed, "{name}: {}", ran.text);
+    assert_none_left(&strict.double);
 }
 
 /// The double's Pod is the Job's template filled from the fixture: the template's
@@ -301,6 +274,7 @@ fn the_double_serves_the_template_filled_from_the_fixture() {
         job,
         setup: Vec::new(),
         checks: Vec::new(),
+        namespace_labels: serde_json::Map::new(),
     };
     let client = {
         let _guard = setup.double_runtime.enter();

@@ -8,7 +8,7 @@
 //! let cluster = Backend::from_env(repo_root)?.unwrap().connect().await?;   // once per run
 //! install_interrupt_handler(Duration::from_secs(10));                       // Ctrl-C cleanup
 //! let options = LiveOptions { namespace: cluster.namespace.clone(), keep, dry_run, .. };
-//! let outcome = run_case(&cluster.client, &LiveCase { name, job, setup, checks }, &options).await?;
+//! let outcome = run_case(&cluster.client, &LiveCase { name, job, setup, checks, namespace_labels }, &options).await?;
 //! match outcome.result { Admitted { pod } => compare(pod, golden), Rejected { reason, message } => …, … }
 //! if let Some(inspect) = outcome.cleanup.finish(case_failed).await? { print(inspect) } // --keep
 //! gc(&cluster.client, cluster.namespace.as_deref(), None, &RetryPolicy::default()).await?; // jjo gc
@@ -23,7 +23,7 @@ mod watch;
 
 use std::time::Duration;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 pub use backend::{Backend, Cluster, KIND_CLUSTER_NAME, client_from_config};
 pub use cleanup::{Cleanup, CleanupHandle, cleanup_registered, install_interrupt_handler};
@@ -68,6 +68,9 @@ pub struct LiveCase {
     pub setup: Vec<Value>,
     /// Commands run in the running container after the Pod is admitted.
     pub checks: Vec<Check>,
+    /// Labels for the case's own namespace, e.g. `pod-security.kubernetes.io/enforce`
+    /// (ignored in a shared namespace, whose own labels apply).
+    pub namespace_labels: Map<String, Value>,
 }
 
 /// A runtime check: a command run in the Pod's container through the exec API.

@@ -193,8 +193,17 @@ async fn case_body(
             ns.clone()
         }
         None => {
-            let ns = create_namespace(client, &case.name, &options.run_id, &labels, retry, shared)
-                .await?;
+            let mut ns_labels = case.namespace_labels.clone();
+            ns_labels.extend(labels.clone());
+            let ns = create_namespace(
+                client,
+                &case.name,
+                &options.run_id,
+                &ns_labels,
+                retry,
+                shared,
+            )
+            .await?;
             set_phase(shared, "waiting for the namespace's default ServiceAccount");
             wait_for_default_service_account(client, &ns, retry, &restarts).await?;
             ns
