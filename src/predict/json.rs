@@ -118,22 +118,42 @@ const MAP_FIELDS: &[&str] = &[
     "data",
 ];
 
+/// Fields whose Go type is a plain `bool` with `omitempty`: `false` is not stored. (Pointer
+/// bools such as `privileged`, `shareProcessNamespace` or `csi.readOnly` keep their `false`.)
+const PLAIN_BOOLS: &[&str] = &[
+    "stdin",
+    "stdinOnce",
+    "tty",
+    "hostNetwork",
+    "hostPID",
+    "hostIPC",
+    "readOnly",
+];
+
 /// What decoding into Go types and encoding again does to a submitted object: `null` fields,
-/// empty lists and empty maps disappear (`omitempty`). List items are left alone.
+/// empty lists, empty maps and `false` plain bools disappear (`omitempty`). List items are
+/// left alone.
 pub(crate) fn drop_empty(value: &mut Value) {
+    drop_empty_under(value, "");
+}
+
+fn drop_empty_under(value: &mut Value, parent: &str) {
     match value {
         Value::Object(map) => {
             map.retain(|key, v| {
-                drop_empty(v);
+                drop_empty_under(v, key);
                 match v {
                     Value::Null => false,
                     Value::Array(items) => !items.is_empty(),
                     Value::Object(m) => !(m.is_empty() && MAP_FIELDS.contains(&key.as_str())),
+                    Value::Bool(false) => !(PLAIN_BOOLS.contains(&key.as_str()) && parent != "csi"),
                     _ => true,
                 }
             });
         }
-        Value::Array(items) => items.iter_mut().for_each(drop_empty),
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|item| drop_empty_under(item, parent)),
         _ => {}
     }
 }

@@ -303,3 +303,32 @@ fn nulls_and_empty_lists_are_dropped_but_empty_structs_stay() {
     assert!(spec["containers"][0].get("args").is_none());
     assert_eq!(spec["volumes"][0]["emptyDir"], json!({}));
 }
+
+#[test]
+fn false_plain_bools_are_not_stored_but_false_pointer_bools_are() {
+    let job = json!({
+        "apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "j"},
+        "spec": {"template": {"spec": {
+            "restartPolicy": "Never",
+            "shareProcessNamespace": false,
+            "hostNetwork": false,
+            "volumes": [{"name": "v", "csi": {"driver": "d", "readOnly": false}}],
+            "containers": [{"name": "c", "image": "busybox:1.36", "stdin": false, "stdinOnce": true,
+                "securityContext": {"privileged": false},
+                "volumeMounts": [{"name": "v", "mountPath": "/v", "readOnly": false}]}]
+        }}}
+    });
+    let opts = Options {
+        version: Version::NEWEST,
+        namespace: "default".into(),
+    };
+    let spec = &predict(&job, &opts).expect("predicts").pod["spec"];
+    assert_eq!(spec["shareProcessNamespace"], false);
+    assert!(spec.get("hostNetwork").is_none());
+    assert_eq!(spec["volumes"][0]["csi"]["readOnly"], false);
+    let c = &spec["containers"][0];
+    assert!(c.get("stdin").is_none());
+    assert_eq!(c["stdinOnce"], true);
+    assert_eq!(c["securityContext"]["privileged"], false);
+    assert!(c["volumeMounts"][0].get("readOnly").is_none());
+}
