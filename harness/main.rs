@@ -19,6 +19,9 @@ fn main() -> ExitCode {
         Ok(b) => b,
         Err(e) => return fail(&e),
     };
+    if blessing && let Err(e) = jjo::bless::allowed() {
+        return fail(&e.to_string());
+    }
     let cases = match jjo::case::discover(&[root.join("cases")]) {
         Ok(cases) => cases,
         Err(e) => return fail(&e.to_string()),
@@ -103,7 +106,10 @@ mod live {
                         .filter(|n| !n.is_empty()),
                     ..LiveOptions::default()
                 };
-                Runner::connect(backend, options).map_err(|e| e.to_string())
+                Runner::connect(backend, options).map_err(|e| match e.hint() {
+                    Some(hint) => format!("{e}\n  hint: {hint}"),
+                    None => e.to_string(),
+                })
             });
             let runner = runner
                 .as_ref()

@@ -135,6 +135,8 @@ impl Error {
             Error::Job(e) => e.hint(),
             Error::Patch(e) => e.hint(),
             Error::Golden { source, .. } => source.hint().map(str::to_string),
+            #[cfg(feature = "cluster")]
+            Error::Cluster(e) => e.hint(),
             _ => None,
         }
     }

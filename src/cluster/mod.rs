@@ -348,6 +348,17 @@ pub enum Error {
     },
 }
 
+impl Error {
+    /// What to do about it, when jjo knows.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            Error::Backend { hint, .. } => hint.clone(),
+            Error::Kept { source, .. } => source.hint(),
+            _ => None,
+        }
+    }
+}
+
 /// A new random run id: 10 lowercase letters and digits.
 pub fn new_run_id() -> String {
     random_suffix(10)
