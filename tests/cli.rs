@@ -632,3 +632,30 @@ fn captured_base_job_replaces_the_built_in_model() {
     assert_eq!(container["image"], "captured:1");
     assert_eq!(container["securityContext"]["runAsNonRoot"], true);
 }
+
+#[test]
+fn junit_and_json_reports_name_every_case() {
+    let case = TempCase::with_override(b"{\"privileged\": true}");
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let (junit, json) = (tmp.path().join("junit.xml"), tmp.path().join("report.json"));
+    let run = jjo(&[
+        "test",
+        case.dir.to_str().expect("utf-8"),
+        "--junit",
+        junit.to_str().expect("utf-8"),
+        "--report",
+        json.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(run.code, 1, "no golden yet: {}", run.text);
+    let xml = std::fs::read_to_string(&junit).expect("junit written");
+    assert!(xml.contains("<testcase name=\"case\""), "{xml}");
+    assert!(xml.contains("no golden"), "{xml}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).expect("report written"))
+            .expect("valid JSON");
+    assert_eq!(report["failed"], 1);
+    assert_eq!(report["cases"][0]["name"], "case");
+    assert_eq!(report["cases"][0]["status"], "failed");
+    assert_eq!(report["cases"][0]["checks"][0]["check"], "job");
+    assert!(report["cases"][0]["seconds"].as_f64().is_some());
+}
