@@ -144,8 +144,10 @@ pub fn check(
         Check::Job => check_job(case, rendered, blessing),
         Check::Validation => Ok(check_validation(case, rendered)),
         Check::Pod => check_pod(case, rendered, blessing),
-        // Live runs need a cluster; `live::Runner` does them.
-        Check::Live => Ok(Status::Passed),
+        // Live runs need a cluster and run through `live::Runner`; `checks` never lists them.
+        Check::Live => Err(Error::Internal {
+            what: "the live check runs through `live::Runner`, not `pipeline::check`".into(),
+        }),
     }
 }
 
