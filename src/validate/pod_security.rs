@@ -136,6 +136,53 @@ impl Out {
     }
 }
 
+/// A `securityContext` setting that neither the pod nor any of its containers may have.
+struct Forbidden<'a> {
+    /// The level whose rule it breaks.
+    level: Level,
+    /// The check's name, the finding's reason.
+    check: &'a str,
+    /// Where the field is under `securityContext`, e.g. `seccompProfile.type`.
+    field: &'a str,
+    /// The setting as the message names it after "must not set".
+    setting: &'a str,
+    /// How to fix it, when there is a usual way.
+    hint: Option<&'a str>,
+}
+
+impl Forbidden<'_> {
+    /// Reports the setting on the pod when `on_pod`, and on each container `on_container` holds for.
+    fn report(
+        &self,
+        out: &mut Out,
+        at: &str,
+        on_pod: bool,
+        cs: &[Ctr<'_>],
+        on_container: impl Fn(&SecurityContext) -> bool,
+    ) {
+        let field = format!("securityContext.{}", self.field);
+        let setting = self.setting;
+        if on_pod {
+            out.push(
+                self.level,
+                join(at, &field),
+                self.check,
+                format!("pod must not set {setting}"),
+                self.hint,
+            );
+        }
+        for c in cs.iter().filter(|c| c.sc.is_some_and(&on_container)) {
+            out.push(
+                self.level,
+                format!("{}.{field}", c.at),
+                self.check,
+                format!("container `{}` must not set {setting}", c.c.name),
+                self.hint,
+            );
+        }
+    }
+}
+
 /// One container with where it is and what the API server calls it.
 struct Ctr<'a> {
     c: &'a Container,
@@ -193,37 +240,22 @@ fn baseline(
     let psc = spec.security_context.as_ref();
 
     // Windows HostProcess.
-    if psc
-        .and_then(|s| s.windows_options.as_ref())
-        .and_then(|w| w.host_process)
-        == Some(true)
-    {
-        out.push(
-            B,
-            join(at, "securityContext.windowsOptions.hostProcess"),
-            "hostProcess",
-            "pod must not set securityContext.windowsOptions.hostProcess=true".to_owned(),
-            None,
-        );
+    Forbidden {
+        level: B,
+        check: "hostProcess",
+        field: "windowsOptions.hostProcess",
+        setting: "securityContext.windowsOptions.hostProcess=true",
+        hint: None,
     }
-    for c in cs {
-        if c.sc
-            .and_then(|s| s.windows_options.as_ref())
+    .report(
+        out,
+        at,
+        psc.and_then(|s| s.windows_options.as_ref())
             .and_then(|w| w.host_process)
-            == Some(true)
-        {
-            out.push(
-                B,
-                format!("{}.securityContext.windowsOptions.hostProcess", c.at),
-                "hostProcess",
-                format!(
-                    "container `{}` must not set securityContext.windowsOptions.hostProcess=true",
-                    c.c.name
-                ),
-                None,
-            );
-        }
-    }
+            == Some(true),
+        cs,
+        |s| s.windows_options.as_ref().and_then(|w| w.host_process) == Some(true),
+    );
 
     // Host namespaces.
     for (field, set) in [
@@ -242,18 +274,15 @@ fn baseline(
         }
     }
 
-    // Privileged containers.
-    for c in cs {
-        if c.sc.and_then(|s| s.privileged) == Some(true) {
-            out.push(
-                B,
-                format!("{}.securityContext.privileged", c.at),
-                "privileged",
-                format!("container `{}` must not set securityContext.privileged=true", c.c.name),
-                Some("remove `privileged: true`, or run the session in a namespace whose Pod Security level is `privileged`"),
-            );
-        }
+    // Privileged containers (a pod has no such field).
+    Forbidden {
+        level: B,
+        check: "privileged",
+        field: "privileged",
+        setting: "securityContext.privileged=true",
+        hint: Some("remove `privileged: true`, or run the session in a namespace whose Pod Security level is `privileged`"),
     }
+    .report(out, at, false, cs, |s| s.privileged == Some(true));
 
     // Capabilities beyond the default set.
     for c in cs {
@@ -302,32 +331,25 @@ fn baseline(
     }
 
     // AppArmor: the field at pod and container level, and the deprecated annotations.
-    if psc
-        .and_then(|s| s.app_armor_profile.as_ref())
-        .is_some_and(|p| p.type_ == "Unconfined")
-    {
-        out.push(
-            B,
-            join(at, "securityContext.appArmorProfile.type"),
-            "forbidden AppArmor profile",
-            "pod must not set securityContext.appArmorProfile.type to `Unconfined`".to_owned(),
-            None,
-        );
+    Forbidden {
+        level: B,
+        check: "forbidden AppArmor profile",
+        field: "appArmorProfile.type",
+        setting: "securityContext.appArmorProfile.type to `Unconfined`",
+        hint: None,
     }
-    for c in cs {
-        if c.sc
-            .and_then(|s| s.app_armor_profile.as_ref())
-            .is_some_and(|p| p.type_ == "Unconfined")
-        {
-            out.push(
-                B,
-                format!("{}.securityContext.appArmorProfile.type", c.at),
-                "forbidden AppArmor profile",
-                format!("container `{}` must not set securityContext.appArmorProfile.type to `Unconfined`", c.c.name),
-                None,
-            );
-        }
-    }
+    .report(
+        out,
+        at,
+        psc.and_then(|s| s.app_armor_profile.as_ref())
+            .is_some_and(|p| p.type_ == "Unconfined"),
+        cs,
+        |s| {
+            s.app_armor_profile
+                .as_ref()
+                .is_some_and(|p| p.type_ == "Unconfined")
+        },
+    );
     for (key, value) in meta
         .and_then(|m| m.annotations.as_ref())
         .into_iter()
@@ -416,32 +438,25 @@ fn baseline(
     }
 
     // Seccomp: never Unconfined.
-    if psc
-        .and_then(|s| s.seccomp_profile.as_ref())
-        .is_some_and(|p| p.type_ == "Unconfined")
-    {
-        out.push(
-            B,
-            join(at, "securityContext.seccompProfile.type"),
-            "seccompProfile",
-            "pod must not set securityContext.seccompProfile.type to `Unconfined`".to_owned(),
-            None,
-        );
+    Forbidden {
+        level: B,
+        check: "seccompProfile",
+        field: "seccompProfile.type",
+        setting: "securityContext.seccompProfile.type to `Unconfined`",
+        hint: None,
     }
-    for c in cs {
-        if c.sc
-            .and_then(|s| s.seccomp_profile.as_ref())
-            .is_some_and(|p| p.type_ == "Unconfined")
-        {
-            out.push(
-                B,
-                format!("{}.securityContext.seccompProfile.type", c.at),
-                "seccompProfile",
-                format!("container `{}` must not set securityContext.seccompProfile.type to `Unconfined`", c.c.name),
-                None,
-            );
-        }
-    }
+    .report(
+        out,
+        at,
+        psc.and_then(|s| s.seccomp_profile.as_ref())
+            .is_some_and(|p| p.type_ == "Unconfined"),
+        cs,
+        |s| {
+            s.seccomp_profile
+                .as_ref()
+                .is_some_and(|p| p.type_ == "Unconfined")
+        },
+    );
 
     // Sysctls.
     for (i, s) in psc
@@ -536,26 +551,20 @@ fn restricted(spec: &PodSpec, at: &str, cs: &[Ctr<'_>], out: &mut Out) {
     }
 
     // Not as user 0.
-    if psc.and_then(|s| s.run_as_user) == Some(0) {
-        out.push(
-            R,
-            join(at, "securityContext.runAsUser"),
-            "runAsUser=0",
-            "pod must not set runAsUser=0".to_owned(),
-            None,
-        );
+    Forbidden {
+        level: R,
+        check: "runAsUser=0",
+        field: "runAsUser",
+        setting: "runAsUser=0",
+        hint: None,
     }
-    for c in cs {
-        if c.sc.and_then(|s| s.run_as_user) == Some(0) {
-            out.push(
-                R,
-                format!("{}.securityContext.runAsUser", c.at),
-                "runAsUser=0",
-                format!("container `{}` must not set runAsUser=0", c.c.name),
-                None,
-            );
-        }
-    }
+    .report(
+        out,
+        at,
+        psc.and_then(|s| s.run_as_user) == Some(0),
+        cs,
+        |s| s.run_as_user == Some(0),
+    );
 
     if windows {
         return;
@@ -999,6 +1008,38 @@ mod tests {
             REST,
             "containers[0].securityContext.capabilities.add",
             "`CHOWN`",
+        );
+    }
+
+    #[test]
+    fn pod_level_settings_are_checked() {
+        let f = run(Level::Baseline, |s| {
+            s["securityContext"]["appArmorProfile"] = json!({"type": "Unconfined"})
+        });
+        one(
+            &f,
+            BASE,
+            "securityContext.appArmorProfile.type",
+            "forbidden AppArmor profile (pod must not set securityContext.appArmorProfile.type to `Unconfined`)",
+        );
+        let f = run(Level::Restricted, |s| {
+            s["securityContext"]["seccompProfile"] = json!({"type": "Unconfined"})
+        });
+        // Restricted adds no finding of its own: no container sets a profile, and the pod does.
+        one(
+            &f,
+            BASE,
+            "securityContext.seccompProfile.type",
+            "seccompProfile (pod must not set securityContext.seccompProfile.type to `Unconfined`)",
+        );
+        let f = run(Level::Restricted, |s| {
+            s["securityContext"]["runAsUser"] = json!(0)
+        });
+        one(
+            &f,
+            REST,
+            "securityContext.runAsUser",
+            "runAsUser=0 (pod must not set runAsUser=0)",
         );
     }
 
