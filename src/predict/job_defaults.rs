@@ -152,16 +152,7 @@ fn ensure_object_at<'a>(map: &'a mut Map, key: &str, pointer: &str) -> Result<&'
 fn set_metadata(metadata: &mut Map, name: &str, namespace: &str) {
     metadata.insert("name".into(), json!(name));
     metadata.insert("namespace".into(), json!(namespace));
-    metadata.insert("uid".into(), json!(placeholders::JOB_UID.text()));
-    metadata.insert(
-        "resourceVersion".into(),
-        json!(placeholders::RESOURCE_VERSION.text()),
-    );
-    metadata.insert(
-        "creationTimestamp".into(),
-        json!(placeholders::CREATION_TIMESTAMP.text()),
-    );
-    metadata.insert("generation".into(), json!(1));
+    placeholders::set_server_metadata(metadata, placeholders::JOB_UID, true);
     for cleared in [
         "deletionTimestamp",
         "deletionGracePeriodSeconds",

@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+use super::json::Map;
+
 /// What a placeholder matches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
@@ -148,6 +150,17 @@ pub fn generated() -> &'static [Generated] {
         },
     ];
     ALL
+}
+
+/// Writes the metadata the API server sets on create: `uid` (the object's own placeholder),
+/// `resourceVersion`, `creationTimestamp` and, when the kind has it, `generation: 1`.
+pub(crate) fn set_server_metadata(metadata: &mut Map, uid: Placeholder, generation: bool) {
+    metadata.insert("uid".into(), uid.text().into());
+    metadata.insert("resourceVersion".into(), RESOURCE_VERSION.text().into());
+    metadata.insert("creationTimestamp".into(), CREATION_TIMESTAMP.text().into());
+    if generation {
+        metadata.insert("generation".into(), 1.into());
+    }
 }
 
 /// Whether `text` contains something that looks like a placeholder.

@@ -72,18 +72,11 @@ fn host_port_from_container_port(port: &mut Map) {
 /// initial status.
 pub(crate) fn prepare_for_create(pod: &mut Map, version: Version) {
     if let Some(metadata) = object_mut(pod, "metadata") {
-        metadata.insert("uid".into(), json!(placeholders::POD_UID.text()));
-        metadata.insert(
-            "resourceVersion".into(),
-            json!(placeholders::RESOURCE_VERSION.text()),
+        placeholders::set_server_metadata(
+            metadata,
+            placeholders::POD_UID,
+            version.pod_generation(),
         );
-        metadata.insert(
-            "creationTimestamp".into(),
-            json!(placeholders::CREATION_TIMESTAMP.text()),
-        );
-        if version.pod_generation() {
-            metadata.insert("generation".into(), json!(1));
-        }
     }
     let qos = pod
         .get("spec")
