@@ -60,20 +60,16 @@ pub struct Prediction {
 
 /// Predicts the stored Job and its first Pod.
 pub fn predict(job: &Value, opts: &Options) -> Result<Prediction, Error> {
-    let Value::Object(submitted) = job else {
+    // The API server stores what it decoded: nulls and empty lists (the launcher's
+    // `initContainers: null`, an unused `volumes: []`) are gone before any defaulting.
+    let mut stored = job.clone();
+    json::drop_empty(&mut stored);
+    let Value::Object(mut job) = stored else {
         return Err(Error::NotAnObject {
             pointer: String::new(),
             found: json::describe(job),
         });
     };
-    let mut job = submitted.clone();
-    // The API server stores what it decoded: nulls and empty lists (the launcher's
-    // `initContainers: null`, an unused `volumes: []`) are gone before any defaulting.
-    let mut as_value = Value::Object(std::mem::take(&mut job));
-    json::drop_empty(&mut as_value);
-    if let Value::Object(map) = as_value {
-        job = map;
-    }
     let name = job_defaults::job_name(&job)?;
     job_defaults::apply(&mut job, &name, opts)?;
 
