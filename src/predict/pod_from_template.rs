@@ -22,22 +22,17 @@ const FIRST_INDEX: u32 = 0;
 
 /// Builds the Pod (before the API server defaults and admits it) from the stored Job.
 pub(crate) fn build(job: &Map, job_name: &str, namespace: &str) -> Value {
-    let template = job
-        .get("spec")
-        .and_then(|s| s.get("template"))
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
-    let mut template_metadata = template
-        .get("metadata")
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
-    let mut spec = template
-        .get("spec")
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
+    let template = job.get("spec").and_then(|s| s.get("template"));
+    // A copy of one part of the template (the Pod gets only these two).
+    let part = |key: &str| {
+        template
+            .and_then(|t| t.get(key))
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let mut template_metadata = part("metadata");
+    let mut spec = part("spec");
 
     let indexed = job
         .get("spec")
