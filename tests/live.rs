@@ -688,3 +688,32 @@ async fn gc_in_a_shared_namespace_deletes_labelled_jobs() {
         vec![("team-a".to_string(), "theirs".to_string())]
     );
 }
+
+#[tokio::test]
+async fn a_setup_object_that_is_someone_elses_is_left_alone_in_a_shared_namespace() {
+    let double = Double::start(Faults::default()).await;
+    double.insert(
+        "namespaces",
+        "",
+        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "team-a"}}),
+    );
+    double.insert("configmaps", "team-a", json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "settings", "namespace": "team-a"}}));
+    let mut case = case("foreign");
+    case.setup
+        .push(json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "settings"}}));
+    let opts = LiveOptions {
+        namespace: Some("team-a".into()),
+        ..options()
+    };
+    let err = run_case(&double.client(), &case, &opts)
+        .await
+        .expect_err("the name is taken");
+    let text = err.to_string();
+    assert!(matches!(err, Error::Api { code: 409, .. }), "{text}");
+    assert!(text.contains("`create` `configmaps`"), "{text}");
+    assert_eq!(
+        double.objects("configmaps"),
+        vec![("team-a".to_string(), "settings".to_string())],
+        "the existing ConfigMap is not ours to delete"
+    );
+}

@@ -123,9 +123,7 @@ pub async fn run_case(
         Err(err) if options.keep => {
             let inspect = guard.target().map(|t| t.inspect()).unwrap_or_default();
             // Unregister without deleting: the user asked to keep failed cases.
-            if let Some(handle) = guard.into_handle() {
-                let _ = handle.keep();
-            }
+            guard.forget();
             Err(Error::Kept {
                 source: Box::new(err),
                 namespace,
@@ -373,20 +371,25 @@ async fn create_namespace(
         match with_retry(retry, &op, || api.create(&pp, &ns)).await {
             Ok(_) => return Ok(name),
             Err(Error::Api { code: 409, .. }) => {
-                let existing = with_retry(retry, &Op::new("get", "", "namespaces", None), || {
+                let ours = with_retry(retry, &Op::new("get", "", "namespaces", None), || {
                     api.get_opt(&name)
                 })
-                .await?;
-                if existing
-                    .as_ref()
-                    .is_some_and(|n| is_ours(n.labels(), &labels[TOKEN_LABEL]))
-                {
+                .await
+                .map(|existing| {
+                    existing
+                        .as_ref()
+                        .is_some_and(|n| is_ours(n.labels(), &labels[TOKEN_LABEL]))
+                });
+                if matches!(ours, Ok(true)) {
                     return Ok(name);
                 }
-                // Someone else's namespace: forget it (never delete it) and pick a new name.
+                // Someone else's namespace, or one that cannot be told from it because the
+                // get failed: forget it (never delete it; if ours, `jjo gc` finds it by its
+                // labels), then pick a new name or give up.
                 if let Some(guard) = lock(shared).guard.take() {
-                    drop(guard.into_handle().map(|h| h.keep()));
+                    guard.forget();
                 }
+                ours?;
             }
             Err(err) => return Err(err),
         }
@@ -478,7 +481,7 @@ async fn apply_setup(
         Ok(_) => Ok(()),
         Err(err @ Error::Api { code: 409, .. }) => {
             // Ours if an earlier try of this very call got through.
-            let existing = with_retry(
+            let ours = with_retry(
                 retry,
                 &Op {
                     verb: "get",
@@ -486,15 +489,21 @@ async fn apply_setup(
                 },
                 || api.get_opt(&name),
             )
-            .await?;
-            if existing
-                .as_ref()
-                .is_some_and(|o| is_ours(o.labels(), &labels[TOKEN_LABEL]))
-            {
-                Ok(())
-            } else {
-                Err(err)
+            .await
+            .map(|existing| {
+                existing
+                    .as_ref()
+                    .is_some_and(|o| is_ours(o.labels(), &labels[TOKEN_LABEL]))
+            });
+            if matches!(ours, Ok(true)) {
+                return Ok(());
             }
+            // Someone else's object (or one that cannot be told from it): the case's
+            // cleanup in a shared namespace must not delete it.
+            if let Some(guard) = &lock(shared).guard {
+                guard.forget_object(&resource, &name);
+            }
+            Err(ours.err().unwrap_or(err))
         }
         Err(err) => Err(err),
     }
