@@ -91,7 +91,7 @@ pub async fn run_case(
     };
     let Some(guard) = guard else {
         // Nothing was created.
-        return result.map(|(mut outcome, _)| {
+        return result.map(|mut outcome| {
             outcome.cleanup = Cleanup::Deleted {
                 took: Duration::ZERO,
             };
@@ -99,7 +99,7 @@ pub async fn run_case(
         });
     };
     match result {
-        Ok((mut outcome, _)) if options.keep => {
+        Ok(mut outcome) if options.keep => {
             outcome.cleanup = guard.into_handle().map_or(
                 Cleanup::Deleted {
                     took: Duration::ZERO,
@@ -108,7 +108,7 @@ pub async fn run_case(
             );
             Ok(outcome)
         }
-        Ok((mut outcome, _)) => {
+        Ok(mut outcome) => {
             outcome.cleanup = match guard.delete_now().await {
                 Ok(took) => {
                     outcome.timings.cleanup = Some(took);
@@ -165,7 +165,7 @@ async fn case_body(
     case: &LiveCase,
     options: &LiveOptions,
     shared: &SharedState,
-) -> Result<(LiveOutcome, ()), Error> {
+) -> Result<LiveOutcome, Error> {
     let retry = &options.retry;
     let restarts = AtomicU32::new(0);
     let token = random_suffix(12);
@@ -235,12 +235,12 @@ async fn case_body(
     };
     let Some(job) = created.job else {
         outcome.timings = timings;
-        return Ok((outcome, ()));
+        return Ok(outcome);
     };
     if options.dry_run {
         outcome.result = LiveResult::DryRun { job };
         outcome.timings = timings;
-        return Ok((outcome, ()));
+        return Ok(outcome);
     }
 
     set_phase(shared, "waiting for the job's pod");
@@ -251,7 +251,7 @@ async fn case_body(
             outcome.result = LiveResult::Rejected { reason, message };
             timings.watch_restarts = restarts.load(Ordering::Relaxed);
             outcome.timings = timings;
-            return Ok((outcome, ()));
+            return Ok(outcome);
         }
         PodOrRefusal::Pod(name) => name,
     };
@@ -292,7 +292,7 @@ async fn case_body(
     outcome.result = LiveResult::Admitted { pod };
     timings.watch_restarts = restarts.load(Ordering::Relaxed);
     outcome.timings = timings;
-    Ok((outcome, ()))
+    Ok(outcome)
 }
 
 /// The labels jjo puts on everything it creates.
@@ -578,11 +578,10 @@ async fn create_job(
                     findings,
                 });
             }
-            Ok((code @ (400 | 422), warnings, value)) => {
+            Ok((400 | 422, warnings, value)) => {
                 let mut findings: Vec<Finding> =
                     warnings.into_iter().map(warning_finding).collect();
                 findings.extend(status_findings(&value));
-                let _ = code;
                 return Ok(CreatedJob {
                     job: None,
                     findings,
@@ -619,11 +618,10 @@ async fn create_job(
     }
 }
 
-/// In a shared namespace, the Job is deleted on its own (its own namespace goes as a whole).
+/// In a shared namespace, the Job is deleted on its own (its own namespace goes as a whole,
+/// and [`Guard::add_object`] ignores a namespace target).
 fn register_job(shared: &SharedState, resource: &ApiResource, job: &Value) {
-    if let (Some(name), Some(guard)) = (str_at(job, "/metadata/name"), &lock(shared).guard)
-        && matches!(guard.target(), Some(Target::Objects { .. }))
-    {
+    if let (Some(name), Some(guard)) = (str_at(job, "/metadata/name"), &lock(shared).guard) {
         guard.add_object(resource.clone(), name.to_string());
     }
 }
