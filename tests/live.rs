@@ -53,23 +53,19 @@ fn options() -> LiveOptions {
     }
 }
 
-/// Every namespace the case created was deleted again.
-fn assert_none_left(double: &Double) {
-    assert!(
-        double.namespaces().is_empty(),
-        "left behind: {:?}",
-        double.namespaces()
-    );
-    let log = double.namespace_log();
-    let created = log
-        .iter()
-        .filter(|e| matches!(e, NsEvent::Created(_)))
-        .count();
-    let deleted = log
-        .iter()
-        .filter(|e| matches!(e, NsEvent::Deleted(_)))
-        .count();
-    assert_eq!(created, deleted, "{log:?}");
+/// A double whose next `times` requests `method` on a path containing `path` get `status`.
+async fn failing(method: &'static str, path: &'static str, status: u16, times: usize) -> Double {
+    let rules = vec![Rule {
+        method,
+        path,
+        status,
+        times,
+    }];
+    Double::start(Faults {
+        rules,
+        ..Faults::default()
+    })
+    .await
 }
 
 #[tokio::test]
@@ -120,7 +116,7 @@ async fn happy_path_creates_namespace_and_strict_job_reads_pod_and_deletes_names
             NsEvent::Deleted(outcome.namespace.clone())
         ]
     );
-    assert_none_left(&double);
+    double.assert_none_left();
 }
 
 #[tokio::test]
@@ -181,7 +177,7 @@ async fn unknown_fields_become_findings_from_strict_validation() {
             .all(|f| f.severity == Severity::Error)
     );
     assert!(double.objects("pods").is_empty());
-    assert_none_left(&double);
+    double.assert_none_left();
 }
 
 #[tokio::test]
@@ -201,7 +197,7 @@ async fn server_warnings_become_warning_findings() {
         outcome.findings[0].message,
         "spec.template.spec.nodeSelector: deprecated"
     );
-    assert_none_left(&double);
+    double.assert_none_left();
 }
 
 #[tokio::test]
@@ -226,43 +222,23 @@ async fn dry_run_creates_no_job_and_no_pod() {
     );
     assert!(double.objects("jobs").is_empty());
     assert!(double.objects("pods").is_empty());
-    assert_none_left(&double);
+    double.assert_none_left();
 }
 
 #[tokio::test]
 async fn server_errors_are_retried() {
-    let rules = vec![Rule {
-        method: "POST",
-        path: "/api/v1/namespaces",
-        status: 500,
-        times: 2,
-    }];
-    let double = Double::start(Faults {
-        rules,
-        ..Faults::default()
-    })
-    .await;
+    let double = failing("POST", "/api/v1/namespaces", 500, 2).await;
     let outcome = run_case(&double.client(), &case("five-hundred"), &options())
         .await
         .expect("retried");
     assert!(matches!(outcome.result, LiveResult::Admitted { .. }));
     assert_eq!(double.count("POST", "/api/v1/namespaces"), 3);
-    assert_none_left(&double);
+    double.assert_none_left();
 }
 
 #[tokio::test]
 async fn throttling_is_retried_on_job_create() {
-    let rules = vec![Rule {
-        method: "POST",
-        path: "/jobs",
-        status: 429,
-        times: 2,
-    }];
-    let double = Double::start(Faults {
-        rules,
-        ..Faults::default()
-    })
-    .await;
+    let double = failing("POST", "/jobs", 429, 2).await;
     let outcome = run_case(&double.client(), &case("throttled"), &options())
         .await
         .expect("retried");
@@ -273,22 +249,12 @@ async fn throttling_is_retried_on_job_create() {
         0,
         "deleted with the namespace"
     );
-    assert_none_left(&double);
+    double.assert_none_left();
 }
 
 #[tokio::test]
 async fn persistent_server_errors_are_reported_after_retries() {
-    let rules = vec![Rule {
-        method: "POST",
-        path: "/jobs",
-        status: 503,
-        times: 100,
-    }];
-    let double = Double::start(Faults {
-        rules,
-        ..Faults::default()
-    })
-    .await;
+    let double = failing("POST", "/jobs", 503, 100).await;
     let err = run_case(&double.client(), &case("down"), &options())
         .await
         .expect_err("gives up");
@@ -300,7 +266,7 @@ async fn persistent_server_errors_are_reported_after_retries() {
     assert!(text.contains("`create` `jobs`"), "{text}");
     assert!(text.contains("503"), "{text}");
     assert_eq!(double.count("POST", "/jobs"), 4);
-    assert_none_left(&double);
+    double.assert_none_left();
 }
 
 #[tokio::test]
@@ -324,7 +290,7 @@ async fn a_dropped_watch_is_resumed() {
             .count()
             >= 3
     );
-    assert_none_left(&double);
+    double.assert_none_left();
 }
 
 #[tokio::test]
@@ -344,22 +310,12 @@ async fn a_pod_that_never_appears_times_out_clearly() {
     let text = err.to_string();
     assert!(matches!(err, Error::Timeout { .. }), "{text}");
     assert!(text.contains("waiting for the job's pod"), "{text}");
-    assert_none_left(&double);
+    double.assert_none_left();
 }
 
 #[tokio::test]
 async fn forbidden_names_the_verb_resource_and_rbac_rule() {
-    let rules = vec![Rule {
-        method: "POST",
-        path: "/jobs",
-        status: 403,
-        times: 1,
-    }];
-    let double = Double::start(Faults {
-        rules,
-        ..Faults::default()
-    })
-    .await;
+    let double = failing("POST", "/jobs", 403, 1).await;
     let err = run_case(&double.client(), &case("rbac"), &options())
         .await
         .expect_err("forbidden");
@@ -377,51 +333,31 @@ async fn forbidden_names_the_verb_resource_and_rbac_rule() {
         "{text}"
     );
     assert_eq!(double.count("POST", "/jobs"), 1, "403 is not retried");
-    assert_none_left(&double);
+    double.assert_none_left();
 }
 
 #[tokio::test]
 async fn forbidden_namespace_create_points_to_namespace_scoped_mode() {
-    let rules = vec![Rule {
-        method: "POST",
-        path: "/api/v1/namespaces",
-        status: 403,
-        times: 1,
-    }];
-    let double = Double::start(Faults {
-        rules,
-        ..Faults::default()
-    })
-    .await;
+    let double = failing("POST", "/api/v1/namespaces", 403, 1).await;
     let err = run_case(&double.client(), &case("rbac"), &options())
         .await
         .expect_err("forbidden");
     let text = err.to_string();
     assert!(text.contains("`create` `namespaces` forbidden"), "{text}");
     assert!(text.contains("--namespace"), "{text}");
-    assert_none_left(&double);
+    double.assert_none_left();
 }
 
 #[tokio::test]
 async fn a_conflict_on_namespace_create_takes_a_new_name() {
-    let rules = vec![Rule {
-        method: "POST",
-        path: "/api/v1/namespaces",
-        status: 409,
-        times: 1,
-    }];
-    let double = Double::start(Faults {
-        rules,
-        ..Faults::default()
-    })
-    .await;
+    let double = failing("POST", "/api/v1/namespaces", 409, 1).await;
     let outcome = run_case(&double.client(), &case("taken"), &options())
         .await
         .expect("new name");
     assert!(matches!(outcome.result, LiveResult::Admitted { .. }));
     assert_eq!(double.count("POST", "/api/v1/namespaces"), 2);
     assert_eq!(double.namespace_log().len(), 2, "one created, one deleted");
-    assert_none_left(&double);
+    double.assert_none_left();
 }
 
 #[tokio::test]
@@ -436,7 +372,7 @@ async fn slow_responses_still_pass_within_the_timeout() {
         .expect("slow but fine");
     assert!(matches!(outcome.result, LiveResult::Admitted { .. }));
     assert!(outcome.timings.create_job >= Duration::from_millis(60));
-    assert_none_left(&double);
+    double.assert_none_left();
 }
 
 #[tokio::test]
@@ -460,7 +396,7 @@ async fn responses_slower_than_the_timeout_report_the_phase() {
     );
     // The namespace create did reach the server; its cleanup must still happen.
     tokio::time::sleep(Duration::from_millis(600)).await;
-    assert_none_left(&double);
+    double.assert_none_left();
 }
 
 #[tokio::test]
@@ -481,7 +417,7 @@ async fn a_refused_pod_surfaces_the_failed_create_reason() {
             message: message.into()
         }
     );
-    assert_none_left(&double);
+    double.assert_none_left();
 }
 
 #[tokio::test]
@@ -510,7 +446,7 @@ async fn checks_exec_in_the_running_container() {
             .iter()
             .any(|r| r.contains("/exec?") && r.contains("command=echo"))
     );
-    assert_none_left(&double);
+    double.assert_none_left();
 }
 
 #[tokio::test]
@@ -559,7 +495,7 @@ async fn keep_lets_the_caller_delete_a_passing_case() {
     };
     let kept = outcome.cleanup.finish(false).await.expect("deleted");
     assert_eq!(kept, None);
-    assert_none_left(&double);
+    double.assert_none_left();
 }
 
 #[tokio::test]
@@ -588,7 +524,7 @@ async fn a_cancelled_case_still_deletes_its_namespace() {
         "{:?}",
         double.namespace_log()
     );
-    assert_none_left(&double);
+    double.assert_none_left();
 }
 
 #[tokio::test]
@@ -686,5 +622,34 @@ async fn gc_in_a_shared_namespace_deletes_labelled_jobs() {
     assert_eq!(
         double.objects("jobs"),
         vec![("team-a".to_string(), "theirs".to_string())]
+    );
+}
+
+#[tokio::test]
+async fn a_setup_object_that_is_someone_elses_is_left_alone_in_a_shared_namespace() {
+    let double = Double::start(Faults::default()).await;
+    double.insert(
+        "namespaces",
+        "",
+        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "team-a"}}),
+    );
+    double.insert("configmaps", "team-a", json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "settings", "namespace": "team-a"}}));
+    let mut case = case("foreign");
+    case.setup
+        .push(json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "settings"}}));
+    let opts = LiveOptions {
+        namespace: Some("team-a".into()),
+        ..options()
+    };
+    let err = run_case(&double.client(), &case, &opts)
+        .await
+        .expect_err("the name is taken");
+    let text = err.to_string();
+    assert!(matches!(err, Error::Api { code: 409, .. }), "{text}");
+    assert!(text.contains("`create` `configmaps`"), "{text}");
+    assert_eq!(
+        double.objects("configmaps"),
+        vec![("team-a".to_string(), "settings".to_string())],
+        "the existing ConfigMap is not ours to delete"
     );
 }

@@ -154,6 +154,24 @@ impl Guard {
         }
     }
 
+    /// Drops an object from a shared-namespace target: it turned out not to be ours, so
+    /// the case's cleanup must leave it alone.
+    pub(crate) fn forget_object(&self, resource: &ApiResource, name: &str) {
+        if let Some(Registered {
+            target: Target::Objects { objects, .. },
+            ..
+        }) = registry().get_mut(&self.id)
+        {
+            objects.retain(|(r, n)| !(r == resource && n == name));
+        }
+    }
+
+    /// Unregisters without deleting: the target is not ours, or the user keeps it.
+    pub(crate) fn forget(mut self) {
+        self.armed = false;
+        registry().remove(&self.id);
+    }
+
     /// The registered target.
     pub(crate) fn target(&self) -> Option<Target> {
         registry().get(&self.id).map(|r| r.target.clone())

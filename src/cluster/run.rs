@@ -91,7 +91,7 @@ pub async fn run_case(
     };
     let Some(guard) = guard else {
         // Nothing was created.
-        return result.map(|(mut outcome, _)| {
+        return result.map(|mut outcome| {
             outcome.cleanup = Cleanup::Deleted {
                 took: Duration::ZERO,
             };
@@ -99,7 +99,7 @@ pub async fn run_case(
         });
     };
     match result {
-        Ok((mut outcome, _)) if options.keep => {
+        Ok(mut outcome) if options.keep => {
             outcome.cleanup = guard.into_handle().map_or(
                 Cleanup::Deleted {
                     took: Duration::ZERO,
@@ -108,7 +108,7 @@ pub async fn run_case(
             );
             Ok(outcome)
         }
-        Ok((mut outcome, _)) => {
+        Ok(mut outcome) => {
             outcome.cleanup = match guard.delete_now().await {
                 Ok(took) => {
                     outcome.timings.cleanup = Some(took);
@@ -123,9 +123,7 @@ pub async fn run_case(
         Err(err) if options.keep => {
             let inspect = guard.target().map(|t| t.inspect()).unwrap_or_default();
             // Unregister without deleting: the user asked to keep failed cases.
-            if let Some(handle) = guard.into_handle() {
-                let _ = handle.keep();
-            }
+            guard.forget();
             Err(Error::Kept {
                 source: Box::new(err),
                 namespace,
@@ -167,7 +165,7 @@ async fn case_body(
     case: &LiveCase,
     options: &LiveOptions,
     shared: &SharedState,
-) -> Result<(LiveOutcome, ()), Error> {
+) -> Result<LiveOutcome, Error> {
     let retry = &options.retry;
     let restarts = AtomicU32::new(0);
     let token = random_suffix(12);
@@ -237,12 +235,12 @@ async fn case_body(
     };
     let Some(job) = created.job else {
         outcome.timings = timings;
-        return Ok((outcome, ()));
+        return Ok(outcome);
     };
     if options.dry_run {
         outcome.result = LiveResult::DryRun { job };
         outcome.timings = timings;
-        return Ok((outcome, ()));
+        return Ok(outcome);
     }
 
     set_phase(shared, "waiting for the job's pod");
@@ -253,7 +251,7 @@ async fn case_body(
             outcome.result = LiveResult::Rejected { reason, message };
             timings.watch_restarts = restarts.load(Ordering::Relaxed);
             outcome.timings = timings;
-            return Ok((outcome, ()));
+            return Ok(outcome);
         }
         PodOrRefusal::Pod(name) => name,
     };
@@ -294,7 +292,7 @@ async fn case_body(
     outcome.result = LiveResult::Admitted { pod };
     timings.watch_restarts = restarts.load(Ordering::Relaxed);
     outcome.timings = timings;
-    Ok((outcome, ()))
+    Ok(outcome)
 }
 
 /// The labels jjo puts on everything it creates.
@@ -373,20 +371,25 @@ async fn create_namespace(
         match with_retry(retry, &op, || api.create(&pp, &ns)).await {
             Ok(_) => return Ok(name),
             Err(Error::Api { code: 409, .. }) => {
-                let existing = with_retry(retry, &Op::new("get", "", "namespaces", None), || {
+                let ours = with_retry(retry, &Op::new("get", "", "namespaces", None), || {
                     api.get_opt(&name)
                 })
-                .await?;
-                if existing
-                    .as_ref()
-                    .is_some_and(|n| is_ours(n.labels(), &labels[TOKEN_LABEL]))
-                {
+                .await
+                .map(|existing| {
+                    existing
+                        .as_ref()
+                        .is_some_and(|n| is_ours(n.labels(), &labels[TOKEN_LABEL]))
+                });
+                if matches!(ours, Ok(true)) {
                     return Ok(name);
                 }
-                // Someone else's namespace: forget it (never delete it) and pick a new name.
+                // Someone else's namespace, or one that cannot be told from it because the
+                // get failed: forget it (never delete it; if ours, `jjo gc` finds it by its
+                // labels), then pick a new name or give up.
                 if let Some(guard) = lock(shared).guard.take() {
-                    drop(guard.into_handle().map(|h| h.keep()));
+                    guard.forget();
                 }
+                ours?;
             }
             Err(err) => return Err(err),
         }
@@ -478,7 +481,7 @@ async fn apply_setup(
         Ok(_) => Ok(()),
         Err(err @ Error::Api { code: 409, .. }) => {
             // Ours if an earlier try of this very call got through.
-            let existing = with_retry(
+            let ours = with_retry(
                 retry,
                 &Op {
                     verb: "get",
@@ -486,15 +489,21 @@ async fn apply_setup(
                 },
                 || api.get_opt(&name),
             )
-            .await?;
-            if existing
-                .as_ref()
-                .is_some_and(|o| is_ours(o.labels(), &labels[TOKEN_LABEL]))
-            {
-                Ok(())
-            } else {
-                Err(err)
+            .await
+            .map(|existing| {
+                existing
+                    .as_ref()
+                    .is_some_and(|o| is_ours(o.labels(), &labels[TOKEN_LABEL]))
+            });
+            if matches!(ours, Ok(true)) {
+                return Ok(());
             }
+            // Someone else's object (or one that cannot be told from it): the case's
+            // cleanup in a shared namespace must not delete it.
+            if let Some(guard) = &lock(shared).guard {
+                guard.forget_object(&resource, &name);
+            }
+            Err(ours.err().unwrap_or(err))
         }
         Err(err) => Err(err),
     }
@@ -569,11 +578,10 @@ async fn create_job(
                     findings,
                 });
             }
-            Ok((code @ (400 | 422), warnings, value)) => {
+            Ok((400 | 422, warnings, value)) => {
                 let mut findings: Vec<Finding> =
                     warnings.into_iter().map(warning_finding).collect();
                 findings.extend(status_findings(&value));
-                let _ = code;
                 return Ok(CreatedJob {
                     job: None,
                     findings,
@@ -610,11 +618,10 @@ async fn create_job(
     }
 }
 
-/// In a shared namespace, the Job is deleted on its own (its own namespace goes as a whole).
+/// In a shared namespace, the Job is deleted on its own (its own namespace goes as a whole,
+/// and [`Guard::add_object`] ignores a namespace target).
 fn register_job(shared: &SharedState, resource: &ApiResource, job: &Value) {
-    if let (Some(name), Some(guard)) = (str_at(job, "/metadata/name"), &lock(shared).guard)
-        && matches!(guard.target(), Some(Target::Objects { .. }))
-    {
+    if let (Some(name), Some(guard)) = (str_at(job, "/metadata/name"), &lock(shared).guard) {
         guard.add_object(resource.clone(), name.to_string());
     }
 }

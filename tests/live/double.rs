@@ -212,6 +212,28 @@ impl Double {
     pub fn requests(&self) -> Vec<String> {
         lock(&self.state).requests.clone()
     }
+
+    /// Asserts that no namespace exists now and that every namespace created was deleted
+    /// again (as often as namespaces were created).
+    pub fn assert_none_left(&self) {
+        let left = self.namespaces();
+        assert!(left.is_empty(), "left behind: {left:?}");
+        let log = self.namespace_log();
+        let created: Vec<&String> = log
+            .iter()
+            .filter_map(|e| match e {
+                NsEvent::Created(n) => Some(n),
+                NsEvent::Deleted(_) => None,
+            })
+            .collect();
+        for name in &created {
+            assert!(
+                log.contains(&NsEvent::Deleted((*name).clone())),
+                "`{name}` was never deleted: {log:?}"
+            );
+        }
+        assert_eq!(created.len() * 2, log.len(), "{log:?}");
+    }
 }
 
 fn store(
