@@ -36,12 +36,18 @@ pub fn base_job(case: &Case) -> Result<(Value, Vec<Warning>), Error> {
     Ok((built.job, built.warnings))
 }
 
+/// The warnings met reading the case: the profiles file, the override list, the resolution.
+fn read_warnings(case: &Case) -> Vec<Warning> {
+    let mut warnings = case.warnings.clone();
+    warnings.extend(case.resolved.warnings.iter().cloned());
+    warnings
+}
+
 /// Builds the base Job and applies the case's overrides.
 pub fn render(case: &Case) -> Result<Rendered, Error> {
     let (base, base_warnings) = base_job(case)?;
     let patched = patch::apply(base.clone(), &case.overrides)?;
-    let mut warnings = case.warnings.clone();
-    warnings.extend(case.resolved.warnings.iter().cloned());
+    let mut warnings = read_warnings(case);
     warnings.extend(base_warnings);
     warnings.extend(
         patched
@@ -271,10 +277,7 @@ fn describe(f: &Finding) -> String {
 fn check_validation(case: &Case, rendered: &Rendered) -> Status {
     let validation = validate::validate(&rendered.patched.job);
     let refused = refusals(case, &validation);
-    let level = serde_json::to_value(case.spec.pod_security)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string));
-    let level = level.unwrap_or_default();
+    let level = case.spec.pod_security.as_str();
     match case.spec.expect {
         Expect::Admitted if refused.is_empty() => Status::Passed,
         Expect::Admitted => Status::Failed(Failure {
@@ -395,7 +398,8 @@ pub fn run_case(
     };
     let rendered = match render(&case) {
         Ok(r) => r,
-        Err(e) => return (CaseResult::Error(e), case.warnings),
+        // The Job could not be built or patched; what reading the case warned of still holds.
+        Err(e) => return (CaseResult::Error(e), read_warnings(&case)),
     };
     let mut statuses = Vec::new();
     for which in checks(&case, blessing) {
@@ -500,4 +504,26 @@ where
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_case_whose_job_cannot_be_built_keeps_its_profile_warnings() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        // `[alice]` before `[*]` warns; `default-cpus=two` stops the Job from being built.
+        let profiles = "[alice]\nmax-cpus=4\n[*]\ndefault-cpus=two\n";
+        std::fs::write(tmp.path().join(crate::case::PROFILES_FILE), profiles).expect("write");
+        let (result, warnings) = run_case("c", tmp.path(), false, false);
+        assert!(
+            matches!(result, CaseResult::Error(Error::Job(_))),
+            "{result:?}"
+        );
+        assert!(
+            warnings.iter().any(|w| w.message.contains("not ordered")),
+            "{warnings:?}"
+        );
+    }
 }

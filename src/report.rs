@@ -18,14 +18,29 @@ const DIM: Style = Style::new().dimmed();
 pub fn error(err: &Error) {
     let mut out = anstream::stderr().lock();
     let _ = writeln!(out, "{ERROR}error{ERROR:#}: {err}");
-    let mut source = std::error::Error::source(err);
-    while let Some(cause) = source {
+    for cause in causes(err) {
         let _ = writeln!(out, "  caused by: {cause}");
-        source = cause.source();
     }
     if let Some(hint) = err.hint() {
         let _ = writeln!(out, "  {DIM}hint: {hint}{DIM:#}");
     }
+}
+
+/// The messages of an error's sources, outermost first, leaving out those its own message
+/// already shows (`{span}: {source}` variants), so nothing is said twice.
+fn causes(err: &Error) -> Vec<String> {
+    let mut shown = err.to_string();
+    let mut out = Vec::new();
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !shown.contains(&text) {
+            shown.push_str(&text);
+            out.push(text);
+        }
+        source = cause.source();
+    }
+    out
 }
 
 /// Prints a warning to stderr.
@@ -59,6 +74,10 @@ pub fn failure_text(result: &CaseResult) -> String {
         }
         CaseResult::Error(err) => {
             out.push_str(&format!("error: {err}\n"));
+            // A case's I/O error says which file; its cause says why (missing, a directory...).
+            for cause in causes(err) {
+                out.push_str(&format!("  caused by: {cause}\n"));
+            }
             if let Some(hint) = err.hint() {
                 out.push_str(&format!("  hint: {hint}\n"));
             }
@@ -179,4 +198,34 @@ pub fn json(runs: &[CaseRun]) -> String {
     let report =
         serde_json::json!({"passed": passed, "failed": runs.len() - passed, "cases": cases});
     serde_json::to_string_pretty(&report).unwrap_or_default() + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_error_text_says_why_a_file_cannot_be_read() {
+        let err = Error::Io {
+            action: "read",
+            path: "case/o.json".into(),
+            source: std::io::Error::new(std::io::ErrorKind::IsADirectory, "is a directory"),
+        };
+        let text = failure_text(&CaseResult::Error(err));
+        assert_eq!(
+            text,
+            "error: cannot read `case/o.json`\n  caused by: is a directory\n"
+        );
+    }
+
+    #[test]
+    fn causes_already_in_the_message_are_not_repeated() {
+        let inner = std::io::Error::other("boom");
+        let err = Error::Io {
+            action: "boom",
+            path: "x".into(),
+            source: inner,
+        };
+        assert!(causes(&err).is_empty(), "{:?}", causes(&err));
+    }
 }

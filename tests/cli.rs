@@ -27,14 +27,15 @@ impl TempCase {
         TempCase { _tmp: tmp, dir }
     }
 
+    /// A case whose `[*]` section sets `job-json-overrides` to `list`, with `files` beside it.
+    fn with_list(list: &str, files: &[(&str, &[u8])]) -> TempCase {
+        let profiles = format!("[*]\njob-json-overrides={list}\n");
+        TempCase::new(&[&[(PROFILES, profiles.as_bytes())], files].concat())
+    }
+
     /// A case whose `[*]` section has one override of `SC` from `job-json-overrides/sc`.
     fn with_override(content: &[u8]) -> TempCase {
-        let profiles =
-            format!("[*]\njob-json-overrides=\"{SC}\":\"/etc/rstudio/job-json-overrides/sc\"\n");
-        TempCase::new(&[
-            (PROFILES, profiles.as_bytes()),
-            ("job-json-overrides/sc", content),
-        ])
+        TempCase::with_list(&sc_list(), &[("job-json-overrides/sc", content)])
     }
 
     fn profiles(text: &str) -> TempCase {
@@ -58,6 +59,11 @@ impl TempCase {
         out
     }
 
+    /// Runs `jjo test --bless` on the case.
+    fn bless(&self) -> Run {
+        jjo(&["test", "--bless", self.dir.to_str().expect("utf-8 path")])
+    }
+
     /// Runs `jjo test` on the case and checks that it wrote nothing.
     fn test(&self, extra: &[&str]) -> Run {
         let before = self.snapshot();
@@ -69,6 +75,11 @@ impl TempCase {
         );
         out
     }
+}
+
+/// The override list that sets `SC` from `job-json-overrides/sc`.
+fn sc_list() -> String {
+    format!("\"{SC}\":\"/etc/rstudio/job-json-overrides/sc\"")
 }
 
 struct Run {
@@ -95,11 +106,11 @@ fn jjo(args: &[&str]) -> Run {
     }
 }
 
-/// Asserts a bad-input run: exit 2, and the output holds each fragment.
-fn assert_bad_input(run: &Run, fragments: &[&str]) {
+/// Asserts that a run exited with `code` and that its output holds each fragment.
+fn assert_run(run: &Run, code: i32, fragments: &[&str]) {
     assert_eq!(
-        run.code, 2,
-        "expected exit 2 (bad input), got {}:\n{}",
+        run.code, code,
+        "expected exit {code}, got {}:\n{}",
         run.code, run.text
     );
     for fragment in fragments {
@@ -109,6 +120,11 @@ fn assert_bad_input(run: &Run, fragments: &[&str]) {
             run.text
         );
     }
+}
+
+/// Asserts a bad-input run: exit 2, and the output holds each fragment.
+fn assert_bad_input(run: &Run, fragments: &[&str]) {
+    assert_run(run, 2, fragments);
     assert!(
         !run.text.contains("panicked"),
         "jjo panicked:\n{}",
@@ -168,8 +184,7 @@ fn unknown_key_is_a_warning_with_allow_unknown_keys() {
     assert!(run.text.contains("warning:"), "{}", run.text);
     assert!(run.text.contains("new-launcher-key"), "{}", run.text);
     // The case itself then fails for want of a golden, not for bad input.
-    assert_eq!(run.code, 1, "{}", run.text);
-    assert!(run.text.contains("no golden"), "{}", run.text);
+    assert_run(&run, 1, &["no golden"]);
 }
 
 #[test]
@@ -187,9 +202,7 @@ fn override_list_pair_without_colon_names_the_column() {
 
 #[test]
 fn missing_override_file_says_how_to_fix() {
-    let case = TempCase::profiles(&format!(
-        "[*]\njob-json-overrides=\"{SC}\":\"/etc/rstudio/job-json-overrides/sc\"\n"
-    ));
+    let case = TempCase::with_list(&sc_list(), &[]);
     assert_bad_input(
         &case.test(&[]),
         &[
@@ -203,9 +216,7 @@ fn missing_override_file_says_how_to_fix() {
 #[test]
 fn unreadable_override_file_is_an_error_not_a_panic() {
     // Root reads any file, so "unreadable" is a directory where the file should be.
-    let case = TempCase::profiles(&format!(
-        "[*]\njob-json-overrides=\"{SC}\":\"/etc/rstudio/job-json-overrides/sc\"\n"
-    ));
+    let case = TempCase::with_list(&sc_list(), &[]);
     std::fs::create_dir_all(case.dir.join("job-json-overrides/sc")).expect("mkdir");
     assert_bad_input(&case.test(&[]), &["cannot read", "job-json-overrides/sc"]);
 }
@@ -236,13 +247,10 @@ fn two_json_values_are_an_error() {
 
 #[test]
 fn pointer_without_leading_slash_is_an_error() {
-    let case = TempCase::new(&[
-        (
-            PROFILES,
-            b"[*]\njob-json-overrides=\"spec/template\":\"/etc/rstudio/o.json\"\n",
-        ),
-        ("o.json", b"{}"),
-    ]);
+    let case = TempCase::with_list(
+        r#""spec/template":"/etc/rstudio/o.json""#,
+        &[("o.json", b"{}")],
+    );
     assert_bad_input(
         &case.test(&[]),
         &[&format!("{PROFILES}:2"), "spec/template", "/"],
@@ -251,25 +259,19 @@ fn pointer_without_leading_slash_is_an_error() {
 
 #[test]
 fn pointer_with_bad_escape_is_an_error() {
-    let case = TempCase::new(&[
-        (
-            PROFILES,
-            b"[*]\njob-json-overrides=\"/spec/a~2b\":\"/etc/rstudio/o.json\"\n",
-        ),
-        ("o.json", b"{}"),
-    ]);
+    let case = TempCase::with_list(
+        r#""/spec/a~2b":"/etc/rstudio/o.json""#,
+        &[("o.json", b"{}")],
+    );
     assert_bad_input(&case.test(&[]), &[&format!("{PROFILES}:2"), "~2"]);
 }
 
 #[test]
 fn relative_override_path_is_an_error() {
-    let case = TempCase::new(&[
-        (
-            PROFILES,
-            b"[*]\njob-json-overrides=\"/spec/a\":\"job-json-overrides/o.json\"\n",
-        ),
-        ("job-json-overrides/o.json", b"{}"),
-    ]);
+    let case = TempCase::with_list(
+        r#""/spec/a":"job-json-overrides/o.json""#,
+        &[("job-json-overrides/o.json", b"{}")],
+    );
     assert_bad_input(
         &case.test(&[]),
         &[&format!("{PROFILES}:2"), "relative", "hint:"],
@@ -278,10 +280,7 @@ fn relative_override_path_is_an_error() {
 
 #[test]
 fn override_path_escaping_the_case_is_an_error() {
-    let case = TempCase::new(&[(
-        PROFILES,
-        b"[*]\njob-json-overrides=\"/spec/a\":\"/etc/rstudio/../o.json\"\n",
-    )]);
+    let case = TempCase::with_list(r#""/spec/a":"/etc/rstudio/../o.json""#, &[]);
     assert_bad_input(
         &case.test(&[]),
         &[&format!("{PROFILES}:2"), "leaves the case"],
@@ -290,10 +289,7 @@ fn override_path_escaping_the_case_is_an_error() {
 
 #[test]
 fn override_symlink_out_of_the_case_is_an_error() {
-    let case = TempCase::new(&[(
-        PROFILES,
-        b"[*]\njob-json-overrides=\"/spec/a\":\"/etc/rstudio/o.json\"\n",
-    )]);
+    let case = TempCase::with_list(r#""/spec/a":"/etc/rstudio/o.json""#, &[]);
     let outside = case.dir.parent().expect("parent").join("outside.json");
     std::fs::write(&outside, "{}").expect("write");
     std::os::unix::fs::symlink(&outside, case.dir.join("o.json")).expect("symlink");
@@ -305,10 +301,7 @@ fn override_symlink_out_of_the_case_is_an_error() {
 
 #[test]
 fn unmapped_absolute_path_suggests_paths_mapping() {
-    let case = TempCase::new(&[(
-        PROFILES,
-        b"[*]\njob-json-overrides=\"/spec/a\":\"/mnt/overrides/o.json\"\n",
-    )]);
+    let case = TempCase::with_list(r#""/spec/a":"/mnt/overrides/o.json""#, &[]);
     assert_bad_input(&case.test(&[]), &[&format!("{PROFILES}:2"), "paths:"]);
 }
 
@@ -332,16 +325,13 @@ fn case_yaml_typo_gets_a_did_you_mean() {
 fn case_without_golden_fails_and_says_how_to_bless() {
     let case = TempCase::profiles("[*]\ndefault-cpus=1\n");
     let run = case.test(&[]);
-    assert_eq!(run.code, 1, "{}", run.text);
-    assert!(run.text.contains("no golden"), "{}", run.text);
-    assert!(run.text.contains("--bless"), "{}", run.text);
-    assert!(run.text.contains("0 passed, 1 failed"), "{}", run.text);
+    assert_run(&run, 1, &["no golden", "--bless", "0 passed, 1 failed"]);
 }
 
 #[test]
 fn bless_writes_goldens_that_then_pass() {
     let case = TempCase::with_override(b"{\"privileged\": true}");
-    let blessed = jjo(&["test", "--bless", case.dir.to_str().expect("utf-8")]);
+    let blessed = case.bless();
     assert_eq!(blessed.code, 0, "{}", blessed.text);
     let golden =
         std::fs::read_to_string(case.dir.join("expected-job.yaml")).expect("golden written");
@@ -354,8 +344,7 @@ fn bless_writes_goldens_that_then_pass() {
         .collect();
     assert!(leftovers.is_empty(), "temporary files left behind");
     let run = case.test(&[]);
-    assert_eq!(run.code, 0, "{}", run.text);
-    assert!(run.text.contains("1 passed, 0 failed"), "{}", run.text);
+    assert_run(&run, 0, &["1 passed, 0 failed"]);
 }
 
 #[test]
@@ -379,22 +368,17 @@ fn bless_is_refused_under_ci() {
 #[test]
 fn changed_override_fails_with_path_expected_and_actual() {
     let case = TempCase::with_override(b"{\"privileged\": true}");
-    assert_eq!(
-        jjo(&["test", "--bless", case.dir.to_str().expect("utf-8")]).code,
-        0
-    );
+    assert_eq!(case.bless().code, 0);
     std::fs::write(
         case.dir.join("job-json-overrides/sc"),
         "{\"privileged\": false}",
     )
     .expect("write");
     let run = case.test(&[]);
-    assert_eq!(run.code, 1, "{}", run.text);
-    assert!(run.text.contains("expected-job.yaml:"), "{}", run.text);
-    assert!(
-        run.text.contains("securityContext.privileged"),
-        "{}",
-        run.text
+    assert_run(
+        &run,
+        1,
+        &["expected-job.yaml:", "securityContext.privileged"],
     );
     assert!(
         run.text.contains("true") && run.text.contains("false"),
@@ -414,16 +398,15 @@ fn not_a_case_is_bad_input() {
 fn render_prints_the_patched_job_and_explains() {
     let case = TempCase::with_override(b"{\"privileged\": true}");
     let run = jjo(&["render", case.dir.to_str().expect("utf-8"), "--explain"]);
-    assert_eq!(run.code, 0, "{}", run.text);
-    assert!(run.text.contains("# overrides, in order:"), "{}", run.text);
-    assert!(
-        run.text.contains(&format!(
-            "`{SC}` from `/etc/rstudio/job-json-overrides/sc`: created"
-        )),
-        "{}",
-        run.text
+    assert_run(
+        &run,
+        0,
+        &[
+            "# overrides, in order:",
+            &format!("`{SC}` from `/etc/rstudio/job-json-overrides/sc`: created"),
+            "privileged: true",
+        ],
     );
-    assert!(run.text.contains("privileged: true"), "{}", run.text);
 }
 
 #[test]
@@ -459,16 +442,13 @@ fn resolve_prints_the_winning_section() {
         "--group",
         "staff",
     ]);
-    assert_eq!(run.code, 0, "{}", run.text);
-    assert!(
-        run.text.contains("default-cpus = 2    # [@staff]"),
-        "{}",
-        run.text
-    );
-    assert!(
-        run.text.contains("max-cpus = 4    # [alice]"),
-        "{}",
-        run.text
+    assert_run(
+        &run,
+        0,
+        &[
+            "default-cpus = 2    # [@staff]",
+            "max-cpus = 4    # [alice]",
+        ],
     );
 }
 
@@ -499,10 +479,7 @@ fn golden_that_is_not_yaml_names_the_line() {
 #[test]
 fn placeholder_typo_in_golden_names_the_line_and_suggests() {
     let case = TempCase::with_override(b"{\"privileged\": true}");
-    assert_eq!(
-        jjo(&["test", "--bless", case.dir.to_str().expect("utf-8")]).code,
-        0
-    );
+    assert_eq!(case.bless().code, 0);
     let golden = "spec:\n  containers:\n  - name: rs-launcher-container\n    securityContext:\n      privileged: true\n  volumes:\n  - name: kube-api-access-{{sufix:sa}}\n";
     std::fs::write(case.dir.join("expected-pod.yaml"), golden).expect("write");
     assert_bad_input(
@@ -514,37 +491,22 @@ fn placeholder_typo_in_golden_names_the_line_and_suggests() {
 #[test]
 fn misspelt_field_fails_with_did_you_mean() {
     let case = TempCase::with_override(b"{\"priviliged\": true}");
-    assert_eq!(
-        jjo(&["test", "--bless", case.dir.to_str().expect("utf-8")]).code,
-        1,
-        "blessing still validates"
-    );
+    assert_eq!(case.bless().code, 1, "blessing still validates");
     let run = case.test(&[]);
-    assert_eq!(run.code, 1, "{}", run.text);
-    assert!(
-        run.text.contains("securityContext.priviliged"),
-        "{}",
-        run.text
-    );
-    assert!(
-        run.text.contains("did you mean `privileged`"),
-        "{}",
-        run.text
+    assert_run(
+        &run,
+        1,
+        &["securityContext.priviliged", "did you mean `privileged`"],
     );
 }
 
 #[test]
 fn privileged_fails_baseline_and_passes_privileged() {
     let case = TempCase::with_override(b"{\"privileged\": true}");
-    assert_eq!(
-        jjo(&["test", "--bless", case.dir.to_str().expect("utf-8")]).code,
-        0
-    );
+    assert_eq!(case.bless().code, 0);
     std::fs::write(case.dir.join("case.yaml"), "pod-security: baseline\n").expect("write");
     let run = case.test(&[]);
-    assert_eq!(run.code, 1, "{}", run.text);
-    assert!(run.text.contains("pod-security:baseline"), "{}", run.text);
-    assert!(run.text.contains("privileged"), "{}", run.text);
+    assert_run(&run, 1, &["pod-security:baseline", "privileged"]);
     std::fs::write(case.dir.join("case.yaml"), "pod-security: privileged\n").expect("write");
     assert_eq!(case.test(&[]).code, 0);
 }
@@ -552,10 +514,7 @@ fn privileged_fails_baseline_and_passes_privileged() {
 #[test]
 fn check_unreferenced_finds_stray_goldens() {
     let case = TempCase::with_override(b"{\"privileged\": true}");
-    assert_eq!(
-        jjo(&["test", "--bless", case.dir.to_str().expect("utf-8")]).code,
-        0
-    );
+    assert_eq!(case.bless().code, 0);
     std::fs::write(case.dir.join("expected-pod-old.yaml"), "spec: {}\n").expect("write");
     assert_eq!(
         case.test(&[]).code,
@@ -563,13 +522,7 @@ fn check_unreferenced_finds_stray_goldens() {
         "stray goldens only matter when asked"
     );
     let run = case.test(&["--check-unreferenced"]);
-    assert_eq!(run.code, 1, "{}", run.text);
-    assert!(
-        run.text
-            .contains("expected-pod-old.yaml` is not used by any case"),
-        "{}",
-        run.text
-    );
+    assert_run(&run, 1, &["expected-pod-old.yaml` is not used by any case"]);
 }
 
 #[test]
@@ -605,13 +558,13 @@ fn predict_reads_a_job_from_stdin() {
 #[test]
 fn captured_base_job_replaces_the_built_in_model() {
     let base = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  generateName: captured-\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: rs-launcher-container\n        image: captured:1\n";
-    let profiles =
-        format!("[*]\njob-json-overrides=\"{SC}\":\"/etc/rstudio/job-json-overrides/sc\"\n");
-    let case = TempCase::new(&[
-        (PROFILES, profiles.as_bytes()),
-        ("job-json-overrides/sc", b"{\"runAsNonRoot\": true}"),
-        ("base-job.yaml", base.as_bytes()),
-    ]);
+    let case = TempCase::with_list(
+        &sc_list(),
+        &[
+            ("job-json-overrides/sc", b"{\"runAsNonRoot\": true}"),
+            ("base-job.yaml", base.as_bytes()),
+        ],
+    );
     let out = Command::new(env!("CARGO_BIN_EXE_jjo"))
         .args([
             "render",

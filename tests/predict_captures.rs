@@ -188,15 +188,21 @@ fn differences(expected: &Value, actual: &Value, at: String, out: &mut Vec<Strin
     }
 }
 
-/// The prediction and the captured Pod, both normalised and with allowed fields removed.
-fn prepared(capture: &Capture) -> (Value, Value) {
+/// The capture's Job, its captured Pod and the Pod jjo predicts for that Job, as read.
+fn read_and_predict(capture: &Capture) -> (Value, Value, Value) {
     let job = read_yaml(&capture.dir.join("job.yaml"));
-    let mut captured = read_yaml(&capture.dir.join("pod.yaml"));
+    let captured = read_yaml(&capture.dir.join("pod.yaml"));
     let opts = Options {
         version: capture.version,
         namespace: capture.namespace.clone(),
     };
-    let mut predicted = predict::predict(&job, &opts).expect("prediction").pod;
+    let predicted = predict::predict(&job, &opts).expect("prediction").pod;
+    (job, captured, predicted)
+}
+
+/// The prediction and the captured Pod, both normalised and with allowed fields removed.
+fn prepared(capture: &Capture) -> (Value, Value) {
+    let (job, mut captured, mut predicted) = read_and_predict(capture);
 
     let owner = &captured["metadata"]["ownerReferences"][0];
     let job_uid = owner["uid"]
@@ -263,13 +269,7 @@ fn at_least_three_captures_spanning_versions() {
 fn predictions_match_captured_pods_through_compare() {
     use jjo::compare::{self, Lists, Mode};
     for capture in captures() {
-        let job = read_yaml(&capture.dir.join("job.yaml"));
-        let mut captured = read_yaml(&capture.dir.join("pod.yaml"));
-        let opts = Options {
-            version: capture.version,
-            namespace: capture.namespace.clone(),
-        };
-        let mut predicted = predict::predict(&job, &opts).expect("prediction").pod;
+        let (_, mut captured, mut predicted) = read_and_predict(&capture);
         for (pointer, _) in ALWAYS_IGNORED {
             remove_pointer(&mut captured, pointer);
             remove_pointer(&mut predicted, pointer);

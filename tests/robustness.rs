@@ -78,11 +78,12 @@ proptest! {
                 Some(Override { pointer, path: "/etc/rstudio/o".into(), file: "o".into(), span: Span::line("p.conf", 2), value: v })
             })
             .collect();
-        if let Ok(patched) = jjo::patch::apply(base_job(), &overrides) {
+        let base = base_job();
+        if let Ok(patched) = jjo::patch::apply(base.clone(), &overrides) {
             let _ = jjo::validate::validate(&patched.job);
             let opts = jjo::predict::Options { version: jjo::predict::Version { minor }, namespace: "default".into() };
             if let Ok(prediction) = jjo::predict::predict(&patched.job, &opts) {
-                let without = jjo::predict::predict(&base_job(), &opts).expect("the launcher's own Job predicts");
+                let without = jjo::predict::predict(&base, &opts).expect("the launcher's own Job predicts");
                 let reduced = jjo::compare::reduce(&prediction.pod, &without.pod);
                 let opts = jjo::compare::Options { mode: jjo::compare::Mode::Subset, lists: jjo::compare::Lists::MergeKeys };
                 let diffs = jjo::compare::compare(&reduced, &prediction.pod, opts).expect("no placeholder errors");

@@ -102,14 +102,19 @@ pub fn discover(roots: &[PathBuf]) -> Result<Vec<(String, PathBuf)>, Error> {
     Ok(found)
 }
 
-fn walk(root: &Path, dir: &Path, found: &mut Vec<(String, PathBuf)>) -> Result<(), Error> {
+/// The entries of `dir` (unreadable ones skipped), with an error naming `dir` if it cannot be
+/// listed.
+fn entries(dir: &Path) -> Result<impl Iterator<Item = std::fs::DirEntry>, Error> {
     let entries = std::fs::read_dir(dir).map_err(|source| Error::Io {
         action: "read",
         path: dir.into(),
         source,
     })?;
-    let mut dirs: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
+    Ok(entries.filter_map(Result::ok))
+}
+
+fn walk(root: &Path, dir: &Path, found: &mut Vec<(String, PathBuf)>) -> Result<(), Error> {
+    let mut dirs: Vec<PathBuf> = entries(dir)?
         .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
         .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
         .map(|e| e.path())
@@ -140,13 +145,8 @@ pub fn unreferenced_goldens(
     let mut out = Vec::new();
     let mut stack: Vec<PathBuf> = roots.to_vec();
     while let Some(dir) = stack.pop() {
-        let entries = std::fs::read_dir(&dir).map_err(|source| Error::Io {
-            action: "read",
-            path: dir.clone(),
-            source,
-        })?;
         let is_case = cases.iter().any(|(_, d)| d == &dir);
-        for entry in entries.filter_map(Result::ok) {
+        for entry in entries(&dir)? {
             let path = entry.path();
             let name = entry.file_name().to_string_lossy().into_owned();
             if entry.file_type().is_ok_and(|t| t.is_dir()) {
@@ -186,7 +186,15 @@ pub fn read_text(path: &Path) -> Result<String, Error> {
 /// Parses YAML into `T`, with the file, line and column of any error and a did-you-mean for
 /// unknown keys among `keys`.
 pub fn parse_yaml<T: DeserializeOwned>(path: &Path, text: &str, keys: &[&str]) -> Result<T, Error> {
-    let de = serde_yaml_ng::Deserializer::from_str(text);
+    parse_document(path, serde_yaml_ng::Deserializer::from_str(text), keys)
+}
+
+/// Deserializes one YAML document of the file at `path`, with errors as [`parse_yaml`] gives.
+fn parse_document<T: DeserializeOwned>(
+    path: &Path,
+    de: serde_yaml_ng::Deserializer<'_>,
+    keys: &[&str],
+) -> Result<T, Error> {
     serde_path_to_error::deserialize(de).map_err(|e| {
         let at = e.path().to_string();
         let inner = e.into_inner();
@@ -253,13 +261,18 @@ fn unknown_field(message: &str) -> Option<(String, Vec<String>)> {
     Some((field.to_string(), expected))
 }
 
-fn read_golden(path: PathBuf) -> Result<Option<Golden>, Error> {
+/// The text and content of an optional YAML file; `None` when it does not exist.
+fn read_optional_yaml(path: &Path) -> Result<Option<(String, Value)>, Error> {
     if !path.exists() {
         return Ok(None);
     }
-    let text = read_text(&path)?;
-    let value: Value = parse_yaml(&path, &text, &[])?;
-    Ok(Some(Golden { path, text, value }))
+    let text = read_text(path)?;
+    let value = parse_yaml(path, &text, &[])?;
+    Ok(Some((text, value)))
+}
+
+fn read_golden(path: PathBuf) -> Result<Option<Golden>, Error> {
+    Ok(read_optional_yaml(&path)?.map(|(text, value)| Golden { path, text, value }))
 }
 
 /// Reads the case in `dir` named `name`.
@@ -333,13 +346,7 @@ pub fn load(name: &str, dir: &Path, allow_unknown_keys: bool) -> Result<Case, Er
         }
     }
 
-    let base_path = dir.join("base-job.yaml");
-    let base_job = if base_path.exists() {
-        let text = read_text(&base_path)?;
-        Some(parse_yaml::<Value>(&base_path, &text, &[])?)
-    } else {
-        None
-    };
+    let base_job = read_optional_yaml(&dir.join("base-job.yaml"))?.map(|(_, job)| job);
 
     let mut setup = spec.setup.clone();
     setup.extend(setup_files(&dir.join("setup"))?);
@@ -365,13 +372,7 @@ fn setup_files(dir: &Path) -> Result<Vec<Value>, Error> {
     if !dir.is_dir() {
         return Ok(Vec::new());
     }
-    let entries = std::fs::read_dir(dir).map_err(|source| Error::Io {
-        action: "read",
-        path: dir.into(),
-        source,
-    })?;
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
+    let mut files: Vec<PathBuf> = entries(dir)?
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
         .collect();
@@ -380,19 +381,7 @@ fn setup_files(dir: &Path) -> Result<Vec<Value>, Error> {
     for file in files {
         let text = read_text(&file)?;
         for document in serde_yaml_ng::Deserializer::from_str(&text) {
-            let value: Value =
-                serde::Deserialize::deserialize(document).map_err(|e| Error::Syntax {
-                    span: e.location().map_or(Span::file(&file), |l| {
-                        Span::at(&file, l.line() as u32, l.column() as u32)
-                    }),
-                    message: e
-                        .to_string()
-                        .split(" at line ")
-                        .next()
-                        .unwrap_or_default()
-                        .to_string(),
-                    hint: None,
-                })?;
+            let value: Value = parse_document(&file, document, &[])?;
             if !value.is_null() {
                 objects.push(value);
             }
