@@ -101,9 +101,7 @@ mod live {
             };
             let runner = self.runner.get_or_init(|| {
                 let options = LiveOptions {
-                    namespace: std::env::var("JJO_NAMESPACE")
-                        .ok()
-                        .filter(|n| !n.is_empty()),
+                    namespace: jjo::env::namespace(),
                     ..LiveOptions::default()
                 };
                 Runner::connect(backend, options).map_err(|e| match e.hint() {
@@ -114,7 +112,7 @@ mod live {
             let runner = runner
                 .as_ref()
                 .map_err(|e| Failed::from(format!("cannot reach the cluster: {e}")))?;
-            let (result, warnings, _) = jjo::live::run_case(runner, name, dir);
+            let (result, warnings, _) = jjo::live::run_case(runner, name, dir, false);
             outcome(&result, &warnings).map(|()| Completion::Completed)
         }
     }

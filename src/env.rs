@@ -16,13 +16,44 @@ pub fn cluster() -> Option<String> {
     std::env::var("JJO_CLUSTER").ok().filter(|v| !v.is_empty())
 }
 
+/// The shared namespace for live runs named by `JJO_NAMESPACE`, if any.
+pub fn namespace() -> Option<String> {
+    std::env::var("JJO_NAMESPACE")
+        .ok()
+        .filter(|v| !v.is_empty())
+}
+
 fn flag(name: &str) -> Result<bool, String> {
     match std::env::var(name) {
         Err(_) => Ok(false),
-        Ok(v) => match v.as_str() {
-            "" | "0" | "false" | "no" => Ok(false),
-            "1" | "true" | "yes" => Ok(true),
-            other => Err(format!("`{name}` must be 1 or 0, found `{other}`")),
-        },
+        Ok(v) => parse_flag(name, &v),
+    }
+}
+
+fn parse_flag(name: &str, value: &str) -> Result<bool, String> {
+    match value.to_ascii_lowercase().as_str() {
+        // The same words clap's BoolishValueParser takes for `jjo test --bless`.
+        "" | "0" | "false" | "no" | "n" | "f" | "off" => Ok(false),
+        "1" | "true" | "yes" | "y" | "t" | "on" => Ok(true),
+        _ => Err(format!("`{name}` must be 1 or 0, found `{value}`")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_take_the_words_clap_takes() {
+        for yes in ["1", "true", "YES", "on", "y", "t"] {
+            assert_eq!(parse_flag("JJO_BLESS", yes), Ok(true), "{yes}");
+        }
+        for no in ["", "0", "false", "off", "n", "F"] {
+            assert_eq!(parse_flag("JJO_BLESS", no), Ok(false), "{no}");
+        }
+        assert_eq!(
+            parse_flag("JJO_BLESS", "maybe"),
+            Err("`JJO_BLESS` must be 1 or 0, found `maybe`".into())
+        );
     }
 }

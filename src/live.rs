@@ -336,8 +336,9 @@ pub fn run_case(
     runner: &Runner,
     name: &str,
     dir: &std::path::Path,
+    allow_unknown_keys: bool,
 ) -> (pipeline::CaseResult, Vec<Warning>, Phases) {
-    let case = match crate::case::load(name, dir, false) {
+    let case = match crate::case::load(name, dir, allow_unknown_keys) {
         Ok(c) => c,
         Err(e) => return (pipeline::CaseResult::Error(e), Vec::new(), Phases::new()),
     };

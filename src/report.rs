@@ -148,8 +148,9 @@ pub fn junit(runs: &[CaseRun]) -> String {
     report.to_string().unwrap_or_default()
 }
 
-/// The JSON report: per case, its status, each check, failure details, warnings and timing.
-pub fn json(runs: &[CaseRun]) -> String {
+/// The JSON report: per case, its status, each check, failure details, warnings and timing;
+/// `unreferenced` are golden files no case uses (`--check-unreferenced`), counted as failures.
+pub fn json(runs: &[CaseRun], unreferenced: &[std::path::PathBuf]) -> String {
     let cases: Vec<serde_json::Value> = runs
         .iter()
         .map(|run| {
@@ -195,8 +196,12 @@ pub fn json(runs: &[CaseRun]) -> String {
         })
         .collect();
     let passed = runs.iter().filter(|r| r.result.passed()).count();
-    let report =
-        serde_json::json!({"passed": passed, "failed": runs.len() - passed, "cases": cases});
+    let report = serde_json::json!({
+        "passed": passed,
+        "failed": runs.len() - passed + unreferenced.len(),
+        "cases": cases,
+        "unreferenced": unreferenced,
+    });
     serde_json::to_string_pretty(&report).unwrap_or_default() + "\n"
 }
 

@@ -111,7 +111,7 @@ fn run_all(runner: &Runner, cases: &[(String, PathBuf)]) -> Vec<Ran> {
 }
 
 fn run_one(runner: &Runner, name: &str, dir: &Path) -> Ran {
-    let (result, warnings, _) = jjo::live::run_case(runner, name, dir);
+    let (result, warnings, _) = jjo::live::run_case(runner, name, dir, false);
     Ran {
         name: name.to_string(),
         passed: result.passed(),
@@ -316,6 +316,7 @@ fn a_missing_case_directory_is_an_error() {
         &setup.runner,
         "missing",
         &root().join("cases/does-not-exist"),
+        false,
     );
     assert!(matches!(result, CaseResult::Error(_)));
 }

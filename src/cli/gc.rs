@@ -33,7 +33,10 @@ pub fn run(args: Args) -> Result<u8, Error> {
         // The cluster's own retries are off (`client_from_config`); jjo's bounded ones apply.
         cluster::gc(
             &cluster.client,
-            cluster.namespace.as_deref(),
+            args.cluster
+                .namespace
+                .as_deref()
+                .or(cluster.namespace.as_deref()),
             args.run_id.as_deref(),
             &RetryPolicy::default(),
         )

@@ -65,17 +65,20 @@ pub fn run(args: Args) -> Result<u8, Error> {
             _ => failed += 1,
         }
     }
-    if args.check_unreferenced {
-        for path in crate::case::unreferenced_goldens(&args.paths, &cases)? {
-            report::error(&Error::Unreferenced { path });
-            failed += 1;
-        }
+    let unreferenced = if args.check_unreferenced {
+        crate::case::unreferenced_goldens(&args.paths, &cases)?
+    } else {
+        Vec::new()
+    };
+    for path in &unreferenced {
+        report::error(&Error::Unreferenced { path: path.clone() });
+        failed += 1;
     }
     if let Some(path) = &args.junit {
         write_report(path, &report::junit(&runs))?;
     }
     if let Some(path) = &args.report {
-        write_report(path, &report::json(&runs))?;
+        write_report(path, &report::json(&runs, &unreferenced))?;
     }
     report::summary(passed, failed + errors);
     Ok(if errors > 0 {
@@ -113,7 +116,7 @@ fn live(
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let live = pipeline::run_all_with(cases, workers, |name, dir| {
-        crate::live::run_case(&runner, name, dir)
+        crate::live::run_case(&runner, name, dir, args.opts.allow_unknown_keys)
     });
     for (run, live) in runs.iter_mut().zip(live) {
         run.warnings.extend(live.warnings);
