@@ -135,13 +135,19 @@ fn assert_bad_input(run: &Run, fragments: &[&str]) {
 #[test]
 fn profiles_missing_bracket_names_the_line() {
     let case = TempCase::profiles("[*]\ndefault-cpus=1\n[@staff\n");
-    assert_bad_input(&case.test(&[]), &[&format!("{PROFILES}:3"), "]"]);
+    assert_bad_input(
+        &case.test(&[]),
+        &[&format!("{PROFILES}:3:1"), "missing `]`"],
+    );
 }
 
 #[test]
 fn profiles_line_without_equals_names_the_line() {
     let case = TempCase::profiles("[*]\ndefault-cpus\n");
-    assert_bad_input(&case.test(&[]), &[&format!("{PROFILES}:2"), "="]);
+    assert_bad_input(
+        &case.test(&[]),
+        &[&format!("{PROFILES}:2:1"), "expected `key=value`"],
+    );
 }
 
 #[test]
@@ -158,14 +164,25 @@ fn profiles_duplicate_key_names_both_lines() {
     let case = TempCase::profiles("[*]\ndefault-cpus=1\ndefault-cpus=2\n");
     assert_bad_input(
         &case.test(&[]),
-        &[&format!("{PROFILES}:3"), "default-cpus", "2"],
+        &[
+            &format!("{PROFILES}:3:1"),
+            "default-cpus",
+            "first set on line 2",
+        ],
     );
 }
 
 #[test]
 fn profiles_duplicate_section_names_the_line() {
     let case = TempCase::profiles("[*]\ndefault-cpus=1\n[*]\nmax-cpus=2\n");
-    assert_bad_input(&case.test(&[]), &[&format!("{PROFILES}:3"), "[*]"]);
+    assert_bad_input(
+        &case.test(&[]),
+        &[
+            &format!("{PROFILES}:3:1"),
+            "`[*]`",
+            "first opened on line 1",
+        ],
+    );
 }
 
 #[test]
@@ -190,8 +207,11 @@ fn unknown_key_is_a_warning_with_allow_unknown_keys() {
 #[test]
 fn override_list_unterminated_quote_names_the_column() {
     let case = TempCase::profiles("[*]\njob-json-overrides=\"/spec/a\":\"/etc/rstudio/x\n");
-    // The value starts at column 20; the unterminated quote is the second token's.
-    assert_bad_input(&case.test(&[]), &[&format!("{PROFILES}:2:"), "quote"]);
+    // The value starts at column 20; the unterminated quote opens the second token, at 30.
+    assert_bad_input(
+        &case.test(&[]),
+        &[&format!("{PROFILES}:2:30"), "unterminated quote"],
+    );
 }
 
 #[test]
