@@ -1,9 +1,8 @@
-//! The live path against the loopback Kubernetes API double in `tests/live/double.rs`:
+//! The live path against the loopback Kubernetes API double in `tests/it/live/double.rs`:
 //! the happy path, and one test per injected fault showing that jjo reports it clearly,
 //! retries where a client should, and leaves no namespace behind.
 
-#[path = "live/double.rs"]
-mod double;
+pub mod double;
 
 use std::time::Duration;
 

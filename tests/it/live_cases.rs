@@ -1,22 +1,16 @@
 //! Every shipped case (`cases/*`) through the whole live path (`jjo::live::run_case`: load,
 //! render, run on a cluster, judge against `expect:` and `expected-pod.yaml`) against the
-//! Kubernetes API double in `tests/live/double.rs`, and no namespace left behind.
+//! Kubernetes API double in `tests/it/live/double.rs`, and no namespace left behind.
 //!
 //! The double serves the Job's template overlaid with a fixed Pod fixture and never calls
 //! jjo's prediction, so a passing live case means the goldens hold for a second, independent
 //! model of the Job controller and the API server; prediction drift is printed as warnings.
-#![cfg(feature = "cluster")]
-
-// Shared with tests/live.rs, which uses the parts this file does not.
-#[allow(dead_code)]
-#[path = "live/double.rs"]
-mod double;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use double::{Double, Faults, NsEvent};
+use crate::live::double::{Double, Faults, NsEvent};
 use jjo::case::Expect;
 use jjo::cluster::{Cluster, LiveCase, LiveOptions, LiveResult, RetryPolicy};
 use jjo::live::Runner;

@@ -1,0 +1,12 @@
+//! Every integration test in one binary, so the crate links once and the Kubernetes API
+//! double (`live/double.rs`) compiles once; each former test file is a module. The case
+//! harness (`harness/main.rs`, target `cases`) stays its own binary: it is a libtest-mimic
+//! `main`, not `#[test]` functions.
+
+mod cli;
+#[cfg(feature = "cluster")]
+mod live;
+#[cfg(feature = "cluster")]
+mod live_cases;
+mod predict_captures;
+mod robustness;
