@@ -32,7 +32,8 @@ pub struct ClusterArgs {
     /// Run every case in this namespace instead of a fresh one per case (namespace-scoped rights).
     #[arg(long, env = "JJO_NAMESPACE")]
     pub namespace: Option<String>,
-    /// The kubeconfig file (default `$KUBECONFIG` or `~/.kube/config`).
+    /// The kubeconfig file (default `$KUBECONFIG` or `~/.kube/config`); with `--cluster kind`, the
+    /// kubeconfig of a kind cluster another process of this run brought up, reused as it is.
     #[arg(long, env = "JJO_KUBECONFIG")]
     pub kubeconfig: Option<PathBuf>,
     /// The kind config to create the cluster from.
@@ -57,11 +58,12 @@ impl ClusterArgs {
                 config: self.kind_config.clone(),
                 recreate: self.recreate,
                 image: self.kind_image.clone(),
+                kubeconfig: self.kubeconfig.clone(),
             }),
             ClusterKind::Kubeconfig => Some(Backend::Kubeconfig {
                 path: self.kubeconfig.clone(),
                 context: self.context.clone().ok_or_else(|| Error::Usage {
-                    message: "`--cluster kubeconfig` needs `--context NAME`".into(),
+                    message: "`--cluster kubeconfig` needs `--context NAME` (`JJO_CONTEXT`)".into(),
                     hint: Some("jjo never uses the current context implicitly; name it, e.g. `--context staging`".into()),
                 })?,
                 namespace: self.namespace.clone(),

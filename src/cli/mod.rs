@@ -13,6 +13,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::error::{Error, exit};
 
+pub use cluster::{ClusterArgs, ClusterKind};
+
 /// Test Posit Workbench job-json-overrides before production.
 #[derive(Debug, Parser)]
 #[command(name = "jjo", version, about, max_term_width = 100)]

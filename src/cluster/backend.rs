@@ -27,6 +27,9 @@ pub enum Backend {
         recreate: bool,
         /// The node image (`kindest/node:v1.33.1`); kind's default when `None`.
         image: Option<String>,
+        /// The kubeconfig of the cluster when another process of this run already brought
+        /// it up (`JJO_KUBECONFIG`): used as it is, without calling `kind`, unless `recreate`.
+        kubeconfig: Option<PathBuf>,
     },
     /// An existing cluster, e.g. staging, through an explicit kubeconfig context.
     Kubeconfig {
@@ -82,52 +85,19 @@ impl Cluster {
 }
 
 impl Backend {
-    /// The backend named by `JJO_CLUSTER` (`none`, `kind`, `kubeconfig`, `k3s`); `None` for
-    /// offline runs. `kubeconfig` reads `JJO_CONTEXT` (required) and `JJO_NAMESPACE`; kind
-    /// reads `JJO_KIND_IMAGE` and uses `kind-config.yaml` in `repo_root`.
-    pub fn from_env(repo_root: &Path) -> Result<Option<Backend>, Error> {
-        let value = std::env::var("JJO_CLUSTER").unwrap_or_default();
-        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-        match value.as_str() {
-            "" | "none" => Ok(None),
-            "kind" => Ok(Some(Backend::Kind {
-                config: repo_root.join("kind-config.yaml"),
-                recreate: false,
-                image: env("JJO_KIND_IMAGE"),
-            })),
-            "kubeconfig" => Ok(Some(Backend::Kubeconfig {
-                path: env("JJO_KUBECONFIG").map(PathBuf::from),
-                context: env("JJO_CONTEXT").ok_or_else(|| Error::Backend {
-                    backend: "kubeconfig",
-                    message: "`JJO_CONTEXT` is not set".into(),
-                    hint: Some("name the context explicitly, e.g. `JJO_CONTEXT=staging`".into()),
-                })?,
-                namespace: env("JJO_NAMESPACE"),
-            })),
-            #[cfg(feature = "k3s")]
-            "k3s" => Ok(Some(Backend::K3s)),
-            other => Err(Error::Backend {
-                backend: "JJO_CLUSTER",
-                message: format!("unknown cluster backend `{other}`"),
-                hint: crate::diag::did_you_mean(other, ["none", "kind", "kubeconfig", "k3s"])
-                    .map(|s| format!("did you mean `{s}`?"))
-                    .or_else(|| Some("use one of `none`, `kind`, `kubeconfig`, `k3s`".into())),
-            }),
-        }
-    }
-
     /// Connects: creates or reuses the cluster, and waits until a node is Ready.
-    /// With `JJO_KUBECONFIG` set, kind reuses that kubeconfig instead of calling `kind`
-    /// (another process of this run already brought the cluster up).
+    /// With a `kubeconfig` given, kind reuses it instead of calling `kind` (another process
+    /// of this run already brought the cluster up).
     pub async fn connect(&self) -> Result<Cluster, Error> {
         match self {
             Backend::Kind {
                 config,
                 recreate,
                 image,
+                kubeconfig,
             } => {
-                if let Some(path) = std::env::var_os("JJO_KUBECONFIG").filter(|_| !recreate) {
-                    let path = PathBuf::from(path);
+                if let Some(path) = kubeconfig.as_ref().filter(|_| !recreate) {
+                    let path = path.clone();
                     let client = client_from_kubeconfig(&path, None, "kind").await?;
                     return Ok(Cluster {
                         kubeconfig: Some(path),

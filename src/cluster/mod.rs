@@ -5,7 +5,7 @@
 //! live Pod with the goldens is not done here: [`run_case`] hands the Pod back as JSON.
 //!
 //! ```text
-//! let cluster = Backend::from_env(repo_root)?.unwrap().connect().await?;   // once per run
+//! let cluster = backend.connect().await?;   // once per run (backend: `ClusterArgs::backend`)
 //! install_interrupt_handler(Duration::from_secs(10));                       // Ctrl-C cleanup
 //! let options = LiveOptions { namespace: cluster.namespace.clone(), keep, dry_run, .. };
 //! let outcome = run_case(&cluster.client, &LiveCase { name, job, setup, checks, namespace_labels }, &options).await?;
