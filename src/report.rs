@@ -120,7 +120,7 @@ pub fn summary(passed: usize, failed: usize) {
 }
 
 /// The JUnit XML report: one test case per jjo case, the failure text as the message body.
-pub fn junit(runs: &[CaseRun]) -> String {
+pub fn junit(runs: &[CaseRun]) -> Result<String, Error> {
     use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
     let mut suite = TestSuite::new("jjo");
@@ -145,12 +145,26 @@ pub fn junit(runs: &[CaseRun]) -> String {
     }
     let mut report = Report::new("jjo");
     report.add_test_suite(suite);
-    report.to_string().unwrap_or_default()
+    report.to_string().map_err(|e| unserialisable("JUnit", &e))
+}
+
+/// A report that cannot be serialised is a jjo bug, never an empty file and success.
+fn unserialisable(which: &str, e: &dyn std::fmt::Display) -> Error {
+    Error::Internal {
+        what: format!("cannot serialise the {which} report: {e}"),
+    }
+}
+
+/// Pretty JSON of a report, with a final newline.
+fn to_json<T: serde::Serialize>(report: &T) -> Result<String, Error> {
+    serde_json::to_string_pretty(report)
+        .map(|text| text + "\n")
+        .map_err(|e| unserialisable("JSON", &e))
 }
 
 /// The JSON report: per case, its status, each check, failure details, warnings and timing;
 /// `unreferenced` are golden files no case uses (`--check-unreferenced`), counted as failures.
-pub fn json(runs: &[CaseRun], unreferenced: &[std::path::PathBuf]) -> String {
+pub fn json(runs: &[CaseRun], unreferenced: &[std::path::PathBuf]) -> Result<String, Error> {
     let cases: Vec<serde_json::Value> = runs
         .iter()
         .map(|run| {
@@ -202,7 +216,7 @@ pub fn json(runs: &[CaseRun], unreferenced: &[std::path::PathBuf]) -> String {
         "cases": cases,
         "unreferenced": unreferenced,
     });
-    serde_json::to_string_pretty(&report).unwrap_or_default() + "\n"
+    to_json(&report)
 }
 
 #[cfg(test)]
@@ -221,6 +235,22 @@ mod tests {
             text,
             "error: cannot read `case/o.json`\n  caused by: is a directory\n"
         );
+    }
+
+    #[test]
+    fn a_report_that_cannot_be_serialised_is_an_error() {
+        struct Unserialisable;
+        impl serde::Serialize for Unserialisable {
+            fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+                Err(serde::ser::Error::custom("no"))
+            }
+        }
+        let err = to_json(&Unserialisable).expect_err("must not become an empty report");
+        assert_eq!(
+            err.to_string(),
+            "internal error: cannot serialise the JSON report: no"
+        );
+        assert_eq!(err.exit_code(), crate::error::exit::ERROR);
     }
 
     #[test]
