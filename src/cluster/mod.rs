@@ -238,9 +238,8 @@ pub struct LiveOutcome {
 pub enum Error {
     /// The API server refused a call for lack of rights.
     #[error(
-        "`{verb}` `{resource}` forbidden{}: {message}\n  hint: grant it with an RBAC rule `apiGroups: [\"{group}\"], resources: [\"{resource}\"], verbs: [\"{verb}\"]`{}",
+        "`{verb}` `{resource}` forbidden{}: {message}",
         namespace.as_deref().map(|n| format!(" in namespace `{n}`")).unwrap_or_default(),
-        if namespace.is_some() { " in a Role bound in that namespace; see ci/staging.md for the minimal Role" } else { " in a ClusterRole, or run with `--namespace` and namespace-scoped rights" }
     )]
     Forbidden {
         /// The RBAC verb.
@@ -354,6 +353,20 @@ impl Error {
         match self {
             Error::Backend { hint, .. } => hint.clone(),
             Error::Kept { source, .. } => source.hint(),
+            Error::Forbidden {
+                verb,
+                resource,
+                group,
+                namespace,
+                ..
+            } => Some(format!(
+                "grant it with an RBAC rule `apiGroups: [\"{group}\"], resources: [\"{resource}\"], verbs: [\"{verb}\"]`{}",
+                if namespace.is_some() {
+                    " in a Role bound in that namespace; see ci/staging.md for the minimal Role"
+                } else {
+                    " in a ClusterRole, or run with `--namespace` and namespace-scoped rights"
+                }
+            )),
             _ => None,
         }
     }
@@ -457,6 +470,9 @@ mod tests {
             namespace: None,
             message: "no".into(),
         };
-        assert!(err.to_string().contains("--namespace"));
+        // The hint is the hint's, not the message's: the JSON report and `report::error`
+        // show it once, as `hint`.
+        assert!(!err.to_string().contains("hint"), "{err}");
+        assert!(err.hint().is_some_and(|h| h.contains("--namespace")));
     }
 }

@@ -188,7 +188,7 @@ mod tests {
         assert!(matches!(err, Error::Forbidden { verb: "create", .. }));
         assert!(text.contains("`create` `jobs`"), "{text}");
         assert!(text.contains("team-a"), "{text}");
-        assert!(text.contains("Role"), "{text}");
+        assert!(err.hint().is_some_and(|h| h.contains("Role")), "{text}");
     }
 
     #[tokio::test(flavor = "current_thread")]

@@ -327,9 +327,10 @@ async fn forbidden_names_the_verb_resource_and_rbac_rule() {
         text.contains("`create` `jobs` forbidden in namespace `jjo-rbac-"),
         "{text}"
     );
+    let hint = err.hint().unwrap_or_default();
     assert!(
-        text.contains("apiGroups: [\"batch\"], resources: [\"jobs\"], verbs: [\"create\"]"),
-        "{text}"
+        hint.contains("apiGroups: [\"batch\"], resources: [\"jobs\"], verbs: [\"create\"]"),
+        "{hint}"
     );
     assert_eq!(double.count("POST", "/jobs"), 1, "403 is not retried");
     double.assert_none_left();
@@ -343,7 +344,10 @@ async fn forbidden_namespace_create_points_to_namespace_scoped_mode() {
         .expect_err("forbidden");
     let text = err.to_string();
     assert!(text.contains("`create` `namespaces` forbidden"), "{text}");
-    assert!(text.contains("--namespace"), "{text}");
+    assert!(
+        err.hint().is_some_and(|h| h.contains("--namespace")),
+        "{text}"
+    );
     double.assert_none_left();
 }
 
