@@ -180,7 +180,15 @@ pub fn judge(case: &Case, rendered: &Rendered, outcome: &LiveOutcome) -> (Status
         LiveResult::Rejected { reason, message } => Some(format!("{reason}: {message}")),
         LiveResult::DryRun { .. } | LiveResult::Admitted { .. } => None,
     };
-    if case.spec.expect == Expect::Rejected {
+    if case.spec.expect == Expect::Dropped {
+        if let Some(failed) = judge_dropped(case, rendered, outcome, refusal.as_deref()) {
+            return (failed, warnings);
+        }
+        if outcome.result == LiveResult::Invalid {
+            // A strict create refuses what a plain one drops: the refusal is the evidence.
+            return (Status::Passed, warnings);
+        }
+    } else if case.spec.expect == Expect::Rejected {
         let wanted = case
             .spec
             .reason
@@ -264,14 +272,86 @@ pub fn judge(case: &Case, rendered: &Rendered, outcome: &LiveOutcome) -> (Status
     }
 }
 
-/// jjo's own hint for the field the server refused (`did you mean ...`): the server names
-/// the field but never suggests a fix, and a case's `reason:` may quote the suggestion.
-/// Only offered when the offline validation refused the very same field.
+/// Whether a server finding is about an unknown field (refused by a strict create, dropped
+/// with a `Warning` header by a plain one).
+fn is_unknown_field(f: &cluster::Finding) -> bool {
+    f.reason.as_deref() == Some("FieldValueUnknown") || f.message.starts_with("unknown field")
+}
+
+/// Judges `expect: dropped`: the server must have found an unknown field (matching `reason:`)
+/// and nothing else that refuses the Job. `None` when that holds.
+fn judge_dropped(
+    case: &Case,
+    rendered: &Rendered,
+    outcome: &LiveOutcome,
+    refusal: Option<&str>,
+) -> Option<Status> {
+    let errors = || {
+        outcome
+            .findings
+            .iter()
+            .filter(|f| f.severity == cluster::Severity::Error)
+    };
+    let refused_otherwise = match &outcome.result {
+        LiveResult::Invalid => !errors().all(is_unknown_field),
+        LiveResult::Rejected { .. } => true,
+        LiveResult::DryRun { .. } | LiveResult::Admitted { .. } => false,
+    };
+    if refused_otherwise {
+        let hint = Some("fix the override, or set `expect: rejected` with a `reason:`".to_string());
+        return Some(fail(
+            "the cluster refused the case",
+            refusal.unwrap_or_default().lines(),
+            hint,
+        ));
+    }
+    let offline = crate::validate::validate(&rendered.patched.job);
+    let evidence: Vec<String> = outcome
+        .findings
+        .iter()
+        .filter(|f| is_unknown_field(f))
+        .map(|f| {
+            let mut line = match &f.field {
+                Some(field) => format!("{field}: {}", f.message),
+                None => f.message.clone(),
+            };
+            if let Some(hint) = f.field.as_deref().and_then(|p| offline_hint(&offline, p)) {
+                line.push_str(&format!(" (hint: {hint})"));
+            }
+            line
+        })
+        .collect();
+    if evidence.is_empty() {
+        return Some(fail(
+            "expected a dropped field, but the cluster kept every field of the Job",
+            std::iter::empty::<String>(),
+            None,
+        ));
+    }
+    let wanted = case
+        .spec
+        .reason
+        .as_deref()
+        .unwrap_or_default()
+        .to_lowercase();
+    if !evidence.iter().any(|e| e.to_lowercase().contains(&wanted)) {
+        return Some(fail(
+            "a field is dropped, but not for the expected reason",
+            evidence,
+            None,
+        ));
+    }
+    None
+}
+
+/// jjo's own hint for the field the server refused or dropped (`did you mean ...`): the
+/// server names the field but never suggests a fix, and a case's `reason:` may quote the
+/// suggestion. Only offered when the offline validation refused or dropped the very same field.
 fn offline_hint<'a>(offline: &'a crate::validate::Validation, field: &str) -> Option<&'a str> {
     offline
         .findings
         .iter()
-        .filter(|f| f.severity == crate::validate::Severity::Error && f.path == field)
+        .filter(|f| f.severity != crate::validate::Severity::Warning && f.path == field)
         .find_map(|f| f.hint.as_deref())
 }
 
@@ -409,8 +489,39 @@ mod tests {
         let Status::Failed(failure) = status else {
             panic!("{status:?}")
         };
-        assert_eq!(failure.summary, "refused, but not for the expected reason");
+        assert_eq!(
+            failure.summary,
+            "a field is dropped, but not for the expected reason"
+        );
         assert!(!failure.details.iter().any(|d| d.contains("hint")));
+    }
+
+    #[test]
+    fn a_dropped_field_case_fails_when_the_cluster_keeps_every_field() {
+        let (case, rendered) = case("typo-privileged");
+        let live = outcome(LiveResult::DryRun { job: Value::Null }, Vec::new());
+        let (status, _) = judge(&case, &rendered, &live);
+        let Status::Failed(failure) = status else {
+            panic!("{status:?}")
+        };
+        assert_eq!(
+            failure.summary,
+            "expected a dropped field, but the cluster kept every field of the Job"
+        );
+    }
+
+    #[test]
+    fn a_dropped_field_case_fails_when_the_cluster_refuses_for_another_reason() {
+        let (case, rendered) = case("typo-privileged");
+        let mut invalid = unknown(TYPO_FIELD);
+        invalid.reason = Some("FieldValueInvalid".into());
+        invalid.message = "Invalid value".into();
+        let live = outcome(LiveResult::Invalid, vec![unknown(TYPO_FIELD), invalid]);
+        let (status, _) = judge(&case, &rendered, &live);
+        let Status::Failed(failure) = status else {
+            panic!("{status:?}")
+        };
+        assert_eq!(failure.summary, "the cluster refused the case");
     }
 
     #[test]

@@ -109,7 +109,7 @@ pub fn checks(case: &Case, blessing: bool) -> Vec<Check> {
 pub enum Status {
     /// It matched.
     Passed,
-    /// The golden was (re)written.
+    /// The golden was missing or different, and was (re)written.
     Blessed(PathBuf),
     /// It did not match.
     Failed(Failure),
@@ -168,14 +168,7 @@ fn bless_hint(case: &Case) -> String {
 fn check_job(case: &Case, rendered: &Rendered, blessing: bool) -> Result<Status, Error> {
     let actual = &rendered.patched.job;
     if blessing {
-        if case
-            .expected_job
-            .as_ref()
-            .is_none_or(|g| &g.value != actual)
-        {
-            bless::write(&case.expected_job_path(), actual)?;
-        }
-        return Ok(Status::Blessed(case.expected_job_path()));
+        return bless_golden(case.expected_job.as_ref(), case.expected_job_path(), actual);
     }
     let Some(golden) = &case.expected_job else {
         return Ok(Status::Failed(missing_golden(
@@ -188,6 +181,17 @@ fn check_job(case: &Case, rendered: &Rendered, blessing: bool) -> Result<Status,
         lists: Lists::Positional,
     };
     compared(case, golden, actual, opts, "patched Job")
+}
+
+/// Blesses a golden: [`Status::Blessed`] only when the file was written, so that a bless run
+/// says `blessed` for the cases it changed and `ok` for the others.
+fn bless_golden(golden: Option<&Golden>, path: PathBuf, value: &Value) -> Result<Status, Error> {
+    Ok(
+        match bless::bless(&path, golden.map(|g| &g.value), value)? {
+            bless::Blessed::Wrote => Status::Blessed(path),
+            bless::Blessed::Unchanged => Status::Passed,
+        },
+    )
 }
 
 fn missing_golden(case: &Case, path: &Path) -> Failure {
@@ -267,55 +271,85 @@ pub fn refusals<'a>(case: &Case, validation: &'a validate::Validation) -> Vec<&'
 }
 
 fn describe(f: &Finding) -> String {
-    let mut line = format!("{}: {} [{}]", f.path, f.message, f.check);
+    let mut line = format!("{}: {}", f.path, f.message);
+    if f.severity == Severity::Dropped {
+        line.push_str(DROPPED);
+    }
+    line.push_str(&format!(" [{}]", f.check));
     if let Some(hint) = &f.hint {
         line.push_str(&format!(" (hint: {hint})"));
     }
     line
 }
 
+/// What a dropped field means for the admin, after the finding's own message.
+const DROPPED: &str = ": dropped by the API server: this override has no effect in production";
+
 fn check_validation(case: &Case, rendered: &Rendered) -> Status {
     let validation = validate::validate(&rendered.patched.job);
     let refused = refusals(case, &validation);
+    let dropped: Vec<&Finding> = validation.dropped().collect();
     let level = case.spec.pod_security.as_str();
-    match case.spec.expect {
-        Expect::Admitted if refused.is_empty() => Status::Passed,
-        Expect::Admitted => Status::Failed(Failure {
+    let reason = case.spec.reason.as_deref();
+    let matched = |found: &[&Finding]| found.iter().any(|f| reason.is_none_or(|r| f.matches(r)));
+    let refused_failure = || {
+        Status::Failed(Failure {
             summary: format!("the patched Job would be refused (Pod Security level `{level}`)"),
-            details: refused.iter().map(|f| describe(f)).collect(),
+            details: refused.iter().chain(&dropped).map(|f| describe(f)).collect(),
             hint: Some("fix the override, or set `expect: rejected` in case.yaml if the refusal is the point".into()),
+        })
+    };
+    match case.spec.expect {
+        Expect::Admitted if refused.is_empty() && dropped.is_empty() => Status::Passed,
+        Expect::Admitted if refused.is_empty() => Status::Failed(Failure {
+            summary: format!(
+                "the API server would drop {} of the patched Job",
+                count(dropped.len(), "field")
+            ),
+            details: dropped.iter().map(|f| describe(f)).collect(),
+            hint: Some("fix the override, or set `expect: dropped` in case.yaml if the dropped field is the point".into()),
         }),
-        Expect::Rejected => {
-            let reason = case.spec.reason.as_deref().map(str::to_lowercase);
-            let matched = refused.iter().any(|f| {
-                reason.as_deref().is_none_or(|r| {
-                    let hint = f.hint.as_deref().unwrap_or_default().to_lowercase();
-                    f.message.to_lowercase().contains(r)
-                        || f.path.to_lowercase().contains(r)
-                        || f.check.contains(r)
-                        || hint.contains(r)
-                })
-            });
-            if matched {
-                Status::Passed
-            } else if refused.is_empty() {
-                Status::Failed(Failure {
-                    summary: format!("expected a refusal, but the Job and its Pod are admitted at level `{level}`"),
-                    details: Vec::new(),
-                    hint: Some("check `pod-security:` in case.yaml".into()),
-                })
-            } else {
-                Status::Failed(Failure {
-                    summary: format!(
-                        "refused, but for other reasons than `{}`",
-                        case.spec.reason.as_deref().unwrap_or_default()
-                    ),
-                    details: refused.iter().map(|f| describe(f)).collect(),
-                    hint: Some("`reason:` must be part of one of the messages above".into()),
-                })
-            }
-        }
+        Expect::Admitted => refused_failure(),
+        Expect::Dropped if !refused.is_empty() => refused_failure(),
+        Expect::Dropped if matched(&dropped) => Status::Passed,
+        Expect::Dropped if dropped.is_empty() => Status::Failed(Failure {
+            summary: "expected a dropped field, but the API server would keep every field of the patched Job".into(),
+            details: Vec::new(),
+            hint: Some("check the override's field names, or set `expect: admitted`".into()),
+        }),
+        Expect::Dropped => Status::Failed(Failure {
+            summary: format!(
+                "a field is dropped, but not for `{}`",
+                reason.unwrap_or_default()
+            ),
+            details: dropped.iter().map(|f| describe(f)).collect(),
+            hint: Some("`reason:` must be part of one of the messages above".into()),
+        }),
+        Expect::Rejected if matched(&refused) => Status::Passed,
+        Expect::Rejected if refused.is_empty() && !dropped.is_empty() => Status::Failed(Failure {
+            summary: format!("expected a refusal, but the Job and its Pod are admitted at level `{level}`, without the dropped field"),
+            details: dropped.iter().map(|f| describe(f)).collect(),
+            hint: Some("the API server drops an unknown field instead of refusing the Job: set `expect: dropped`".into()),
+        }),
+        Expect::Rejected if refused.is_empty() => Status::Failed(Failure {
+            summary: format!("expected a refusal, but the Job and its Pod are admitted at level `{level}`"),
+            details: Vec::new(),
+            hint: Some("check `pod-security:` in case.yaml".into()),
+        }),
+        Expect::Rejected => Status::Failed(Failure {
+            summary: format!(
+                "refused, but for other reasons than `{}`",
+                reason.unwrap_or_default()
+            ),
+            details: refused.iter().map(|f| describe(f)).collect(),
+            hint: Some("`reason:` must be part of one of the messages above".into()),
+        }),
     }
+}
+
+/// `n thing` or `n things`.
+fn count(n: usize, thing: &str) -> String {
+    format!("{n} {thing}{}", plural(n))
 }
 
 /// Predicts the Pod of a Job for a case.
@@ -341,14 +375,11 @@ fn check_pod(case: &Case, rendered: &Rendered, blessing: bool) -> Result<Status,
     if blessing {
         let without = predict_pod(case, &rendered.base)?;
         let reduced = compare::reduce(&pod, &without);
-        if case
-            .expected_pod
-            .as_ref()
-            .is_none_or(|g| g.value != reduced)
-        {
-            bless::write(&case.expected_pod_path(), &reduced)?;
-        }
-        return Ok(Status::Blessed(case.expected_pod_path()));
+        return bless_golden(
+            case.expected_pod.as_ref(),
+            case.expected_pod_path(),
+            &reduced,
+        );
     }
     let Some(golden) = &case.expected_pod else {
         return Ok(Status::Failed(missing_golden(
@@ -524,6 +555,111 @@ mod tests {
         assert!(
             warnings.iter().any(|w| w.message.contains("not ordered")),
             "{warnings:?}"
+        );
+    }
+
+    /// A copy of a shipped case in a temporary directory.
+    fn copy_of(name: &str) -> tempfile::TempDir {
+        fn copy(from: &Path, to: &Path) {
+            std::fs::create_dir_all(to).expect("mkdir");
+            for entry in std::fs::read_dir(from).expect("read dir").flatten() {
+                let target = to.join(entry.file_name());
+                if entry.path().is_dir() {
+                    copy(&entry.path(), &target);
+                } else {
+                    std::fs::copy(entry.path(), target).expect("copy");
+                }
+            }
+        }
+        let tmp = tempfile::tempdir().expect("temp dir");
+        copy(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("cases")
+                .join(name),
+            tmp.path(),
+        );
+        tmp
+    }
+
+    #[test]
+    fn blessing_an_unchanged_case_says_passed_and_a_changed_one_blessed() {
+        let tmp = copy_of("seed-privileged");
+        let (result, _) = run_case("c", tmp.path(), false, true);
+        let CaseResult::Ran(checks) = result else {
+            panic!("{result:?}")
+        };
+        assert!(
+            checks.iter().all(|(_, s)| *s == Status::Passed),
+            "{checks:?}"
+        );
+        std::fs::remove_file(tmp.path().join("expected-job.yaml")).expect("rm");
+        let (result, _) = run_case("c", tmp.path(), false, true);
+        let CaseResult::Ran(checks) = result else {
+            panic!("{result:?}")
+        };
+        assert_eq!(
+            checks[0],
+            (
+                Check::Job,
+                Status::Blessed(tmp.path().join("expected-job.yaml"))
+            )
+        );
+        assert_eq!(checks[2], (Check::Pod, Status::Passed));
+    }
+
+    /// The validation status of the shipped `typo-privileged` case expecting `expect`.
+    fn typo_expecting(expect: Expect, reason: Option<&str>) -> Status {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("cases/typo-privileged");
+        let mut case = crate::case::load("typo-privileged", &dir, false).expect("loads");
+        case.spec.expect = expect;
+        case.spec.reason = reason.map(str::to_owned);
+        let rendered = render(&case).expect("renders");
+        check_validation(&case, &rendered)
+    }
+
+    fn summary(status: Status) -> String {
+        match status {
+            Status::Failed(f) => f.summary,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_unknown_field_is_dropped_not_refused() {
+        assert_eq!(
+            typo_expecting(Expect::Dropped, Some("privileged")),
+            Status::Passed
+        );
+        assert_eq!(
+            typo_expecting(Expect::Dropped, Some("unknown-field")),
+            Status::Passed
+        );
+        assert_eq!(typo_expecting(Expect::Dropped, None), Status::Passed);
+        assert_eq!(
+            summary(typo_expecting(Expect::Dropped, Some("hostPath"))),
+            "a field is dropped, but not for `hostPath`"
+        );
+        assert_eq!(
+            summary(typo_expecting(Expect::Admitted, None)),
+            "the API server would drop 1 field of the patched Job"
+        );
+        let Status::Failed(rejected) = typo_expecting(Expect::Rejected, None) else {
+            panic!("an unknown field is not a refusal")
+        };
+        assert!(rejected.details[0].ends_with(
+            "unknown field `priviliged`: dropped by the API server: this override has no effect in production [schema] (hint: did you mean `privileged`?)"
+        ), "{rejected:?}");
+    }
+
+    #[test]
+    fn a_dropped_expectation_fails_when_every_field_is_kept() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("cases/seed-privileged");
+        let mut case = crate::case::load("seed-privileged", &dir, false).expect("loads");
+        case.spec.expect = Expect::Dropped;
+        let rendered = render(&case).expect("renders");
+        assert_eq!(
+            summary(check_validation(&case, &rendered)),
+            "expected a dropped field, but the API server would keep every field of the patched Job"
         );
     }
 }

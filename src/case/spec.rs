@@ -46,7 +46,8 @@ pub struct CaseSpec {
     pub pod_security: Level,
     /// Whether the Job's Pod should be admitted.
     pub expect: Expect,
-    /// With `expect: rejected`: text the refusal must contain.
+    /// With `expect: rejected` (or `dropped`): text the refusal (or the dropped field's
+    /// finding) must contain, or the id of the rule that found it.
     pub reason: Option<String>,
     /// Unknown profile keys are warnings, not errors (for newer launchers).
     pub allow_unknown_keys: bool,
@@ -84,6 +85,9 @@ pub enum Expect {
     Admitted,
     /// The Job or its Pod is refused.
     Rejected,
+    /// The Job is created, but the API server drops a field of it (an unknown field: the
+    /// launcher posts without `fieldValidation`), so an override has no effect.
+    Dropped,
 }
 
 /// A command run in the live session container through the exec API.

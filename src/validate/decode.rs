@@ -92,6 +92,7 @@ pub fn check_type_meta(job: &Value) -> Vec<Finding> {
             ),
         };
         findings.push(Finding {
+            rule: "type-meta",
             severity: Severity::Error,
             check: CHECK.to_owned(),
             path: key.to_owned(),
@@ -404,6 +405,7 @@ fn type_finding(root: &Value, segs: &[Seg], err: &DeError) -> Finding {
         }
     };
     Finding {
+        rule: "invalid-type",
         severity: Severity::Error,
         check: CHECK.to_owned(),
         path,
@@ -744,8 +746,10 @@ fn unknown_field(
         Some(valid) => Some(format!("did you mean `{valid}`?")),
         None => misplaced_hint(struct_name, key).map(str::to_owned),
     };
+    // Without `fieldValidation` (as the launcher posts) the API server drops the field.
     Finding {
-        severity: Severity::Error,
+        rule: super::UNKNOWN_FIELD,
+        severity: Severity::Dropped,
         check: CHECK.to_owned(),
         path: render(&field_path.to_segs()),
         message: format!("unknown field `{key}`"),

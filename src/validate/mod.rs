@@ -19,12 +19,17 @@ pub use pod_security::{pod_security, pod_security_of_pod, pod_security_of_templa
 pub use quantity::QuantityError;
 pub use quantity::parse_quantity;
 
-/// How bad a finding is.
+/// How bad a finding is: what the API server (or admission) does with the Job because of it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The API server would accept it, but it is probably not meant.
     Warning,
+    /// The API server accepts the Job without it: an unknown field. The launcher posts without
+    /// `fieldValidation`, whose default `Warn` drops each unknown field and says so in a
+    /// `Warning` response header (`fieldValidation` of "create a Job" in
+    /// https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/job-v1/).
+    Dropped,
     /// The API server (or admission) would refuse it.
     Error,
 }
@@ -43,9 +48,17 @@ pub enum Level {
     Restricted,
 }
 
+/// The rule id of an unknown field, the finding live runs also make from the API server's
+/// `Warning: unknown field "..."` headers.
+pub const UNKNOWN_FIELD: &str = "unknown-field";
+
 /// One problem found in a Job.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Finding {
+    /// The id of the rule that found it (`unknown-field`, `privileged`, `job-counts`...): stable,
+    /// for matching and for machine-readable reports; the Pod Security ones are upstream's
+    /// check ids (`k8s.io/pod-security-admission/policy/check_*.go`).
+    pub rule: &'static str,
     /// How bad.
     pub severity: Severity,
     /// Which check found it: `schema`, `api`, or `pod-security:<level>`.
@@ -103,7 +116,28 @@ pub fn validate(job: &Value) -> Validation {
     }
 }
 
+impl Finding {
+    /// Whether a case's `reason:` names this finding: its rule id, or text (any case) in its
+    /// message, path, check or hint.
+    pub fn matches(&self, reason: &str) -> bool {
+        let reason = reason.to_lowercase();
+        let has = |text: &str| text.to_lowercase().contains(&reason);
+        self.rule.eq_ignore_ascii_case(&reason)
+            || has(&self.message)
+            || has(&self.path)
+            || has(&self.check)
+            || self.hint.as_deref().is_some_and(has)
+    }
+}
+
 impl Validation {
+    /// The fields the API server would drop from the Job (unknown fields).
+    pub fn dropped(&self) -> impl Iterator<Item = &Finding> {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Dropped)
+    }
+
     /// Whether the API server would create the Job and its Pods (admission aside): no error finding.
     pub fn accepted(&self) -> bool {
         !self.findings.iter().any(|f| f.severity == Severity::Error)
@@ -195,14 +229,19 @@ mod tests {
     }
 
     #[test]
-    fn misspelt_privileged_is_a_schema_error_with_did_you_mean() {
+    fn misspelt_privileged_is_dropped_with_did_you_mean() {
         let mut job = clean();
         job["spec"]["template"]["spec"]["containers"][0]["securityContext"] =
             json!({"priviliged": true});
         let v = validate(&job);
         assert_eq!(v.findings.len(), 1, "{:#?}", v.findings);
         let f = &v.findings[0];
-        assert_eq!((f.severity, f.check.as_str()), (Severity::Error, "schema"));
+        // The launcher posts without `fieldValidation`: the server drops the field, not the Job.
+        assert_eq!(
+            (f.severity, f.rule, f.check.as_str()),
+            (Severity::Dropped, UNKNOWN_FIELD, "schema")
+        );
+        assert!(v.accepted());
         assert_eq!(
             f.path,
             "spec.template.spec.containers[0].securityContext.priviliged"
@@ -283,6 +322,7 @@ mod tests {
         let v = validate(&job);
         assert_eq!(v.findings.len(), 1);
         assert_eq!(v.findings[0].check, "api");
+        assert_eq!(v.findings[0].rule, "pod-spec");
         assert!(!v.accepted());
     }
 

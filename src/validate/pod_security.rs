@@ -6,7 +6,9 @@
 //! shows `pod-security:baseline` in the restricted list too. Container-level security context
 //! fields win over pod-level ones, as the kubelet applies them.
 
-use k8s_openapi::api::core::v1::{Container, PodSpec, PodTemplateSpec, SecurityContext};
+use k8s_openapi::api::core::v1::{
+    Container, PodSecurityContext, PodSpec, PodTemplateSpec, SELinuxOptions, SecurityContext,
+};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde_json::Value;
 
@@ -112,23 +114,20 @@ fn join(prefix: &str, rest: &str) -> String {
     }
 }
 
-/// Findings of one evaluation.
+/// Findings of one evaluation, each tagged with the check that is running.
 struct Out {
     found: Vec<Finding>,
+    /// The running check's id and level.
+    rule: &'static str,
+    level: Level,
 }
 
 impl Out {
-    fn push(
-        &mut self,
-        rule_level: Level,
-        path: String,
-        check: &str,
-        detail: String,
-        hint: Option<&str>,
-    ) {
+    fn push(&mut self, path: String, check: &str, detail: String, hint: Option<&str>) {
         self.found.push(Finding {
+            rule: self.rule,
             severity: Severity::Error,
-            check: format!("pod-security:{}", rule_level.as_str()),
+            check: format!("pod-security:{}", self.level.as_str()),
             path,
             message: format!("{check} ({detail})"),
             hint: hint.map(str::to_owned),
@@ -138,8 +137,6 @@ impl Out {
 
 /// A `securityContext` setting that neither the pod nor any of its containers may have.
 struct Forbidden<'a> {
-    /// The level whose rule it breaks.
-    level: Level,
     /// The check's name, the finding's reason.
     check: &'a str,
     /// Where the field is under `securityContext`, e.g. `seccompProfile.type`.
@@ -164,7 +161,6 @@ impl Forbidden<'_> {
         let setting = self.setting;
         if on_pod {
             out.push(
-                self.level,
                 join(at, &field),
                 self.check,
                 format!("pod must not set {setting}"),
@@ -173,7 +169,6 @@ impl Forbidden<'_> {
         }
         for c in cs.iter().filter(|c| c.sc.is_some_and(&on_container)) {
             out.push(
-                self.level,
                 format!("{}.{field}", c.at),
                 self.check,
                 format!("container `{}` must not set {setting}", c.c.name),
@@ -190,6 +185,121 @@ struct Ctr<'a> {
     sc: Option<&'a SecurityContext>,
 }
 
+/// What every check sees: the pod's metadata and spec, its containers, and their paths.
+struct Pod<'a> {
+    meta: Option<&'a ObjectMeta>,
+    /// Where the metadata is (`metadata`, `spec.template.metadata`).
+    meta_at: &'a str,
+    spec: &'a PodSpec,
+    /// Where the spec is (`spec`, `spec.template.spec`, or empty for a bare spec).
+    at: &'a str,
+    /// Init containers, then containers.
+    cs: Vec<Ctr<'a>>,
+    /// The pod-level security context.
+    psc: Option<&'a PodSecurityContext>,
+}
+
+/// One check of the Pod Security Standards, as upstream lays them out: its id (upstream's
+/// `check*ID`, a finding's `rule`), the level it belongs to, and its function.
+struct Check {
+    id: &'static str,
+    level: Level,
+    check: fn(&Pod<'_>, &mut Out),
+}
+
+const B: Level = Level::Baseline;
+const R: Level = Level::Restricted;
+
+/// Every check, in the order findings are reported; a level runs the checks of its own and of
+/// every lower level (`k8s.io/pod-security-admission/policy/check_*.go`).
+const CHECKS: &[Check] = &[
+    Check {
+        id: "windowsHostProcess",
+        level: B,
+        check: windows_host_process,
+    },
+    Check {
+        id: "hostNamespaces",
+        level: B,
+        check: host_namespaces,
+    },
+    Check {
+        id: "privileged",
+        level: B,
+        check: privileged,
+    },
+    Check {
+        id: "capabilities_baseline",
+        level: B,
+        check: capabilities_baseline,
+    },
+    Check {
+        id: "hostPathVolumes",
+        level: B,
+        check: host_path_volumes,
+    },
+    Check {
+        id: "hostPorts",
+        level: B,
+        check: host_ports,
+    },
+    Check {
+        id: "appArmorProfile",
+        level: B,
+        check: app_armor_profile,
+    },
+    Check {
+        id: "seLinuxOptions",
+        level: B,
+        check: se_linux_options,
+    },
+    Check {
+        id: "procMount",
+        level: B,
+        check: proc_mount,
+    },
+    Check {
+        id: "seccompProfile_baseline",
+        level: B,
+        check: seccomp_profile_baseline,
+    },
+    Check {
+        id: "sysctls",
+        level: B,
+        check: sysctls,
+    },
+    Check {
+        id: "restrictedVolumes",
+        level: R,
+        check: restricted_volumes,
+    },
+    Check {
+        id: "allowPrivilegeEscalation",
+        level: R,
+        check: allow_privilege_escalation,
+    },
+    Check {
+        id: "runAsNonRoot",
+        level: R,
+        check: run_as_non_root,
+    },
+    Check {
+        id: "runAsUser",
+        level: R,
+        check: run_as_user,
+    },
+    Check {
+        id: "seccompProfile_restricted",
+        level: R,
+        check: seccomp_profile_restricted,
+    },
+    Check {
+        id: "capabilities_restricted",
+        level: R,
+        check: capabilities_restricted,
+    },
+];
+
 /// Runs the checks of `level` on a pod spec.
 fn check(
     meta: Option<&ObjectMeta>,
@@ -198,11 +308,7 @@ fn check(
     at: &str,
     level: Level,
 ) -> Vec<Finding> {
-    let mut out = Out { found: Vec::new() };
-    if level == Level::Privileged {
-        return out.found;
-    }
-    let containers: Vec<Ctr<'_>> = spec
+    let cs: Vec<Ctr<'_>> = spec
         .init_containers
         .iter()
         .flatten()
@@ -220,28 +326,36 @@ fn check(
             sc: c.security_context.as_ref(),
         })
         .collect();
-    baseline(meta, meta_at, spec, at, &containers, &mut out);
-    if level == Level::Restricted {
-        restricted(spec, at, &containers, &mut out);
+    let pod = Pod {
+        meta,
+        meta_at,
+        spec,
+        at,
+        cs,
+        psc: spec.security_context.as_ref(),
+    };
+    let mut out = Out {
+        found: Vec::new(),
+        rule: "",
+        level,
+    };
+    // `privileged` runs no check: every rule belongs to baseline or restricted.
+    for c in CHECKS.iter().filter(|c| c.level <= level) {
+        out.rule = c.id;
+        out.level = c.level;
+        (c.check)(&pod, &mut out);
     }
     out.found
 }
 
-/// The baseline policy.
-fn baseline(
-    meta: Option<&ObjectMeta>,
-    meta_at: &str,
-    spec: &PodSpec,
-    at: &str,
-    cs: &[Ctr<'_>],
-    out: &mut Out,
-) {
-    const B: Level = Level::Baseline;
-    let psc = spec.security_context.as_ref();
+/// Whether a Pod declares a Windows OS, where Linux-only rules do not apply.
+fn windows(p: &Pod<'_>) -> bool {
+    p.spec.os.as_ref().is_some_and(|os| os.name == "windows")
+}
 
-    // Windows HostProcess.
+/// `windowsHostProcess`: no Windows HostProcess containers.
+fn windows_host_process(p: &Pod<'_>, out: &mut Out) {
     Forbidden {
-        level: B,
         check: "hostProcess",
         field: "windowsOptions.hostProcess",
         setting: "securityContext.windowsOptions.hostProcess=true",
@@ -249,50 +363,54 @@ fn baseline(
     }
     .report(
         out,
-        at,
-        psc.and_then(|s| s.windows_options.as_ref())
+        p.at,
+        p.psc
+            .and_then(|s| s.windows_options.as_ref())
             .and_then(|w| w.host_process)
             == Some(true),
-        cs,
+        &p.cs,
         |s| s.windows_options.as_ref().and_then(|w| w.host_process) == Some(true),
     );
+}
 
-    // Host namespaces.
+/// `hostNamespaces`: no host network, PID or IPC namespace.
+fn host_namespaces(p: &Pod<'_>, out: &mut Out) {
     for (field, set) in [
-        ("hostNetwork", spec.host_network),
-        ("hostPID", spec.host_pid),
-        ("hostIPC", spec.host_ipc),
+        ("hostNetwork", p.spec.host_network),
+        ("hostPID", p.spec.host_pid),
+        ("hostIPC", p.spec.host_ipc),
     ] {
         if set == Some(true) {
             out.push(
-                B,
-                join(at, field),
+                join(p.at, field),
                 "host namespaces",
                 format!("{field}=true"),
                 None,
             );
         }
     }
+}
 
-    // Privileged containers (a pod has no such field).
+/// `privileged`: no privileged containers (a pod has no such field).
+fn privileged(p: &Pod<'_>, out: &mut Out) {
     Forbidden {
-        level: B,
         check: "privileged",
         field: "privileged",
         setting: "securityContext.privileged=true",
         hint: Some("remove `privileged: true`, or run the session in a namespace whose Pod Security level is `privileged`"),
     }
-    .report(out, at, false, cs, |s| s.privileged == Some(true));
+    .report(out, p.at, false, &p.cs, |s| s.privileged == Some(true));
+}
 
-    // Capabilities beyond the default set.
-    for c in cs {
+/// `capabilities_baseline`: no capabilities beyond the container runtime's default set.
+fn capabilities_baseline(p: &Pod<'_>, out: &mut Out) {
+    for c in &p.cs {
         let added =
             c.sc.and_then(|s| s.capabilities.as_ref())
                 .and_then(|k| k.add.as_ref());
         for cap in added.into_iter().flatten() {
             if !BASELINE_CAPABILITIES.contains(&cap.as_str()) {
                 out.push(
-                    B,
                     format!("{}.securityContext.capabilities.add", c.at),
                     "non-default capabilities",
                     format!("container `{}` must not include `{cap}` in securityContext.capabilities.add", c.c.name),
@@ -301,26 +419,28 @@ fn baseline(
             }
         }
     }
+}
 
-    // hostPath volumes.
-    for (i, v) in spec.volumes.iter().flatten().enumerate() {
+/// `hostPathVolumes`: no hostPath volumes.
+fn host_path_volumes(p: &Pod<'_>, out: &mut Out) {
+    for (i, v) in p.spec.volumes.iter().flatten().enumerate() {
         if v.host_path.is_some() {
             out.push(
-                B,
-                join(at, &format!("volumes[{i}].hostPath")),
+                join(p.at, &format!("volumes[{i}].hostPath")),
                 "hostPath volumes",
                 format!("volume `{}`", v.name),
                 None,
             );
         }
     }
+}
 
-    // Host ports.
-    for c in cs {
-        for (i, p) in c.c.ports.iter().flatten().enumerate() {
-            if let Some(hp) = p.host_port.filter(|hp| *hp != 0) {
+/// `hostPorts`: no host ports.
+fn host_ports(p: &Pod<'_>, out: &mut Out) {
+    for c in &p.cs {
+        for (i, port) in c.c.ports.iter().flatten().enumerate() {
+            if let Some(hp) = port.host_port.filter(|hp| *hp != 0) {
                 out.push(
-                    B,
                     format!("{}.ports[{i}].hostPort", c.at),
                     "hostPort",
                     format!("container `{}` uses hostPort {hp}", c.c.name),
@@ -329,10 +449,12 @@ fn baseline(
             }
         }
     }
+}
 
-    // AppArmor: the field at pod and container level, and the deprecated annotations.
+/// `appArmorProfile`: never `Unconfined`, in the field at pod and container level or in the
+/// deprecated annotations.
+fn app_armor_profile(p: &Pod<'_>, out: &mut Out) {
     Forbidden {
-        level: B,
         check: "forbidden AppArmor profile",
         field: "appArmorProfile.type",
         setting: "securityContext.appArmorProfile.type to `Unconfined`",
@@ -340,17 +462,19 @@ fn baseline(
     }
     .report(
         out,
-        at,
-        psc.and_then(|s| s.app_armor_profile.as_ref())
-            .is_some_and(|p| p.type_ == "Unconfined"),
-        cs,
+        p.at,
+        p.psc
+            .and_then(|s| s.app_armor_profile.as_ref())
+            .is_some_and(|a| a.type_ == "Unconfined"),
+        &p.cs,
         |s| {
             s.app_armor_profile
                 .as_ref()
-                .is_some_and(|p| p.type_ == "Unconfined")
+                .is_some_and(|a| a.type_ == "Unconfined")
         },
     );
-    for (key, value) in meta
+    for (key, value) in p
+        .meta
         .and_then(|m| m.annotations.as_ref())
         .into_iter()
         .flatten()
@@ -358,9 +482,8 @@ fn baseline(
         if key.starts_with(APPARMOR_PREFIX)
             && !(value.is_empty() || value == "runtime/default" || value.starts_with("localhost/"))
         {
-            let path = push_key(&format!("{meta_at}.annotations"), key);
+            let path = push_key(&format!("{}.annotations", p.meta_at), key);
             out.push(
-                B,
                 path,
                 "forbidden AppArmor profile",
                 format!("annotation `{key}` must not be `{value}`"),
@@ -368,31 +491,34 @@ fn baseline(
             );
         }
     }
+}
 
-    // SELinux: only the container types, and no user or role.
-    let selinux = |opts: Option<&k8s_openapi::api::core::v1::SELinuxOptions>| -> Vec<String> {
-        let Some(o) = opts else { return Vec::new() };
-        let mut bad = Vec::new();
-        if let Some(t) = o
-            .type_
-            .as_deref()
-            .filter(|t| !t.is_empty() && !SELINUX_TYPES.contains(t))
-        {
-            bad.push(format!("type `{t}`"));
-        }
-        if o.user.as_deref().is_some_and(|u| !u.is_empty()) {
-            bad.push("user".to_owned());
-        }
-        if o.role.as_deref().is_some_and(|r| !r.is_empty()) {
-            bad.push("role".to_owned());
-        }
-        bad
-    };
-    let bad = selinux(psc.and_then(|s| s.se_linux_options.as_ref()));
+/// What is forbidden in SELinux options: a type other than the container types, a user, a role.
+fn selinux_violations(opts: Option<&SELinuxOptions>) -> Vec<String> {
+    let Some(o) = opts else { return Vec::new() };
+    let mut bad = Vec::new();
+    if let Some(t) = o
+        .type_
+        .as_deref()
+        .filter(|t| !t.is_empty() && !SELINUX_TYPES.contains(t))
+    {
+        bad.push(format!("type `{t}`"));
+    }
+    if o.user.as_deref().is_some_and(|u| !u.is_empty()) {
+        bad.push("user".to_owned());
+    }
+    if o.role.as_deref().is_some_and(|r| !r.is_empty()) {
+        bad.push("role".to_owned());
+    }
+    bad
+}
+
+/// `seLinuxOptions`: only the container types, and no user or role.
+fn se_linux_options(p: &Pod<'_>, out: &mut Out) {
+    let bad = selinux_violations(p.psc.and_then(|s| s.se_linux_options.as_ref()));
     if !bad.is_empty() {
         out.push(
-            B,
-            join(at, "securityContext.seLinuxOptions"),
+            join(p.at, "securityContext.seLinuxOptions"),
             "seLinuxOptions",
             format!(
                 "pod set forbidden securityContext.seLinuxOptions: {}",
@@ -401,11 +527,10 @@ fn baseline(
             None,
         );
     }
-    for c in cs {
-        let bad = selinux(c.sc.and_then(|s| s.se_linux_options.as_ref()));
+    for c in &p.cs {
+        let bad = selinux_violations(c.sc.and_then(|s| s.se_linux_options.as_ref()));
         if !bad.is_empty() {
             out.push(
-                B,
                 format!("{}.securityContext.seLinuxOptions", c.at),
                 "seLinuxOptions",
                 format!(
@@ -417,15 +542,16 @@ fn baseline(
             );
         }
     }
+}
 
-    // /proc mount type.
-    for c in cs {
+/// `procMount`: the default /proc mount type only.
+fn proc_mount(p: &Pod<'_>, out: &mut Out) {
+    for c in &p.cs {
         if let Some(pm) =
             c.sc.and_then(|s| s.proc_mount.as_deref())
                 .filter(|pm| *pm != "Default")
         {
             out.push(
-                B,
                 format!("{}.securityContext.procMount", c.at),
                 "procMount",
                 format!(
@@ -436,10 +562,11 @@ fn baseline(
             );
         }
     }
+}
 
-    // Seccomp: never Unconfined.
+/// `seccompProfile_baseline`: never `Unconfined`.
+fn seccomp_profile_baseline(p: &Pod<'_>, out: &mut Out) {
     Forbidden {
-        level: B,
         check: "seccompProfile",
         field: "seccompProfile.type",
         setting: "securityContext.seccompProfile.type to `Unconfined`",
@@ -447,19 +574,23 @@ fn baseline(
     }
     .report(
         out,
-        at,
-        psc.and_then(|s| s.seccomp_profile.as_ref())
-            .is_some_and(|p| p.type_ == "Unconfined"),
-        cs,
+        p.at,
+        p.psc
+            .and_then(|s| s.seccomp_profile.as_ref())
+            .is_some_and(|s| s.type_ == "Unconfined"),
+        &p.cs,
         |s| {
             s.seccomp_profile
                 .as_ref()
-                .is_some_and(|p| p.type_ == "Unconfined")
+                .is_some_and(|s| s.type_ == "Unconfined")
         },
     );
+}
 
-    // Sysctls.
-    for (i, s) in psc
+/// `sysctls`: only the namespaced, safe ones.
+fn sysctls(p: &Pod<'_>, out: &mut Out) {
+    for (i, s) in p
+        .psc
         .and_then(|s| s.sysctls.as_ref())
         .into_iter()
         .flatten()
@@ -467,8 +598,7 @@ fn baseline(
     {
         if !SAFE_SYSCTLS.contains(&s.name.as_str()) {
             out.push(
-                B,
-                join(at, &format!("securityContext.sysctls[{i}].name")),
+                join(p.at, &format!("securityContext.sysctls[{i}].name")),
                 "forbidden sysctls",
                 format!("`{}`", s.name),
                 None,
@@ -477,20 +607,13 @@ fn baseline(
     }
 }
 
-/// The restricted policy's checks beyond baseline.
-fn restricted(spec: &PodSpec, at: &str, cs: &[Ctr<'_>], out: &mut Out) {
-    const R: Level = Level::Restricted;
-    let psc = spec.security_context.as_ref();
-    // Linux-only rules do not apply to Pods that declare a Windows OS.
-    let windows = spec.os.as_ref().is_some_and(|os| os.name == "windows");
-
-    // Volume types.
-    for (i, v) in spec.volumes.iter().flatten().enumerate() {
+/// `restrictedVolumes`: only the volume types in [`RESTRICTED_VOLUMES`].
+fn restricted_volumes(p: &Pod<'_>, out: &mut Out) {
+    for (i, v) in p.spec.volumes.iter().flatten().enumerate() {
         for source in volume_sources(v) {
             if !RESTRICTED_VOLUMES.contains(&source) {
                 out.push(
-                    R,
-                    join(at, &format!("volumes[{i}].{source}")),
+                    join(p.at, &format!("volumes[{i}].{source}")),
                     "restricted volume types",
                     format!("volume `{}` uses restricted volume type `{source}`", v.name),
                     Some("restricted allows configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected and secret"),
@@ -498,41 +621,43 @@ fn restricted(spec: &PodSpec, at: &str, cs: &[Ctr<'_>], out: &mut Out) {
             }
         }
     }
+}
 
-    // Privilege escalation must be explicitly off.
-    if !windows {
-        for c in cs {
-            if c.sc.and_then(|s| s.allow_privilege_escalation) != Some(false) {
-                out.push(
-                    R,
-                    format!("{}.securityContext.allowPrivilegeEscalation", c.at),
-                    "allowPrivilegeEscalation != false",
-                    format!(
-                        "container `{}` must set securityContext.allowPrivilegeEscalation=false",
-                        c.c.name
-                    ),
-                    None,
-                );
-            }
+/// `allowPrivilegeEscalation`: explicitly off in every container (Linux only).
+fn allow_privilege_escalation(p: &Pod<'_>, out: &mut Out) {
+    if windows(p) {
+        return;
+    }
+    for c in &p.cs {
+        if c.sc.and_then(|s| s.allow_privilege_escalation) != Some(false) {
+            out.push(
+                format!("{}.securityContext.allowPrivilegeEscalation", c.at),
+                "allowPrivilegeEscalation != false",
+                format!(
+                    "container `{}` must set securityContext.allowPrivilegeEscalation=false",
+                    c.c.name
+                ),
+                None,
+            );
         }
     }
+}
 
-    // Non-root: the container's setting wins over the pod's.
-    let pod_non_root = psc.and_then(|s| s.run_as_non_root);
+/// `runAsNonRoot`: true for every container; the container's setting wins over the pod's.
+fn run_as_non_root(p: &Pod<'_>, out: &mut Out) {
+    let pod_non_root = p.psc.and_then(|s| s.run_as_non_root);
     if pod_non_root == Some(false) {
         out.push(
-            R,
-            join(at, "securityContext.runAsNonRoot"),
+            join(p.at, "securityContext.runAsNonRoot"),
             "runAsNonRoot != true",
             "pod must not set securityContext.runAsNonRoot=false".to_owned(),
             None,
         );
     }
-    for c in cs {
+    for c in &p.cs {
         match c.sc.and_then(|s| s.run_as_non_root) {
             Some(true) => {}
             Some(false) => out.push(
-                R,
                 format!("{}.securityContext.runAsNonRoot", c.at),
                 "runAsNonRoot != true",
                 format!("container `{}` must not set securityContext.runAsNonRoot=false", c.c.name),
@@ -541,7 +666,6 @@ fn restricted(spec: &PodSpec, at: &str, cs: &[Ctr<'_>], out: &mut Out) {
             None if pod_non_root == Some(true) => {}
             None if pod_non_root == Some(false) => {}
             None => out.push(
-                R,
                 format!("{}.securityContext.runAsNonRoot", c.at),
                 "runAsNonRoot != true",
                 format!("pod or container `{}` must set securityContext.runAsNonRoot=true", c.c.name),
@@ -549,10 +673,11 @@ fn restricted(spec: &PodSpec, at: &str, cs: &[Ctr<'_>], out: &mut Out) {
             ),
         }
     }
+}
 
-    // Not as user 0.
+/// `runAsUser`: never user 0.
+fn run_as_user(p: &Pod<'_>, out: &mut Out) {
     Forbidden {
-        level: R,
         check: "runAsUser=0",
         field: "runAsUser",
         setting: "runAsUser=0",
@@ -560,39 +685,40 @@ fn restricted(spec: &PodSpec, at: &str, cs: &[Ctr<'_>], out: &mut Out) {
     }
     .report(
         out,
-        at,
-        psc.and_then(|s| s.run_as_user) == Some(0),
-        cs,
+        p.at,
+        p.psc.and_then(|s| s.run_as_user) == Some(0),
+        &p.cs,
         |s| s.run_as_user == Some(0),
     );
+}
 
-    if windows {
+/// `seccompProfile_restricted`: `RuntimeDefault` or `Localhost`, from the container or else
+/// the pod (Linux only).
+fn seccomp_profile_restricted(p: &Pod<'_>, out: &mut Out) {
+    if windows(p) {
         return;
     }
-
-    // Seccomp: RuntimeDefault or Localhost, from the container or else the pod.
     let allowed = |t: &str| t == "RuntimeDefault" || t == "Localhost";
-    let pod_type = psc
+    let pod_type = p
+        .psc
         .and_then(|s| s.seccomp_profile.as_ref())
-        .map(|p| p.type_.as_str());
+        .map(|s| s.type_.as_str());
     if let Some(t) = pod_type.filter(|t| !allowed(t) && *t != "Unconfined") {
         out.push(
-            R,
-            join(at, "securityContext.seccompProfile.type"),
+            join(p.at, "securityContext.seccompProfile.type"),
             "seccompProfile",
             format!("pod must not set securityContext.seccompProfile.type to `{t}`"),
             None,
         );
     }
-    for c in cs {
+    for c in &p.cs {
         let own =
             c.sc.and_then(|s| s.seccomp_profile.as_ref())
-                .map(|p| p.type_.as_str());
+                .map(|s| s.type_.as_str());
         match own {
             // Unconfined is already a baseline finding.
             Some("Unconfined") => {}
             Some(t) if !allowed(t) => out.push(
-                R,
                 format!("{}.securityContext.seccompProfile.type", c.at),
                 "seccompProfile",
                 format!("container `{}` must not set securityContext.seccompProfile.type to `{t}`", c.c.name),
@@ -602,7 +728,6 @@ fn restricted(spec: &PodSpec, at: &str, cs: &[Ctr<'_>], out: &mut Out) {
             None if pod_type.is_some_and(allowed) => {}
             None if pod_type.is_some() => {}
             None => out.push(
-                R,
                 format!("{}.securityContext.seccompProfile", c.at),
                 "seccompProfile",
                 format!(
@@ -613,16 +738,20 @@ fn restricted(spec: &PodSpec, at: &str, cs: &[Ctr<'_>], out: &mut Out) {
             ),
         }
     }
+}
 
-    // Capabilities: drop ALL, add at most NET_BIND_SERVICE.
-    for c in cs {
+/// `capabilities_restricted`: drop ALL, add at most NET_BIND_SERVICE (Linux only).
+fn capabilities_restricted(p: &Pod<'_>, out: &mut Out) {
+    if windows(p) {
+        return;
+    }
+    for c in &p.cs {
         let caps = c.sc.and_then(|s| s.capabilities.as_ref());
         if !caps
             .and_then(|k| k.drop.as_ref())
             .is_some_and(|d| d.iter().any(|x| x == "ALL"))
         {
             out.push(
-                R,
                 format!("{}.securityContext.capabilities.drop", c.at),
                 "unrestricted capabilities",
                 format!(
@@ -636,7 +765,6 @@ fn restricted(spec: &PodSpec, at: &str, cs: &[Ctr<'_>], out: &mut Out) {
             // Caps outside the baseline set are already a baseline finding.
             if cap != "NET_BIND_SERVICE" && BASELINE_CAPABILITIES.contains(&cap.as_str()) {
                 out.push(
-                    R,
                     format!("{}.securityContext.capabilities.add", c.at),
                     "unrestricted capabilities",
                     format!("container `{}` must not include `{cap}` in securityContext.capabilities.add", c.c.name),
@@ -1054,6 +1182,27 @@ mod tests {
             "initContainers[0].securityContext.privileged",
             "container `init`",
         );
+    }
+
+    #[test]
+    fn findings_carry_upstreams_check_id() {
+        let rules = |f: Vec<Finding>| f.iter().map(|f| f.rule).collect::<Vec<_>>();
+        assert_eq!(
+            rules(run(Level::Restricted, |s| {
+                c0(s)["privileged"] = json!(true);
+                c0(s)["runAsUser"] = json!(0);
+                c0(s)["seccompProfile"] = json!({"type": "Unconfined"});
+            })),
+            ["privileged", "seccompProfile_baseline", "runAsUser"]
+        );
+    }
+
+    #[test]
+    fn check_table_has_unique_ids_and_lists_baseline_first() {
+        let ids: std::collections::HashSet<&str> = CHECKS.iter().map(|c| c.id).collect();
+        assert_eq!(ids.len(), CHECKS.len());
+        assert!(CHECKS.windows(2).all(|w| w[0].level <= w[1].level));
+        assert!(CHECKS.iter().all(|c| c.level != Level::Privileged));
     }
 
     #[test]

@@ -24,11 +24,21 @@ const CHECK: &str = "api";
 /// Where the pod spec lives in a Job.
 const POD: &str = "spec.template.spec";
 
-/// Findings collected by the rules.
-#[derive(Default)]
-struct Out(Vec<Finding>);
+/// Findings collected by the rules, each tagged with the id of the rule that is running.
+struct Out {
+    found: Vec<Finding>,
+    rule: &'static str,
+}
 
 impl Out {
+    /// Runs `f` with its findings attributed to the rule `id`.
+    fn under<R>(&mut self, id: &'static str, f: impl FnOnce(&mut Out) -> R) -> R {
+        let outer = std::mem::replace(&mut self.rule, id);
+        let r = f(self);
+        self.rule = outer;
+        r
+    }
+
     fn push(
         &mut self,
         severity: Severity,
@@ -36,7 +46,8 @@ impl Out {
         message: String,
         hint: Option<String>,
     ) {
-        self.0.push(Finding {
+        self.found.push(Finding {
+            rule: self.rule,
             severity,
             check: CHECK.to_owned(),
             path: path.into(),
@@ -54,6 +65,38 @@ impl Out {
     }
 }
 
+/// One rule of the Job spec: its id (a finding's `rule`) and the function that checks it,
+/// laid out as upstream Pod Security admission's checks are (one `check_*.go` per rule).
+struct Rule {
+    id: &'static str,
+    check: fn(&JobSpec, &mut Out),
+}
+
+/// The rules of `pkg/apis/batch/validation/validation.go` `validateJobSpec` that jjo knows,
+/// in the order the API server reports them.
+const JOB_SPEC: &[Rule] = &[
+    Rule {
+        id: "job-counts",
+        check: job_counts,
+    },
+    Rule {
+        id: "job-completion-mode",
+        check: job_completion_mode,
+    },
+    Rule {
+        id: "job-selector",
+        check: job_selector,
+    },
+    Rule {
+        id: "job-pod-failure-policy",
+        check: job_pod_failure_policy,
+    },
+    Rule {
+        id: "job-pod-replacement-policy",
+        check: job_pod_replacement_policy,
+    },
+];
+
 /// Runs every rule on a decoded Job; `elided` are the paths decoding could not read.
 pub fn check(job: &Job, elided: &[String]) -> Vec<Finding> {
     // Mounts can only be matched against volumes that were read.
@@ -61,8 +104,11 @@ pub fn check(job: &Job, elided: &[String]) -> Vec<Finding> {
     let volumes_known = !elided
         .iter()
         .any(|e| e.starts_with(&volumes_path) || volumes_path.starts_with(e.as_str()));
-    let mut out = Out::default();
-    job_meta(&job.metadata, &mut out);
+    let mut out = Out {
+        found: Vec::new(),
+        rule: "job-required",
+    };
+    out.under("job-metadata", |out| job_meta(&job.metadata, out));
     match &job.spec {
         None => out.error_hint(
             "spec",
@@ -71,21 +117,23 @@ pub fn check(job: &Job, elided: &[String]) -> Vec<Finding> {
         ),
         Some(spec) => {
             job_spec(spec, &mut out);
-            object_meta_maps(
-                spec.template.metadata.as_ref(),
-                "spec.template.metadata",
-                &mut out,
-            );
+            out.under("template-metadata", |out| {
+                object_meta_maps(
+                    spec.template.metadata.as_ref(),
+                    "spec.template.metadata",
+                    out,
+                )
+            });
             match &spec.template.spec {
                 None => out.error(
                     "spec.template.spec",
                     "`spec.template.spec` is required".to_owned(),
                 ),
-                Some(pod) => pod_spec(pod, volumes_known, &mut out),
+                Some(pod) => out.under("pod-spec", |out| pod_spec(pod, volumes_known, out)),
             }
         }
     }
-    out.0
+    out.found
 }
 
 /// The Job's name, generateName, namespace, labels and annotations.
@@ -167,8 +215,15 @@ fn object_meta_maps(meta: Option<&ObjectMeta>, at: &str, out: &mut Out) {
     }
 }
 
-/// Counts, deadlines, completion mode, selector and failure-policy rules of the Job spec.
+/// Runs the [`JOB_SPEC`] rules.
 fn job_spec(spec: &JobSpec, out: &mut Out) {
+    for rule in JOB_SPEC {
+        out.under(rule.id, |out| (rule.check)(spec, out));
+    }
+}
+
+/// Counts and deadlines are not negative (`activeDeadlineSeconds` is positive).
+fn job_counts(spec: &JobSpec, out: &mut Out) {
     for (field, value) in [
         ("parallelism", spec.parallelism),
         ("completions", spec.completions),
@@ -194,7 +249,10 @@ fn job_spec(spec: &JobSpec, out: &mut Out) {
             format!("`activeDeadlineSeconds` must be greater than 0, not {v}"),
         );
     }
+}
 
+/// `completionMode` is known; `Indexed` needs `completions`, and the per-index fields need it.
+fn job_completion_mode(spec: &JobSpec, out: &mut Out) {
     let indexed = match spec.completion_mode.as_deref() {
         None | Some("NonIndexed") => false,
         Some("Indexed") => true,
@@ -237,7 +295,10 @@ fn job_spec(spec: &JobSpec, out: &mut Out) {
             "`maxFailedIndexes` requires `backoffLimitPerIndex`".to_owned(),
         );
     }
+}
 
+/// A `selector` only with `manualSelector: true`, and then matching the template's labels.
+fn job_selector(spec: &JobSpec, out: &mut Out) {
     let manual = spec.manual_selector == Some(true);
     match (&spec.selector, manual) {
         (Some(_), false) => out.error_hint(
@@ -264,7 +325,10 @@ fn job_spec(spec: &JobSpec, out: &mut Out) {
         }
         (None, false) => {}
     }
+}
 
+/// A `podFailurePolicy` needs `restartPolicy: Never`.
+fn job_pod_failure_policy(spec: &JobSpec, out: &mut Out) {
     let restart = spec
         .template
         .spec
@@ -277,6 +341,10 @@ fn job_spec(spec: &JobSpec, out: &mut Out) {
             "set `restartPolicy: Never`",
         );
     }
+}
+
+/// `podReplacementPolicy` is known, and `Failed` when a `podFailurePolicy` is set.
+fn job_pod_replacement_policy(spec: &JobSpec, out: &mut Out) {
     match spec.pod_replacement_policy.as_deref() {
         None => {}
         Some("Failed") => {}
@@ -382,7 +450,9 @@ fn pod_spec(pod: &PodSpec, volumes_known: bool, out: &mut Out) {
         );
     }
 
-    let volumes = volumes(pod.volumes.as_deref().unwrap_or_default(), out);
+    let volumes = out.under("volumes", |out| {
+        volumes(pod.volumes.as_deref().unwrap_or_default(), out)
+    });
     let volumes = volumes_known.then_some(volumes);
 
     let all = pod
@@ -417,7 +487,9 @@ fn pod_spec(pod: &PodSpec, volumes_known: bool, out: &mut Out) {
                 "container names must be unique across `containers` and `initContainers`",
             );
         }
-        container(c, &at, init, volumes.as_ref(), &mut host_ports, out);
+        out.under("container", |out| {
+            container(c, &at, init, volumes.as_ref(), &mut host_ports, out)
+        });
     }
 }
 
@@ -538,10 +610,10 @@ fn container<'a>(
             unsupported(out, &format!("{at}.restartPolicy"), r, &["Always"]);
         }
     }
-    ports(c, at, host_ports, out);
-    mounts(c, at, volumes, out);
-    resources(c, at, out);
-    env(c, at, out);
+    out.under("ports", |out| ports(c, at, host_ports, out));
+    out.under("volume-mounts", |out| mounts(c, at, volumes, out));
+    out.under("resources", |out| resources(c, at, out));
+    out.under("env", |out| env(c, at, out));
 }
 
 /// Container ports: ranges, names, protocols, host port conflicts.
@@ -818,6 +890,22 @@ mod tests {
                 }
             }
         })
+    }
+
+    #[test]
+    fn findings_carry_the_id_of_their_rule() {
+        let found = run(|j| {
+            j["spec"]["selector"] = json!({"matchLabels": {"a": "b"}});
+            j["spec"]["backoffLimit"] = json!(-1);
+            j["spec"]["template"]["spec"]["containers"][0]["resources"]["limits"]["cpu"] =
+                json!("two");
+        });
+        let rules: Vec<&str> = found.iter().map(|f| f.rule).collect();
+        assert_eq!(
+            rules,
+            ["job-counts", "job-selector", "resources"],
+            "{found:#?}"
+        );
     }
 
     /// Runs the rules on `job` after `edit`.
