@@ -10,6 +10,7 @@ use super::paths::{self, Unmapped};
 use super::spec::{CaseSpec, KEYS};
 use crate::diag::{Warning, did_you_mean};
 use crate::error::Error;
+use crate::helm;
 use crate::location::Span;
 use crate::overrides::{self, Override};
 use crate::predict::Version;
@@ -84,7 +85,7 @@ pub fn discover(roots: &[PathBuf]) -> Result<Vec<(String, PathBuf)>, Error> {
         if !meta.is_dir() {
             return Err(Error::NotACase { path: root.clone() });
         }
-        if root.join(PROFILES_FILE).is_file() {
+        if is_case(root) {
             let name = root
                 .canonicalize()
                 .ok()
@@ -113,6 +114,13 @@ fn entries(dir: &Path) -> Result<impl Iterator<Item = std::fs::DirEntry>, Error>
     Ok(entries.filter_map(Result::ok))
 }
 
+/// Whether `dir` is a case: it holds the profiles file, or a `case.yaml` naming Helm values.
+pub fn is_case(dir: &Path) -> bool {
+    dir.join(PROFILES_FILE).is_file()
+        || std::fs::read_to_string(dir.join("case.yaml"))
+            .is_ok_and(|t| t.lines().any(|l| l.starts_with("helm-values:")))
+}
+
 fn walk(root: &Path, dir: &Path, found: &mut Vec<(String, PathBuf)>) -> Result<(), Error> {
     let mut dirs: Vec<PathBuf> = entries(dir)?
         .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
@@ -121,7 +129,7 @@ fn walk(root: &Path, dir: &Path, found: &mut Vec<(String, PathBuf)>) -> Result<(
         .collect();
     dirs.sort();
     for sub in dirs {
-        if sub.join(PROFILES_FILE).is_file() {
+        if is_case(&sub) {
             let name = sub
                 .strip_prefix(root)
                 .unwrap_or(&sub)
@@ -288,21 +296,43 @@ pub fn load(name: &str, dir: &Path, allow_unknown_keys: bool) -> Result<Case, Er
     } else {
         parse_yaml(&spec_path, &spec_text, KEYS)?
     };
+    load_spec(name, dir, spec, &spec_text, allow_unknown_keys)
+}
+
+/// Reads the case in `dir` with `spec` standing for its `case.yaml` (whose text, for error
+/// lines, is `spec_text`; empty when the spec was made by a command such as `jjo diff`).
+pub fn load_spec(
+    name: &str,
+    dir: &Path,
+    spec: CaseSpec,
+    spec_text: &str,
+    allow_unknown_keys: bool,
+) -> Result<Case, Error> {
+    let spec_path = dir.join("case.yaml");
     let version = match &spec.kubernetes {
         None => Version::NEWEST,
         Some(text) => Version::parse(text).map_err(|e| Error::Syntax {
-            span: Span::line(&spec_path, key_line(&spec_text, "kubernetes")),
+            span: Span::line(&spec_path, key_line(spec_text, "kubernetes")),
             message: e.to_string(),
             hint: None,
         })?,
     };
 
-    let profiles_path = dir.join(PROFILES_FILE);
-    let text = read_text(&profiles_path)?;
     let opts = ParseOptions {
         allow_unknown_keys: allow_unknown_keys || spec.allow_unknown_keys,
     };
-    let (profiles, mut warnings) = profiles::parse(&profiles_path, &text, opts)?;
+    let chart = match &spec.helm_values {
+        None => None,
+        Some(file) => Some(helm_chart(dir, file, &spec, spec_text, opts)?),
+    };
+    let (profiles, mut warnings) = match &chart {
+        None => {
+            let profiles_path = dir.join(PROFILES_FILE);
+            let text = read_text(&profiles_path)?;
+            profiles::parse(&profiles_path, &text, opts)?
+        }
+        Some(chart) => helm::profiles(chart, opts)?,
+    };
     let resolved = profiles::resolve(&profiles, &spec.user, &spec.groups);
 
     let mut overrides = Vec::new();
@@ -314,7 +344,21 @@ pub fn load(name: &str, dir: &Path, allow_unknown_keys: bool) -> Result<Case, Er
             .iter()
             .map(|(a, b)| (a.clone(), b.clone()))
             .collect();
-        for r in refs {
+        for (i, mut r) in refs.into_iter().enumerate() {
+            if let Some(chart) = &chart {
+                // The chart wrote the list; point at the entry in the values file instead.
+                r.span = chart.pair_span(&setting.section, i);
+                if let Some(name) = chart.file_of(&r.path) {
+                    overrides.push(Override {
+                        pointer: r.pointer,
+                        value: chart.files[name].clone(),
+                        file: chart.path.clone(),
+                        path: r.path,
+                        span: r.span,
+                    });
+                    continue;
+                }
+            }
             let file = map_override_path(&r.path, dir, &extra, &r.span)?;
             let bytes = std::fs::read(&file).map_err(|source| match source.kind() {
                 std::io::ErrorKind::NotFound => Error::Path {
@@ -365,6 +409,37 @@ pub fn load(name: &str, dir: &Path, allow_unknown_keys: bool) -> Result<Case, Er
         base_job,
         warnings,
     })
+}
+
+/// Renders the Helm values file a case names, refusing a case that also has a profiles file.
+fn helm_chart(
+    dir: &Path,
+    file: &str,
+    spec: &CaseSpec,
+    spec_text: &str,
+    opts: ParseOptions,
+) -> Result<helm::Chart, Error> {
+    let spec_path = dir.join("case.yaml");
+    // A spec made by a command (no case.yaml text) names a values file next to anything.
+    if !spec_text.is_empty() && dir.join(PROFILES_FILE).is_file() {
+        return Err(Error::Syntax {
+            span: Span::line(&spec_path, key_line(spec_text, "helm-values")),
+            message: format!("the case has both `helm-values:` and `{PROFILES_FILE}`"),
+            hint: Some(format!(
+                "the chart renders the profiles file from the values: delete `{PROFILES_FILE}` or `helm-values:`"
+            )),
+        });
+    }
+    let path = dir.join(file);
+    let text = read_text(&path)?;
+    let options = helm::Options {
+        release: spec
+            .helm_release
+            .clone()
+            .unwrap_or_else(|| helm::Options::default().release),
+        allow_unknown_keys: opts.allow_unknown_keys,
+    };
+    helm::render(&path, &text, &options)
 }
 
 /// The objects in `setup/*.yaml` (files sorted by name; several documents per file allowed).

@@ -6,7 +6,8 @@ mod paths;
 mod spec;
 
 pub use load::{
-    Case, Golden, PROFILES_FILE, discover, load, parse_yaml, read_text, unreferenced_goldens,
+    Case, Golden, PROFILES_FILE, discover, is_case, load, load_spec, parse_yaml, read_text,
+    unreferenced_goldens,
 };
 pub use paths::{ETC_RSTUDIO, Unmapped, map};
 pub use spec::{CaseSpec, Expect, KEYS, RuntimeCheck};

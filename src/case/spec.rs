@@ -23,6 +23,8 @@ pub const KEYS: &[&str] = &[
     "allow-unknown-keys",
     "setup",
     "checks",
+    "helm-values",
+    "helm-release",
 ];
 
 /// The settings of one case; every key is optional.
@@ -55,6 +57,11 @@ pub struct CaseSpec {
     pub setup: Vec<Value>,
     /// Commands run in the session container on a live cluster, once it is Running.
     pub checks: Vec<RuntimeCheck>,
+    /// A Helm values file (relative to the case) that replaces the profiles file and override
+    /// files with what Posit's chart renders from it.
+    pub helm_values: Option<String>,
+    /// The Helm release name the chart's own names derive from (default `rstudio-workbench`).
+    pub helm_release: Option<String>,
 }
 
 impl Default for CaseSpec {
@@ -72,6 +79,8 @@ impl Default for CaseSpec {
             allow_unknown_keys: false,
             setup: Vec::new(),
             checks: Vec::new(),
+            helm_values: None,
+            helm_release: None,
         }
     }
 }

@@ -12,8 +12,15 @@ use crate::profiles::{self, ParseOptions};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The profiles file (`launcher.kubernetes.profiles.conf`).
-    #[arg(long)]
-    pub profiles: PathBuf,
+    #[arg(
+        long,
+        required_unless_present = "helm_values",
+        conflicts_with = "helm_values"
+    )]
+    pub profiles: Option<PathBuf>,
+    /// A values file of Posit's rstudio-workbench Helm chart, instead of a profiles file.
+    #[arg(long, value_name = "FILE")]
+    pub helm_values: Option<PathBuf>,
     /// The user launching the session.
     #[arg(long)]
     pub user: String,
@@ -30,11 +37,30 @@ pub struct Args {
 
 /// Runs `jjo resolve`.
 pub fn run(args: Args) -> Result<u8, Error> {
-    let text = crate::case::read_text(&args.profiles)?;
     let opts = ParseOptions {
         allow_unknown_keys: args.allow_unknown_keys,
     };
-    let (parsed, warnings) = profiles::parse(&args.profiles, &text, opts)?;
+    let (parsed, warnings) = match (&args.profiles, &args.helm_values) {
+        (_, Some(values)) => {
+            let text = crate::case::read_text(values)?;
+            let options = crate::helm::Options {
+                allow_unknown_keys: args.allow_unknown_keys,
+                ..Default::default()
+            };
+            let chart = crate::helm::render(values, &text, &options)?;
+            crate::helm::profiles(&chart, opts)?
+        }
+        (Some(path), None) => {
+            let text = crate::case::read_text(path)?;
+            profiles::parse(path, &text, opts)?
+        }
+        (None, None) => {
+            return Err(Error::Usage {
+                message: "give `--profiles FILE` or `--helm-values FILE`".into(),
+                hint: None,
+            });
+        }
+    };
     let resolved = profiles::resolve(&parsed, &args.user, &args.groups);
     for w in warnings.iter().chain(&resolved.warnings) {
         crate::report::warning(w);

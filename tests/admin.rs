@@ -1,0 +1,130 @@
+//! The admin's rollout tools as an admin meets them: Helm values files (good and malformed),
+//! `jjo diff`, `jjo init` and `jjo lint`, run through the `jjo` binary.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn text(&self) -> String {
+        format!("{}{}", self.stdout, self.stderr)
+    }
+}
+
+fn jjo(args: &[&str]) -> Run {
+    jjo_in(Path::new("."), args)
+}
+
+fn jjo_in(dir: &Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_jjo"))
+        .current_dir(dir)
+        .args(args)
+        .arg("--color=never")
+        .env_remove("JJO_BLESS")
+        .env_remove("CI")
+        .output()
+        .expect("run jjo");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Asserts the exit code and that the output holds each fragment.
+fn assert_run(run: &Run, code: i32, fragments: &[&str]) {
+    let text = run.text();
+    assert_eq!(run.code, code, "expected exit {code}:\n{text}");
+    for f in fragments {
+        assert!(text.contains(f), "output lacks {f:?}:\n{text}");
+    }
+    assert!(!text.contains("panicked"), "jjo panicked:\n{text}");
+}
+
+/// Writes `files` under a new temporary directory.
+fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    for (name, content) in files {
+        let path = tmp.path().join(name);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&path, content).expect("write");
+    }
+    tmp
+}
+
+fn path(tmp: &tempfile::TempDir, rel: &str) -> String {
+    let p: PathBuf = tmp.path().join(rel);
+    p.to_str().expect("utf-8 path").to_string()
+}
+
+const HELM_HEAD: &str = "launcher:\n  useTemplates: false\nconfig:\n  profiles:\n    launcher.kubernetes.profiles.conf:\n      \"*\":\n        job-json-overrides:\n          - name: pull\n            target: /spec/template/spec/containers/0/imagePullPolicy\n";
+
+#[test]
+fn helm_case_blesses_then_passes_and_fails_when_the_values_change() {
+    let values = format!("{HELM_HEAD}            json: Always\n");
+    let tmp = tree(&[
+        ("c/case.yaml", "helm-values: values.yaml\n"),
+        ("c/values.yaml", &values),
+    ]);
+    let case = path(&tmp, "c");
+    assert_run(&jjo(&["test", "--bless", &case]), 0, &["blessed"]);
+    assert_run(&jjo(&["test", &case]), 0, &["1 passed"]);
+    let changed = format!("{HELM_HEAD}            json: Never\n");
+    std::fs::write(tmp.path().join("c/values.yaml"), changed).expect("write");
+    assert_run(
+        &jjo(&["test", &case]),
+        1,
+        &["imagePullPolicy", "\"Always\"", "\"Never\""],
+    );
+}
+
+#[test]
+fn helm_values_with_an_emptied_json_name_the_line_and_column() {
+    let values = format!("{HELM_HEAD}            json: # Always\n");
+    let tmp = tree(&[
+        ("c/case.yaml", "helm-values: values.yaml\n"),
+        ("c/values.yaml", &values),
+    ]);
+    let run = jjo(&["test", &path(&tmp, "c")]);
+    assert_run(
+        &run,
+        2,
+        &["values.yaml:10:13", "`json` is empty", "YAML comment"],
+    );
+}
+
+#[test]
+fn truncated_helm_values_say_so() {
+    let tmp = tree(&[
+        ("c/case.yaml", "helm-values: values.yaml\n"),
+        ("c/values.yaml", HELM_HEAD),
+    ]);
+    let run = jjo(&["test", &path(&tmp, "c")]);
+    assert_run(&run, 2, &["values.yaml:8:13", "has no `json`", "truncated"]);
+}
+
+#[test]
+fn helm_values_with_an_unquoted_colon_in_a_pointer_name_the_line() {
+    let values = HELM_HEAD.replace(
+        "target: /spec/template/spec/containers/0/imagePullPolicy",
+        "target: /metadata/annotations/note: x",
+    ) + "            json: 1\n";
+    let tmp = tree(&[("values.yaml", &values)]);
+    let run = jjo(&[
+        "resolve",
+        "--helm-values",
+        &path(&tmp, "values.yaml"),
+        "--user",
+        "u",
+    ]);
+    assert_run(
+        &run,
+        2,
+        &["values.yaml:9:", "invalid YAML", "quote the value"],
+    );
+}
