@@ -3,6 +3,7 @@
 //! harness (`harness/main.rs`, target `cases`) stays its own binary: it is a libtest-mimic
 //! `main`, not `#[test]` functions.
 
+mod admin;
 mod cli;
 #[cfg(feature = "cluster")]
 mod live;
