@@ -147,11 +147,7 @@ pub fn render(path: &Path, text: &str, opts: &Options) -> Result<Chart, Error> {
     let values = parse(path, text)?;
     let at = Locator { path, text };
     let launcher = values.get("launcher");
-    let flag = |key: &str, default: bool| {
-        launcher
-            .and_then(|l| l.get(key))
-            .map_or(default, truthy)
-    };
+    let flag = |key: &str, default: bool| launcher.and_then(|l| l.get(key)).map_or(default, truthy);
     let use_templates = flag("useTemplates", true);
     let config = values.get("config");
     if let Some(server) = config.and_then(|c| c.get("server"))
