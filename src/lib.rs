@@ -28,4 +28,5 @@ pub mod pipeline;
 pub mod predict;
 pub mod profiles;
 pub mod report;
+pub mod template;
 pub mod validate;

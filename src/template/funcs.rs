@@ -1,0 +1,1065 @@
+//! The functions templates can call: Go's builtins (`and`, `or`, `not`, `len`, `index`,
+//! `print*`, comparisons), the Sprig v3 functions job templates use, and the Helm-style
+//! helpers the launcher adds (`include`, `toYaml`, `toJson`, `fromJson`, `mustFromJson`).
+//! Each has its Go parameter types, which decide how `text/template` checks arguments.
+//! Sources: Go `text/template/funcs.go`; Sprig v3.2.3 `functions.go`, `dict.go`, `list.go`,
+//! `strings.go`, `numeric.go`, `defaults.go`; Helm `pkg/engine/funcs.go`.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use super::exec::State;
+use super::gofmt;
+use super::value::Value;
+use super::yaml;
+
+/// A Go parameter type, as far as argument checking needs it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ty {
+    /// `interface{}`.
+    Any,
+    /// `reflect.Value` (Go builtins): the value as it is, even invalid.
+    RValue,
+    /// `string`.
+    Str,
+    /// `int`.
+    Int,
+    /// `bool`.
+    Bool,
+    /// `map[string]interface{}`.
+    Map,
+}
+
+impl Ty {
+    /// Go's name of the type.
+    pub fn go(self) -> &'static str {
+        match self {
+            Ty::Any => "interface {}",
+            Ty::RValue => "reflect.Value",
+            Ty::Str => "string",
+            Ty::Int => "int",
+            Ty::Bool => "bool",
+            Ty::Map => "map[string]interface {}",
+        }
+    }
+}
+
+/// A function's Go signature: fixed parameters, then the variadic element type.
+pub struct Sig {
+    /// Fixed parameters.
+    pub params: &'static [Ty],
+    /// The element type of a final `...` parameter.
+    pub variadic: Option<Ty>,
+}
+
+const fn sig(params: &'static [Ty], variadic: Option<Ty>) -> Sig {
+    Sig { params, variadic }
+}
+
+use Ty::*;
+
+/// The signature of a function jjo implements, by name.
+pub fn signature(name: &str) -> Option<Sig> {
+    Some(match name {
+        // Go builtins.
+        "and" | "or" => sig(&[RValue], Some(RValue)),
+        "not" | "len" => sig(&[RValue], None),
+        "index" => sig(&[RValue], Some(RValue)),
+        "print" | "println" => sig(&[], Some(Any)),
+        "printf" => sig(&[Str], Some(Any)),
+        "eq" => sig(&[RValue], Some(RValue)),
+        "ne" | "lt" | "le" | "gt" | "ge" => sig(&[RValue, RValue], None),
+        // Helm-style helpers.
+        "include" => sig(&[Str, Any], None),
+        "toYaml" | "toJson" | "toPrettyJson" => sig(&[Any], None),
+        "fromJson" | "mustFromJson" => sig(&[Str], None),
+        // Sprig: strings.
+        "toString" | "empty" | "deepCopy" | "first" | "last" | "rest" | "initial" | "toStrings"
+        | "sortAlpha" | "uniq" | "compact" | "float64" | "int" | "int64" | "add1" | "kindOf"
+        | "typeOf" => sig(&[Any], None),
+        "default" => sig(&[Any], Some(Any)),
+        "coalesce" | "list" | "dict" | "cat" | "quote" | "squote" | "concat" | "add" | "all"
+        | "any" => sig(&[], Some(Any)),
+        "ternary" => sig(&[Any, Any, Bool], None),
+        "indent" | "nindent" | "repeat" | "trunc" => sig(&[Int, Str], None),
+        "trim" | "upper" | "lower" | "title" | "b64enc" | "b64dec" | "nospace" | "atoi"
+        | "fail" => sig(&[Str], None),
+        "trimAll" | "trimPrefix" | "trimSuffix" | "contains" | "hasPrefix" | "hasSuffix"
+        | "splitList" => sig(&[Str, Str], None),
+        "replace" => sig(&[Str, Str, Str], None),
+        "join" => sig(&[Str, Any], None),
+        "append" | "push" | "prepend" | "has" => sig(&[Any, Any], None),
+        "slice" => sig(&[Any], Some(Any)),
+        "get" | "hasKey" | "unset" => sig(&[Map, Str], None),
+        "set" => sig(&[Map, Str, Any], None),
+        "keys" => sig(&[], Some(Map)),
+        "merge" | "mergeOverwrite" => sig(&[Map], Some(Map)),
+        "pick" | "omit" => sig(&[Map], Some(Str)),
+        "sub" | "div" | "mod" => sig(&[Any, Any], None),
+        "mul" | "max" | "min" | "addf" | "subf" | "mulf" | "divf" => sig(&[Any], Some(Any)),
+        "kindIs" | "typeIs" => sig(&[Str, Any], None),
+        _ => return None,
+    })
+}
+
+/// Sprig (and Helm) functions that exist for the launcher but that jjo does not implement:
+/// a template calling one gets an error saying so, never a wrong result.
+pub const NOT_IMPLEMENTED: &[&str] = &[
+    "abbrev",
+    "abbrevboth",
+    "adler32sum",
+    "ago",
+    "bcrypt",
+    "biggest",
+    "buildCustomCert",
+    "camelcase",
+    "ceil",
+    "chunk",
+    "clean",
+    "date",
+    "dateInZone",
+    "dateModify",
+    "date_in_zone",
+    "date_modify",
+    "decryptAES",
+    "derivePassword",
+    "dig",
+    "dir",
+    "duration",
+    "durationRound",
+    "encryptAES",
+    "env",
+    "expandenv",
+    "ext",
+    "floor",
+    "genCA",
+    "genCAWithKey",
+    "genPrivateKey",
+    "genSelfSignedCert",
+    "genSelfSignedCertWithKey",
+    "genSignedCert",
+    "genSignedCertWithKey",
+    "getHostByName",
+    "hello",
+    "htmlDate",
+    "htmlDateInZone",
+    "htpasswd",
+    "initials",
+    "isAbs",
+    "kebabcase",
+    "mustAppend",
+    "mustChunk",
+    "mustCompact",
+    "mustDateModify",
+    "mustDeepCopy",
+    "mustFirst",
+    "mustHas",
+    "mustInitial",
+    "mustLast",
+    "mustMerge",
+    "mustMergeOverwrite",
+    "mustPrepend",
+    "mustPush",
+    "mustRegexFind",
+    "mustRegexFindAll",
+    "mustRegexMatch",
+    "mustRegexReplaceAll",
+    "mustRegexReplaceAllLiteral",
+    "mustRegexSplit",
+    "mustRest",
+    "mustReverse",
+    "mustSlice",
+    "mustToDate",
+    "mustToJson",
+    "mustToPrettyJson",
+    "mustToRawJson",
+    "mustUniq",
+    "mustWithout",
+    "now",
+    "osBase",
+    "osClean",
+    "osDir",
+    "osExt",
+    "osIsAbs",
+    "pluck",
+    "randAlpha",
+    "randAlphaNum",
+    "randAscii",
+    "randBytes",
+    "randInt",
+    "randNumeric",
+    "regexFind",
+    "regexFindAll",
+    "regexMatch",
+    "regexQuoteMeta",
+    "regexReplaceAll",
+    "regexReplaceAllLiteral",
+    "regexSplit",
+    "required",
+    "reverse",
+    "round",
+    "semver",
+    "semverCompare",
+    "seq",
+    "sha1sum",
+    "sha256sum",
+    "shuffle",
+    "snakecase",
+    "sortAlpha2",
+    "split",
+    "splitn",
+    "substr",
+    "swapcase",
+    "toDate",
+    "toDecimal",
+    "toRawJson",
+    "tpl",
+    "trimall",
+    "unixEpoch",
+    "until",
+    "untilStep",
+    "untitle",
+    "urlJoin",
+    "urlParse",
+    "uuidv4",
+    "values",
+    "without",
+    "wrap",
+    "wrapWith",
+    "b32dec",
+    "b32enc",
+    "base",
+    "sha512sum",
+    "html",
+    "js",
+    "urlquery",
+    "call",
+    "lookup",
+    "fromYaml",
+    "fromYamlArray",
+    "fromJsonArray",
+    "toToml",
+    "list2",
+    "dictOf",
+    "plural",
+    "quoteAll",
+    "sortedKeys",
+    "ternaryf",
+    "toInt",
+];
+
+type F = Result<Value, String>;
+
+/// Calls function `name` with checked arguments.
+pub(super) fn call(st: &mut State<'_>, name: &str, a: Vec<Value>) -> F {
+    let s = |i: usize| -> Rc<str> {
+        match &a[i] {
+            Value::Str(s) => s.clone(),
+            _ => Rc::from(""),
+        }
+    };
+    let int = |i: usize| -> i64 {
+        match &a[i] {
+            Value::Int(n) | Value::Int64(n) => *n,
+            _ => 0,
+        }
+    };
+    let string = |v: String| Ok(Value::str(v));
+    match name {
+        "and" | "or" => unreachable_fn(),
+        "not" => Ok(Value::Bool(!a[0].truth())),
+        "len" => match &a[0] {
+            Value::Missing => Err("reflect: call of reflect.Value.Type on zero Value".into()),
+            Value::Null => Err("len of nil pointer".into()),
+            Value::Str(s) => Ok(Value::Int(s.len() as i64)),
+            Value::List(l) | Value::Strings(l) => Ok(Value::Int(l.len() as i64)),
+            Value::Map(m) => Ok(Value::Int(m.borrow().len() as i64)),
+            v => Err(format!("len of type {}", v.type_name())),
+        },
+        "index" => index(&a[0], &a[1..]),
+        "print" => string(gofmt::sprint(&a)),
+        "println" => string(gofmt::sprintln(&a)),
+        "printf" => string(gofmt::sprintf(&s(0), &a[1..])),
+        "eq" => eq(&a[0], &a[1..]).map(Value::Bool),
+        "ne" => eq(&a[0], &a[1..2]).map(|b| Value::Bool(!b)),
+        "lt" => lt(&a[0], &a[1]).map(Value::Bool),
+        "le" => Ok(Value::Bool(lt(&a[0], &a[1])? || eq(&a[0], &a[1..2])?)),
+        "gt" => Ok(Value::Bool(!(lt(&a[0], &a[1])? || eq(&a[0], &a[1..2])?))),
+        "ge" => lt(&a[0], &a[1]).map(|b| Value::Bool(!b)),
+
+        "include" => st.include(&s(0), a[1].clone()).map(Value::str),
+        "toYaml" => string(yaml::to_yaml(&a[0]).unwrap_or_default()),
+        "toJson" => string(yaml::to_json(&a[0]).unwrap_or_default()),
+        "toPrettyJson" => string(yaml::to_pretty_json(&a[0]).unwrap_or_default()),
+        "fromJson" => Ok(match from_json_map(&s(0)) {
+            Ok(m) => m,
+            Err(e) => {
+                let mut m = BTreeMap::new();
+                m.insert("Error".to_string(), Value::str(e));
+                Value::map(m)
+            }
+        }),
+        "mustFromJson" => from_json_map(&s(0)),
+
+        "toString" => string(strval(&a[0])),
+        "empty" => Ok(Value::Bool(!a[0].truth())),
+        "default" => Ok(match a.get(1) {
+            Some(g) if g.truth() => g.clone(),
+            _ => a[0].clone(),
+        }),
+        "coalesce" => Ok(a.iter().find(|v| v.truth()).cloned().unwrap_or(Value::Null)),
+        "all" => Ok(Value::Bool(a.iter().all(Value::truth))),
+        "any" => Ok(Value::Bool(a.iter().any(Value::truth))),
+        "ternary" => Ok(if a[2].truth() {
+            a[0].clone()
+        } else {
+            a[1].clone()
+        }),
+        "quote" => string(
+            a.iter()
+                .filter(|v| !is_nil(v))
+                .map(|v| gofmt::quote(&strval(v)))
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        "squote" => string(
+            a.iter()
+                .filter(|v| !is_nil(v))
+                .map(|v| format!("'{}'", strval(v)))
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        "cat" => string(
+            a.iter()
+                .filter(|v| !is_nil(v))
+                .map(|v| gofmt::sprint(std::slice::from_ref(v)))
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        "indent" => string(indent(int(0), &s(1))),
+        "nindent" => string(format!("\n{}", indent(int(0), &s(1)))),
+        "repeat" => {
+            if int(0) < 0 {
+                return Err("strings: negative Repeat count".into());
+            }
+            string(s(1).repeat(int(0) as usize))
+        }
+        "trunc" => {
+            let (c, t) = (int(0), s(1));
+            let n = t.len() as i64;
+            string(if c < 0 && -c < n {
+                t[(n + c) as usize..].to_string()
+            } else if c >= 0 && n > c {
+                t[..c as usize].to_string()
+            } else {
+                t.to_string()
+            })
+        }
+        "trim" => string(s(0).trim_matches(is_go_space).to_string()),
+        "upper" => string(s(0).to_uppercase()),
+        "lower" => string(s(0).to_lowercase()),
+        "title" => string(title(&s(0))),
+        "nospace" => string(s(0).chars().filter(|c| !c.is_whitespace()).collect()),
+        "atoi" => Ok(Value::Int(s(0).parse().unwrap_or(0))),
+        "fail" => Err(s(0).to_string()),
+        "b64enc" => string(base64(s(0).as_bytes())),
+        "b64dec" => string(match unbase64(&s(0)) {
+            Some(b) => String::from_utf8_lossy(&b).into_owned(),
+            None => "illegal base64 data at input byte 0".into(),
+        }),
+        "trimAll" => {
+            let cut = s(0);
+            string(s(1).trim_matches(|c| cut.contains(c)).to_string())
+        }
+        "trimPrefix" => string(s(1).strip_prefix(&*s(0)).unwrap_or(&s(1)).to_string()),
+        "trimSuffix" => string(s(1).strip_suffix(&*s(0)).unwrap_or(&s(1)).to_string()),
+        "contains" => Ok(Value::Bool(s(1).contains(&*s(0)))),
+        "hasPrefix" => Ok(Value::Bool(s(1).starts_with(&*s(0)))),
+        "hasSuffix" => Ok(Value::Bool(s(1).ends_with(&*s(0)))),
+        "splitList" => {
+            let (sep, orig) = (s(0), s(1));
+            let parts: Vec<Value> = if sep.is_empty() {
+                orig.chars().map(|c| Value::str(c.to_string())).collect()
+            } else {
+                orig.split(&*sep).map(Value::str).collect()
+            };
+            Ok(Value::Strings(Rc::new(parts)))
+        }
+        "replace" => string(s(2).replace(&*s(0), &s(1))),
+        "join" => string(strslice(&a[1]).join(&*s(0))),
+        "toStrings" => Ok(Value::Strings(Rc::new(
+            strslice(&a[0]).into_iter().map(Value::str).collect(),
+        ))),
+        "sortAlpha" => {
+            let mut l = strslice(&a[0]);
+            l.sort();
+            Ok(Value::Strings(Rc::new(
+                l.into_iter().map(Value::str).collect(),
+            )))
+        }
+
+        "list" => Ok(Value::list(a.iter().map(nil_of).collect())),
+        "append" | "push" => match a[0].as_slice() {
+            Some(l) => {
+                let mut v = l.to_vec();
+                v.push(nil_of(&a[1]));
+                Ok(Value::list(v))
+            }
+            None => Err(format!("Cannot push on type {}", kind_name(&a[0]))),
+        },
+        "prepend" => match a[0].as_slice() {
+            Some(l) => {
+                let mut v = vec![nil_of(&a[1])];
+                v.extend(l.iter().cloned());
+                Ok(Value::list(v))
+            }
+            None => Err(format!("Cannot prepend on type {}", kind_name(&a[0]))),
+        },
+        "concat" => {
+            let mut v = Vec::new();
+            for l in &a {
+                match l.as_slice() {
+                    Some(l) => v.extend(l.iter().cloned()),
+                    None => return Err(format!("Cannot concat type {} as list", kind_name(l))),
+                }
+            }
+            Ok(Value::list(v))
+        }
+        "first" | "last" | "rest" | "initial" => {
+            let Some(l) = a[0].as_slice() else {
+                return Err(format!("Cannot find {name} on type {}", kind_name(&a[0])));
+            };
+            if l.is_empty() {
+                return Ok(Value::Null);
+            }
+            let same = |v: Vec<Value>| match &a[0] {
+                Value::Strings(_) => Value::Strings(Rc::new(v)),
+                _ => Value::list(v),
+            };
+            Ok(match name {
+                "first" => l[0].clone(),
+                "last" => l[l.len() - 1].clone(),
+                "rest" => same(l[1..].to_vec()),
+                _ => same(l[..l.len() - 1].to_vec()),
+            })
+        }
+        "slice" => {
+            let Some(l) = a[0].as_slice() else {
+                return Err(format!(
+                    "list should be type of slice or array but {} is",
+                    kind_name(&a[0])
+                ));
+            };
+            if l.is_empty() {
+                return Ok(Value::Null);
+            }
+            let start = a.get(1).map(to_int64).unwrap_or(0);
+            let end = a.get(2).map(to_int64).unwrap_or(l.len() as i64);
+            if start < 0 || end < start || end as usize > l.len() {
+                return Err("reflect: slice index out of range".into());
+            }
+            let part = l[start as usize..end as usize].to_vec();
+            Ok(match &a[0] {
+                Value::Strings(_) => Value::Strings(Rc::new(part)),
+                _ => Value::list(part),
+            })
+        }
+        "has" => match a[1].as_slice() {
+            Some(l) => Ok(Value::Bool(l.iter().any(|e| deep_equal(e, &a[0])))),
+            None if is_nil(&a[1]) => Ok(Value::Bool(false)),
+            None => Err(format!("Cannot find has on type {}", kind_name(&a[1]))),
+        },
+        "uniq" => {
+            let Some(l) = a[0].as_slice() else {
+                return Err(format!("Cannot find uniq on type {}", kind_name(&a[0])));
+            };
+            let mut out: Vec<Value> = Vec::new();
+            for e in l {
+                if !out.iter().any(|o| deep_equal(o, e)) {
+                    out.push(e.clone());
+                }
+            }
+            Ok(Value::list(out))
+        }
+        "compact" => {
+            let Some(l) = a[0].as_slice() else {
+                return Err(format!("Cannot compact on type {}", kind_name(&a[0])));
+            };
+            Ok(Value::list(
+                l.iter().filter(|e| e.truth()).cloned().collect(),
+            ))
+        }
+        "deepCopy" => Ok(a[0].deep_copy()),
+
+        "dict" => {
+            let mut m = BTreeMap::new();
+            let mut it = a.iter();
+            while let Some(k) = it.next() {
+                let v = it.next().map(nil_of).unwrap_or(Value::str(""));
+                m.insert(strval(k), v);
+            }
+            Ok(Value::map(m))
+        }
+        "get" => Ok(match &a[0] {
+            Value::Map(m) => m.borrow().get(&*s(1)).cloned().unwrap_or(Value::str("")),
+            _ => Value::str(""),
+        }),
+        "hasKey" => Ok(Value::Bool(match &a[0] {
+            Value::Map(m) => m.borrow().contains_key(&*s(1)),
+            _ => false,
+        })),
+        "set" => match &a[0] {
+            Value::Map(m) => {
+                m.borrow_mut().insert(s(1).to_string(), nil_of(&a[2]));
+                Ok(a[0].clone())
+            }
+            _ => Err("assignment to entry in nil map".into()),
+        },
+        "unset" => {
+            if let Value::Map(m) = &a[0] {
+                m.borrow_mut().remove(&*s(1));
+            }
+            Ok(a[0].clone())
+        }
+        "keys" => {
+            let mut ks: Vec<Value> = Vec::new();
+            for d in &a {
+                if let Value::Map(m) = d {
+                    ks.extend(m.borrow().keys().map(|k| Value::str(k.as_str())));
+                }
+            }
+            if a.len() > 1 || ks.len() > 1 {
+                // Go's map order is random: `keys` of more than one key is only defined
+                // up to order, which no test of a template can rely on.
+                return Err("keys of more than one key come out in Go's random map order; use `keys ... | sortAlpha`".into());
+            }
+            Ok(Value::Strings(Rc::new(ks)))
+        }
+        "merge" | "mergeOverwrite" => {
+            let Value::Map(dst) = &a[0] else {
+                return Ok(Value::Null);
+            };
+            for src in &a[1..] {
+                if let Value::Map(src) = src {
+                    if Rc::ptr_eq(dst, src) {
+                        continue;
+                    }
+                    merge_into(dst, &src.borrow(), name == "mergeOverwrite");
+                }
+            }
+            Ok(a[0].clone())
+        }
+        "pick" | "omit" => {
+            let Value::Map(m) = &a[0] else {
+                return Ok(Value::map(BTreeMap::new()));
+            };
+            let names: Vec<Rc<str>> = a[1..]
+                .iter()
+                .filter_map(|v| match v {
+                    Value::Str(s) => Some(s.clone()),
+                    _ => None,
+                })
+                .collect();
+            let keep = name == "pick";
+            Ok(Value::map(
+                m.borrow()
+                    .iter()
+                    .filter(|(k, _)| names.iter().any(|n| **n == ***k) == keep)
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+            ))
+        }
+
+        "add" => Ok(Value::Int64(
+            a.iter().map(to_int64).fold(0i64, i64::wrapping_add),
+        )),
+        "add1" => Ok(Value::Int64(to_int64(&a[0]).wrapping_add(1))),
+        "sub" => Ok(Value::Int64(to_int64(&a[0]).wrapping_sub(to_int64(&a[1])))),
+        "mul" => Ok(Value::Int64(
+            a.iter().map(to_int64).fold(1i64, i64::wrapping_mul),
+        )),
+        "div" | "mod" => {
+            let d = to_int64(&a[1]);
+            if d == 0 {
+                return Err("runtime error: integer divide by zero".into());
+            }
+            let n = to_int64(&a[0]);
+            Ok(Value::Int64(if name == "div" {
+                n.wrapping_div(d)
+            } else {
+                n.wrapping_rem(d)
+            }))
+        }
+        "max" => Ok(Value::Int64(a.iter().map(to_int64).max().unwrap_or(0))),
+        "min" => Ok(Value::Int64(a.iter().map(to_int64).min().unwrap_or(0))),
+        "addf" | "subf" | "mulf" | "divf" => decimal_op(name, &a),
+        "float64" => Ok(Value::Float(to_float64(&a[0]))),
+        "int" => Ok(Value::Int(to_int64(&a[0]))),
+        "int64" => Ok(Value::Int64(to_int64(&a[0]))),
+        "kindOf" => string(kind_name(&a[0]).to_string()),
+        "typeOf" => string(match &a[0] {
+            Value::Missing | Value::Null => "<nil>".to_string(),
+            v => v.type_name().to_string(),
+        }),
+        "kindIs" => Ok(Value::Bool(kind_name(&a[1]) == &*s(0))),
+        "typeIs" => Ok(Value::Bool(a[1].type_name() == &*s(0))),
+        _ => Err(format!("function {} not implemented", gofmt::quote(name))),
+    }
+}
+
+fn unreachable_fn() -> F {
+    Err("and/or are evaluated by the executor".into())
+}
+
+fn is_nil(v: &Value) -> bool {
+    matches!(v, Value::Missing | Value::Null)
+}
+
+/// An argument stored into a collection: an absent value is a nil interface there.
+fn nil_of(v: &Value) -> Value {
+    match v {
+        Value::Missing => Value::Null,
+        v => v.clone(),
+    }
+}
+
+fn is_go_space(c: char) -> bool {
+    c.is_whitespace() || c == '\u{85}' || c == '\u{a0}'
+}
+
+fn title(s: &str) -> String {
+    let mut out = String::new();
+    let mut prev_letter = false;
+    for c in s.chars() {
+        if !prev_letter && c.is_alphabetic() {
+            out.extend(c.to_uppercase());
+        } else {
+            out.push(c);
+        }
+        prev_letter = c.is_alphanumeric() || c == '_' || c == '\'';
+    }
+    out
+}
+
+/// Go's `reflect.Kind` name of a value (Sprig `kindOf`, list errors).
+fn kind_name(v: &Value) -> &'static str {
+    match v {
+        Value::Missing | Value::Null => "invalid",
+        Value::Bool(_) => "bool",
+        Value::Int(_) => "int",
+        Value::Int64(_) => "int64",
+        Value::Float(_) => "float64",
+        Value::Str(_) => "string",
+        Value::List(_) | Value::Strings(_) => "slice",
+        Value::Map(_) => "map",
+    }
+}
+
+/// Sprig's `strval`: a string as is, anything else as `fmt.Sprintf("%v")`.
+pub fn strval(v: &Value) -> String {
+    match v {
+        Value::Str(s) => s.to_string(),
+        Value::Missing | Value::Null => "<nil>".into(),
+        v => gofmt::sprint(std::slice::from_ref(v)),
+    }
+}
+
+/// Sprig's `strslice`: the elements of a list as strings (nil elements dropped).
+fn strslice(v: &Value) -> Vec<String> {
+    match v {
+        Value::Strings(l) => l.iter().map(strval).collect(),
+        Value::List(l) => l.iter().filter(|e| !is_nil(e)).map(strval).collect(),
+        Value::Missing | Value::Null => Vec::new(),
+        v => vec![strval(v)],
+    }
+}
+
+fn indent(n: i64, s: &str) -> String {
+    let pad = " ".repeat(n.max(0) as usize);
+    format!("{pad}{}", s.replace('\n', &format!("\n{pad}")))
+}
+
+/// `cast.ToInt64` (spf13/cast, as Sprig uses it): numbers truncate, strings parse (base
+/// prefixes allowed), anything else is 0.
+fn to_int64(v: &Value) -> i64 {
+    match v {
+        Value::Int(i) | Value::Int64(i) => *i,
+        Value::Float(f) => *f as i64,
+        Value::Bool(b) => i64::from(*b),
+        Value::Str(s) => parse_go_int(s).unwrap_or(0),
+        _ => 0,
+    }
+}
+
+fn parse_go_int(s: &str) -> Option<i64> {
+    let (neg, b) = match s.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, s.strip_prefix('+').unwrap_or(s)),
+    };
+    let v = if let Some(h) = b.strip_prefix("0x").or_else(|| b.strip_prefix("0X")) {
+        i64::from_str_radix(h, 16).ok()?
+    } else if let Some(o) = b.strip_prefix("0o").or_else(|| b.strip_prefix("0O")) {
+        i64::from_str_radix(o, 8).ok()?
+    } else if let Some(bb) = b.strip_prefix("0b").or_else(|| b.strip_prefix("0B")) {
+        i64::from_str_radix(bb, 2).ok()?
+    } else if b.len() > 1 && b.starts_with('0') {
+        i64::from_str_radix(&b[1..], 8).ok()?
+    } else {
+        if b.is_empty() || !b.bytes().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        b.parse().ok()?
+    };
+    Some(if neg { -v } else { v })
+}
+
+/// `cast.ToFloat64`: numbers convert, strings parse as floats, anything else is 0.
+fn to_float64(v: &Value) -> f64 {
+    match v {
+        Value::Int(i) | Value::Int64(i) => *i as f64,
+        Value::Float(f) => *f,
+        Value::Bool(b) => f64::from(u8::from(*b)),
+        Value::Str(s) => s
+            .parse()
+            .ok()
+            .filter(|_| !s.contains(['i', 'n', 'I', 'N']))
+            .unwrap_or(0.0),
+        _ => 0.0,
+    }
+}
+
+/// Sprig's float arithmetic goes through `shopspring/decimal` (`NewFromFloat` keeps the
+/// shortest decimal of each operand), so `mulf 0.1 3` is 0.3, not 0.30000000000000004.
+fn decimal_op(name: &str, a: &[Value]) -> F {
+    let mut acc = Dec::from_f64(to_float64(&a[0]));
+    for v in &a[1..] {
+        let d = Dec::from_f64(to_float64(v));
+        acc = match name {
+            "addf" => acc.add(&d),
+            "subf" => acc.add(&d.neg()),
+            "mulf" => acc.mul(&d),
+            _ => {
+                if d.m == 0 {
+                    return Err("decimal division by 0".into());
+                }
+                return Ok(Value::Float(acc.to_f64() / d.to_f64()));
+            }
+        };
+        if acc.overflow {
+            return Ok(Value::Float(match name {
+                "addf" => to_float64(&a[0]) + to_float64(v),
+                "subf" => to_float64(&a[0]) - to_float64(v),
+                _ => to_float64(&a[0]) * to_float64(v),
+            }));
+        }
+    }
+    Ok(Value::Float(acc.to_f64()))
+}
+
+/// A small exact decimal: `m × 10^e`.
+struct Dec {
+    m: i128,
+    e: i32,
+    overflow: bool,
+}
+
+impl Dec {
+    fn from_f64(f: f64) -> Dec {
+        let s = format!("{:e}", f);
+        let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
+        let exp: i32 = exp.parse().unwrap_or(0);
+        let neg = mant.starts_with('-');
+        let digits: String = mant.chars().filter(|c| c.is_ascii_digit()).collect();
+        let m: i128 = digits.parse().unwrap_or(0);
+        let e = exp - (digits.len() as i32 - 1);
+        Dec {
+            m: if neg { -m } else { m },
+            e,
+            overflow: !f.is_finite(),
+        }
+    }
+    fn neg(&self) -> Dec {
+        Dec {
+            m: -self.m,
+            e: self.e,
+            overflow: self.overflow,
+        }
+    }
+    fn add(&self, o: &Dec) -> Dec {
+        let e = self.e.min(o.e);
+        let scale = |d: &Dec| {
+            10i128
+                .checked_pow((d.e - e) as u32)
+                .and_then(|p| d.m.checked_mul(p))
+        };
+        match (scale(self), scale(o)) {
+            (Some(a), Some(b)) => match a.checked_add(b) {
+                Some(m) => Dec {
+                    m,
+                    e,
+                    overflow: self.overflow || o.overflow,
+                },
+                None => Dec {
+                    m: 0,
+                    e: 0,
+                    overflow: true,
+                },
+            },
+            _ => Dec {
+                m: 0,
+                e: 0,
+                overflow: true,
+            },
+        }
+    }
+    fn mul(&self, o: &Dec) -> Dec {
+        match self.m.checked_mul(o.m) {
+            Some(m) => Dec {
+                m,
+                e: self.e + o.e,
+                overflow: self.overflow || o.overflow,
+            },
+            None => Dec {
+                m: 0,
+                e: 0,
+                overflow: true,
+            },
+        }
+    }
+    fn to_f64(&self) -> f64 {
+        format!("{}e{}", self.m, self.e).parse().unwrap_or(f64::NAN)
+    }
+}
+
+/// Go's builtin `index`.
+fn index(item: &Value, idx: &[Value]) -> F {
+    let mut cur = item.clone();
+    for i in idx {
+        cur = match &cur {
+            Value::List(l) | Value::Strings(l) => {
+                let n = match i {
+                    Value::Int(n) | Value::Int64(n) => *n,
+                    Value::Missing | Value::Null => {
+                        return Err("cannot index slice/array with nil".into());
+                    }
+                    v => {
+                        return Err(format!(
+                            "cannot index slice/array with type {}",
+                            v.type_name()
+                        ));
+                    }
+                };
+                if n < 0 || n as usize >= l.len() {
+                    return Err(format!("error calling index: index out of range: {n}"));
+                }
+                l[n as usize].clone()
+            }
+            Value::Map(m) => match i {
+                Value::Str(k) => m.borrow().get(&**k).cloned().unwrap_or(Value::Null),
+                Value::Missing | Value::Null => Value::Null,
+                v => {
+                    return Err(format!(
+                        "value has type {}; should be string",
+                        v.type_name()
+                    ));
+                }
+            },
+            Value::Missing => return Err("index of untyped nil".into()),
+            Value::Null => return Err("index of nil pointer".into()),
+            v => return Err(format!("can't index item of type {}", v.type_name())),
+        };
+    }
+    Ok(cur)
+}
+
+#[derive(PartialEq)]
+enum Kind {
+    Bool,
+    Int,
+    Float,
+    Str,
+}
+
+fn basic_kind(v: &Value) -> Result<Kind, String> {
+    match v {
+        Value::Bool(_) => Ok(Kind::Bool),
+        Value::Int(_) | Value::Int64(_) => Ok(Kind::Int),
+        Value::Float(_) => Ok(Kind::Float),
+        Value::Str(_) => Ok(Kind::Str),
+        _ => Err("invalid type for comparison".into()),
+    }
+}
+
+/// Go's builtin `eq` (Go 1.19): true when the first operand equals any other.
+fn eq(a: &Value, others: &[Value]) -> Result<bool, String> {
+    if matches!(a, Value::List(_) | Value::Strings(_) | Value::Map(_)) {
+        return Err("invalid type for comparison".into());
+    }
+    if others.is_empty() {
+        return Err("missing argument for comparison".into());
+    }
+    let k1 = basic_kind(a);
+    for b in others {
+        let k2 = basic_kind(b);
+        let truth = match (&k1, &k2) {
+            (Ok(x), Ok(y)) if x == y => match (a, b) {
+                (Value::Bool(x), Value::Bool(y)) => x == y,
+                (Value::Int(x) | Value::Int64(x), Value::Int(y) | Value::Int64(y)) => x == y,
+                (Value::Float(x), Value::Float(y)) => x == y,
+                (Value::Str(x), Value::Str(y)) => x == y,
+                _ => false,
+            },
+            _ if is_nil(a) && is_nil(b) => true,
+            _ => {
+                let a_nil = is_nil(a);
+                let b_nil = is_nil(b);
+                if !a_nil && !b_nil {
+                    if k1.is_ok() && k2.is_ok() {
+                        return Err("incompatible types for comparison".into());
+                    }
+                    if matches!(b, Value::List(_) | Value::Strings(_) | Value::Map(_)) {
+                        return Err("incompatible types for comparison".into());
+                    }
+                    return Err("incompatible types for comparison".into());
+                }
+                false
+            }
+        };
+        if truth {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Go's builtin `lt`.
+fn lt(a: &Value, b: &Value) -> Result<bool, String> {
+    let k1 = basic_kind(a)?;
+    let k2 = basic_kind(b)?;
+    if k1 != k2 {
+        return Err("incompatible types for comparison".into());
+    }
+    Ok(match (a, b) {
+        (Value::Bool(_), _) => return Err("invalid type for comparison".into()),
+        (Value::Int(x) | Value::Int64(x), Value::Int(y) | Value::Int64(y)) => x < y,
+        (Value::Float(x), Value::Float(y)) => x < y,
+        (Value::Str(x), Value::Str(y)) => x < y,
+        _ => false,
+    })
+}
+
+/// `reflect.DeepEqual` on template values (Sprig `has`, `uniq`).
+fn deep_equal(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Missing | Value::Null, Value::Missing | Value::Null) => true,
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::Int(x), Value::Int(y)) | (Value::Int64(x), Value::Int64(y)) => x == y,
+        (Value::Float(x), Value::Float(y)) => x == y,
+        (Value::Str(x), Value::Str(y)) => x == y,
+        (Value::List(x), Value::List(y)) | (Value::Strings(x), Value::Strings(y)) => {
+            x.len() == y.len() && x.iter().zip(y.iter()).all(|(a, b)| deep_equal(a, b))
+        }
+        (Value::Map(x), Value::Map(y)) => {
+            let (x, y) = (x.borrow(), y.borrow());
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| deep_equal(v, w)))
+        }
+        _ => false,
+    }
+}
+
+/// `mergo.Merge(dst, src)` as Sprig calls it, in place: a map meets a non-empty map by
+/// merging into it; otherwise `mergeOverwrite` sets every key (empty values too) and
+/// `merge` only fills keys that are missing or empty.
+fn merge_into(dst: &super::value::MapRef, src: &BTreeMap<String, Value>, overwrite: bool) {
+    for (k, sv) in src {
+        let dv = dst.borrow().get(k).cloned();
+        if let (Value::Map(sm), Some(Value::Map(dm))) = (sv, &dv)
+            && !dm.borrow().is_empty()
+        {
+            if !Rc::ptr_eq(sm, dm) {
+                let sm = sm.borrow().clone();
+                merge_into(dm, &sm, overwrite);
+            }
+            continue;
+        }
+        let dst_empty = dv.as_ref().is_none_or(|d| !d.truth());
+        if overwrite || dst_empty {
+            if !overwrite && !sv.truth() && dv.is_some() {
+                continue;
+            }
+            dst.borrow_mut().insert(k.clone(), sv.clone());
+        }
+    }
+}
+
+fn from_json_map(s: &str) -> F {
+    match serde_json::from_str::<serde_json::Value>(s) {
+        Ok(serde_json::Value::Object(o)) => Ok(Value::from_json(&serde_json::Value::Object(o))),
+        Ok(serde_json::Value::Null) => Ok(Value::map(BTreeMap::new())),
+        Ok(other) => Err(format!(
+            "json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
+            match other {
+                serde_json::Value::Array(_) => "array",
+                serde_json::Value::String(_) => "string",
+                serde_json::Value::Number(_) => "number",
+                _ => "bool",
+            }
+        )),
+        Err(e) => Err(go_json_error(s, &e)),
+    }
+}
+
+/// An approximation of `encoding/json`'s syntax error text.
+fn go_json_error(s: &str, e: &serde_json::Error) -> String {
+    if s.trim().is_empty() || e.is_eof() {
+        return "unexpected end of JSON input".into();
+    }
+    format!(
+        "invalid JSON at line {} column {}: {e}",
+        e.line(),
+        e.column()
+    )
+}
+
+fn base64(b: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for c in b.chunks(3) {
+        let n = (u32::from(c[0]) << 16)
+            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*c.get(2).unwrap_or(&0));
+        for i in 0..4 {
+            if i <= c.len() {
+                out.push(T[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+fn unbase64(s: &str) -> Option<Vec<u8>> {
+    let mut bits = 0u32;
+    let mut n = 0;
+    let mut out = Vec::new();
+    for c in s.trim_end_matches('=').bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        };
+        bits = (bits << 6) | u32::from(v);
+        n += 6;
+        if n >= 8 {
+            n -= 8;
+            out.push((bits >> n) as u8);
+        }
+    }
+    Some(out)
+}

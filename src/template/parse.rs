@@ -1,0 +1,1313 @@
+//! The lexer and parser of Go's `text/template` (as of Go 1.19, the toolchain of the
+//! reference program): delimiters with trim markers, comments, pipelines, declarations and
+//! assignments, `if`/`else if`/`range`/`with`/`define`/`template`/`block`/`break`/`continue`.
+//! Errors use Go's own words (`template: job.tpl:3: unclosed action`).
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// A position: byte offset in the file's text, and its 1-based line.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Pos {
+    /// Byte offset into the template file.
+    pub off: usize,
+    /// 1-based line.
+    pub line: usize,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Tok {
+    Text(String),
+    LeftDelim,
+    RightDelim,
+    Space,
+    Pipe,
+    Declare,
+    Assign,
+    Comma,
+    LeftParen,
+    RightParen,
+    Field(String),
+    Variable(String),
+    Ident(String),
+    Dot,
+    Bool(bool),
+    Nil,
+    Number(String),
+    Char(String),
+    Str(String, String),
+    Keyword(&'static str),
+    Eof,
+    Error(String),
+}
+
+#[derive(Clone, Debug)]
+struct Token {
+    tok: Tok,
+    pos: Pos,
+}
+
+const KEYWORDS: &[&str] = &[
+    "block", "break", "continue", "define", "else", "end", "if", "range", "template", "with",
+];
+
+fn is_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+fn is_alnum(c: char) -> bool {
+    c == '_' || c.is_alphanumeric()
+}
+
+struct Lexer<'a> {
+    src: &'a str,
+    pos: usize,
+    start: usize,
+    line: usize,
+    start_line: usize,
+    out: Vec<Token>,
+    paren: usize,
+    name: &'a str,
+    action_line: usize,
+}
+
+impl<'a> Lexer<'a> {
+    fn rest(&self) -> &'a str {
+        &self.src[self.pos..]
+    }
+
+    fn emit(&mut self, tok: Tok) {
+        self.out.push(Token {
+            tok,
+            pos: Pos {
+                off: self.start,
+                line: self.start_line,
+            },
+        });
+        self.ignore();
+    }
+
+    fn ignore(&mut self) {
+        self.line += self.src[self.start..self.pos].matches('\n').count();
+        self.start = self.pos;
+        self.start_line = self.line;
+    }
+
+    fn error(&mut self, msg: String) {
+        self.out.push(Token {
+            tok: Tok::Error(msg),
+            pos: Pos {
+                off: self.start,
+                line: self.start_line,
+            },
+        });
+    }
+
+    fn peek(&self) -> Option<char> {
+        self.rest().chars().next()
+    }
+
+    fn next(&mut self) -> Option<char> {
+        let c = self.peek()?;
+        self.pos += c.len_utf8();
+        Some(c)
+    }
+
+    fn at_right_delim(&self) -> (bool, bool) {
+        let r = self.rest().as_bytes();
+        if r.len() >= 4 && is_space(r[0]) && r[1] == b'-' && &r[2..4] == b"}}" {
+            return (true, true);
+        }
+        (r.starts_with(b"}}"), false)
+    }
+
+    fn run(mut self) -> Vec<Token> {
+        loop {
+            // Text up to the next left delimiter.
+            match self.rest().find("{{") {
+                None => {
+                    self.pos = self.src.len();
+                    if self.pos > self.start {
+                        let t = self.src[self.start..self.pos].to_string();
+                        self.emit(Tok::Text(t));
+                    }
+                    self.emit(Tok::Eof);
+                    return self.out;
+                }
+                Some(i) => {
+                    let delim = self.pos + i;
+                    let after = &self.src.as_bytes()[delim + 2..];
+                    let trim = after.len() >= 2 && after[0] == b'-' && is_space(after[1]);
+                    let mut text_end = delim;
+                    if trim {
+                        text_end = self.src[self.pos..delim]
+                            .trim_end_matches([' ', '\t', '\r', '\n'])
+                            .len()
+                            + self.pos;
+                    }
+                    self.pos = text_end;
+                    if self.pos > self.start {
+                        let t = self.src[self.start..self.pos].to_string();
+                        self.emit(Tok::Text(t));
+                    }
+                    self.pos = delim;
+                    self.ignore();
+                    if !self.left_delim(trim) {
+                        return self.out;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Lexes from a left delimiter to its right delimiter; false after an error.
+    fn left_delim(&mut self, trim: bool) -> bool {
+        self.pos += 2;
+        let after_marker = self.pos + if trim { 2 } else { 0 };
+        if self.src[after_marker..].starts_with("/*") {
+            self.pos = after_marker;
+            self.ignore();
+            return self.comment();
+        }
+        self.action_line = self.start_line;
+        self.emit(Tok::LeftDelim);
+        self.pos = after_marker;
+        self.ignore();
+        self.paren = 0;
+        self.inside_action()
+    }
+
+    fn comment(&mut self) -> bool {
+        let Some(end) = self.rest().find("*/") else {
+            self.error("unclosed comment".into());
+            return false;
+        };
+        self.pos += end + 2;
+        let (delim, trim) = self.at_right_delim();
+        if !delim {
+            self.error("comment ends before closing delimiter".into());
+            return false;
+        }
+        if trim {
+            self.pos += 2;
+        }
+        self.pos += 2;
+        if trim {
+            let skip = self.rest().len()
+                - self
+                    .rest()
+                    .trim_start_matches([' ', '\t', '\r', '\n'])
+                    .len();
+            self.pos += skip;
+        }
+        self.ignore();
+        true
+    }
+
+    fn inside_action(&mut self) -> bool {
+        loop {
+            let (delim, trim) = self.at_right_delim();
+            if delim {
+                if self.paren == 0 {
+                    if trim {
+                        self.pos += 2;
+                        self.ignore();
+                    }
+                    self.pos += 2;
+                    self.emit(Tok::RightDelim);
+                    if trim {
+                        let skip = self.rest().len()
+                            - self
+                                .rest()
+                                .trim_start_matches([' ', '\t', '\r', '\n'])
+                                .len();
+                        self.pos += skip;
+                        self.ignore();
+                    }
+                    return true;
+                }
+                self.error("unclosed left paren".into());
+                return false;
+            }
+            let Some(c) = self.next() else {
+                self.ignore();
+                let msg = format!(
+                    "unclosed action started at {}:{}",
+                    self.name, self.action_line
+                );
+                self.error(msg);
+                return false;
+            };
+            match c {
+                c if c.is_ascii() && is_space(c as u8) => {
+                    let mut n = 1;
+                    while self
+                        .peek()
+                        .is_some_and(|c| c.is_ascii() && is_space(c as u8))
+                    {
+                        self.next();
+                        n += 1;
+                    }
+                    // A space that starts ` -}}` belongs to the delimiter.
+                    let b = &self.src.as_bytes()[self.pos - 1..];
+                    if b.len() >= 4 && b[1] == b'-' && &b[2..4] == b"}}" {
+                        self.pos -= 1;
+                        if n == 1 {
+                            continue;
+                        }
+                    }
+                    self.emit(Tok::Space);
+                }
+                '=' => self.emit(Tok::Assign),
+                ':' => {
+                    if self.next() != Some('=') {
+                        self.error("expected :=".into());
+                        return false;
+                    }
+                    self.emit(Tok::Declare);
+                }
+                '|' => self.emit(Tok::Pipe),
+                '"' => {
+                    let mut val = String::new();
+                    loop {
+                        match self.next() {
+                            Some('\\') => match self.next() {
+                                Some(e) if e != '\n' => {
+                                    val.push('\\');
+                                    val.push(e)
+                                }
+                                _ => {
+                                    self.error("unterminated quoted string".into());
+                                    return false;
+                                }
+                            },
+                            Some('\n') | None => {
+                                self.error("unterminated quoted string".into());
+                                return false;
+                            }
+                            Some('"') => break,
+                            Some(c) => val.push(c),
+                        }
+                    }
+                    let raw = self.src[self.start..self.pos].to_string();
+                    match unquote_go(&val) {
+                        Some(v) => self.emit(Tok::Str(raw, v)),
+                        None => {
+                            self.error(format!("bad string syntax: {raw:?}"));
+                            return false;
+                        }
+                    }
+                }
+                '`' => match self.rest().find('`') {
+                    Some(end) => {
+                        let v = self.rest()[..end].to_string();
+                        self.pos += end + 1;
+                        let raw = self.src[self.start..self.pos].to_string();
+                        self.emit(Tok::Str(raw, v));
+                    }
+                    None => {
+                        self.error("unterminated raw quoted string".into());
+                        return false;
+                    }
+                },
+                '$' => {
+                    while self.peek().is_some_and(is_alnum) {
+                        self.next();
+                    }
+                    let v = self.src[self.start..self.pos].to_string();
+                    self.emit(Tok::Variable(v));
+                }
+                '\'' => {
+                    loop {
+                        match self.next() {
+                            Some('\\') => {
+                                self.next();
+                            }
+                            Some('\'') => break,
+                            Some('\n') | None => {
+                                self.error("unterminated character constant".into());
+                                return false;
+                            }
+                            _ => {}
+                        }
+                    }
+                    let v = self.src[self.start..self.pos].to_string();
+                    self.emit(Tok::Char(v));
+                }
+                '.' => {
+                    if self.peek().is_some_and(|c| c.is_ascii_digit()) {
+                        self.pos -= 1;
+                        if !self.number() {
+                            return false;
+                        }
+                        continue;
+                    }
+                    while self.peek().is_some_and(is_alnum) {
+                        self.next();
+                    }
+                    if self.pos - self.start == 1 {
+                        self.emit(Tok::Dot);
+                    } else {
+                        let v = self.src[self.start..self.pos].to_string();
+                        self.emit(Tok::Field(v));
+                    }
+                }
+                '+' | '-' | '0'..='9' => {
+                    self.pos -= 1;
+                    if !self.number() {
+                        return false;
+                    }
+                }
+                c if is_alnum(c) => {
+                    while self.peek().is_some_and(is_alnum) {
+                        self.next();
+                    }
+                    let w = &self.src[self.start..self.pos];
+                    let tok = if let Some(k) = KEYWORDS.iter().find(|k| **k == w) {
+                        Tok::Keyword(k)
+                    } else if w == "true" || w == "false" {
+                        Tok::Bool(w == "true")
+                    } else if w == "nil" {
+                        Tok::Nil
+                    } else {
+                        Tok::Ident(w.to_string())
+                    };
+                    self.emit(tok);
+                }
+                '(' => {
+                    self.paren += 1;
+                    self.emit(Tok::LeftParen);
+                }
+                ')' => {
+                    if self.paren == 0 {
+                        self.error("unexpected right paren".into());
+                        return false;
+                    }
+                    self.paren -= 1;
+                    self.emit(Tok::RightParen);
+                }
+                ',' => self.emit(Tok::Comma),
+                c => {
+                    self.error(format!("unrecognized character in action: {}", go_u(c)));
+                    return false;
+                }
+            }
+        }
+    }
+
+    fn number(&mut self) -> bool {
+        if matches!(self.peek(), Some('+' | '-')) {
+            self.next();
+        }
+        let hex = self.rest().starts_with("0x") || self.rest().starts_with("0X");
+        if hex {
+            self.pos += 2;
+        }
+        while let Some(c) = self.peek() {
+            let ok = c.is_ascii_digit()
+                || c == '_'
+                || c == '.'
+                || (hex && c.is_ascii_hexdigit())
+                || (!hex && (c == 'e' || c == 'E'))
+                || ((c == '+' || c == '-')
+                    && matches!(self.src.as_bytes()[self.pos - 1], b'e' | b'E')
+                    && !hex);
+            if !ok {
+                break;
+            }
+            self.next();
+        }
+        if self.peek().is_some_and(is_alnum) {
+            self.next();
+            let v = &self.src[self.start..self.pos];
+            self.error(format!("bad number syntax: {v:?}"));
+            return false;
+        }
+        let v = self.src[self.start..self.pos].to_string();
+        self.emit(Tok::Number(v));
+        true
+    }
+}
+
+/// `%#U` of a character, as Go writes it in lexer errors.
+fn go_u(c: char) -> String {
+    format!("U+{:04X} '{}'", c as u32, c)
+}
+
+/// Interprets Go escape sequences of a double-quoted string body.
+fn unquote_go(s: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut it = s.chars();
+    while let Some(c) = it.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match it.next()? {
+            'n' => out.push('\n'),
+            't' => out.push('\t'),
+            'r' => out.push('\r'),
+            'a' => out.push('\x07'),
+            'b' => out.push('\x08'),
+            'f' => out.push('\x0c'),
+            'v' => out.push('\x0b'),
+            '\\' => out.push('\\'),
+            '"' => out.push('"'),
+            '\'' => return None,
+            'x' => {
+                let h: String = it.by_ref().take(2).collect();
+                out.push(char::from_u32(u32::from_str_radix(&h, 16).ok()?)?);
+            }
+            'u' => {
+                let h: String = it.by_ref().take(4).collect();
+                out.push(char::from_u32(u32::from_str_radix(&h, 16).ok()?)?);
+            }
+            'U' => {
+                let h: String = it.by_ref().take(8).collect();
+                out.push(char::from_u32(u32::from_str_radix(&h, 16).ok()?)?);
+            }
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+/// A number constant with the interpretations Go's parser gives it.
+#[derive(Clone, Debug)]
+pub struct Number {
+    /// The text as written.
+    pub text: String,
+    /// Its value as an integer, when it is one (also `1.0`).
+    pub int: Option<i64>,
+    /// Its value as a float.
+    pub float: Option<f64>,
+}
+
+impl Number {
+    /// Whether Go treats the constant as a float64 when untyped (`.`, `e`, `p` in the text).
+    pub fn is_float_text(&self) -> bool {
+        !self.text.starts_with("0x")
+            && !self.text.starts_with('\'')
+            && self.text.contains(['.', 'e', 'E'])
+    }
+}
+
+/// An operand of a command.
+#[derive(Clone, Debug)]
+pub enum Arg {
+    /// `.a.b`.
+    Field(Pos, Vec<String>),
+    /// `$x.a.b`: the variable name, then fields.
+    Variable(Pos, String, Vec<String>),
+    /// `(pipeline).a.b` or another term followed by fields.
+    Chain(Pos, Box<Arg>, Vec<String>),
+    /// A function name.
+    Ident(Pos, String),
+    /// `.`.
+    Dot(Pos),
+    /// `nil`.
+    Nil(Pos),
+    /// `true` / `false`.
+    Bool(Pos, bool),
+    /// A number or character constant.
+    Number(Pos, Rc<Number>),
+    /// A string constant: as written, and its value.
+    Str(Pos, String, Rc<str>),
+    /// A parenthesized pipeline.
+    Pipe(Pos, Box<Pipe>),
+}
+
+impl Arg {
+    /// Where the operand starts (Go's node position).
+    pub fn pos(&self) -> Pos {
+        match self {
+            Arg::Field(p, _)
+            | Arg::Variable(p, _, _)
+            | Arg::Chain(p, _, _)
+            | Arg::Ident(p, _)
+            | Arg::Dot(p)
+            | Arg::Nil(p)
+            | Arg::Bool(p, _)
+            | Arg::Number(p, _)
+            | Arg::Str(p, _, _)
+            | Arg::Pipe(p, _) => *p,
+        }
+    }
+}
+
+impl std::fmt::Display for Arg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Arg::Field(_, ids) => {
+                for i in ids {
+                    write!(f, ".{i}")?;
+                }
+                Ok(())
+            }
+            Arg::Variable(_, n, ids) => {
+                write!(f, "{n}")?;
+                for i in ids {
+                    write!(f, ".{i}")?;
+                }
+                Ok(())
+            }
+            Arg::Chain(_, node, ids) => {
+                write!(f, "{node}")?;
+                for i in ids {
+                    write!(f, ".{i}")?;
+                }
+                Ok(())
+            }
+            Arg::Ident(_, n) => write!(f, "{n}"),
+            Arg::Dot(_) => write!(f, "."),
+            Arg::Nil(_) => write!(f, "nil"),
+            Arg::Bool(_, b) => write!(f, "{b}"),
+            Arg::Number(_, n) => write!(f, "{}", n.text),
+            Arg::Str(_, raw, _) => write!(f, "{raw}"),
+            Arg::Pipe(_, p) => write!(f, "({p})"),
+        }
+    }
+}
+
+/// A command: operands separated by spaces.
+#[derive(Clone, Debug)]
+pub struct Cmd {
+    /// Where it starts.
+    pub pos: Pos,
+    /// Its operands; the first is the function, field or value.
+    pub args: Vec<Arg>,
+}
+
+impl std::fmt::Display for Cmd {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, a) in self.args.iter().enumerate() {
+            if i > 0 {
+                write!(f, " ")?;
+            }
+            write!(f, "{a}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A pipeline: optional declarations, then commands joined by `|`.
+#[derive(Clone, Debug)]
+pub struct Pipe {
+    /// Where it starts.
+    pub pos: Pos,
+    /// `=` rather than `:=`.
+    pub is_assign: bool,
+    /// The declared or assigned variables.
+    pub decl: Vec<String>,
+    /// The commands.
+    pub cmds: Vec<Cmd>,
+}
+
+impl std::fmt::Display for Pipe {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if !self.decl.is_empty() {
+            write!(f, "{} := ", self.decl.join(", "))?;
+        }
+        for (i, c) in self.cmds.iter().enumerate() {
+            if i > 0 {
+                write!(f, " | ")?;
+            }
+            write!(f, "{c}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A node of a template's list.
+#[derive(Clone, Debug)]
+pub enum Node {
+    /// Literal text.
+    Text(Rc<str>),
+    /// `{{pipeline}}`.
+    Action(Pos, Pipe),
+    /// `{{if}}`, `{{range}}`, `{{with}}`: kind, pipeline, list, else list.
+    Control(Pos, Control, Pipe, Vec<Node>, Option<Vec<Node>>),
+    /// `{{template "name" pipeline}}` (also what `{{block}}` leaves in place).
+    Template(Pos, String, Option<Pipe>),
+    /// `{{break}}`.
+    Break,
+    /// `{{continue}}`.
+    Continue,
+}
+
+/// The three control structures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Control {
+    /// `if`.
+    If,
+    /// `range`.
+    Range,
+    /// `with`.
+    With,
+}
+
+/// A parsed template: its name, the file it came from and its nodes.
+#[derive(Clone, Debug)]
+pub struct Tree {
+    /// The template's name (a file's base name, or a `define`d name).
+    pub name: String,
+    /// The file it was parsed from (Go's `ParseName`).
+    pub parse_name: Rc<str>,
+    /// The file's text, for error positions.
+    pub text: Rc<str>,
+    /// Its nodes.
+    pub root: Vec<Node>,
+}
+
+impl Tree {
+    /// Go's `parse.IsEmptyTree`: only whitespace text.
+    pub fn is_empty(&self) -> bool {
+        self.root
+            .iter()
+            .all(|n| matches!(n, Node::Text(t) if t.trim().is_empty()))
+    }
+
+    /// `file:line:col` of a position (Go's `ErrorContext`, column = byte offset in the line).
+    pub fn location(&self, pos: Pos) -> String {
+        let before = &self.text[..pos.off.min(self.text.len())];
+        let line = 1 + before.matches('\n').count();
+        let col = match before.rfind('\n') {
+            Some(i) => pos.off - i - 1,
+            None => pos.off,
+        };
+        format!("{}:{}:{}", self.parse_name, line, col)
+    }
+}
+
+/// A parse error with Go's message (`template: NAME:LINE: MSG`).
+#[derive(Clone, Debug)]
+pub struct ParseError {
+    /// The file name.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// Go's words.
+    pub msg: String,
+}
+
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "template: {}:{}: {}", self.file, self.line, self.msg)
+    }
+}
+
+struct Parser<'f> {
+    toks: Vec<Token>,
+    i: usize,
+    last_line: usize,
+    name: Rc<str>,
+    text: Rc<str>,
+    vars: Vec<String>,
+    range_depth: usize,
+    has_func: &'f dyn Fn(&str) -> bool,
+    trees: Vec<Tree>,
+}
+
+type PResult<T> = Result<T, ParseError>;
+
+fn tok_display(t: &Tok) -> String {
+    let v = match t {
+        Tok::Eof => return "EOF".into(),
+        Tok::Error(e) => return e.clone(),
+        Tok::Keyword(k) => return format!("<{k}>"),
+        Tok::Nil => return "<nil>".into(),
+        Tok::Text(s)
+        | Tok::Field(s)
+        | Tok::Variable(s)
+        | Tok::Ident(s)
+        | Tok::Number(s)
+        | Tok::Char(s) => s.clone(),
+        Tok::Str(raw, _) => raw.clone(),
+        Tok::LeftDelim => "{{".into(),
+        Tok::RightDelim => "}}".into(),
+        Tok::Space => " ".into(),
+        Tok::Pipe => "|".into(),
+        Tok::Declare => ":=".into(),
+        Tok::Assign => "=".into(),
+        Tok::Comma => ",".into(),
+        Tok::LeftParen => "(".into(),
+        Tok::RightParen => ")".into(),
+        Tok::Dot => ".".into(),
+        Tok::Bool(b) => b.to_string(),
+    };
+    if v.chars().count() > 10 {
+        let head: String = v.chars().take(10).collect();
+        format!("{}...", super::gofmt::quote(&head))
+    } else {
+        super::gofmt::quote(&v)
+    }
+}
+
+impl Parser<'_> {
+    fn err<T>(&self, msg: impl Into<String>) -> PResult<T> {
+        Err(ParseError {
+            file: self.name.to_string(),
+            line: self.last_line,
+            msg: msg.into(),
+        })
+    }
+
+    fn peek(&mut self) -> &Token {
+        let t = &self.toks[self.i.min(self.toks.len() - 1)];
+        self.last_line = t.pos.line;
+        t
+    }
+
+    fn next(&mut self) -> Token {
+        let t = self.toks[self.i.min(self.toks.len() - 1)].clone();
+        self.last_line = t.pos.line;
+        if self.i < self.toks.len() {
+            self.i += 1;
+        }
+        t
+    }
+
+    fn backup(&mut self) {
+        self.i -= 1;
+    }
+
+    fn next_non_space(&mut self) -> Token {
+        loop {
+            let t = self.next();
+            if t.tok != Tok::Space {
+                return t;
+            }
+        }
+    }
+
+    fn peek_non_space(&mut self) -> Token {
+        let t = self.next_non_space();
+        self.backup();
+        t
+    }
+
+    fn lex_error(&self, t: &Token) -> PResult<()> {
+        if let Tok::Error(e) = &t.tok {
+            return Err(ParseError {
+                file: self.name.to_string(),
+                line: t.pos.line,
+                msg: e.clone(),
+            });
+        }
+        Ok(())
+    }
+
+    fn unexpected<T>(&self, t: &Token, context: &str) -> PResult<T> {
+        self.lex_error(t)?;
+        self.err(format!("unexpected {} in {}", tok_display(&t.tok), context))
+    }
+
+    fn expect(&mut self, want: Tok, context: &str) -> PResult<Token> {
+        let t = self.next_non_space();
+        if t.tok != want {
+            return self.unexpected(&t, context);
+        }
+        Ok(t)
+    }
+
+    fn parse_file(&mut self) -> PResult<Vec<Node>> {
+        let mut root = Vec::new();
+        loop {
+            let t = self.peek().clone();
+            if t.tok == Tok::Eof {
+                return Ok(root);
+            }
+            if t.tok == Tok::LeftDelim {
+                self.next();
+                let n = self.next_non_space();
+                if n.tok == Tok::Keyword("define") {
+                    self.definition()?;
+                    continue;
+                }
+                self.i -= 1;
+                while self.toks[self.i].tok != Tok::LeftDelim {
+                    self.i -= 1;
+                }
+            }
+            match self.text_or_action()? {
+                Item::End => return self.err("unexpected {{end}}"),
+                Item::Else(..) => return self.err("unexpected {{else}}"),
+                Item::Node(n) => root.push(n),
+            }
+        }
+    }
+
+    fn definition(&mut self) -> PResult<()> {
+        let ctx = "define clause";
+        let t = self.next_non_space();
+        let name = match &t.tok {
+            Tok::Str(_, v) => v.clone(),
+            _ => return self.unexpected(&t, ctx),
+        };
+        self.expect(Tok::RightDelim, ctx)?;
+        let saved = std::mem::take(&mut self.vars);
+        self.vars = vec!["$".into()];
+        let (list, end) = self.item_list()?;
+        self.vars = saved;
+        if !matches!(end, Item::End) {
+            return self.err(format!("unexpected {} in {}", end.describe(), ctx));
+        }
+        self.trees.push(Tree {
+            name,
+            parse_name: self.name.clone(),
+            text: self.text.clone(),
+            root: list,
+        });
+        Ok(())
+    }
+
+    fn item_list(&mut self) -> PResult<(Vec<Node>, Item)> {
+        let mut list = Vec::new();
+        loop {
+            if self.peek_non_space().tok == Tok::Eof {
+                return self.err("unexpected EOF");
+            }
+            match self.text_or_action()? {
+                Item::Node(n) => list.push(n),
+                end => return Ok((list, end)),
+            }
+        }
+    }
+
+    fn text_or_action(&mut self) -> PResult<Item> {
+        let t = self.next_non_space();
+        match t.tok {
+            Tok::Text(s) => Ok(Item::Node(Node::Text(s.into()))),
+            Tok::LeftDelim => self.action(),
+            _ => self.unexpected(&t, "input"),
+        }
+    }
+
+    fn action(&mut self) -> PResult<Item> {
+        let t = self.next_non_space();
+        match t.tok {
+            Tok::Keyword("block") => return self.block(t.pos),
+            Tok::Keyword("break") | Tok::Keyword("continue") => {
+                let word = if t.tok == Tok::Keyword("break") {
+                    "break"
+                } else {
+                    "continue"
+                };
+                if self.range_depth == 0 {
+                    return self.err(format!("{{{{{word}}}}} outside {{{{range}}}}"));
+                }
+                self.expect(Tok::RightDelim, &format!("{{{{{word}}}}}"))?;
+                return Ok(Item::Node(if word == "break" {
+                    Node::Break
+                } else {
+                    Node::Continue
+                }));
+            }
+            Tok::Keyword("else") => {
+                let p = self.peek_non_space();
+                if p.tok == Tok::Keyword("if") {
+                    return Ok(Item::Else(p.pos, true));
+                }
+                let t = self.expect(Tok::RightDelim, "else")?;
+                return Ok(Item::Else(t.pos, false));
+            }
+            Tok::Keyword("end") => {
+                self.expect(Tok::RightDelim, "end")?;
+                return Ok(Item::End);
+            }
+            Tok::Keyword("if") => return self.control(Control::If),
+            Tok::Keyword("range") => return self.control(Control::Range),
+            Tok::Keyword("with") => return self.control(Control::With),
+            Tok::Keyword("template") => return self.template(t.pos),
+            _ => {}
+        }
+        self.backup();
+        let pos = self.peek().pos;
+        let pipe = self.pipeline("command", Tok::RightDelim)?;
+        Ok(Item::Node(Node::Action(pos, pipe)))
+    }
+
+    fn control(&mut self, kind: Control) -> PResult<Item> {
+        let ctx = match kind {
+            Control::If => "if",
+            Control::Range => "range",
+            Control::With => "with",
+        };
+        let nvars = self.vars.len();
+        let pipe = self.pipeline(ctx, Tok::RightDelim)?;
+        if kind == Control::Range {
+            self.range_depth += 1;
+        }
+        let (list, next) = self.item_list()?;
+        if kind == Control::Range {
+            self.range_depth -= 1;
+        }
+        let mut else_list = None;
+        match next {
+            Item::End => {}
+            Item::Else(pos, is_if) => {
+                if kind == Control::If && is_if {
+                    self.next_non_space(); // the `if`
+                    let Item::Node(n) = self.control(Control::If)? else {
+                        unreachable_item()
+                    };
+                    let _ = pos;
+                    else_list = Some(vec![n]);
+                } else {
+                    if is_if {
+                        // `{{else if}}` after range/with is not sugar in Go 1.19.
+                        let t = self.next_non_space();
+                        return self.unexpected(&t, "else");
+                    }
+                    let (l, end) = self.item_list()?;
+                    if !matches!(end, Item::End) {
+                        return self.err(format!("expected end; found {}", end.describe()));
+                    }
+                    else_list = Some(l);
+                }
+            }
+            Item::Node(_) => unreachable_item(),
+        }
+        self.vars.truncate(nvars);
+        Ok(Item::Node(Node::Control(
+            pipe.pos, kind, pipe, list, else_list,
+        )))
+    }
+
+    fn template(&mut self, pos: Pos) -> PResult<Item> {
+        let ctx = "template clause";
+        let t = self.next_non_space();
+        let name = match &t.tok {
+            Tok::Str(_, v) => v.clone(),
+            _ => return self.unexpected(&t, ctx),
+        };
+        let mut pipe = None;
+        if self.next_non_space().tok != Tok::RightDelim {
+            self.backup();
+            pipe = Some(self.pipeline(ctx, Tok::RightDelim)?);
+        }
+        let _ = pos;
+        Ok(Item::Node(Node::Template(t.pos, name, pipe)))
+    }
+
+    fn block(&mut self, _pos: Pos) -> PResult<Item> {
+        let ctx = "block clause";
+        let t = self.next_non_space();
+        let name = match &t.tok {
+            Tok::Str(_, v) => v.clone(),
+            _ => return self.unexpected(&t, ctx),
+        };
+        let pipe = self.pipeline(ctx, Tok::RightDelim)?;
+        let saved = std::mem::replace(&mut self.vars, vec!["$".into()]);
+        let depth = std::mem::take(&mut self.range_depth);
+        let (list, end) = self.item_list()?;
+        self.vars = saved;
+        self.range_depth = depth;
+        if !matches!(end, Item::End) {
+            return self.err(format!("unexpected {} in {}", end.describe(), ctx));
+        }
+        self.trees.push(Tree {
+            name: name.clone(),
+            parse_name: self.name.clone(),
+            text: self.text.clone(),
+            root: list,
+        });
+        Ok(Item::Node(Node::Template(t.pos, name, Some(pipe))))
+    }
+
+    fn pipeline(&mut self, ctx: &str, end: Tok) -> PResult<Pipe> {
+        let start = self.peek_non_space();
+        let mut pipe = Pipe {
+            pos: start.pos,
+            is_assign: false,
+            decl: Vec::new(),
+            cmds: Vec::new(),
+        };
+        loop {
+            let v = self.peek_non_space();
+            let Tok::Variable(name) = &v.tok else { break };
+            let save = self.i;
+            self.next_non_space();
+            let next = self.peek_non_space();
+            match next.tok {
+                Tok::Assign | Tok::Declare => {
+                    pipe.is_assign = next.tok == Tok::Assign;
+                    self.next_non_space();
+                    pipe.decl.push(name.clone());
+                    self.vars.push(name.clone());
+                    break;
+                }
+                Tok::Comma => {
+                    self.next_non_space();
+                    pipe.decl.push(name.clone());
+                    self.vars.push(name.clone());
+                    if ctx == "range" && pipe.decl.len() < 2 {
+                        match self.peek_non_space().tok {
+                            Tok::Variable(_) | Tok::RightDelim | Tok::RightParen => continue,
+                            _ => return self.err("range can only initialize variables"),
+                        }
+                    }
+                    return self.err(format!("too many declarations in {ctx}"));
+                }
+                _ => {
+                    self.i = save;
+                    break;
+                }
+            }
+        }
+        loop {
+            let t = self.next_non_space();
+            if t.tok == end {
+                if pipe.cmds.is_empty() {
+                    return self.err(format!("missing value for {ctx}"));
+                }
+                for (i, c) in pipe.cmds.iter().enumerate().skip(1) {
+                    if matches!(
+                        c.args[0],
+                        Arg::Bool(..) | Arg::Dot(_) | Arg::Nil(_) | Arg::Number(..) | Arg::Str(..)
+                    ) {
+                        return self.err(format!(
+                            "non executable command in pipeline stage {}",
+                            i + 1
+                        ));
+                    }
+                }
+                return Ok(pipe);
+            }
+            match t.tok {
+                Tok::Bool(_)
+                | Tok::Char(_)
+                | Tok::Dot
+                | Tok::Field(_)
+                | Tok::Ident(_)
+                | Tok::Number(_)
+                | Tok::Nil
+                | Tok::Str(..)
+                | Tok::Variable(_)
+                | Tok::LeftParen => {
+                    self.backup();
+                    let c = self.command()?;
+                    pipe.cmds.push(c);
+                }
+                _ => return self.unexpected(&t, ctx),
+            }
+        }
+    }
+
+    fn command(&mut self) -> PResult<Cmd> {
+        let pos = self.peek_non_space().pos;
+        let mut cmd = Cmd {
+            pos,
+            args: Vec::new(),
+        };
+        loop {
+            self.peek_non_space();
+            if let Some(a) = self.operand()? {
+                cmd.args.push(a);
+            }
+            let t = self.next();
+            match t.tok {
+                Tok::Space => continue,
+                Tok::RightDelim | Tok::RightParen => self.backup(),
+                Tok::Pipe => {}
+                _ => return self.unexpected(&t, "operand"),
+            }
+            break;
+        }
+        if cmd.args.is_empty() {
+            return self.err("empty command");
+        }
+        Ok(cmd)
+    }
+
+    fn operand(&mut self) -> PResult<Option<Arg>> {
+        let Some(node) = self.term()? else {
+            return Ok(None);
+        };
+        if let Tok::Field(_) = self.peek().tok {
+            let chain_pos = self.peek().pos;
+            let mut fields = Vec::new();
+            while let Tok::Field(f) = self.peek().tok.clone() {
+                self.next();
+                fields.push(f[1..].to_string());
+            }
+            return Ok(Some(match node {
+                Arg::Field(_, mut ids) => {
+                    ids.extend(fields);
+                    Arg::Field(chain_pos, ids)
+                }
+                Arg::Variable(_, n, mut ids) => {
+                    ids.extend(fields);
+                    Arg::Variable(chain_pos, n, ids)
+                }
+                Arg::Bool(..) | Arg::Str(..) | Arg::Number(..) | Arg::Nil(_) | Arg::Dot(_) => {
+                    return self.err(format!("unexpected . after term {:?}", node.to_string()));
+                }
+                n => Arg::Chain(chain_pos, Box::new(n), fields),
+            }));
+        }
+        Ok(Some(node))
+    }
+
+    fn term(&mut self) -> PResult<Option<Arg>> {
+        let t = self.next_non_space();
+        self.lex_error(&t)?;
+        Ok(Some(match t.tok {
+            Tok::Ident(name) => {
+                if !(self.has_func)(&name) {
+                    return self.err(format!("function {name:?} not defined"));
+                }
+                Arg::Ident(t.pos, name)
+            }
+            Tok::Dot => Arg::Dot(t.pos),
+            Tok::Nil => Arg::Nil(t.pos),
+            Tok::Variable(name) => {
+                if !self.vars.contains(&name) {
+                    return self.err(format!("undefined variable {name:?}"));
+                }
+                Arg::Variable(t.pos, name, Vec::new())
+            }
+            Tok::Field(f) => Arg::Field(t.pos, vec![f[1..].to_string()]),
+            Tok::Bool(b) => Arg::Bool(t.pos, b),
+            Tok::Char(c) | Tok::Number(c) => match number(&c) {
+                Some(n) => Arg::Number(t.pos, Rc::new(n)),
+                None => return self.err(format!("illegal number syntax: {c:?}")),
+            },
+            Tok::LeftParen => {
+                let p = self.pipeline("parenthesized pipeline", Tok::RightParen)?;
+                Arg::Pipe(t.pos, Box::new(p))
+            }
+            Tok::Str(raw, v) => Arg::Str(t.pos, raw, v.into()),
+            _ => {
+                self.backup();
+                return Ok(None);
+            }
+        }))
+    }
+}
+
+fn unreachable_item() -> ! {
+    // control() only returns Item::Node; item_list() never returns Item::Node.
+    unreachable!("parser invariant")
+}
+
+enum Item {
+    Node(Node),
+    End,
+    Else(Pos, bool),
+}
+
+impl Item {
+    fn describe(&self) -> &'static str {
+        match self {
+            Item::End => "{{end}}",
+            Item::Else(..) => "{{else}}",
+            Item::Node(_) => "node",
+        }
+    }
+}
+
+/// Go's `parse.newNumber`, for the constants templates write.
+fn number(text: &str) -> Option<Number> {
+    if let Some(body) = text.strip_prefix('\'') {
+        let body = body.strip_suffix('\'')?;
+        let c = if let Some(esc) = body.strip_prefix('\\') {
+            unquote_go(&format!("\\{esc}"))?.chars().next()?
+        } else {
+            let mut it = body.chars();
+            let c = it.next()?;
+            if it.next().is_some() {
+                return None;
+            }
+            c
+        };
+        return Some(Number {
+            text: text.to_string(),
+            int: Some(c as i64),
+            float: Some(c as i64 as f64),
+        });
+    }
+    let clean: String = text.chars().filter(|c| *c != '_').collect();
+    let (neg, body) = match clean.strip_prefix('-') {
+        Some(b) => (true, b),
+        None => (false, clean.strip_prefix('+').unwrap_or(&clean)),
+    };
+    let int = if let Some(h) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
+        i64::from_str_radix(h, 16).ok()
+    } else if body.len() > 1 && body.starts_with('0') && body.bytes().all(|b| b.is_ascii_digit()) {
+        i64::from_str_radix(&body[1..], 8).ok()
+    } else {
+        body.parse::<i64>().ok()
+    }
+    .map(|i| if neg { -i } else { i });
+    if let Some(i) = int {
+        return Some(Number {
+            text: text.to_string(),
+            int: Some(i),
+            float: Some(i as f64),
+        });
+    }
+    let f: f64 = clean.parse().ok()?;
+    if !text.contains(['.', 'e', 'E']) {
+        return None;
+    }
+    let int = (f.fract() == 0.0 && f.abs() < 9.2e18).then_some(f as i64);
+    Some(Number {
+        text: text.to_string(),
+        int,
+        float: Some(f),
+    })
+}
+
+/// Parses one file into its trees: the file's own (named `name`) and each `define`/`block`.
+pub fn parse_file(
+    name: &str,
+    text: &str,
+    has_func: &dyn Fn(&str) -> bool,
+) -> Result<Vec<Tree>, ParseError> {
+    let lexer = Lexer {
+        src: text,
+        pos: 0,
+        start: 0,
+        line: 1,
+        start_line: 1,
+        out: Vec::new(),
+        paren: 0,
+        name,
+        action_line: 1,
+    };
+    let toks = lexer.run();
+    let name: Rc<str> = name.into();
+    let text: Rc<str> = text.into();
+    let mut p = Parser {
+        toks,
+        i: 0,
+        last_line: 1,
+        name: name.clone(),
+        text: text.clone(),
+        vars: vec!["$".into()],
+        range_depth: 0,
+        has_func,
+        trees: Vec::new(),
+    };
+    let root = p.parse_file()?;
+    let mut trees = vec![Tree {
+        name: name.to_string(),
+        parse_name: name,
+        text,
+        root,
+    }];
+    trees.append(&mut p.trees);
+    Ok(trees)
+}
+
+/// Templates by name, later definitions replacing earlier ones except by an empty one
+/// (Go's `associate`).
+pub fn add_trees(set: &mut HashMap<String, Rc<Tree>>, trees: Vec<Tree>) {
+    for t in trees {
+        if set.contains_key(&t.name) && t.is_empty() {
+            continue;
+        }
+        set.insert(t.name.clone(), Rc::new(t));
+    }
+}

@@ -1,0 +1,130 @@
+//! Template values: the dynamic types a Go template sees when its data is decoded JSON
+//! (`encoding/json` into `interface{}`) plus what the template and Sprig make.
+//!
+//! Maps are shared by reference, as Go maps are: Sprig's `set` and `mergeOverwrite` change a
+//! map in place and every variable holding it sees the change (Posit's job.tpl 2.5.0 relies on
+//! it). Keys are kept sorted, which is the order `range`, `fmt` and `encoding/json` use.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+/// A map shared by reference (Go's `map[string]interface{}`).
+pub type MapRef = Rc<RefCell<BTreeMap<String, Value>>>;
+
+/// One template value.
+#[derive(Clone, Debug)]
+pub enum Value {
+    /// Go's invalid `reflect.Value`: a missing map key or an untyped nil; prints `<no value>`.
+    Missing,
+    /// A nil `interface{}` stored in data (JSON `null`); prints `<nil>` inside collections.
+    Null,
+    /// `bool`.
+    Bool(bool),
+    /// `int` (template integer constants, `len`).
+    Int(i64),
+    /// `int64` (Sprig arithmetic).
+    Int64(i64),
+    /// `float64` (every JSON number, float constants, Sprig float functions).
+    Float(f64),
+    /// `string`.
+    Str(Rc<str>),
+    /// `[]interface{}` (JSON arrays, Sprig `list`).
+    List(Rc<Vec<Value>>),
+    /// `[]string` (Sprig `splitList`, `keys`): differs from a list only in its type name.
+    Strings(Rc<Vec<Value>>),
+    /// `map[string]interface{}`.
+    Map(MapRef),
+}
+
+impl Value {
+    /// A string value.
+    pub fn str(s: impl Into<Rc<str>>) -> Value {
+        Value::Str(s.into())
+    }
+
+    /// A fresh map value.
+    pub fn map(m: BTreeMap<String, Value>) -> Value {
+        Value::Map(Rc::new(RefCell::new(m)))
+    }
+
+    /// A list value.
+    pub fn list(v: Vec<Value>) -> Value {
+        Value::List(Rc::new(v))
+    }
+
+    /// Go's type name, as `text/template` writes it in its errors.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Missing => "<nil>",
+            Value::Null => "interface {}",
+            Value::Bool(_) => "bool",
+            Value::Int(_) => "int",
+            Value::Int64(_) => "int64",
+            Value::Float(_) => "float64",
+            Value::Str(_) => "string",
+            Value::List(_) => "[]interface {}",
+            Value::Strings(_) => "[]string",
+            Value::Map(_) => "map[string]interface {}",
+        }
+    }
+
+    /// Go's `truth`: empty values (false, 0, "", empty list or map, nil) are false.
+    pub fn truth(&self) -> bool {
+        match self {
+            Value::Missing | Value::Null => false,
+            Value::Bool(b) => *b,
+            Value::Int(i) | Value::Int64(i) => *i != 0,
+            Value::Float(f) => *f != 0.0,
+            Value::Str(s) => !s.is_empty(),
+            Value::List(l) | Value::Strings(l) => !l.is_empty(),
+            Value::Map(m) => !m.borrow().is_empty(),
+        }
+    }
+
+    /// The elements of a list value.
+    pub fn as_slice(&self) -> Option<&[Value]> {
+        match self {
+            Value::List(l) | Value::Strings(l) => Some(l),
+            _ => None,
+        }
+    }
+
+    /// Go's "lovely" pipeline rule: a nil interface result becomes the invalid value.
+    pub fn settle(self) -> Value {
+        match self {
+            Value::Null => Value::Missing,
+            v => v,
+        }
+    }
+
+    /// Deep copy (for Sprig `deepCopy`): maps are no longer shared.
+    pub fn deep_copy(&self) -> Value {
+        match self {
+            Value::Map(m) => Value::map(
+                m.borrow()
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.deep_copy()))
+                    .collect(),
+            ),
+            Value::List(l) => Value::list(l.iter().map(Value::deep_copy).collect()),
+            v => v.clone(),
+        }
+    }
+
+    /// The value of decoded JSON, as `encoding/json` gives it (every number a `float64`).
+    pub fn from_json(j: &serde_json::Value) -> Value {
+        match j {
+            serde_json::Value::Null => Value::Null,
+            serde_json::Value::Bool(b) => Value::Bool(*b),
+            serde_json::Value::Number(n) => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
+            serde_json::Value::String(s) => Value::str(s.as_str()),
+            serde_json::Value::Array(a) => Value::list(a.iter().map(Value::from_json).collect()),
+            serde_json::Value::Object(o) => Value::map(
+                o.iter()
+                    .map(|(k, v)| (k.clone(), Value::from_json(v)))
+                    .collect(),
+            ),
+        }
+    }
+}

@@ -1,0 +1,1 @@
+{{- if eq .n 3 }}three{{ end }}

@@ -1,0 +1,1 @@
+{{ range .list }}{{ .k }}{{ end }}

@@ -1,0 +1,3 @@
+line one
+{{ .m.nested.missing.deeper }} ok
+{{ .nul.x }}

@@ -1,0 +1,1 @@
+{{ range .n }}x{{ end }}
