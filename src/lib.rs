@@ -17,6 +17,7 @@ pub mod compare;
 pub mod diag;
 pub mod env;
 pub mod error;
+pub mod failure;
 pub mod helm;
 pub mod job;
 #[cfg(feature = "cluster")]

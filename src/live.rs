@@ -13,7 +13,9 @@ use crate::cluster::{self, Backend, Cluster, LiveCase, LiveOptions, LiveOutcome,
 use crate::compare::{self, Lists, Mode};
 use crate::diag::Warning;
 use crate::error::Error;
-use crate::pipeline::{self, Failure, Phases, Rendered, Status};
+use crate::failure::{FailedCheck, Failure, ServerFinding};
+use crate::pipeline::{self, Phases, Rendered, Status};
+use crate::validate::Validation;
 
 /// A connected cluster and the runtime its calls run on.
 pub struct Runner {
@@ -106,12 +108,12 @@ impl Runner {
             let failed = matches!(status, Status::Failed(_));
             match outcome.cleanup.finish(failed).await {
                 Ok(Some(inspect)) => {
-                    if let Status::Failed(f) = &mut status {
-                        f.details.push(format!(
-                            "kept namespace `{}`; inspect with:",
-                            outcome.namespace
-                        ));
-                        f.details.extend(inspect.lines().map(|l| format!("  {l}")));
+                    if let Status::Failed(failure) = status {
+                        status = Status::Failed(Failure::Kept {
+                            namespace: outcome.namespace.clone(),
+                            inspect: inspect.lines().map(str::to_owned).collect(),
+                            failure: Box::new(failure),
+                        });
                     }
                 }
                 Ok(None) => {}
@@ -155,121 +157,117 @@ pub fn judge(case: &Case, rendered: &Rendered, outcome: &LiveOutcome) -> (Status
         .filter(|f| f.severity == cluster::Severity::Warning)
         .map(|f| Warning::new(format!("API server warning: {}", f.message)))
         .collect();
-    let refusal: Option<String> = match &outcome.result {
-        LiveResult::Invalid => {
-            let offline = crate::validate::validate(&rendered.patched.job);
-            Some(
-                outcome
-                    .findings
-                    .iter()
-                    .filter(|f| f.severity == cluster::Severity::Error)
-                    .map(|f| match &f.field {
-                        Some(field) => {
-                            let mut line = format!("{field}: {}", f.message);
-                            if let Some(hint) = offline_hint(&offline, field) {
-                                line.push_str(&format!(" (hint: {hint})"));
-                            }
-                            line
-                        }
-                        None => f.message.clone(),
-                    })
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            )
-        }
-        LiveResult::Rejected { reason, message } => Some(format!("{reason}: {message}")),
+    let offline = crate::validate::validate(&rendered.patched.job);
+    let refusal: Option<Vec<ServerFinding>> = match &outcome.result {
+        LiveResult::Invalid => Some(
+            outcome
+                .findings
+                .iter()
+                .filter(|f| f.severity == cluster::Severity::Error)
+                .map(|f| server_finding(f, &offline))
+                .collect(),
+        ),
+        LiveResult::Rejected { reason, message } => Some(vec![ServerFinding {
+            field: None,
+            message: format!("{reason}: {message}"),
+            hint: None,
+        }]),
         LiveResult::DryRun { .. } | LiveResult::Admitted { .. } => None,
     };
-    if case.spec.expect == Expect::Dropped {
-        if let Some(failed) = judge_dropped(case, rendered, outcome, refusal.as_deref()) {
-            return (failed, warnings);
+    match case.spec.expect {
+        Expect::Dropped => {
+            if let Some(failure) = judge_dropped(case, outcome, &offline, refusal.as_deref()) {
+                return (Status::Failed(failure), warnings);
+            }
+            if outcome.result == LiveResult::Invalid {
+                // A strict create refuses what a plain one drops: the refusal is the evidence.
+                return (Status::Passed, warnings);
+            }
         }
-        if outcome.result == LiveResult::Invalid {
-            // A strict create refuses what a plain one drops: the refusal is the evidence.
-            return (Status::Passed, warnings);
+        Expect::Rejected => {
+            let wanted = case
+                .spec
+                .reason
+                .as_deref()
+                .unwrap_or_default()
+                .to_lowercase();
+            let status = match refusal {
+                Some(found) if mentions(&found, &wanted) => Status::Passed,
+                Some(found) => Status::Failed(Failure::LiveRefusedOtherwise { findings: found }),
+                None => Status::Failed(Failure::LiveNotRefused),
+            };
+            return (status, warnings);
         }
-    } else if case.spec.expect == Expect::Rejected {
-        let wanted = case
-            .spec
-            .reason
-            .as_deref()
-            .unwrap_or_default()
-            .to_lowercase();
-        return match refusal {
-            Some(text) if text.to_lowercase().contains(&wanted) => (Status::Passed, warnings),
-            Some(text) => (
-                fail(
-                    "refused, but not for the expected reason",
-                    text.lines(),
-                    None,
-                ),
-                warnings,
-            ),
-            None => (
-                fail(
-                    "expected a refusal, but the cluster admitted the Job and its Pod",
-                    std::iter::empty::<String>(),
-                    None,
-                ),
-                warnings,
-            ),
-        };
+        Expect::Admitted => {}
     }
-    if let Some(text) = refusal {
-        let hint =
-            Some("set `expect: rejected` with a `reason:` if the refusal is the point".to_string());
-        return (
-            fail("the cluster refused the case", text.lines(), hint),
-            warnings,
-        );
+    if let Some(found) = refusal {
+        let failure = Failure::LiveRefused {
+            expected: case.spec.expect,
+            findings: found,
+        };
+        return (Status::Failed(failure), warnings);
     }
     let LiveResult::Admitted { pod } = &outcome.result else {
         // A dry run has no Pod: the server accepting the Job is the whole check.
         return (Status::Passed, warnings);
     };
     warnings.extend(drift(case, rendered, pod));
-    let mut details = Vec::new();
+    let mut differences = Vec::new();
+    let mut golden_error = None;
     if let Some(golden) = &case.expected_pod {
         let opts = compare::Options {
             mode: case.spec.match_mode,
             lists: Lists::MergeKeys,
         };
         match compare::compare(&golden.value, pod, opts) {
-            Ok(diffs) => details.extend(diffs.iter().map(|d| {
-                let line = compare::line_of(&golden.text, &d.path).unwrap_or(0);
-                format!(
-                    "{}: {}",
-                    crate::location::Span::line(&golden.path, line),
-                    compare::render(std::slice::from_ref(d)).trim_end()
-                )
-            })),
-            Err(e) => details.push(format!("{}: {e}", golden.path.display())),
+            Ok(diffs) => differences = pipeline::golden_differences(golden, diffs),
+            Err(e) => golden_error = Some(format!("{}: {e}", golden.path.display())),
         }
     }
-    for check in outcome.checks.iter().filter(|c| !c.passed) {
-        details.push(format!(
-            "check `{}` in `{}`: exit code {}, stdout {:?}, stderr {:?}",
-            check.command.join(" "),
-            check.container,
-            check
-                .exit_code
-                .map_or("unknown".to_string(), |c| c.to_string()),
-            check.stdout.trim_end(),
-            check.stderr.trim_end()
-        ));
+    let checks: Vec<FailedCheck> = outcome
+        .checks
+        .iter()
+        .filter(|c| !c.passed)
+        .map(|c| FailedCheck {
+            command: c.command.clone(),
+            container: c.container.clone(),
+            exit_code: c.exit_code,
+            stdout: c.stdout.clone(),
+            stderr: c.stderr.clone(),
+        })
+        .collect();
+    if differences.is_empty() && golden_error.is_none() && checks.is_empty() {
+        return (Status::Passed, warnings);
     }
-    if details.is_empty() {
-        (Status::Passed, warnings)
-    } else {
-        (
-            fail(
-                "the live Pod does not match",
-                details,
-                Some(pipeline_hint(case)),
-            ),
-            warnings,
-        )
+    let failure = Failure::LivePodDiffers {
+        differences,
+        golden_error,
+        checks,
+        case: pipeline::case_ref(case),
+    };
+    (Status::Failed(failure), warnings)
+}
+
+/// A server finding about the Job, with jjo's did-you-mean when offline validation found the
+/// same field.
+fn server_finding(f: &cluster::Finding, offline: &Validation) -> ServerFinding {
+    ServerFinding {
+        field: f.field.clone(),
+        message: f.message.clone(),
+        hint: f
+            .field
+            .as_deref()
+            .and_then(|field| offline_hint(offline, field))
+            .map(str::to_owned),
     }
+}
+
+/// Whether any of the server's findings, as a line, holds `wanted` (lowercase; a case's
+/// `reason:` is text the server's message must contain).
+fn mentions(found: &[ServerFinding], wanted: &str) -> bool {
+    found
+        .iter()
+        .any(|f| f.line().to_lowercase().contains(wanted))
 }
 
 /// Whether a server finding is about an unknown field (refused by a strict create, dropped
@@ -282,51 +280,33 @@ fn is_unknown_field(f: &cluster::Finding) -> bool {
 /// and nothing else that refuses the Job. `None` when that holds.
 fn judge_dropped(
     case: &Case,
-    rendered: &Rendered,
     outcome: &LiveOutcome,
-    refusal: Option<&str>,
-) -> Option<Status> {
-    let errors = || {
-        outcome
+    offline: &Validation,
+    refusal: Option<&[ServerFinding]>,
+) -> Option<Failure> {
+    let refused_otherwise = match &outcome.result {
+        LiveResult::Invalid => !outcome
             .findings
             .iter()
             .filter(|f| f.severity == cluster::Severity::Error)
-    };
-    let refused_otherwise = match &outcome.result {
-        LiveResult::Invalid => !errors().all(is_unknown_field),
+            .all(is_unknown_field),
         LiveResult::Rejected { .. } => true,
         LiveResult::DryRun { .. } | LiveResult::Admitted { .. } => false,
     };
     if refused_otherwise {
-        let hint = Some("fix the override, or set `expect: rejected` with a `reason:`".to_string());
-        return Some(fail(
-            "the cluster refused the case",
-            refusal.unwrap_or_default().lines(),
-            hint,
-        ));
+        return Some(Failure::LiveRefused {
+            expected: Expect::Dropped,
+            findings: refusal.unwrap_or_default().to_vec(),
+        });
     }
-    let offline = crate::validate::validate(&rendered.patched.job);
-    let evidence: Vec<String> = outcome
+    let evidence: Vec<ServerFinding> = outcome
         .findings
         .iter()
         .filter(|f| is_unknown_field(f))
-        .map(|f| {
-            let mut line = match &f.field {
-                Some(field) => format!("{field}: {}", f.message),
-                None => f.message.clone(),
-            };
-            if let Some(hint) = f.field.as_deref().and_then(|p| offline_hint(&offline, p)) {
-                line.push_str(&format!(" (hint: {hint})"));
-            }
-            line
-        })
+        .map(|f| server_finding(f, offline))
         .collect();
     if evidence.is_empty() {
-        return Some(fail(
-            "expected a dropped field, but the cluster kept every field of the Job",
-            std::iter::empty::<String>(),
-            None,
-        ));
+        return Some(Failure::LiveNotDropped);
     }
     let wanted = case
         .spec
@@ -334,12 +314,8 @@ fn judge_dropped(
         .as_deref()
         .unwrap_or_default()
         .to_lowercase();
-    if !evidence.iter().any(|e| e.to_lowercase().contains(&wanted)) {
-        return Some(fail(
-            "a field is dropped, but not for the expected reason",
-            evidence,
-            None,
-        ));
+    if !mentions(&evidence, &wanted) {
+        return Some(Failure::LiveDroppedOtherwise { findings: evidence });
     }
     None
 }
@@ -347,31 +323,12 @@ fn judge_dropped(
 /// jjo's own hint for the field the server refused or dropped (`did you mean ...`): the
 /// server names the field but never suggests a fix, and a case's `reason:` may quote the
 /// suggestion. Only offered when the offline validation refused or dropped the very same field.
-fn offline_hint<'a>(offline: &'a crate::validate::Validation, field: &str) -> Option<&'a str> {
+fn offline_hint<'a>(offline: &'a Validation, field: &str) -> Option<&'a str> {
     offline
         .findings
         .iter()
         .filter(|f| f.severity != crate::validate::Severity::Warning && f.path == field)
         .find_map(|f| f.hint.as_deref())
-}
-
-fn pipeline_hint(case: &Case) -> String {
-    format!(
-        "compare with the prediction: `jjo predict {}`",
-        case.dir.display()
-    )
-}
-
-fn fail<I, S>(summary: &str, details: I, hint: Option<String>) -> Status
-where
-    I: IntoIterator<Item = S>,
-    S: Into<String>,
-{
-    Status::Failed(Failure {
-        summary: summary.into(),
-        details: details.into_iter().map(Into::into).collect(),
-        hint,
-    })
 }
 
 /// Fields where the live Pod differs from the offline prediction.
@@ -486,14 +443,11 @@ mod tests {
         let other = "spec.template.spec.containers[0].securityContext.bogus";
         let live = outcome(LiveResult::Invalid, vec![unknown(other)]);
         let (status, _) = judge(&case, &rendered, &live);
-        let Status::Failed(failure) = status else {
+        let Status::Failed(Failure::LiveDroppedOtherwise { findings }) = status else {
             panic!("{status:?}")
         };
-        assert_eq!(
-            failure.summary,
-            "a field is dropped, but not for the expected reason"
-        );
-        assert!(!failure.details.iter().any(|d| d.contains("hint")));
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].hint, None);
     }
 
     #[test]
@@ -501,13 +455,7 @@ mod tests {
         let (case, rendered) = case("typo-privileged");
         let live = outcome(LiveResult::DryRun { job: Value::Null }, Vec::new());
         let (status, _) = judge(&case, &rendered, &live);
-        let Status::Failed(failure) = status else {
-            panic!("{status:?}")
-        };
-        assert_eq!(
-            failure.summary,
-            "expected a dropped field, but the cluster kept every field of the Job"
-        );
+        assert_eq!(status, Status::Failed(Failure::LiveNotDropped));
     }
 
     #[test]
@@ -518,10 +466,11 @@ mod tests {
         invalid.message = "Invalid value".into();
         let live = outcome(LiveResult::Invalid, vec![unknown(TYPO_FIELD), invalid]);
         let (status, _) = judge(&case, &rendered, &live);
-        let Status::Failed(failure) = status else {
+        let Status::Failed(Failure::LiveRefused { expected, findings }) = status else {
             panic!("{status:?}")
         };
-        assert_eq!(failure.summary, "the cluster refused the case");
+        assert_eq!(expected, Expect::Dropped);
+        assert_eq!(findings.len(), 2);
     }
 
     #[test]

@@ -10,6 +10,8 @@ use crate::case::{Case, Expect, Golden};
 use crate::compare::{self, Lists, Mode};
 use crate::diag::Warning;
 use crate::error::Error;
+pub use crate::failure::Failure;
+use crate::failure::{CaseRef, GoldenDifference, Subject};
 use crate::location::Span;
 use crate::patch::{self, Patched};
 use crate::predict;
@@ -115,30 +117,6 @@ pub enum Status {
     Failed(Failure),
 }
 
-/// Why a check failed, ready to print.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct Failure {
-    /// One line: what failed.
-    pub summary: String,
-    /// One line per difference or finding, each starting with its file:line or JSON path.
-    pub details: Vec<String>,
-    /// What to do next.
-    pub hint: Option<String>,
-}
-
-impl fmt::Display for Failure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.summary)?;
-        for line in &self.details {
-            write!(f, "\n  {line}")?;
-        }
-        if let Some(hint) = &self.hint {
-            write!(f, "\n  hint: {hint}")?;
-        }
-        Ok(())
-    }
-}
-
 /// Runs one check of a rendered case; with `blessing`, writes the golden instead of comparing.
 pub fn check(
     case: &Case,
@@ -157,14 +135,6 @@ pub fn check(
     }
 }
 
-fn bless_hint(case: &Case) -> String {
-    format!(
-        "if the change is intended, run `jjo test --bless {}` or `JJO_BLESS=1 cargo test -- {}`",
-        case.dir.display(),
-        case.name
-    )
-}
-
 fn check_job(case: &Case, rendered: &Rendered, blessing: bool) -> Result<Status, Error> {
     let actual = &rendered.patched.job;
     if blessing {
@@ -173,14 +143,14 @@ fn check_job(case: &Case, rendered: &Rendered, blessing: bool) -> Result<Status,
     let Some(golden) = &case.expected_job else {
         return Ok(Status::Failed(missing_golden(
             case,
-            &case.expected_job_path(),
+            case.expected_job_path(),
         )));
     };
     let opts = compare::Options {
         mode: Mode::Exact,
         lists: Lists::Positional,
     };
-    compared(case, golden, actual, opts, "patched Job")
+    compared(case, golden, actual, opts, Subject::PatchedJob)
 }
 
 /// Blesses a golden: [`Status::Blessed`] only when the file was written, so that a bless run
@@ -194,16 +164,36 @@ fn bless_golden(golden: Option<&Golden>, path: PathBuf, value: &Value) -> Result
     )
 }
 
-fn missing_golden(case: &Case, path: &Path) -> Failure {
-    Failure {
-        summary: format!("no golden `{}`", path.display()),
-        details: Vec::new(),
-        hint: Some(format!(
-            "create it with `jjo test --bless {}` or `JJO_BLESS=1 cargo test -- {}`, then review and commit it",
-            case.dir.display(),
-            case.name
-        )),
+fn missing_golden(case: &Case, golden: PathBuf) -> Failure {
+    Failure::MissingGolden {
+        golden,
+        case: case_ref(case),
     }
+}
+
+/// The case, as failures name it in their hints.
+pub fn case_ref(case: &Case) -> CaseRef {
+    CaseRef {
+        name: case.name.clone(),
+        dir: case.dir.clone(),
+    }
+}
+
+/// Each difference with the line of the golden it is on.
+pub fn golden_differences(
+    golden: &Golden,
+    diffs: Vec<compare::Difference>,
+) -> Vec<GoldenDifference> {
+    diffs
+        .into_iter()
+        .map(|difference| {
+            let line = compare::line_of(&golden.text, &difference.path).unwrap_or(0);
+            GoldenDifference {
+                at: Span::line(&golden.path, line),
+                difference,
+            }
+        })
+        .collect()
 }
 
 fn compared(
@@ -211,33 +201,18 @@ fn compared(
     golden: &Golden,
     actual: &Value,
     opts: compare::Options,
-    what: &str,
+    subject: Subject,
 ) -> Result<Status, Error> {
     let diffs = compare::compare(&golden.value, actual, opts)
         .map_err(|source| golden_error(golden, source))?;
     if diffs.is_empty() {
         return Ok(Status::Passed);
     }
-    let details = diffs
-        .iter()
-        .map(|d| {
-            let line = compare::line_of(&golden.text, &d.path).unwrap_or(0);
-            let at = Span::line(&golden.path, line);
-            format!(
-                "{at}: {}",
-                compare::render(std::slice::from_ref(d)).trim_end()
-            )
-        })
-        .collect();
-    Ok(Status::Failed(Failure {
-        summary: format!(
-            "{what} differs from `{}` ({} difference{})",
-            golden.path.display(),
-            diffs.len(),
-            plural(diffs.len())
-        ),
-        details,
-        hint: Some(bless_hint(case)),
+    Ok(Status::Failed(Failure::Differs {
+        subject,
+        golden: golden.path.clone(),
+        differences: golden_differences(golden, diffs),
+        case: case_ref(case),
     }))
 }
 
@@ -247,10 +222,6 @@ fn golden_error(golden: &Golden, source: compare::Error) -> Error {
         span: Span::line(&golden.path, line),
         source: Box::new(source),
     }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 /// The findings that refuse the Job or its Pod at the case's Pod Security level.
@@ -270,86 +241,45 @@ pub fn refusals<'a>(case: &Case, validation: &'a validate::Validation) -> Vec<&'
     out
 }
 
-fn describe(f: &Finding) -> String {
-    let mut line = format!("{}: {}", f.path, f.message);
-    if f.severity == Severity::Dropped {
-        line.push_str(DROPPED);
-    }
-    line.push_str(&format!(" [{}]", f.check));
-    if let Some(hint) = &f.hint {
-        line.push_str(&format!(" (hint: {hint})"));
-    }
-    line
-}
-
-/// What a dropped field means for the admin, after the finding's own message.
-const DROPPED: &str = ": dropped by the API server: this override has no effect in production";
-
 fn check_validation(case: &Case, rendered: &Rendered) -> Status {
     let validation = validate::validate(&rendered.patched.job);
     let refused = refusals(case, &validation);
     let dropped: Vec<&Finding> = validation.dropped().collect();
-    let level = case.spec.pod_security.as_str();
-    let reason = case.spec.reason.as_deref();
-    let matched = |found: &[&Finding]| found.iter().any(|f| reason.is_none_or(|r| f.matches(r)));
-    let refused_failure = || {
-        Status::Failed(Failure {
-            summary: format!("the patched Job would be refused (Pod Security level `{level}`)"),
-            details: refused.iter().chain(&dropped).map(|f| describe(f)).collect(),
-            hint: Some("fix the override, or set `expect: rejected` in case.yaml if the refusal is the point".into()),
-        })
+    let level = case.spec.pod_security;
+    let reason = case.spec.reason.clone();
+    let matched = |found: &[&Finding]| {
+        found
+            .iter()
+            .any(|f| reason.as_deref().is_none_or(|r| f.matches(r)))
     };
-    match case.spec.expect {
-        Expect::Admitted if refused.is_empty() && dropped.is_empty() => Status::Passed,
-        Expect::Admitted if refused.is_empty() => Status::Failed(Failure {
-            summary: format!(
-                "the API server would drop {} of the patched Job",
-                count(dropped.len(), "field")
-            ),
-            details: dropped.iter().map(|f| describe(f)).collect(),
-            hint: Some("fix the override, or set `expect: dropped` in case.yaml if the dropped field is the point".into()),
-        }),
-        Expect::Admitted => refused_failure(),
-        Expect::Dropped if !refused.is_empty() => refused_failure(),
-        Expect::Dropped if matched(&dropped) => Status::Passed,
-        Expect::Dropped if dropped.is_empty() => Status::Failed(Failure {
-            summary: "expected a dropped field, but the API server would keep every field of the patched Job".into(),
-            details: Vec::new(),
-            hint: Some("check the override's field names, or set `expect: admitted`".into()),
-        }),
-        Expect::Dropped => Status::Failed(Failure {
-            summary: format!(
-                "a field is dropped, but not for `{}`",
-                reason.unwrap_or_default()
-            ),
-            details: dropped.iter().map(|f| describe(f)).collect(),
-            hint: Some("`reason:` must be part of one of the messages above".into()),
-        }),
-        Expect::Rejected if matched(&refused) => Status::Passed,
-        Expect::Rejected if refused.is_empty() && !dropped.is_empty() => Status::Failed(Failure {
-            summary: format!("expected a refusal, but the Job and its Pod are admitted at level `{level}`, without the dropped field"),
-            details: dropped.iter().map(|f| describe(f)).collect(),
-            hint: Some("the API server drops an unknown field instead of refusing the Job: set `expect: dropped`".into()),
-        }),
-        Expect::Rejected if refused.is_empty() => Status::Failed(Failure {
-            summary: format!("expected a refusal, but the Job and its Pod are admitted at level `{level}`"),
-            details: Vec::new(),
-            hint: Some("check `pod-security:` in case.yaml".into()),
-        }),
-        Expect::Rejected => Status::Failed(Failure {
-            summary: format!(
-                "refused, but for other reasons than `{}`",
-                reason.unwrap_or_default()
-            ),
-            details: refused.iter().map(|f| describe(f)).collect(),
-            hint: Some("`reason:` must be part of one of the messages above".into()),
-        }),
-    }
-}
-
-/// `n thing` or `n things`.
-fn count(n: usize, thing: &str) -> String {
-    format!("{n} {thing}{}", plural(n))
+    let owned = |found: &[&Finding]| found.iter().map(|f| (*f).clone()).collect::<Vec<_>>();
+    let refused_failure = || Failure::Refused {
+        level,
+        findings: owned(&refused).into_iter().chain(owned(&dropped)).collect(),
+    };
+    let failure = match case.spec.expect {
+        Expect::Admitted | Expect::Dropped if !refused.is_empty() => refused_failure(),
+        Expect::Admitted if dropped.is_empty() => return Status::Passed,
+        Expect::Admitted => Failure::Dropped {
+            findings: owned(&dropped),
+        },
+        Expect::Dropped if matched(&dropped) => return Status::Passed,
+        Expect::Dropped if dropped.is_empty() => Failure::NotDropped,
+        Expect::Dropped => Failure::DroppedOtherwise {
+            reason: reason.unwrap_or_default(),
+            findings: owned(&dropped),
+        },
+        Expect::Rejected if matched(&refused) => return Status::Passed,
+        Expect::Rejected if refused.is_empty() => Failure::NotRefused {
+            level,
+            dropped: owned(&dropped),
+        },
+        Expect::Rejected => Failure::RefusedOtherwise {
+            reason: reason.unwrap_or_default(),
+            findings: owned(&refused),
+        },
+    };
+    Status::Failed(failure)
 }
 
 /// Predicts the Pod of a Job for a case.
@@ -363,13 +293,7 @@ pub fn predict_pod(case: &Case, job: &Value) -> Result<Value, Error> {
 
 fn check_pod(case: &Case, rendered: &Rendered, blessing: bool) -> Result<Status, Error> {
     if case.spec.expect == Expect::Rejected {
-        return Ok(Status::Failed(Failure {
-            summary:
-                "the case expects a refusal, so no Pod exists to compare with `expected-pod.yaml`"
-                    .into(),
-            details: Vec::new(),
-            hint: Some("delete `expected-pod.yaml`, or set `expect: admitted`".into()),
-        }));
+        return Ok(Status::Failed(Failure::PodOfRefusedCase));
     }
     let pod = predict_pod(case, &rendered.patched.job)?;
     if blessing {
@@ -384,7 +308,7 @@ fn check_pod(case: &Case, rendered: &Rendered, blessing: bool) -> Result<Status,
     let Some(golden) = &case.expected_pod else {
         return Ok(Status::Failed(missing_golden(
             case,
-            &case.expected_pod_path(),
+            case.expected_pod_path(),
         )));
     };
     compare::check_placeholders(&golden.value).map_err(|source| golden_error(golden, source))?;
@@ -392,7 +316,7 @@ fn check_pod(case: &Case, rendered: &Rendered, blessing: bool) -> Result<Status,
         mode: case.spec.match_mode,
         lists: Lists::MergeKeys,
     };
-    compared(case, golden, &pod, opts, "predicted Pod")
+    compared(case, golden, &pod, opts, Subject::PredictedPod)
 }
 
 /// The outcome of one case in a run.
@@ -619,7 +543,7 @@ mod tests {
 
     fn summary(status: Status) -> String {
         match status {
-            Status::Failed(f) => f.summary,
+            Status::Failed(f) => crate::report::failure(&f).summary,
             other => panic!("{other:?}"),
         }
     }
@@ -646,7 +570,8 @@ mod tests {
         let Status::Failed(rejected) = typo_expecting(Expect::Rejected, None) else {
             panic!("an unknown field is not a refusal")
         };
-        assert!(rejected.details[0].ends_with(
+        let details = crate::report::failure(&rejected).details;
+        assert!(details[0].ends_with(
             "unknown field `priviliged`: dropped by the API server: this override has no effect in production [schema] (hint: did you mean `privileged`?)"
         ), "{rejected:?}");
     }

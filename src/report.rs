@@ -1,13 +1,18 @@
 //! Everything jjo prints for people: errors, warnings, case results and the summary.
 //! Stages return values; only this module and the CLI print.
 
+use std::fmt;
 use std::io::Write;
 
 use anstyle::{AnsiColor, Style};
 
+use crate::case::Expect;
+use crate::compare;
 use crate::diag::Warning;
 use crate::error::Error;
+use crate::failure::{Failure, GoldenDifference, ServerFinding, Subject};
 use crate::pipeline::{CaseResult, CaseRun, Status};
+use crate::validate::{Finding, Severity};
 
 const ERROR: Style = AnsiColor::Red.on_default().bold();
 const WARN: Style = AnsiColor::Yellow.on_default().bold();
@@ -57,6 +62,256 @@ pub fn warning(w: &Warning) {
     let _ = writeln!(out);
     if let Some(hint) = &w.hint {
         let _ = writeln!(out, "  {DIM}hint: {hint}{DIM:#}");
+    }
+}
+
+/// A failure as people read it: one summary line, detail lines (each starting with its
+/// file:line or path), and what to do next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailureText {
+    /// One line: what failed.
+    pub summary: String,
+    /// One line per difference or finding.
+    pub details: Vec<String>,
+    /// What to do next.
+    pub hint: Option<String>,
+}
+
+impl fmt::Display for FailureText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.summary)?;
+        for line in &self.details {
+            write!(f, "\n  {line}")?;
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        failure(self).fmt(f)
+    }
+}
+
+/// What a dropped field means for the admin, after the finding's own message.
+const DROPPED: &str = ": dropped by the API server: this override has no effect in production";
+
+/// One validation finding as a line: `<path>: <message> [<check>] (hint: ...)`.
+pub fn finding(f: &Finding) -> String {
+    let mut line = format!("{}: {}", f.path, f.message);
+    if f.severity == Severity::Dropped {
+        line.push_str(DROPPED);
+    }
+    line.push_str(&format!(" [{}]", f.check));
+    if let Some(hint) = &f.hint {
+        line.push_str(&format!(" (hint: {hint})"));
+    }
+    line
+}
+
+fn findings(found: &[Finding]) -> Vec<String> {
+    found.iter().map(finding).collect()
+}
+
+fn server_findings(found: &[ServerFinding]) -> Vec<String> {
+    found
+        .iter()
+        .flat_map(|f| f.line().lines().map(str::to_owned).collect::<Vec<_>>())
+        .collect()
+}
+
+fn differences(found: &[GoldenDifference]) -> Vec<String> {
+    found
+        .iter()
+        .map(|d| {
+            let text = compare::render(std::slice::from_ref(&d.difference));
+            format!("{}: {}", d.at, text.trim_end())
+        })
+        .collect()
+}
+
+/// `n thing` or `n things`.
+fn count(n: usize, thing: &str) -> String {
+    format!("{n} {thing}{}", if n == 1 { "" } else { "s" })
+}
+
+/// Renders a failure for people (the terminal, the harness, JUnit).
+pub fn failure(f: &Failure) -> FailureText {
+    let text = |summary: String, details: Vec<String>, hint: Option<String>| FailureText {
+        summary,
+        details,
+        hint,
+    };
+    let reason_hint = || Some("`reason:` must be part of one of the messages above".to_owned());
+    match f {
+        Failure::MissingGolden { golden, case } => text(
+            format!("no golden `{}`", golden.display()),
+            Vec::new(),
+            Some(format!(
+                "create it with `jjo test --bless {}` or `JJO_BLESS=1 cargo test -- {}`, then review and commit it",
+                case.dir.display(),
+                case.name
+            )),
+        ),
+        Failure::Differs {
+            subject,
+            golden,
+            differences: diffs,
+            case,
+        } => {
+            let what = match subject {
+                Subject::PatchedJob => "patched Job",
+                Subject::PredictedPod => "predicted Pod",
+            };
+            text(
+                format!(
+                    "{what} differs from `{}` ({})",
+                    golden.display(),
+                    count(diffs.len(), "difference")
+                ),
+                differences(diffs),
+                Some(format!(
+                    "if the change is intended, run `jjo test --bless {}` or `JJO_BLESS=1 cargo test -- {}`",
+                    case.dir.display(),
+                    case.name
+                )),
+            )
+        }
+        Failure::Refused { level, findings: found } => text(
+            format!(
+                "the patched Job would be refused (Pod Security level `{}`)",
+                level.as_str()
+            ),
+            findings(found),
+            Some("fix the override, or set `expect: rejected` in case.yaml if the refusal is the point".into()),
+        ),
+        Failure::Dropped { findings: found } => text(
+            format!(
+                "the API server would drop {} of the patched Job",
+                count(found.len(), "field")
+            ),
+            findings(found),
+            Some("fix the override, or set `expect: dropped` in case.yaml if the dropped field is the point".into()),
+        ),
+        Failure::NotRefused { level, dropped } if dropped.is_empty() => text(
+            format!(
+                "expected a refusal, but the Job and its Pod are admitted at level `{}`",
+                level.as_str()
+            ),
+            Vec::new(),
+            Some("check `pod-security:` in case.yaml".into()),
+        ),
+        Failure::NotRefused { level, dropped } => text(
+            format!(
+                "expected a refusal, but the Job and its Pod are admitted at level `{}`, without the dropped field",
+                level.as_str()
+            ),
+            findings(dropped),
+            Some("the API server drops an unknown field instead of refusing the Job: set `expect: dropped`".into()),
+        ),
+        Failure::RefusedOtherwise {
+            reason,
+            findings: found,
+        } => text(
+            format!("refused, but for other reasons than `{reason}`"),
+            findings(found),
+            reason_hint(),
+        ),
+        Failure::NotDropped => text(
+            "expected a dropped field, but the API server would keep every field of the patched Job".into(),
+            Vec::new(),
+            Some("check the override's field names, or set `expect: admitted`".into()),
+        ),
+        Failure::DroppedOtherwise {
+            reason,
+            findings: found,
+        } => text(
+            format!("a field is dropped, but not for `{reason}`"),
+            findings(found),
+            reason_hint(),
+        ),
+        Failure::PodOfRefusedCase => text(
+            "the case expects a refusal, so no Pod exists to compare with `expected-pod.yaml`".into(),
+            Vec::new(),
+            Some("delete `expected-pod.yaml`, or set `expect: admitted`".into()),
+        ),
+        Failure::LiveRefused {
+            expected,
+            findings: found,
+        } => text(
+            "the cluster refused the case".into(),
+            server_findings(found),
+            Some(match expected {
+                Expect::Dropped => "fix the override, or set `expect: rejected` with a `reason:`",
+                Expect::Admitted | Expect::Rejected => {
+                    "set `expect: rejected` with a `reason:` if the refusal is the point"
+                }
+            }
+            .into()),
+        ),
+        Failure::LiveRefusedOtherwise { findings: found } => text(
+            "refused, but not for the expected reason".into(),
+            server_findings(found),
+            None,
+        ),
+        Failure::LiveNotRefused => text(
+            "expected a refusal, but the cluster admitted the Job and its Pod".into(),
+            Vec::new(),
+            None,
+        ),
+        Failure::LiveNotDropped => text(
+            "expected a dropped field, but the cluster kept every field of the Job".into(),
+            Vec::new(),
+            None,
+        ),
+        Failure::LiveDroppedOtherwise { findings: found } => text(
+            "a field is dropped, but not for the expected reason".into(),
+            server_findings(found),
+            None,
+        ),
+        Failure::LivePodDiffers {
+            differences: diffs,
+            golden_error,
+            checks,
+            case,
+        } => {
+            let mut details = differences(diffs);
+            details.extend(golden_error.iter().cloned());
+            details.extend(checks.iter().map(|check| {
+                format!(
+                    "check `{}` in `{}`: exit code {}, stdout {:?}, stderr {:?}",
+                    check.command.join(" "),
+                    check.container,
+                    check
+                        .exit_code
+                        .map_or("unknown".to_string(), |c| c.to_string()),
+                    check.stdout.trim_end(),
+                    check.stderr.trim_end()
+                )
+            }));
+            text(
+                "the live Pod does not match".into(),
+                details,
+                Some(format!(
+                    "compare with the prediction: `jjo predict {}`",
+                    case.dir.display()
+                )),
+            )
+        }
+        Failure::Kept {
+            namespace,
+            inspect,
+            failure: inner,
+        } => {
+            let mut out = failure(inner);
+            out.details
+                .push(format!("kept namespace `{namespace}`; inspect with:"));
+            out.details.extend(inspect.iter().map(|l| format!("  {l}")));
+            out
+        }
     }
 }
 
@@ -176,9 +431,12 @@ pub fn json(runs: &[CaseRun], unreferenced: &[std::path::PathBuf]) -> Result<Str
                         Status::Blessed(p) => {
                             serde_json::json!({"check": check, "status": "blessed", "file": p})
                         }
-                        Status::Failed(f) => {
-                            serde_json::json!({"check": check, "status": "failed", "failure": f})
-                        }
+                        Status::Failed(f) => serde_json::json!({
+                            "check": check,
+                            "status": "failed",
+                            "message": f.to_string(),
+                            "failure": f,
+                        }),
                     })
                     .collect(),
                 CaseResult::Error(_) => Vec::new(),
@@ -235,6 +493,67 @@ mod tests {
             text,
             "error: cannot read `case/o.json`\n  caused by: is a directory\n"
         );
+    }
+
+    fn seed() -> crate::failure::CaseRef {
+        crate::failure::CaseRef {
+            name: "seed".into(),
+            dir: "cases/seed".into(),
+        }
+    }
+
+    fn differs() -> Failure {
+        Failure::Differs {
+            subject: Subject::PatchedJob,
+            golden: "cases/seed/expected-job.yaml".into(),
+            differences: vec![GoldenDifference {
+                at: crate::location::Span::line("cases/seed/expected-job.yaml", 34),
+                difference: compare::Difference {
+                    path: "spec.x".into(),
+                    kind: compare::Kind::Differs,
+                    expected: Some(false.into()),
+                    actual: Some(true.into()),
+                },
+            }],
+            case: seed(),
+        }
+    }
+
+    #[test]
+    fn a_failure_is_rendered_for_people_from_its_data() {
+        assert_eq!(
+            differs().to_string(),
+            "patched Job differs from `cases/seed/expected-job.yaml` (1 difference)\n  \
+             cases/seed/expected-job.yaml:34: spec.x: expected false, got true\n  \
+             hint: if the change is intended, run `jjo test --bless cases/seed` or `JJO_BLESS=1 cargo test -- seed`"
+        );
+        let kept = Failure::Kept {
+            namespace: "jjo-seed-x".into(),
+            inspect: vec!["kubectl get all -n jjo-seed-x".into()],
+            failure: Box::new(Failure::LiveNotRefused),
+        };
+        assert_eq!(
+            kept.to_string(),
+            "expected a refusal, but the cluster admitted the Job and its Pod\n  \
+             kept namespace `jjo-seed-x`; inspect with:\n    kubectl get all -n jjo-seed-x"
+        );
+    }
+
+    #[test]
+    fn a_failure_is_serialised_as_data_tagged_by_kind() {
+        let json = serde_json::to_value(differs()).expect("serialises");
+        assert_eq!(json["kind"], "differs");
+        assert_eq!(json["subject"], "patched-job");
+        assert_eq!(json["differences"][0]["at"]["line"], 34);
+        assert_eq!(json["differences"][0]["difference"]["path"], "spec.x");
+        assert_eq!(json["case"]["dir"], "cases/seed");
+        let missing = Failure::MissingGolden {
+            golden: "g.yaml".into(),
+            case: seed(),
+        };
+        let json = serde_json::to_value(missing).expect("serialises");
+        assert_eq!(json["kind"], "missing-golden");
+        assert_eq!(json["golden"], "g.yaml");
     }
 
     #[test]

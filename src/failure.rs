@@ -1,0 +1,185 @@
+//! Why a check failed, as data. `pipeline` (offline checks) and `live` (a case on a cluster)
+//! produce a [`Failure`]; `report` renders it for people and for JUnit; serde serialises it
+//! for the JSON report, tagged by `kind` as ripgrep's `crates/printer/src/jsont.rs` tags its
+//! messages, so that later consumers (lint, diff, SARIF) read fields, never text.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::case::Expect;
+use crate::compare::Difference;
+use crate::location::Span;
+use crate::validate::{Finding, Level};
+
+/// The case a failure belongs to, for the hints that name it (`jjo test --bless <dir>`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CaseRef {
+    /// The case's name (its directory's path under the root it was found in).
+    pub name: String,
+    /// The case directory.
+    pub dir: PathBuf,
+}
+
+/// What was compared with a golden.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Subject {
+    /// The Job after the overrides, against `expected-job.yaml`.
+    PatchedJob,
+    /// The predicted Pod, against `expected-pod.yaml`.
+    PredictedPod,
+}
+
+/// One difference from a golden, with the line of the golden it is on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GoldenDifference {
+    /// The golden file and line (line 0 when the path is not in the golden's text).
+    pub at: Span,
+    /// What differs.
+    pub difference: Difference,
+}
+
+/// What the API server said about the Job on a live run (a validation error, or the event
+/// that refused its Pod).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServerFinding {
+    /// The field the server named, if any.
+    pub field: Option<String>,
+    /// The server's message (for a refused Pod: `<event reason>: <event message>`).
+    pub message: String,
+    /// jjo's own did-you-mean for the field, when offline validation found the same field.
+    pub hint: Option<String>,
+}
+
+/// A runtime check (`checks:` in case.yaml) that failed in the live container.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FailedCheck {
+    /// The command and its arguments.
+    pub command: Vec<String>,
+    /// The container it ran in.
+    pub container: String,
+    /// Its exit code, when known.
+    pub exit_code: Option<i32>,
+    /// What it wrote to standard output.
+    pub stdout: String,
+    /// What it wrote to standard error.
+    pub stderr: String,
+}
+
+/// Why one check of a case failed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Failure {
+    /// A golden the check compares with does not exist.
+    MissingGolden {
+        /// The golden's path.
+        golden: PathBuf,
+        /// The case, for the bless hint.
+        case: CaseRef,
+    },
+    /// The patched Job or the predicted Pod differs from its golden.
+    Differs {
+        /// What was compared.
+        subject: Subject,
+        /// The golden's path.
+        golden: PathBuf,
+        /// Every difference, in the golden's order.
+        differences: Vec<GoldenDifference>,
+        /// The case, for the bless hint.
+        case: CaseRef,
+    },
+    /// The case expects the Job admitted (or a field dropped), but it would be refused.
+    Refused {
+        /// The Pod Security level of the case.
+        level: Level,
+        /// What refuses it, then any field the API server would drop.
+        findings: Vec<Finding>,
+    },
+    /// The case expects the Job admitted, but the API server would drop fields of it.
+    Dropped {
+        /// The dropped fields.
+        findings: Vec<Finding>,
+    },
+    /// The case expects a refusal, but the Job and its Pod would be admitted.
+    NotRefused {
+        /// The Pod Security level of the case.
+        level: Level,
+        /// Fields the API server would drop instead (an unknown field is not a refusal).
+        dropped: Vec<Finding>,
+    },
+    /// Refused, but no refusal matches the case's `reason:`.
+    RefusedOtherwise {
+        /// The case's `reason:`.
+        reason: String,
+        /// What refuses it.
+        findings: Vec<Finding>,
+    },
+    /// The case expects a dropped field, but the API server would keep every field.
+    NotDropped,
+    /// Fields are dropped, but none matches the case's `reason:`.
+    DroppedOtherwise {
+        /// The case's `reason:`.
+        reason: String,
+        /// The dropped fields.
+        findings: Vec<Finding>,
+    },
+    /// `expected-pod.yaml` exists, but the case expects a refusal, so there is no Pod.
+    PodOfRefusedCase,
+    /// The cluster refused the Job or its Pod, which the case did not expect.
+    LiveRefused {
+        /// What the case expected instead.
+        expected: Expect,
+        /// What the server said.
+        findings: Vec<ServerFinding>,
+    },
+    /// The cluster refused, but not for the case's `reason:`.
+    LiveRefusedOtherwise {
+        /// What the server said.
+        findings: Vec<ServerFinding>,
+    },
+    /// The case expects a refusal, but the cluster admitted the Job and its Pod.
+    LiveNotRefused,
+    /// The case expects a dropped field, but the cluster kept every field of the Job.
+    LiveNotDropped,
+    /// The cluster dropped fields, but none matches the case's `reason:`.
+    LiveDroppedOtherwise {
+        /// The server's unknown-field findings.
+        findings: Vec<ServerFinding>,
+    },
+    /// The live Pod differs from `expected-pod.yaml`, or a runtime check failed.
+    LivePodDiffers {
+        /// Differences from the golden.
+        differences: Vec<GoldenDifference>,
+        /// The golden could not be compared (a bad placeholder): `<golden>: <why>`.
+        golden_error: Option<String>,
+        /// Runtime checks that failed.
+        checks: Vec<FailedCheck>,
+        /// The case, for the hint.
+        case: CaseRef,
+    },
+    /// A failed live case whose namespace was kept (`--keep`) for inspection.
+    Kept {
+        /// The kept namespace.
+        namespace: String,
+        /// Commands to inspect it, one per line.
+        inspect: Vec<String>,
+        /// The failure itself.
+        failure: Box<Failure>,
+    },
+}
+
+impl ServerFinding {
+    /// The finding as one line: `<field>: <message> (hint: ...)`; what a live `reason:`
+    /// is matched against.
+    pub fn line(&self) -> String {
+        let mut line = match &self.field {
+            Some(field) => format!("{field}: {}", self.message),
+            None => self.message.clone(),
+        };
+        if let Some(hint) = &self.hint {
+            line.push_str(&format!(" (hint: {hint})"));
+        }
+        line
+    }
+}
