@@ -70,19 +70,56 @@ impl fmt::Display for Span {
     }
 }
 
-/// A value together with the place it came from.
+/// An error together with the place in a user's file it concerns, as ripgrep's `ignore` crate
+/// wraps its errors in `WithPath` and `WithLineNumber` instead of giving every variant a path.
+///
+/// It displays as `{span}: {error}`. Because the message already shows `error`, `source()`
+/// skips it and returns the error's own cause, so a report never says the same thing twice.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Located<T> {
-    /// Where the value was read.
+pub struct Located<E> {
+    /// Where the problem is.
     pub span: Span,
-    /// The value itself.
-    pub value: T,
+    /// What the problem is.
+    pub error: E,
 }
 
-impl<T> Located<T> {
-    /// Pairs a value with its span.
-    pub fn new(span: Span, value: T) -> Located<T> {
-        Located { span, value }
+impl<E> Located<E> {
+    /// Pairs an error with its span.
+    pub fn new(span: Span, error: E) -> Located<E> {
+        Located { span, error }
+    }
+
+    /// What to do about it, when the error knows.
+    pub fn hint(&self) -> Option<String>
+    where
+        E: Hint,
+    {
+        self.error.hint()
+    }
+}
+
+impl<E: fmt::Display> fmt::Display for Located<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.span, self.error)
+    }
+}
+
+impl<E: std::error::Error + 'static> std::error::Error for Located<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.error.source()
+    }
+}
+
+/// An error kind that may know what the user can do about it (printed after the error as
+/// `hint: ...`, never part of its `Display`).
+pub trait Hint {
+    /// The hint, if there is a likely fix.
+    fn hint(&self) -> Option<String>;
+}
+
+impl<E: Hint + ?Sized> Hint for Box<E> {
+    fn hint(&self) -> Option<String> {
+        (**self).hint()
     }
 }
 
@@ -99,5 +136,20 @@ mod tests {
             Span::at("a.conf", 3, 7).shifted(2).to_string(),
             "a.conf:3:9"
         );
+    }
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("outer")]
+    struct Outer(#[source] std::io::Error);
+
+    #[test]
+    fn located_displays_the_span_and_skips_its_error_in_the_source_chain() {
+        let e = Located::new(
+            Span::at("a.conf", 2, 1),
+            Outer(std::io::Error::other("inner")),
+        );
+        assert_eq!(e.to_string(), "a.conf:2:1: outer");
+        let source = std::error::Error::source(&e).map(ToString::to_string);
+        assert_eq!(source.as_deref(), Some("inner"));
     }
 }

@@ -2,109 +2,65 @@
 
 use std::fmt;
 
-use crate::location::Span;
+use crate::location::{Hint, Located};
 
-/// A list or a file that cannot be read as the launcher would.
-///
-/// Every variant carries where it happened; pointer errors get their span once the pointer is
-/// known to come from a list (a bare [`Pointer::parse`](super::Pointer::parse) has none).
+/// A list or a file that cannot be read as the launcher would, with the place it concerns.
+pub type Error = Located<ErrorKind>;
+
+/// What is wrong with a list or an override file; [`Error`] adds where.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum Error {
-    /// The value holds no pair at all.
-    EmptyList {
-        /// Where the value starts.
-        span: Span,
-    },
-    /// A `"` is never closed.
-    UnterminatedQuote {
-        /// The opening quote.
-        span: Span,
-    },
+pub enum ErrorKind {
+    /// The value holds no pair at all (points at the value).
+    EmptyList,
+    /// A `"` is never closed (points at the opening quote).
+    UnterminatedQuote,
     /// A pointer is not followed by `:` and a path (`"/a","/f"` or `"/a"`).
     MissingColon {
-        /// Where the `:` was expected.
-        span: Span,
         /// The pointer without a file.
         pointer: String,
     },
     /// The list ends right after a `:`.
     MissingPath {
-        /// Where the path was expected.
-        span: Span,
         /// The pointer without a file.
         pointer: String,
     },
     /// A character that cannot appear where it is.
     UnexpectedChar {
-        /// The character.
-        span: Span,
         /// What was found.
         found: char,
         /// What the grammar expected there, for the message.
         expected: &'static str,
     },
-    /// The list ends with `,`.
-    TrailingComma {
-        /// The last comma.
-        span: Span,
-    },
+    /// The list ends with `,` (points at the last comma).
+    TrailingComma,
     /// A quoted token is not a valid JSON string literal (a bad `\` escape, a control character).
     BadString {
-        /// Where in the token.
-        span: Span,
         /// The token as written, quotes included.
         token: String,
         /// What serde_json said.
         reason: String,
     },
-    /// A pointer that is neither empty nor starts with `/`.
-    PointerNotAbsolute {
-        /// The pointer in the profiles file, when it came from one.
-        span: Option<Span>,
-        /// The pointer as written.
-        pointer: String,
-    },
-    /// A `~` not followed by `0` or `1`.
-    PointerEscape {
-        /// The `~` in the profiles file, when the pointer came from one.
-        span: Option<Span>,
-        /// The pointer as written.
-        pointer: String,
-        /// The `~`'s offset in the pointer, in characters from 0.
-        offset: usize,
-        /// The character after the `~`, if any.
-        found: Option<char>,
-    },
+    /// A pointer that cannot be parsed (points at the pointer, or its bad `~`).
+    Pointer(PointerError),
     /// An override file with nothing but whitespace.
-    EmptyFile {
-        /// The file.
-        span: Span,
-    },
-    /// An override file that is not UTF-8.
+    EmptyFile,
+    /// An override file that is not UTF-8 (points at the first bad byte's line and column).
     NotUtf8 {
-        /// The first bad byte's line and column.
-        span: Span,
         /// The first bad byte, from 0.
         offset: usize,
     },
-    /// `"key": value` without braces.
+    /// `"key": value` without braces (points at the `:` after the key).
     Fragment {
-        /// The `:` after the key.
-        span: Span,
         /// The file's text wrapped in `{ }`.
         corrected: String,
     },
     /// A second value or other text after the one JSON value.
     TrailingCharacters {
-        /// Where the extra text starts.
-        span: Span,
         /// The line it is on, trimmed.
         line: String,
     },
-    /// Anything else serde_json rejects.
+    /// Anything else serde_json rejects (points where serde_json stopped).
     Syntax {
-        /// Where serde_json stopped.
-        span: Span,
         /// serde_json's message without its position.
         message: String,
         /// A hint for a known mistake (YAML, comments, a byte order mark).
@@ -112,154 +68,150 @@ pub enum Error {
     },
 }
 
-impl Error {
-    /// Where the error is, when known.
-    pub fn span(&self) -> Option<&Span> {
+/// A JSON Pointer that cannot be parsed; [`Pointer::parse`](super::Pointer::parse) has no place
+/// for it, the list parser adds one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PointerError {
+    /// A pointer that is neither empty nor starts with `/`.
+    #[error("pointer `{pointer}` must be empty or start with `/`")]
+    NotAbsolute {
+        /// The pointer as written.
+        pointer: String,
+    },
+    /// A `~` not followed by `0` or `1`.
+    #[error("{}", escape_message(pointer, *offset, *found))]
+    Escape {
+        /// The pointer as written.
+        pointer: String,
+        /// The `~`'s offset in the pointer, in characters from 0.
+        offset: usize,
+        /// The character after the `~`, if any.
+        found: Option<char>,
+    },
+}
+
+fn escape_message(pointer: &str, offset: usize, found: Option<char>) -> String {
+    match found {
+        Some(c) => format!(
+            "invalid escape `~{}` at offset {offset} in pointer `{pointer}`",
+            shown(c)
+        ),
+        None => format!("`~` at the end of pointer `{pointer}` (offset {offset})"),
+    }
+}
+
+impl PointerError {
+    /// The pointer as written.
+    pub fn pointer(&self) -> &str {
         match self {
-            Error::EmptyList { span }
-            | Error::UnterminatedQuote { span }
-            | Error::MissingColon { span, .. }
-            | Error::MissingPath { span, .. }
-            | Error::UnexpectedChar { span, .. }
-            | Error::TrailingComma { span }
-            | Error::BadString { span, .. }
-            | Error::EmptyFile { span }
-            | Error::NotUtf8 { span, .. }
-            | Error::Fragment { span, .. }
-            | Error::TrailingCharacters { span, .. }
-            | Error::Syntax { span, .. } => Some(span),
-            Error::PointerNotAbsolute { span, .. } | Error::PointerEscape { span, .. } => {
-                span.as_ref()
-            }
+            PointerError::NotAbsolute { pointer } | PointerError::Escape { pointer, .. } => pointer,
         }
     }
+}
 
-    /// The pointer the error concerns, when there is one.
-    pub fn pointer(&self) -> Option<&str> {
+impl Hint for PointerError {
+    fn hint(&self) -> Option<String> {
         match self {
-            Error::MissingColon { pointer, .. }
-            | Error::MissingPath { pointer, .. }
-            | Error::PointerNotAbsolute { pointer, .. }
-            | Error::PointerEscape { pointer, .. } => Some(pointer),
-            _ => None,
-        }
-    }
-
-    /// What to do about it.
-    pub fn hint(&self) -> Option<String> {
-        match self {
-            Error::EmptyList { .. } => Some(
-                "write `\"/pointer\":\"/etc/rstudio/job-json-overrides/file.json\"` pairs separated by `,`, or remove the key"
-                    .to_owned(),
-            ),
-            Error::UnterminatedQuote { .. } => Some("close the string with `\"`".to_owned()),
-            Error::MissingColon { pointer, .. } | Error::MissingPath { pointer, .. } => Some(format!(
-                "each pointer needs a file: `{}:\"/etc/rstudio/job-json-overrides/file.json\"`",
-                quote(pointer)
-            )),
-            Error::UnexpectedChar { found, .. } => unexpected_char_hint(*found),
-            Error::TrailingComma { .. } => Some("remove the last `,`".to_owned()),
-            Error::BadString { .. } => {
-                Some("tokens are JSON strings: write `\\\\` for `\\` and `\\\"` for `\"`".to_owned())
-            }
-            Error::PointerNotAbsolute { pointer, .. } => {
+            PointerError::NotAbsolute { pointer } => {
                 let fixed = match pointer.strip_prefix('#') {
                     Some(rest) if rest.starts_with('/') => rest.to_owned(),
                     _ => format!("/{pointer}"),
                 };
                 Some(format!("did you mean `{fixed}`?"))
             }
-            Error::PointerEscape { .. } => {
+            PointerError::Escape { .. } => {
                 Some("write `~0` for `~` and `~1` for `/`; no other `~` escape exists".to_owned())
             }
-            Error::EmptyFile { .. } => Some(
-                "an override file holds one JSON value: an object, an array, a quoted string, a number or a bool"
-                    .to_owned(),
-            ),
-            Error::NotUtf8 { .. } => Some("save the file as UTF-8".to_owned()),
-            Error::Fragment { corrected, .. } => Some(format!("wrap it in `{{ }}`: `{corrected}`")),
-            Error::TrailingCharacters { .. } => Some(
-                "a file holds exactly one JSON value; put several in one array `[ ]` or one object `{ }`"
-                    .to_owned(),
-            ),
-            Error::Syntax { hint, .. } => hint.clone(),
-        }
-    }
-
-    /// Gives a pointer error the place its pointer was written.
-    pub(crate) fn with_pointer_span(self, at: Span) -> Error {
-        match self {
-            Error::PointerNotAbsolute { pointer, .. } => Error::PointerNotAbsolute {
-                span: Some(at),
-                pointer,
-            },
-            Error::PointerEscape {
-                pointer,
-                offset,
-                found,
-                ..
-            } => Error::PointerEscape {
-                span: Some(at),
-                pointer,
-                offset,
-                found,
-            },
-            other => other,
-        }
-    }
-
-    fn message(&self) -> String {
-        match self {
-            Error::EmptyList { .. } => "empty `job-json-overrides` list".to_owned(),
-            Error::UnterminatedQuote { .. } => "unterminated quote".to_owned(),
-            Error::MissingColon { pointer, .. } => {
-                format!("pointer `{pointer}` has no file: expected `:` and a quoted path")
-            }
-            Error::MissingPath { pointer, .. } => {
-                format!("pointer `{pointer}` has no file: expected a quoted path after `:`")
-            }
-            Error::UnexpectedChar {
-                found, expected, ..
-            } => {
-                format!("unexpected `{}`, expected {expected}", shown(*found))
-            }
-            Error::TrailingComma { .. } => "trailing comma".to_owned(),
-            Error::BadString { token, reason, .. } => format!("invalid string `{token}`: {reason}"),
-            Error::PointerNotAbsolute { pointer, .. } => {
-                format!("pointer `{pointer}` must be empty or start with `/`")
-            }
-            Error::PointerEscape {
-                pointer,
-                offset,
-                found,
-                ..
-            } => match found {
-                Some(c) => format!(
-                    "invalid escape `~{}` at offset {offset} in pointer `{pointer}`",
-                    shown(*c)
-                ),
-                None => format!("`~` at the end of pointer `{pointer}` (offset {offset})"),
-            },
-            Error::EmptyFile { .. } => "empty file: expected one JSON value".to_owned(),
-            Error::NotUtf8 { offset, .. } => format!("not UTF-8: invalid byte at offset {offset}"),
-            Error::Fragment { .. } => {
-                "a JSON fragment, not a value: a key and `:` without the braces of an object"
-                    .to_owned()
-            }
-            Error::TrailingCharacters { line, .. } => {
-                format!("more than one JSON value: text after the value in `{line}`")
-            }
-            Error::Syntax { message, .. } => format!("invalid JSON: {message}"),
         }
     }
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(span) = self.span() {
-            write!(f, "{span}: ")?;
+impl ErrorKind {
+    /// The pointer the error concerns, when there is one.
+    pub fn pointer(&self) -> Option<&str> {
+        match self {
+            ErrorKind::MissingColon { pointer } | ErrorKind::MissingPath { pointer } => {
+                Some(pointer)
+            }
+            ErrorKind::Pointer(e) => Some(e.pointer()),
+            _ => None,
         }
-        f.write_str(&self.message())
+    }
+}
+
+impl Hint for ErrorKind {
+    fn hint(&self) -> Option<String> {
+        match self {
+            ErrorKind::EmptyList => Some(
+                "write `\"/pointer\":\"/etc/rstudio/job-json-overrides/file.json\"` pairs separated by `,`, or remove the key"
+                    .to_owned(),
+            ),
+            ErrorKind::UnterminatedQuote => Some("close the string with `\"`".to_owned()),
+            ErrorKind::MissingColon { pointer } | ErrorKind::MissingPath { pointer } => Some(format!(
+                "each pointer needs a file: `{}:\"/etc/rstudio/job-json-overrides/file.json\"`",
+                quote(pointer)
+            )),
+            ErrorKind::UnexpectedChar { found, .. } => unexpected_char_hint(*found),
+            ErrorKind::TrailingComma => Some("remove the last `,`".to_owned()),
+            ErrorKind::BadString { .. } => {
+                Some("tokens are JSON strings: write `\\\\` for `\\` and `\\\"` for `\"`".to_owned())
+            }
+            ErrorKind::Pointer(e) => e.hint(),
+            ErrorKind::EmptyFile => Some(
+                "an override file holds one JSON value: an object, an array, a quoted string, a number or a bool"
+                    .to_owned(),
+            ),
+            ErrorKind::NotUtf8 { .. } => Some("save the file as UTF-8".to_owned()),
+            ErrorKind::Fragment { corrected } => Some(format!("wrap it in `{{ }}`: `{corrected}`")),
+            ErrorKind::TrailingCharacters { .. } => Some(
+                "a file holds exactly one JSON value; put several in one array `[ ]` or one object `{ }`"
+                    .to_owned(),
+            ),
+            ErrorKind::Syntax { hint, .. } => hint.clone(),
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ErrorKind::EmptyList => f.write_str("empty `job-json-overrides` list"),
+            ErrorKind::UnterminatedQuote => f.write_str("unterminated quote"),
+            ErrorKind::MissingColon { pointer } => {
+                write!(
+                    f,
+                    "pointer `{pointer}` has no file: expected `:` and a quoted path"
+                )
+            }
+            ErrorKind::MissingPath { pointer } => {
+                write!(
+                    f,
+                    "pointer `{pointer}` has no file: expected a quoted path after `:`"
+                )
+            }
+            ErrorKind::UnexpectedChar { found, expected } => {
+                write!(f, "unexpected `{}`, expected {expected}", shown(*found))
+            }
+            ErrorKind::TrailingComma => f.write_str("trailing comma"),
+            ErrorKind::BadString { token, reason } => {
+                write!(f, "invalid string `{token}`: {reason}")
+            }
+            ErrorKind::Pointer(e) => write!(f, "{e}"),
+            ErrorKind::EmptyFile => f.write_str("empty file: expected one JSON value"),
+            ErrorKind::NotUtf8 { offset } => {
+                write!(f, "not UTF-8: invalid byte at offset {offset}")
+            }
+            ErrorKind::Fragment { .. } => f.write_str(
+                "a JSON fragment, not a value: a key and `:` without the braces of an object",
+            ),
+            ErrorKind::TrailingCharacters { line } => {
+                write!(
+                    f,
+                    "more than one JSON value: text after the value in `{line}`"
+                )
+            }
+            ErrorKind::Syntax { message, .. } => write!(f, "invalid JSON: {message}"),
+        }
     }
 }
 
@@ -296,58 +248,40 @@ fn unexpected_char_hint(found: char) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::location::Span;
 
     #[test]
     fn display_prefixes_the_span_and_omits_the_hint() {
-        let e = Error::TrailingComma {
-            span: Span::at("p.conf", 4, 30),
-        };
+        let e = Located::new(Span::at("p.conf", 4, 30), ErrorKind::TrailingComma);
         assert_eq!(e.to_string(), "p.conf:4:30: trailing comma");
         assert!(e.hint().is_some());
     }
 
     #[test]
     fn characters_are_shown_as_written_except_control_characters() {
-        let at = Span::at("p.conf", 1, 1);
-        let e = Error::UnexpectedChar {
-            span: at.clone(),
+        let e = ErrorKind::UnexpectedChar {
             found: '"',
             expected: "`,`",
         };
-        assert_eq!(e.to_string(), "p.conf:1:1: unexpected `\"`, expected `,`");
-        let e = Error::UnexpectedChar {
-            span: at,
+        assert_eq!(e.to_string(), "unexpected `\"`, expected `,`");
+        let e = ErrorKind::UnexpectedChar {
             found: '\t',
             expected: "`,`",
         };
-        assert_eq!(e.to_string(), "p.conf:1:1: unexpected `\\t`, expected `,`");
+        assert_eq!(e.to_string(), "unexpected `\\t`, expected `,`");
     }
 
     #[test]
-    fn display_without_span_is_the_message() {
-        let e = Error::PointerNotAbsolute {
-            span: None,
+    fn a_pointer_error_alone_is_its_message() {
+        let e = PointerError::NotAbsolute {
             pointer: "a".to_owned(),
         };
         assert_eq!(e.to_string(), "pointer `a` must be empty or start with `/`");
-        assert_eq!(e.span(), None);
-        assert_eq!(e.pointer(), Some("a"));
-    }
-
-    #[test]
-    fn with_pointer_span_fills_the_span_of_pointer_errors_only() {
-        let at = Span::at("p.conf", 2, 5);
-        let e = Error::PointerNotAbsolute {
-            span: None,
-            pointer: "a".to_owned(),
-        };
-        assert_eq!(e.with_pointer_span(at.clone()).span(), Some(&at));
-        let other = Error::TrailingComma {
-            span: Span::at("p.conf", 1, 1),
-        };
+        let kind = ErrorKind::Pointer(e);
+        assert_eq!(kind.pointer(), Some("a"));
         assert_eq!(
-            other.with_pointer_span(at).span(),
-            Some(&Span::at("p.conf", 1, 1))
+            kind.to_string(),
+            "pointer `a` must be empty or start with `/`"
         );
     }
 }

@@ -2,10 +2,10 @@
 //! literal (Posit's chart writes them with Go's `quote`).
 
 use crate::diag::Warning;
-use crate::location::Span;
+use crate::location::{Located, Span};
 
 use super::error::quote;
-use super::{Error, OverrideRef, Pointer};
+use super::{Error, ErrorKind, OverrideRef, Pointer, PointerError};
 
 /// Parses the value of a `job-json-overrides` key; `span` is where the value starts.
 ///
@@ -78,7 +78,7 @@ impl Parser<'_> {
             i += 1;
         }
         if i == self.chars.len() {
-            return Err(Error::EmptyList { span: self.at(0) });
+            return Err(Located::new(self.at(0), ErrorKind::EmptyList));
         }
         let mut pairs = Vec::new();
         loop {
@@ -90,25 +90,31 @@ impl Parser<'_> {
             match self.chars.get(i) {
                 Some(':') => {}
                 None | Some(',') | Some('"') => {
-                    return Err(Error::MissingColon {
-                        span: self.at(i),
-                        pointer: pointer_text,
-                    });
+                    return Err(Located::new(
+                        self.at(i),
+                        ErrorKind::MissingColon {
+                            pointer: pointer_text,
+                        },
+                    ));
                 }
                 Some(&found) => {
-                    return Err(Error::UnexpectedChar {
-                        span: self.at(i),
-                        found,
-                        expected: "`:`",
-                    });
+                    return Err(Located::new(
+                        self.at(i),
+                        ErrorKind::UnexpectedChar {
+                            found,
+                            expected: "`:`",
+                        },
+                    ));
                 }
             }
             i = self.skip_noting(i + 1);
             if i == self.chars.len() {
-                return Err(Error::MissingPath {
-                    span: self.at(i),
-                    pointer: pointer_text,
-                });
+                return Err(Located::new(
+                    self.at(i),
+                    ErrorKind::MissingPath {
+                        pointer: pointer_text,
+                    },
+                ));
             }
             let (path, end) = self.string(i, "a quoted path")?;
             pairs.push((
@@ -131,11 +137,13 @@ impl Parser<'_> {
             match self.chars.get(i) {
                 Some(',') => {}
                 Some(&found) => {
-                    return Err(Error::UnexpectedChar {
-                        span: self.at(i),
-                        found,
-                        expected: "`,` or the end of the list",
-                    });
+                    return Err(Located::new(
+                        self.at(i),
+                        ErrorKind::UnexpectedChar {
+                            found,
+                            expected: "`,` or the end of the list",
+                        },
+                    ));
                 }
                 None => return Ok(pairs),
             }
@@ -145,9 +153,7 @@ impl Parser<'_> {
                 j += 1;
             }
             if j == self.chars.len() {
-                return Err(Error::TrailingComma {
-                    span: self.at(comma),
-                });
+                return Err(Located::new(self.at(comma), ErrorKind::TrailingComma));
             }
             i = self.skip_noting(comma + 1);
         }
@@ -158,24 +164,25 @@ impl Parser<'_> {
         match self.chars.get(i) {
             Some('"') => {}
             Some(&found) => {
-                return Err(Error::UnexpectedChar {
-                    span: self.at(i),
-                    found,
-                    expected,
-                });
+                return Err(Located::new(
+                    self.at(i),
+                    ErrorKind::UnexpectedChar { found, expected },
+                ));
             }
             None => {
-                return Err(Error::UnexpectedChar {
-                    span: self.at(i),
-                    found: ' ',
-                    expected,
-                });
+                return Err(Located::new(
+                    self.at(i),
+                    ErrorKind::UnexpectedChar {
+                        found: ' ',
+                        expected,
+                    },
+                ));
             }
         }
         let mut j = i + 1;
         let end = loop {
             match self.chars.get(j) {
-                None => return Err(Error::UnterminatedQuote { span: self.at(i) }),
+                None => return Err(Located::new(self.at(i), ErrorKind::UnterminatedQuote)),
                 Some('\\') => j += 2,
                 Some('"') => break j + 1,
                 Some(_) => j += 1,
@@ -192,24 +199,29 @@ impl Parser<'_> {
                     .take_while(|(b, _)| *b < byte_col)
                     .count();
                 let reason = strip_position(&e.to_string());
-                Err(Error::BadString {
-                    span: self.at(i + char_col),
-                    token,
-                    reason,
-                })
+                Err(Located::new(
+                    self.at(i + char_col),
+                    ErrorKind::BadString { token, reason },
+                ))
             }
         }
     }
 
     /// Points a pointer error at the offending character when the token has no `\` escapes.
-    fn locate_pointer_error(&self, e: Error, start: usize, end: usize, decoded: &str) -> Error {
+    fn locate_pointer_error(
+        &self,
+        e: PointerError,
+        start: usize,
+        end: usize,
+        decoded: &str,
+    ) -> Error {
         let inner: String = self.chars[start + 1..end - 1].iter().collect();
         let at = match &e {
-            Error::PointerEscape { offset, .. } if inner == decoded => start + 1 + offset,
+            PointerError::Escape { offset, .. } if inner == decoded => start + 1 + offset,
             _ if inner == decoded => start + 1,
             _ => start,
         };
-        e.with_pointer_span(self.at(at))
+        Located::new(self.at(at), ErrorKind::Pointer(e))
     }
 }
 
@@ -251,7 +263,7 @@ mod tests {
     }
 
     fn col(e: &Error) -> u32 {
-        e.span().map_or(0, |s| s.col)
+        e.span.col
     }
 
     #[test]
@@ -323,7 +335,7 @@ mod tests {
     fn empty_list_is_an_error_at_the_value() {
         for value in ["", "   "] {
             let e = err(value);
-            assert!(matches!(e, Error::EmptyList { .. }), "{e:?}");
+            assert!(matches!(e.error, ErrorKind::EmptyList), "{e:?}");
             assert_eq!(col(&e), 20);
         }
     }
@@ -331,35 +343,38 @@ mod tests {
     #[test]
     fn unterminated_quote_points_at_the_opening_quote() {
         let e = err(r#""/a":"/f.json"#);
-        assert!(matches!(e, Error::UnterminatedQuote { .. }), "{e:?}");
+        assert!(matches!(e.error, ErrorKind::UnterminatedQuote), "{e:?}");
         assert_eq!(col(&e), 25);
         let e = err(r#""/a"#);
         assert_eq!(col(&e), 20);
         // An escaped quote does not close the string.
-        assert!(matches!(err(r#""/a\""#), Error::UnterminatedQuote { .. }));
+        assert!(matches!(
+            err(r#""/a\""#).error,
+            ErrorKind::UnterminatedQuote
+        ));
     }
 
     #[test]
     fn pair_without_colon_is_an_error() {
         let e = err(r#""/a","/f""#);
         assert!(
-            matches!(&e, Error::MissingColon { pointer, .. } if pointer == "/a"),
+            matches!(&e.error, ErrorKind::MissingColon { pointer, .. } if pointer == "/a"),
             "{e:?}"
         );
         assert_eq!(col(&e), 24);
-        assert_eq!(e.pointer(), Some("/a"));
+        assert_eq!(e.error.pointer(), Some("/a"));
         let e = err(r#""/a""#);
-        assert!(matches!(e, Error::MissingColon { .. }), "{e:?}");
+        assert!(matches!(e.error, ErrorKind::MissingColon { .. }), "{e:?}");
         assert_eq!(col(&e), 24);
         let e = err(r#""/a" "/f""#);
-        assert!(matches!(e, Error::MissingColon { .. }), "{e:?}");
+        assert!(matches!(e.error, ErrorKind::MissingColon { .. }), "{e:?}");
         assert_eq!(col(&e), 25);
     }
 
     #[test]
     fn colon_at_the_end_is_a_missing_path() {
         let e = err(r#""/a":"#);
-        assert!(matches!(e, Error::MissingPath { .. }), "{e:?}");
+        assert!(matches!(e.error, ErrorKind::MissingPath { .. }), "{e:?}");
         assert_eq!(col(&e), 25);
     }
 
@@ -368,8 +383,8 @@ mod tests {
         let e = err(r#""/a":/f.json"#);
         assert!(
             matches!(
-                e,
-                Error::UnexpectedChar {
+                e.error,
+                ErrorKind::UnexpectedChar {
                     found: '/',
                     expected: "a quoted path",
                     ..
@@ -383,8 +398,8 @@ mod tests {
         let e = err(r#"/a:"/f""#);
         assert!(
             matches!(
-                e,
-                Error::UnexpectedChar {
+                e.error,
+                ErrorKind::UnexpectedChar {
                     found: '/',
                     expected: "a quoted pointer",
                     ..
@@ -397,8 +412,8 @@ mod tests {
         let e = err(r#""/a"="/f""#);
         assert!(
             matches!(
-                e,
-                Error::UnexpectedChar {
+                e.error,
+                ErrorKind::UnexpectedChar {
                     found: '=',
                     expected: "`:`",
                     ..
@@ -410,7 +425,7 @@ mod tests {
 
         let e = err(r#""/a":"/f";"/b":"/g""#);
         assert!(
-            matches!(e, Error::UnexpectedChar { found: ';', .. }),
+            matches!(e.error, ErrorKind::UnexpectedChar { found: ';', .. }),
             "{e:?}"
         );
         assert_eq!(col(&e), 29);
@@ -426,7 +441,7 @@ mod tests {
     fn pairs_without_a_comma_between_them_get_a_hint() {
         let e = err(r#""/a":"/f" "/b":"/g""#);
         assert!(
-            matches!(e, Error::UnexpectedChar { found: '"', .. }),
+            matches!(e.error, ErrorKind::UnexpectedChar { found: '"', .. }),
             "{e:?}"
         );
         assert_eq!(col(&e), 30);
@@ -436,11 +451,11 @@ mod tests {
     #[test]
     fn trailing_comma_points_at_the_comma() {
         let e = err(r#""/a":"/f","#);
-        assert!(matches!(e, Error::TrailingComma { .. }), "{e:?}");
+        assert!(matches!(e.error, ErrorKind::TrailingComma), "{e:?}");
         assert_eq!(col(&e), 29);
         assert!(matches!(
-            err(r#""/a":"/f" , "#),
-            Error::TrailingComma { .. }
+            err(r#""/a":"/f" , "#).error,
+            ErrorKind::TrailingComma
         ));
     }
 
@@ -448,7 +463,7 @@ mod tests {
     fn a_double_comma_is_unexpected() {
         let e = err(r#""/a":"/f",,"/b":"/g""#);
         assert!(
-            matches!(e, Error::UnexpectedChar { found: ',', .. }),
+            matches!(e.error, ErrorKind::UnexpectedChar { found: ',', .. }),
             "{e:?}"
         );
         assert_eq!(col(&e), 30);
@@ -457,22 +472,34 @@ mod tests {
     #[test]
     fn invalid_string_escapes_are_errors_at_the_escape() {
         let e = err(r#""/a\q":"/f""#);
-        assert!(matches!(e, Error::BadString { .. }), "{e:?}");
+        assert!(matches!(e.error, ErrorKind::BadString { .. }), "{e:?}");
         assert_eq!(col(&e), 20 + 4);
     }
 
     #[test]
     fn invalid_pointers_are_errors_at_the_pointer() {
         let e = err(r#""spec/x":"/f""#);
-        assert!(matches!(e, Error::PointerNotAbsolute { .. }), "{e:?}");
+        assert!(
+            matches!(
+                e.error,
+                ErrorKind::Pointer(PointerError::NotAbsolute { .. })
+            ),
+            "{e:?}"
+        );
         assert_eq!(col(&e), 21);
         assert_eq!(e.hint().as_deref(), Some("did you mean `/spec/x`?"));
 
         let e = err(r#""/a":"/f","/b~2":"/g""#);
-        assert!(matches!(e, Error::PointerEscape { offset: 2, .. }), "{e:?}");
+        assert!(
+            matches!(
+                e.error,
+                ErrorKind::Pointer(PointerError::Escape { offset: 2, .. })
+            ),
+            "{e:?}"
+        );
         // `"` at 30, `/` at 31, `~` at 33.
         assert_eq!(col(&e), 33);
-        assert_eq!(e.pointer(), Some("/b~2"));
+        assert_eq!(e.error.pointer(), Some("/b~2"));
     }
 
     #[test]

@@ -18,7 +18,7 @@ use serde_json::Value;
 
 use crate::location::Span;
 
-pub use error::Error;
+pub use error::{Error, ErrorKind, PointerError};
 pub use list::parse_list;
 pub use pointer::{Pointer, escape_token};
 pub use value::parse_value;

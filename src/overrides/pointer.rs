@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use super::Error;
+use super::PointerError;
 
 /// A parsed RFC 6901 JSON Pointer.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -14,7 +14,7 @@ pub struct Pointer {
 
 impl Pointer {
     /// Parses a pointer (`""` or `/a/b~1c`).
-    pub fn parse(raw: &str) -> Result<Pointer, Error> {
+    pub fn parse(raw: &str) -> Result<Pointer, PointerError> {
         if raw.is_empty() {
             return Ok(Pointer {
                 raw: String::new(),
@@ -22,8 +22,7 @@ impl Pointer {
             });
         }
         if !raw.starts_with('/') {
-            return Err(Error::PointerNotAbsolute {
-                span: None,
+            return Err(PointerError::NotAbsolute {
                 pointer: raw.to_owned(),
             });
         }
@@ -38,8 +37,7 @@ impl Pointer {
                     Some((_, '0')) => current.push('~'),
                     Some((_, '1')) => current.push('/'),
                     other => {
-                        return Err(Error::PointerEscape {
-                            span: None,
+                        return Err(PointerError::Escape {
                             pointer: raw.to_owned(),
                             offset,
                             found: other.map(|(_, c)| c),
@@ -81,6 +79,7 @@ pub fn escape_token(token: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::location::Hint;
 
     fn tokens(raw: &str) -> Vec<String> {
         match Pointer::parse(raw) {
@@ -131,7 +130,7 @@ mod tests {
     fn a_pointer_without_leading_slash_is_an_error_with_a_hint() {
         let err = Pointer::parse("spec/template").err();
         assert!(
-            matches!(err, Some(Error::PointerNotAbsolute { .. })),
+            matches!(err, Some(PointerError::NotAbsolute { .. })),
             "{err:?}"
         );
         let hint = err.and_then(|e| e.hint());
@@ -150,7 +149,7 @@ mod tests {
         assert!(
             matches!(
                 &err,
-                Some(Error::PointerEscape {
+                Some(PointerError::Escape {
                     offset: 3,
                     found: Some('2'),
                     ..
@@ -166,7 +165,7 @@ mod tests {
         assert!(
             matches!(
                 &err,
-                Some(Error::PointerEscape {
+                Some(PointerError::Escape {
                     offset: 2,
                     found: None,
                     ..

@@ -27,7 +27,7 @@ proptest! {
                 prop_assert_eq!(got, pairs);
             }
             // Generated pointers may hold a bad `~` escape; anything else is a bug.
-            Err(e) => prop_assert!(matches!(e, super::Error::PointerEscape { .. }), "{}", e),
+            Err(e) => prop_assert!(matches!(e.error, super::ErrorKind::Pointer(super::PointerError::Escape { .. })), "{}", e),
         }
     }
 

@@ -8,78 +8,58 @@ use std::path::Path;
 use super::keys::{KNOWN_KEYS, is_known_key};
 use super::{Entry, ParseOptions, Profiles, Section, SectionKind};
 use crate::diag::{Warning, did_you_mean};
-use crate::location::Span;
+use crate::location::{Hint, Located, Span};
 
-/// A profiles file that cannot be read as the launcher would.
+/// A profiles file that cannot be read as the launcher would, with the place in the file.
+pub type Error = Located<ErrorKind>;
+
+/// What is wrong with a profiles file; [`Error`] adds where.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum Error {
-    /// A line starting with `[` that has no `]`.
-    #[error("{span}: missing `]` in section header")]
-    UnclosedSection {
-        /// The `[`.
-        span: Span,
-    },
-    /// Something after the `]` of a section header (Boost drops it silently; jjo refuses).
-    #[error("{span}: unexpected text `{text}` after section header `[{name}]`")]
+pub enum ErrorKind {
+    /// A line starting with `[` that has no `]` (points at the `[`).
+    #[error("missing `]` in section header")]
+    UnclosedSection,
+    /// Something after the `]` of a section header (Boost drops it silently; jjo refuses);
+    /// points at the first character after `]` that is not blank.
+    #[error("unexpected text `{text}` after section header `[{name}]`")]
     TextAfterSection {
-        /// The first character after `]` that is not blank.
-        span: Span,
         /// The section name.
         name: String,
         /// The text after `]`, trimmed.
         text: String,
     },
     /// `[]`: the SDK rejects an empty section name.
-    #[error("{span}: empty section name `[]`")]
-    EmptySection {
-        /// The `[`.
-        span: Span,
-    },
+    #[error("empty section name `[]`")]
+    EmptySection,
     /// `[@]`: a group section without a group.
-    #[error("{span}: empty group name in `[@]`")]
-    EmptyGroup {
-        /// The `[`.
-        span: Span,
-    },
-    /// The same section name twice.
-    #[error("{span}: duplicate section `[{name}]`, first opened on line {first_line}")]
+    #[error("empty group name in `[@]`")]
+    EmptyGroup,
+    /// The same section name twice (points at the second `[`).
+    #[error("duplicate section `[{name}]`, first opened on line {first_line}")]
     DuplicateSection {
-        /// The second `[`.
-        span: Span,
         /// The section name.
         name: String,
         /// The line of the first header with that name.
         first_line: u32,
     },
     /// A line that is neither blank, a comment, a header nor `key=value`.
-    #[error("{span}: expected `key=value`, found `{text}`")]
+    #[error("expected `key=value`, found `{text}`")]
     MissingEquals {
-        /// The line's first character that is not blank.
-        span: Span,
         /// The line, trimmed.
         text: String,
     },
-    /// `=value` with nothing before the `=`.
-    #[error("{span}: empty key before `=`")]
-    EmptyKey {
-        /// The `=`.
-        span: Span,
-    },
+    /// `=value` with nothing before the `=` (points at the `=`).
+    #[error("empty key before `=`")]
+    EmptyKey,
     /// A `key=value` line above the first section header.
-    #[error("{span}: key `{key}` before any section header")]
+    #[error("key `{key}` before any section header")]
     KeyOutsideSection {
-        /// The key.
-        span: Span,
         /// The key.
         key: String,
     },
-    /// The same key twice in one section.
-    #[error(
-        "{span}: duplicate key `{key}` in section `[{section}]`, first set on line {first_line}"
-    )]
+    /// The same key twice in one section (points at the second occurrence).
+    #[error("duplicate key `{key}` in section `[{section}]`, first set on line {first_line}")]
     DuplicateKey {
-        /// The second occurrence of the key.
-        span: Span,
         /// The key.
         key: String,
         /// The section name.
@@ -88,10 +68,8 @@ pub enum Error {
         first_line: u32,
     },
     /// A key the Kubernetes plugin does not know (it would refuse to start).
-    #[error("{span}: unknown key `{key}` in section `[{section}]`")]
+    #[error("unknown key `{key}` in section `[{section}]`")]
     UnknownKey {
-        /// The key.
-        span: Span,
         /// The key as written.
         key: String,
         /// The section name.
@@ -101,47 +79,29 @@ pub enum Error {
     },
 }
 
-impl Error {
-    /// Where in the profiles file the problem is.
-    pub fn span(&self) -> &Span {
-        match self {
-            Error::UnclosedSection { span }
-            | Error::TextAfterSection { span, .. }
-            | Error::EmptySection { span }
-            | Error::EmptyGroup { span }
-            | Error::DuplicateSection { span, .. }
-            | Error::MissingEquals { span, .. }
-            | Error::EmptyKey { span }
-            | Error::KeyOutsideSection { span, .. }
-            | Error::DuplicateKey { span, .. }
-            | Error::UnknownKey { span, .. } => span,
-        }
-    }
-
+impl Hint for ErrorKind {
     /// What to do about it, when there is a likely fix (not part of `Display`).
-    pub fn hint(&self) -> Option<String> {
+    fn hint(&self) -> Option<String> {
         Some(match self {
-            Error::UnclosedSection { .. } => {
+            ErrorKind::UnclosedSection => {
                 "end the section header with `]` on the same line".to_owned()
             }
-            Error::TextAfterSection { text, .. } if text.starts_with(['#', ';']) => {
+            ErrorKind::TextAfterSection { text, .. } if text.starts_with(['#', ';']) => {
                 "the profiles file has no trailing comments; put the comment on its own line"
                     .to_owned()
             }
-            Error::TextAfterSection { .. } => {
+            ErrorKind::TextAfterSection { .. } => {
                 "put nothing after the `]` of a section header".to_owned()
             }
-            Error::EmptySection { .. } => {
+            ErrorKind::EmptySection => {
                 "name the section `[*]` (everyone), `[@group]` (a Unix group) or `[user]` (one user)"
                     .to_owned()
             }
-            Error::EmptyGroup { .. } => {
-                "write the group name after `@`, as in `[@staff]`".to_owned()
-            }
-            Error::DuplicateSection { name, .. } => {
+            ErrorKind::EmptyGroup => "write the group name after `@`, as in `[@staff]`".to_owned(),
+            ErrorKind::DuplicateSection { name, .. } => {
                 format!("merge the two `[{name}]` sections into one")
             }
-            Error::MissingEquals { text, .. } => match colon_pair(text) {
+            ErrorKind::MissingEquals { text } => match colon_pair(text) {
                 Some((key, value)) => format!(
                     "the launcher needs `key=value`, not `key: value`; write `{key}={value}`"
                 ),
@@ -149,19 +109,22 @@ impl Error {
                          comment starting with `#` or `;`"
                     .to_owned(),
             },
-            Error::EmptyKey { .. } => "write the key before `=`, as in `max-cpus=4`".to_owned(),
-            Error::KeyOutsideSection { .. } => {
+            ErrorKind::EmptyKey => "write the key before `=`, as in `max-cpus=4`".to_owned(),
+            ErrorKind::KeyOutsideSection { .. } => {
                 "add a section header above it, such as `[*]` for everyone".to_owned()
             }
-            Error::DuplicateKey { key, .. } => {
+            ErrorKind::DuplicateKey { key, .. } => {
                 format!("the launcher refuses a key set twice in one section; keep one `{key}=` line")
             }
-            Error::UnknownKey { suggestion: Some(known), .. } => {
+            ErrorKind::UnknownKey {
+                suggestion: Some(known),
+                ..
+            } => {
                 format!("did you mean `{known}`?")
             }
-            Error::UnknownKey { suggestion: None, .. } => {
-                "the Kubernetes plugin refuses to start on a key it does not know".to_owned()
-            }
+            ErrorKind::UnknownKey {
+                suggestion: None, ..
+            } => "the Kubernetes plugin refuses to start on a key it does not know".to_owned(),
         })
     }
 }
@@ -276,8 +239,8 @@ fn lex_line(raw: &str) -> Result<Line<'_>, LineError<'_>> {
 /// Who a section name applies to, or the error for `[]` and `[@]`.
 fn section_kind(name: &str, span: &Span) -> Result<SectionKind, Error> {
     match name {
-        "" => Err(Error::EmptySection { span: span.clone() }),
-        "@" => Err(Error::EmptyGroup { span: span.clone() }),
+        "" => Err(Located::new(span.clone(), ErrorKind::EmptySection)),
+        "@" => Err(Located::new(span.clone(), ErrorKind::EmptyGroup)),
         "*" => Ok(SectionKind::All),
         // The SDK keeps everything after `@` as the group name, blanks included.
         _ => Ok(match name.strip_prefix('@') {
@@ -316,21 +279,25 @@ pub fn parse(
         let line_no = u32::try_from(index + 1).unwrap_or(u32::MAX);
         let at = |byte: usize| Span::at(file, line_no, column(raw, byte));
         let line = lex_line(raw).map_err(|e| match e {
-            LineError::Unclosed { open } => Error::UnclosedSection { span: at(open) },
+            LineError::Unclosed { open } => Located::new(at(open), ErrorKind::UnclosedSection),
             LineError::TextAfter {
                 name,
                 text,
                 at: byte,
-            } => Error::TextAfterSection {
-                span: at(byte),
-                name: name.to_owned(),
-                text: text.to_owned(),
-            },
-            LineError::NoEquals { text, at: byte } => Error::MissingEquals {
-                span: at(byte),
-                text: text.to_owned(),
-            },
-            LineError::EmptyKey { at: byte } => Error::EmptyKey { span: at(byte) },
+            } => Located::new(
+                at(byte),
+                ErrorKind::TextAfterSection {
+                    name: name.to_owned(),
+                    text: text.to_owned(),
+                },
+            ),
+            LineError::NoEquals { text, at: byte } => Located::new(
+                at(byte),
+                ErrorKind::MissingEquals {
+                    text: text.to_owned(),
+                },
+            ),
+            LineError::EmptyKey { at: byte } => Located::new(at(byte), ErrorKind::EmptyKey),
         })?;
         match line {
             Line::Skip => {}
@@ -338,11 +305,13 @@ pub fn parse(
                 let span = at(open);
                 let kind = section_kind(name, &span)?;
                 if let Some(&first_line) = first_header.get(name) {
-                    return Err(Error::DuplicateSection {
+                    return Err(Located::new(
                         span,
-                        name: name.to_owned(),
-                        first_line,
-                    });
+                        ErrorKind::DuplicateSection {
+                            name: name.to_owned(),
+                            first_line,
+                        },
+                    ));
                 }
                 first_header.insert(name, line_no);
                 sections.push(Section {
@@ -360,28 +329,34 @@ pub fn parse(
             } => {
                 let span = at(key_at);
                 let Some(section) = sections.last_mut() else {
-                    return Err(Error::KeyOutsideSection {
+                    return Err(Located::new(
                         span,
-                        key: key.to_owned(),
-                    });
+                        ErrorKind::KeyOutsideSection {
+                            key: key.to_owned(),
+                        },
+                    ));
                 };
                 if let Some(first) = section.entries.iter().find(|e| e.key == key) {
-                    return Err(Error::DuplicateKey {
+                    return Err(Located::new(
                         span,
-                        key: key.to_owned(),
-                        section: section.name.clone(),
-                        first_line: first.span.line,
-                    });
+                        ErrorKind::DuplicateKey {
+                            key: key.to_owned(),
+                            section: section.name.clone(),
+                            first_line: first.span.line,
+                        },
+                    ));
                 }
                 if !is_known_key(key) {
                     let suggestion =
                         did_you_mean(key, KNOWN_KEYS.iter().copied()).map(str::to_owned);
-                    let error = Error::UnknownKey {
-                        span: span.clone(),
-                        key: key.to_owned(),
-                        section: section.name.clone(),
-                        suggestion,
-                    };
+                    let error = Located::new(
+                        span.clone(),
+                        ErrorKind::UnknownKey {
+                            key: key.to_owned(),
+                            section: section.name.clone(),
+                            suggestion,
+                        },
+                    );
                     if !opts.allow_unknown_keys {
                         return Err(error);
                     }
@@ -448,7 +423,7 @@ mod tests {
 
     /// The line and column an error points at.
     fn at(e: &Error) -> (u32, u32) {
-        (e.span().line, e.span().col)
+        (e.span.line, e.span.col)
     }
 
     fn entry(profiles: &Profiles, section: usize, index: usize) -> &Entry {
@@ -544,7 +519,10 @@ mod tests {
     fn lone_carriage_return_does_not_end_a_line() {
         // `std::getline` splits at `\n` only, so this is one header line with text after `]`.
         let e = err("[*]\rmax-cpus=4");
-        assert!(matches!(e, Error::TextAfterSection { .. }), "{e:?}");
+        assert!(
+            matches!(e.error, ErrorKind::TextAfterSection { .. }),
+            "{e:?}"
+        );
     }
 
     #[test]
@@ -572,7 +550,7 @@ mod tests {
     #[test]
     fn missing_closing_bracket_is_an_error_at_the_bracket() {
         let e = err("[*]\nmax-cpus=1\n  [alice\n");
-        assert!(matches!(e, Error::UnclosedSection { .. }), "{e:?}");
+        assert!(matches!(e.error, ErrorKind::UnclosedSection), "{e:?}");
         assert_eq!(at(&e), (3, 3));
         assert_eq!(e.to_string(), "p.conf:3:3: missing `]` in section header");
         assert!(e.hint().is_some());
@@ -581,8 +559,8 @@ mod tests {
     #[test]
     fn text_after_the_closing_bracket_is_an_error() {
         let e = err("[a]b]");
-        match &e {
-            Error::TextAfterSection { name, text, .. } => {
+        match &e.error {
+            ErrorKind::TextAfterSection { name, text, .. } => {
                 assert_eq!((name.as_str(), text.as_str()), ("a", "b]"));
             }
             other => panic!("{other:?}"),
@@ -593,7 +571,10 @@ mod tests {
     #[test]
     fn comment_after_a_header_gets_the_no_trailing_comments_hint() {
         let e = err("[*]   # everyone");
-        assert!(matches!(e, Error::TextAfterSection { .. }), "{e:?}");
+        assert!(
+            matches!(e.error, ErrorKind::TextAfterSection { .. }),
+            "{e:?}"
+        );
         assert_eq!(at(&e), (1, 7));
         assert!(e.hint().unwrap().contains("no trailing comments"));
     }
@@ -601,7 +582,7 @@ mod tests {
     #[test]
     fn line_without_equals_is_an_error() {
         let e = err("[*]\nmax-cpus 4");
-        assert!(matches!(e, Error::MissingEquals { .. }), "{e:?}");
+        assert!(matches!(e.error, ErrorKind::MissingEquals { .. }), "{e:?}");
         assert_eq!(at(&e), (2, 1));
         assert!(!e.hint().unwrap().contains("key: value"));
     }
@@ -609,7 +590,7 @@ mod tests {
     #[test]
     fn colon_pair_gets_the_key_equals_value_hint() {
         let e = err("[*]\n  container-images: rocker/r-ver");
-        assert!(matches!(e, Error::MissingEquals { .. }), "{e:?}");
+        assert!(matches!(e.error, ErrorKind::MissingEquals { .. }), "{e:?}");
         assert_eq!(at(&e), (2, 3));
         let hint = e.hint().unwrap();
         assert!(hint.contains("needs `key=value`"), "{hint}");
@@ -619,15 +600,15 @@ mod tests {
     #[test]
     fn empty_key_is_an_error_at_the_equals() {
         let e = err("[*]\n  = 4");
-        assert!(matches!(e, Error::EmptyKey { .. }), "{e:?}");
+        assert!(matches!(e.error, ErrorKind::EmptyKey), "{e:?}");
         assert_eq!(at(&e), (2, 3));
     }
 
     #[test]
     fn duplicate_key_in_a_section_names_the_first_line() {
         let e = err("[*]\nmax-cpus=1\n\n  max-cpus=2");
-        match &e {
-            Error::DuplicateKey {
+        match &e.error {
+            ErrorKind::DuplicateKey {
                 key,
                 section,
                 first_line,
@@ -653,8 +634,8 @@ mod tests {
     #[test]
     fn duplicate_section_names_the_first_line() {
         let e = err("[*]\n[alice]\n [ * ]");
-        match &e {
-            Error::DuplicateSection {
+        match &e.error {
+            ErrorKind::DuplicateSection {
                 name, first_line, ..
             } => {
                 assert_eq!((name.as_str(), *first_line), ("*", 1));
@@ -667,29 +648,32 @@ mod tests {
     #[test]
     fn key_before_any_section_is_an_error() {
         let e = err("# header\n max-cpus=1\n[*]");
-        assert!(matches!(e, Error::KeyOutsideSection { .. }), "{e:?}");
+        assert!(
+            matches!(e.error, ErrorKind::KeyOutsideSection { .. }),
+            "{e:?}"
+        );
         assert_eq!(at(&e), (2, 2));
     }
 
     #[test]
     fn empty_section_name_is_an_error() {
         let e = err("[*]\n[  ]");
-        assert!(matches!(e, Error::EmptySection { .. }), "{e:?}");
+        assert!(matches!(e.error, ErrorKind::EmptySection), "{e:?}");
         assert_eq!(at(&e), (2, 1));
     }
 
     #[test]
     fn empty_group_name_is_an_error() {
         let e = err("[*]\n  [ @ ]");
-        assert!(matches!(e, Error::EmptyGroup { .. }), "{e:?}");
+        assert!(matches!(e.error, ErrorKind::EmptyGroup), "{e:?}");
         assert_eq!(at(&e), (2, 3));
     }
 
     #[test]
     fn unknown_key_is_an_error_with_did_you_mean() {
         let e = err("[*]\nmax-cpu=4");
-        match &e {
-            Error::UnknownKey {
+        match &e.error {
+            ErrorKind::UnknownKey {
                 key,
                 section,
                 suggestion,
@@ -709,8 +693,8 @@ mod tests {
         let e = err("[*]\nMax-Cpus=4");
         assert!(
             matches!(
-                e,
-                Error::UnknownKey {
+                e.error,
+                ErrorKind::UnknownKey {
                     suggestion: Some(_),
                     ..
                 }
@@ -724,8 +708,8 @@ mod tests {
         let e = err("[*]\nzzz=4");
         assert!(
             matches!(
-                e,
-                Error::UnknownKey {
+                e.error,
+                ErrorKind::UnknownKey {
                     suggestion: None,
                     ..
                 }

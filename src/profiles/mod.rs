@@ -16,7 +16,7 @@ use crate::diag::Warning;
 use crate::location::Span;
 
 pub use keys::{KNOWN_KEYS, is_known_key};
-pub use lexer::{Error, parse};
+pub use lexer::{Error, ErrorKind, parse};
 pub use resolve::resolve;
 
 /// A parsed profiles file, sections in file order.
