@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::location::Span;
+use crate::location::{Located, Span};
 
 /// Exit codes, named in one place.
 pub mod exit {
@@ -44,16 +44,6 @@ pub enum Error {
         /// What to do.
         hint: Option<String>,
     },
-    /// An override path that cannot be mapped into the case.
-    #[error("{span}: {message}")]
-    Path {
-        /// The override pair in the profiles file.
-        span: Span,
-        /// What.
-        message: String,
-        /// What to do.
-        hint: Option<String>,
-    },
     /// A path given on the command line that is not a case.
     #[error("`{path}` is not a case directory (no `launcher.kubernetes.profiles.conf`)")]
     NotACase {
@@ -86,6 +76,9 @@ pub enum Error {
         /// Why (`CI` is set).
         why: String,
     },
+    /// A case file: case.yaml, a YAML file, an override path.
+    #[error(transparent)]
+    Case(#[from] crate::case::Error),
     /// The profiles file.
     #[error(transparent)]
     Profiles(#[from] crate::profiles::Error),
@@ -105,24 +98,16 @@ pub enum Error {
     #[cfg(feature = "cluster")]
     #[error(transparent)]
     Cluster(Box<crate::cluster::Error>),
-    /// A golden with a bad placeholder.
-    #[error("{span}: {source}")]
-    Golden {
-        /// Where in the golden file.
-        span: Span,
-        /// The placeholder problem (boxed: it is large and rare).
-        #[source]
-        source: Box<crate::compare::Error>,
-    },
+    /// A golden with a bad placeholder (boxed: it is large and rare).
+    #[error(transparent)]
+    Golden(Box<Located<crate::compare::Error>>),
 }
 
 impl Error {
     /// The hint to print after the error, if there is one.
     pub fn hint(&self) -> Option<String> {
         match self {
-            Error::Syntax { hint, .. } | Error::Path { hint, .. } | Error::Usage { hint, .. } => {
-                hint.clone()
-            }
+            Error::Syntax { hint, .. } | Error::Usage { hint, .. } => hint.clone(),
             Error::NotACase { .. } => Some(
                 "a case directory holds `launcher.kubernetes.profiles.conf`; see README.md".into(),
             ),
@@ -130,11 +115,12 @@ impl Error {
                 Some("delete it, or move it into the case it belongs to".into())
             }
             Error::BlessRefused { .. } => Some("bless locally and commit the goldens".into()),
+            Error::Case(e) => e.hint(),
             Error::Profiles(e) => e.hint(),
             Error::Overrides(e) => e.hint(),
             Error::Job(e) => e.hint(),
             Error::Patch(e) => e.hint(),
-            Error::Golden { source, .. } => source.hint().map(str::to_string),
+            Error::Golden(e) => e.error.hint().map(str::to_string),
             #[cfg(feature = "cluster")]
             Error::Cluster(e) => e.hint(),
             _ => None,

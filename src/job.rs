@@ -17,9 +17,10 @@ pub const DEFAULT_IMAGE: &str = "rstudio/r-session-complete:jammy-2024.12.0";
 /// The container name the launcher always uses.
 pub const CONTAINER_NAME: &str = "rs-launcher-container";
 
-/// The launch request: what the user asked for in the New Session dialog (case.yaml `session:`).
+/// The launch request: what the user asked for in the New Session dialog (case.yaml `session:`;
+/// `case::yaml` refuses unknown keys in it and in the structs below).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+#[serde(rename_all = "kebab-case", default)]
 pub struct Session {
     /// The session name shown in Workbench.
     pub name: String,
@@ -98,7 +99,6 @@ impl Default for Session {
 
 /// One environment variable.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct EnvVar {
     /// Name.
     pub name: String,
@@ -108,7 +108,6 @@ pub struct EnvVar {
 
 /// One exposed port.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Port {
     /// The port inside the container.
     pub target: u16,
@@ -118,7 +117,7 @@ pub struct Port {
 
 /// The identity the container runs as.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 pub struct RunAs {
     /// `runAsUser`.
     pub uid: Option<i64>,
@@ -131,7 +130,7 @@ pub struct RunAs {
 
 /// A launcher mount: a volume and where it is mounted.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 pub struct Mount {
     /// The volume (any Kubernetes volume source, with its `name`).
     pub volume: Value,

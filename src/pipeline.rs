@@ -12,7 +12,7 @@ use crate::diag::Warning;
 use crate::error::Error;
 pub use crate::failure::Failure;
 use crate::failure::{CaseRef, GoldenDifference, Subject};
-use crate::location::Span;
+use crate::location::{Located, Span};
 use crate::patch::{self, Patched};
 use crate::predict;
 use crate::validate::{self, Finding, Severity};
@@ -218,10 +218,10 @@ fn compared(
 
 fn golden_error(golden: &Golden, source: compare::Error) -> Error {
     let line = compare::line_of(&golden.text, source.path()).unwrap_or(0);
-    Error::Golden {
-        span: Span::line(&golden.path, line),
-        source: Box::new(source),
-    }
+    Error::Golden(Box::new(Located::new(
+        Span::line(&golden.path, line),
+        source,
+    )))
 }
 
 /// The findings that refuse the Job or its Pod at the case's Pod Security level.

@@ -31,18 +31,14 @@ pub fn error(err: &Error) {
     }
 }
 
-/// The messages of an error's sources, outermost first, leaving out those its own message
-/// already shows (`{span}: {source}` variants), so nothing is said twice.
+/// The messages of an error's sources, outermost first. An error whose message already shows
+/// its inner error (`Located`, `#[error(transparent)]`) does not return it as a source, so
+/// every cause here is news.
 fn causes(err: &Error) -> Vec<String> {
-    let mut shown = err.to_string();
     let mut out = Vec::new();
     let mut source = std::error::Error::source(err);
     while let Some(cause) = source {
-        let text = cause.to_string();
-        if !shown.contains(&text) {
-            shown.push_str(&text);
-            out.push(text);
-        }
+        out.push(cause.to_string());
         source = cause.source();
     }
     out
@@ -573,13 +569,31 @@ mod tests {
     }
 
     #[test]
-    fn causes_already_in_the_message_are_not_repeated() {
-        let inner = std::io::Error::other("boom");
+    fn a_cause_is_kept_even_when_the_message_happens_to_contain_its_text() {
+        // The substring filter this replaces dropped `boom` because `cannot boom` contains it.
         let err = Error::Io {
             action: "boom",
             path: "x".into(),
-            source: inner,
+            source: std::io::Error::other("boom"),
         };
-        assert!(causes(&err).is_empty(), "{:?}", causes(&err));
+        assert_eq!(causes(&err), ["boom"]);
+    }
+
+    #[test]
+    fn a_located_error_is_not_repeated_as_its_own_cause() {
+        let text = "[*]\nmax-cpu=4\n";
+        let parsed = crate::profiles::parse(
+            std::path::Path::new("p.conf"),
+            text,
+            crate::profiles::ParseOptions::default(),
+        );
+        let Err(err) = parsed else {
+            panic!("an unknown key should fail")
+        };
+        let err = Error::from(err);
+        assert_eq!(
+            failure_text(&CaseResult::Error(err)),
+            "error: p.conf:2:1: unknown key `max-cpu` in section `[*]`\n  hint: did you mean `max-cpus`?\n"
+        );
     }
 }

@@ -6,12 +6,14 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use super::error::{Error as CaseError, ErrorKind};
 use super::paths::{self, Unmapped};
-use super::spec::{CaseSpec, KEYS};
-use crate::diag::{Warning, did_you_mean};
+use super::spec::{self, CaseSpec};
+use super::yaml;
+use crate::diag::Warning;
 use crate::error::Error;
 use crate::helm;
-use crate::location::Span;
+use crate::location::{Located, Span};
 use crate::overrides::{self, Override};
 use crate::predict::Version;
 use crate::profiles::{self, ParseOptions, Profiles, Resolved};
@@ -191,60 +193,10 @@ pub fn read_text(path: &Path) -> Result<String, Error> {
     })
 }
 
-/// Parses YAML into `T`, with the file, line and column of any error and a did-you-mean for
-/// unknown keys among `keys`.
-pub fn parse_yaml<T: DeserializeOwned>(path: &Path, text: &str, keys: &[&str]) -> Result<T, Error> {
-    parse_document(path, serde_yaml_ng::Deserializer::from_str(text), keys)
-}
-
-/// Deserializes one YAML document of the file at `path`, with errors as [`parse_yaml`] gives.
-fn parse_document<T: DeserializeOwned>(
-    path: &Path,
-    de: serde_yaml_ng::Deserializer<'_>,
-    keys: &[&str],
-) -> Result<T, Error> {
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let at = e.path().to_string();
-        let inner = e.into_inner();
-        let span = match inner.location() {
-            Some(l) => Span::at(path, l.line() as u32, l.column() as u32),
-            None => Span::file(path),
-        };
-        let raw = inner.to_string();
-        // serde_yaml_ng appends " at line N column M" and may prefix a path; both are redone here.
-        let raw = raw.split(" at line ").next().unwrap_or(&raw);
-        let raw = match raw.split_once(": ") {
-            Some((prefix, rest)) if !prefix.contains(' ') => rest,
-            _ => raw,
-        };
-        let (message, hint) = match unknown_field(raw) {
-            Some((field, expected)) => {
-                let candidates: Vec<&str> = if expected.is_empty() {
-                    keys.to_vec()
-                } else {
-                    expected.iter().map(String::as_str).collect()
-                };
-                let hint = match did_you_mean(&field, candidates.iter().copied()) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => format!("known keys: {}", candidates.join(", ")),
-                };
-                let parent = at.rsplit_once('.').map(|(p, _)| p).unwrap_or("");
-                let message = if parent.is_empty() {
-                    format!("unknown key `{field}`")
-                } else {
-                    format!("unknown key `{field}` in `{parent}`")
-                };
-                (message, Some(hint))
-            }
-            None if at.is_empty() || at == "." => (raw.to_string(), None),
-            None => (format!("`{at}`: {raw}"), None),
-        };
-        Error::Syntax {
-            span,
-            message,
-            hint,
-        }
-    })
+/// Parses a YAML file into `T` (a value with no fixed keys, such as a golden or a Job), with
+/// the file, line and column of any error.
+pub fn parse_yaml<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, Error> {
+    Ok(yaml::parse_with(path, text, |_| &[])?)
 }
 
 /// The line of a top-level `key:` in a YAML text (0 when not found), for errors about its value.
@@ -255,27 +207,13 @@ fn key_line(text: &str, key: &str) -> u32 {
         .map_or(0, |i| i as u32 + 1)
 }
 
-/// Picks the field and the expected names out of serde's "unknown field" message.
-fn unknown_field(message: &str) -> Option<(String, Vec<String>)> {
-    let start = message.find("unknown field `")? + "unknown field `".len();
-    let rest = &message[start..];
-    let (field, rest) = rest.split_once('`')?;
-    let expected = rest
-        .split('`')
-        .skip(1)
-        .step_by(2)
-        .map(str::to_string)
-        .collect();
-    Some((field.to_string(), expected))
-}
-
 /// The text and content of an optional YAML file; `None` when it does not exist.
 fn read_optional_yaml(path: &Path) -> Result<Option<(String, Value)>, Error> {
     if !path.exists() {
         return Ok(None);
     }
     let text = read_text(path)?;
-    let value = parse_yaml(path, &text, &[])?;
+    let value = parse_yaml(path, &text)?;
     Ok(Some((text, value)))
 }
 
@@ -294,7 +232,7 @@ pub fn load(name: &str, dir: &Path, allow_unknown_keys: bool) -> Result<Case, Er
     let spec: CaseSpec = if spec_text.trim().is_empty() {
         CaseSpec::default()
     } else {
-        parse_yaml(&spec_path, &spec_text, KEYS)?
+        yaml::parse_with(&spec_path, &spec_text, spec::known_keys)?
     };
     load_spec(name, dir, spec, &spec_text, allow_unknown_keys)
 }
@@ -311,10 +249,11 @@ pub fn load_spec(
     let spec_path = dir.join("case.yaml");
     let version = match &spec.kubernetes {
         None => Version::NEWEST,
-        Some(text) => Version::parse(text).map_err(|e| Error::Syntax {
-            span: Span::line(&spec_path, key_line(spec_text, "kubernetes")),
-            message: e.to_string(),
-            hint: None,
+        Some(text) => Version::parse(text).map_err(|e| {
+            Located::new(
+                Span::line(&spec_path, key_line(spec_text, "kubernetes")),
+                ErrorKind::Version(e),
+            )
         })?,
     };
 
@@ -361,18 +300,13 @@ pub fn load_spec(
             }
             let file = map_override_path(&r.path, dir, &extra, &r.span)?;
             let bytes = std::fs::read(&file).map_err(|source| match source.kind() {
-                std::io::ErrorKind::NotFound => Error::Path {
-                    span: r.span.clone(),
-                    message: format!(
-                        "override file `{}` does not exist (`{}` in the case)",
-                        r.path,
-                        file.display()
-                    ),
-                    hint: Some(format!(
-                        "create `{}` holding one JSON value",
-                        file.display()
-                    )),
-                },
+                std::io::ErrorKind::NotFound => Error::from(Located::new(
+                    r.span.clone(),
+                    ErrorKind::OverrideMissing {
+                        path: r.path.clone(),
+                        file: file.clone(),
+                    },
+                )),
                 _ => Error::Io {
                     action: "read",
                     path: file.clone(),
@@ -422,13 +356,11 @@ fn helm_chart(
     let spec_path = dir.join("case.yaml");
     // A spec made by a command (no case.yaml text) names a values file next to anything.
     if !spec_text.is_empty() && dir.join(PROFILES_FILE).is_file() {
-        return Err(Error::Syntax {
-            span: Span::line(&spec_path, key_line(spec_text, "helm-values")),
-            message: format!("the case has both `helm-values:` and `{PROFILES_FILE}`"),
-            hint: Some(format!(
-                "the chart renders the profiles file from the values: delete `{PROFILES_FILE}` or `helm-values:`"
-            )),
-        });
+        return Err(Located::new(
+            Span::line(&spec_path, key_line(spec_text, "helm-values")),
+            ErrorKind::HelmAndProfiles,
+        )
+        .into());
     }
     let path = dir.join(file);
     let text = read_text(&path)?;
@@ -455,8 +387,13 @@ fn setup_files(dir: &Path) -> Result<Vec<Value>, Error> {
     let mut objects = Vec::new();
     for file in files {
         let text = read_text(&file)?;
-        for document in serde_yaml_ng::Deserializer::from_str(&text) {
-            let value: Value = parse_document(&file, document, &[])?;
+        for (n, document) in serde_yaml_ng::Deserializer::from_str(&text).enumerate() {
+            let again = || {
+                serde_yaml_ng::Deserializer::from_str(&text)
+                    .nth(n)
+                    .unwrap_or_else(|| serde_yaml_ng::Deserializer::from_str(""))
+            };
+            let value: Value = yaml::parse_document(&file, document, &again, |_| &[])?;
             if !value.is_null() {
                 objects.push(value);
             }
@@ -470,37 +407,27 @@ fn map_override_path(
     dir: &Path,
     extra: &[(String, String)],
     span: &Span,
-) -> Result<PathBuf, Error> {
+) -> Result<PathBuf, CaseError> {
+    let path_owned = || path.to_owned();
     let mapped = paths::map(path, dir, extra).map_err(|why| {
-        let (message, hint) = match why {
-            Unmapped::Relative => (
-                format!("override file `{path}` is a relative path"),
-                "the launcher needs an absolute path such as `/etc/rstudio/job-json-overrides/...`".to_string(),
-            ),
-            Unmapped::NoPrefix => (
-                format!("override file `{path}` is outside `/etc/rstudio/` and no `paths:` entry maps it"),
-                "map its directory in case.yaml, e.g. `paths: {\"/mnt/job-json-overrides-new/\": job-json-overrides/}`"
-                    .to_string(),
-            ),
-            Unmapped::Escapes => (
-                format!("override file `{path}` leaves the case directory"),
-                "keep override files inside the case (no `..`)".to_string(),
-            ),
+        let kind = match why {
+            Unmapped::Relative => ErrorKind::RelativePath { path: path_owned() },
+            Unmapped::NoPrefix => ErrorKind::NotMapped { path: path_owned() },
+            Unmapped::Escapes => ErrorKind::Escapes { path: path_owned() },
         };
-        Error::Path { span: span.clone(), message, hint: Some(hint) }
+        Located::new(span.clone(), kind)
     })?;
     // A symlink may still point out of the case; the launcher would read it, jjo must not.
     if let (Ok(real), Ok(root)) = (mapped.canonicalize(), dir.canonicalize())
         && !real.starts_with(&root)
     {
-        return Err(Error::Path {
-            span: span.clone(),
-            message: format!(
-                "override file `{path}` resolves to `{}`, outside the case",
-                real.display()
-            ),
-            hint: Some("copy the file into the case instead of linking to it".into()),
-        });
+        return Err(Located::new(
+            span.clone(),
+            ErrorKind::LinkOutside {
+                path: path_owned(),
+                real,
+            },
+        ));
     }
     Ok(mapped)
 }
@@ -509,42 +436,80 @@ fn map_override_path(
 mod tests {
     use super::*;
 
-    #[test]
-    fn unknown_field_is_picked_out_of_serde_messages() {
-        let (field, expected) =
-            unknown_field("unknown field `usr`, expected one of `user`, `groups`").expect("parses");
-        assert_eq!(field, "usr");
-        assert_eq!(expected, vec!["user", "groups"]);
+    fn spec_error(text: &str) -> CaseError {
+        match yaml::parse_with::<CaseSpec>(Path::new("case.yaml"), text, spec::known_keys) {
+            Ok(spec) => panic!("{text:?} should fail, got {spec:?}"),
+            Err(e) => e,
+        }
     }
 
     #[test]
     fn case_yaml_typo_has_line_and_did_you_mean() {
-        let err = parse_yaml::<CaseSpec>(Path::new("case.yaml"), "user: alice\ngrups: [a]\n", KEYS)
-            .unwrap_err();
-        let Error::Syntax {
-            span,
-            message,
-            hint,
-        } = err
-        else {
-            panic!("wrong error")
-        };
-        assert_eq!(
-            (span.line, span.file.as_path()),
-            (2, Path::new("case.yaml"))
-        );
-        assert_eq!(message, "unknown key `grups`");
-        assert_eq!(hint.as_deref(), Some("did you mean `groups`?"));
+        let err = spec_error("user: alice\ngrups: [a]\n");
+        assert_eq!(err.span, Span::at("case.yaml", 2, 1));
+        assert_eq!(err.error.to_string(), "unknown key `grups`");
+        assert_eq!(err.hint().as_deref(), Some("did you mean `groups`?"));
     }
 
     #[test]
     fn nested_session_typo_names_its_path() {
-        let err = parse_yaml::<CaseSpec>(Path::new("case.yaml"), "session:\n  cpu: 2\n", KEYS)
-            .unwrap_err();
-        let Error::Syntax { message, hint, .. } = err else {
-            panic!("wrong error")
-        };
-        assert_eq!(message, "unknown key `cpu` in `session`");
-        assert_eq!(hint.as_deref(), Some("did you mean `cpus`?"));
+        let err = spec_error("session:\n  cpu: 2\n");
+        assert_eq!(
+            err.to_string(),
+            "case.yaml:2:3: unknown key `cpu` in `session`"
+        );
+        assert_eq!(err.hint().as_deref(), Some("did you mean `cpus`?"));
+    }
+
+    #[test]
+    fn every_nested_struct_of_case_yaml_gets_a_did_you_mean() {
+        let cases = [
+            (
+                "checks:\n  - command: [a]\n    exitcode: 1\n",
+                "`checks[0]`",
+                "exit-code",
+            ),
+            (
+                "session:\n  env:\n    - {name: A, valu: b}\n",
+                "`session.env[0]`",
+                "value",
+            ),
+            (
+                "session:\n  run-as: {uid: 1, gidd: 2}\n",
+                "`session.run-as`",
+                "gid",
+            ),
+            (
+                "session:\n  ports:\n    - {target: 1, publish: 2}\n",
+                "`session.ports[0]`",
+                "published",
+            ),
+            (
+                "session:\n  mounts:\n    - {volume: {}, path: /a, readonly: true}\n",
+                "`session.mounts[0]`",
+                "read-only",
+            ),
+        ];
+        for (text, parent, suggestion) in cases {
+            let err = spec_error(text);
+            assert!(err.to_string().ends_with(&format!("in {parent}")), "{err}");
+            assert_eq!(
+                err.hint(),
+                Some(format!("did you mean `{suggestion}`?")),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_top_level_key_far_from_any_lists_the_known_keys() {
+        let err = spec_error("foo: 1\n");
+        assert_eq!(
+            err.hint().as_deref(),
+            Some(
+                "known keys: user, groups, session, paths, kubernetes, match, pod-security, \
+                 expect, reason, allow-unknown-keys, setup, checks, helm-values, helm-release"
+            )
+        );
     }
 }

@@ -1,13 +1,16 @@
 //! Case directories: finding them, reading every file they hold, and mapping launcher paths
 //! into them. The only module that reads user files.
 
+mod error;
 mod load;
 mod paths;
 mod spec;
+mod yaml;
 
+pub use error::{Error, ErrorKind};
 pub use load::{
     Case, Golden, PROFILES_FILE, discover, is_case, load, load_spec, parse_yaml, read_text,
     unreferenced_goldens,
 };
 pub use paths::{ETC_RSTUDIO, Unmapped, map};
-pub use spec::{CaseSpec, Expect, KEYS, RuntimeCheck};
+pub use spec::{CaseSpec, Expect, RuntimeCheck};

@@ -5,31 +5,31 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::yaml::fields_of;
 use crate::compare::Mode;
 use crate::job::Session;
 use crate::validate::Level;
 
-/// Every key `case.yaml` may hold (for did-you-mean on typos).
-pub const KEYS: &[&str] = &[
-    "user",
-    "groups",
-    "session",
-    "paths",
-    "kubernetes",
-    "match",
-    "pod-security",
-    "expect",
-    "reason",
-    "allow-unknown-keys",
-    "setup",
-    "checks",
-    "helm-values",
-    "helm-release",
-];
+/// The keys `case.yaml` takes at a place (given as its keys without indexes, `["session",
+/// "env"]`), read from the structs' serde fields, for did-you-mean on a typo.
+pub(crate) fn known_keys(shape: &[&str]) -> &'static [&'static str] {
+    use crate::job::{EnvVar, Mount, Port, RunAs};
+    match shape {
+        [] => fields_of::<CaseSpec>(),
+        ["session"] => fields_of::<Session>(),
+        ["session", "env"] => fields_of::<EnvVar>(),
+        ["session", "ports"] => fields_of::<Port>(),
+        ["session", "run-as"] => fields_of::<RunAs>(),
+        ["session", "mounts"] => fields_of::<Mount>(),
+        ["checks"] => fields_of::<RuntimeCheck>(),
+        _ => &[],
+    }
+}
 
-/// The settings of one case; every key is optional.
+/// The settings of one case; every key is optional. Unknown keys are errors, found with
+/// `serde_ignored` by `case::yaml` (which names the place and a did-you-mean).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+#[serde(rename_all = "kebab-case", default)]
 pub struct CaseSpec {
     /// The user who launches the session.
     pub user: String,
@@ -101,7 +101,7 @@ pub enum Expect {
 
 /// A command run in the live session container through the exec API.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 pub struct RuntimeCheck {
     /// The command and its arguments (`[cat, /etc/rstudio/rsession.conf]`).
     pub command: Vec<String>,

@@ -58,7 +58,7 @@ pub fn run(args: Args) -> Result<u8, Error> {
             } else {
                 (file.clone(), crate::case::read_text(file)?)
             };
-            let job: serde_json::Value = crate::case::parse_yaml(&name, &text, &[])?;
+            let job: serde_json::Value = crate::case::parse_yaml(&name, &text)?;
             (job, version.unwrap_or(Version::NEWEST))
         }
         // clap requires one of the two; this arm only keeps the match total.

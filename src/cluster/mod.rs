@@ -326,10 +326,11 @@ pub enum Error {
         message: String,
     },
     /// A failed case whose namespace was kept (`--keep`).
-    #[error("{source}\n  kept namespace `{namespace}`; inspect it with:\n{inspect}")]
+    // `error`, not `source`: the message shows it, so it must not come back as a cause.
+    #[error("{error}\n  kept namespace `{namespace}`; inspect it with:\n{inspect}")]
     Kept {
         /// Why the case failed.
-        source: Box<Error>,
+        error: Box<Error>,
         /// The namespace that was kept.
         namespace: String,
         /// Commands to inspect it.
@@ -352,7 +353,7 @@ impl Error {
     pub fn hint(&self) -> Option<String> {
         match self {
             Error::Backend { hint, .. } => hint.clone(),
-            Error::Kept { source, .. } => source.hint(),
+            Error::Kept { error, .. } => error.hint(),
             Error::Forbidden {
                 verb,
                 resource,

@@ -125,7 +125,7 @@ pub async fn run_case(
             // Unregister without deleting: the user asked to keep failed cases.
             guard.forget();
             Err(Error::Kept {
-                source: Box::new(err),
+                error: Box::new(err),
                 namespace,
                 inspect,
             })

@@ -1,0 +1,125 @@
+//! Why a case directory cannot be read: its `case.yaml`, a YAML file it holds, or an override
+//! path its profiles file names. Each kind carries its data; [`Error`] adds the place.
+
+use std::path::PathBuf;
+
+use crate::location::{Hint, Located};
+
+/// A case file that cannot be read, with the place it concerns.
+pub type Error = Located<ErrorKind>;
+
+/// What is wrong with a case file; [`Error`] adds where.
+#[derive(Debug, thiserror::Error)]
+pub enum ErrorKind {
+    /// A key no field of `case.yaml` (or of the struct at `parent`) takes.
+    #[error("unknown key `{key}`{}", parent_suffix(parent))]
+    UnknownKey {
+        /// The key as written.
+        key: String,
+        /// Where it is, as `session.env[0]`; empty at the top level.
+        parent: String,
+        /// The keys that are known there, in declaration order.
+        known: &'static [&'static str],
+    },
+    /// YAML that does not parse, or a value of the wrong type.
+    #[error("{}{message}", at_prefix(at))]
+    Yaml {
+        /// Where in the document, as `session.cpus`; empty for the document itself.
+        at: String,
+        /// serde_yaml_ng's message without its position.
+        message: String,
+    },
+    /// `kubernetes:` names a version jjo cannot predict for.
+    #[error(transparent)]
+    Version(crate::predict::Error),
+    /// `helm-values:` in a case that also holds a profiles file.
+    #[error("the case has both `helm-values:` and `{}`", super::PROFILES_FILE)]
+    HelmAndProfiles,
+    /// An override file the profiles file names that the case does not hold.
+    #[error("override file `{path}` does not exist (`{}` in the case)", file.display())]
+    OverrideMissing {
+        /// The path as written in the profiles file.
+        path: String,
+        /// Where jjo looked for it in the case.
+        file: PathBuf,
+    },
+    /// An override path that is not absolute.
+    #[error("override file `{path}` is a relative path")]
+    RelativePath {
+        /// The path as written.
+        path: String,
+    },
+    /// An override path outside `/etc/rstudio/` that no `paths:` entry maps.
+    #[error("override file `{path}` is outside `/etc/rstudio/` and no `paths:` entry maps it")]
+    NotMapped {
+        /// The path as written.
+        path: String,
+    },
+    /// An override path that leaves the case directory with `..`.
+    #[error("override file `{path}` leaves the case directory")]
+    Escapes {
+        /// The path as written.
+        path: String,
+    },
+    /// An override file that is a link to somewhere outside the case.
+    #[error("override file `{path}` resolves to `{}`, outside the case", real.display())]
+    LinkOutside {
+        /// The path as written.
+        path: String,
+        /// Where the link leads.
+        real: PathBuf,
+    },
+}
+
+fn parent_suffix(parent: &str) -> String {
+    if parent.is_empty() {
+        String::new()
+    } else {
+        format!(" in `{parent}`")
+    }
+}
+
+fn at_prefix(at: &str) -> String {
+    if at.is_empty() {
+        String::new()
+    } else {
+        format!("`{at}`: ")
+    }
+}
+
+impl Hint for ErrorKind {
+    fn hint(&self) -> Option<String> {
+        match self {
+            ErrorKind::UnknownKey { key, known, .. } => Some(
+                match crate::diag::did_you_mean(key, known.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None if known.is_empty() => "remove it".to_owned(),
+                    None => format!("known keys: {}", known.join(", ")),
+                },
+            ),
+            ErrorKind::Yaml { .. } | ErrorKind::Version(_) => None,
+            ErrorKind::HelmAndProfiles => Some(format!(
+                "the chart renders the profiles file from the values: delete `{}` or `helm-values:`",
+                super::PROFILES_FILE
+            )),
+            ErrorKind::OverrideMissing { file, .. } => Some(format!(
+                "create `{}` holding one JSON value",
+                file.display()
+            )),
+            ErrorKind::RelativePath { .. } => Some(
+                "the launcher needs an absolute path such as `/etc/rstudio/job-json-overrides/...`"
+                    .to_owned(),
+            ),
+            ErrorKind::NotMapped { .. } => Some(
+                "map its directory in case.yaml, e.g. `paths: {\"/mnt/job-json-overrides-new/\": job-json-overrides/}`"
+                    .to_owned(),
+            ),
+            ErrorKind::Escapes { .. } => {
+                Some("keep override files inside the case (no `..`)".to_owned())
+            }
+            ErrorKind::LinkOutside { .. } => {
+                Some("copy the file into the case instead of linking to it".to_owned())
+            }
+        }
+    }
+}
