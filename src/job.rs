@@ -1,14 +1,16 @@
-//! The Job the launcher builds for a session before overrides apply (launcher.md §4), from the
-//! session request and the user's resolved profile values.
+//! The Job the launcher builds for a session before overrides apply, from the session request
+//! and the user's resolved profile values: a table of small rules decides each part, and one
+//! function writes the parts in the order of Posit's default `job.tpl`.
 //!
-//! jjo models Posit's default `job.tpl` (template version 2.4.0) natively, with one documented
-//! difference: `volumes: []` and `containers[0].volumeMounts: []` are always present, because
-//! Posit's own chart appends to them with `-` on every session (launcher.md §4, DECISION).
+//! jjo models that template (version 2.4.0, rstudio/helm `examples/launcher-templates/`)
+//! natively, with one documented difference (README, "The launcher's rules, in brief"):
+//! `volumes: []` and `containers[0].volumeMounts: []` are always present, because Posit's own
+//! chart (`charts/rstudio-workbench`) appends to them with `-` on every session.
 
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use crate::diag::{Warning, did_you_mean};
+use crate::diag::did_you_mean;
 use crate::location::Span;
 use crate::profiles::{Resolved, Setting};
 
@@ -143,9 +145,26 @@ pub struct Mount {
     pub sub_path: Option<String>,
 }
 
-/// A session the launcher would refuse to start with this profile.
+/// A session the launcher would refuse to start with this profile, and the rule that refused.
 #[derive(Debug, thiserror::Error)]
-pub enum Error {
+#[error("{kind}")]
+pub struct Error {
+    /// The id of the rule in [`build`]'s table that refused (`resources`, `image`, ...).
+    pub rule: &'static str,
+    /// What is wrong.
+    pub kind: ErrorKind,
+}
+
+impl Error {
+    /// What to do about it.
+    pub fn hint(&self) -> Option<String> {
+        self.kind.hint()
+    }
+}
+
+/// Why the launcher would refuse the session; [`Error`] adds the rule.
+#[derive(Debug, thiserror::Error)]
+pub enum ErrorKind {
     /// A numeric profile value that is not a number.
     #[error("{span}: `{key}` must be a number, found `{value}`")]
     NotANumber {
@@ -194,58 +213,155 @@ pub enum Error {
     },
 }
 
-impl Error {
-    /// Where the error points.
-    pub fn span(&self) -> Option<&Span> {
-        match self {
-            Error::NotANumber { span, .. }
-            | Error::AboveMax { span, .. }
-            | Error::UnknownImage { span, .. } => Some(span),
-            Error::UnknownPlacement { span, .. } => span.as_ref(),
-        }
-    }
-
+impl ErrorKind {
     /// What to do about it.
     pub fn hint(&self) -> Option<String> {
         match self {
-            Error::AboveMax { what, max, .. } => Some(format!(
+            ErrorKind::AboveMax { what, max, .. } => Some(format!(
                 "ask for at most {max} {what}, or raise the maximum"
             )),
-            Error::UnknownImage {
+            ErrorKind::UnknownImage {
                 suggestion: Some(s),
                 ..
             } => Some(format!("did you mean `{s}`?")),
-            Error::UnknownImage { .. } => {
+            ErrorKind::UnknownImage { .. } => {
                 Some("add it to `container-images`, or set `allow-unknown-images=1`".into())
             }
-            Error::UnknownPlacement { offered, .. } if offered.is_empty() => {
+            ErrorKind::UnknownPlacement { offered, .. } if offered.is_empty() => {
                 Some("the profile offers no `placement-constraints`".into())
             }
-            Error::UnknownPlacement { offered, .. } => {
+            ErrorKind::UnknownPlacement { offered, .. } => {
                 Some(format!("offered: {}", offered.join(", ")))
             }
-            Error::NotANumber { .. } => None,
+            ErrorKind::NotANumber { .. } => None,
         }
     }
 }
 
-/// The base Job and anything worth a warning while building it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Built {
-    /// The Job the launcher would send before overrides.
-    pub job: Value,
-    /// Things the admin may not mean.
-    pub warnings: Vec<Warning>,
+/// What a rule reads: the launch request, the user's resolved profile and the user's name.
+struct Input<'a> {
+    session: &'a Session,
+    profile: &'a Resolved,
+    user: &'a str,
 }
 
-/// Builds the launcher's Job for `user` launching `session` with the resolved `profile`.
-pub fn build(session: &Session, profile: &Resolved, user: &str) -> Result<Built, Error> {
-    let warnings = Vec::new();
-    let image = image(session, profile)?;
-    let resources = resources(session, profile)?;
-    let node_selector = placement(session, profile)?;
+/// The values the rules decide, which [`assemble`] writes into the Job in `job.tpl`'s order.
+#[derive(Default)]
+struct Parts {
+    generate_name: String,
+    job_labels: Map<String, Value>,
+    pod_labels: Map<String, Value>,
+    annotations: Map<String, Value>,
+    image: String,
+    command: Value,
+    args: Option<Value>,
+    env: Option<Value>,
+    ports: Option<Value>,
+    resources: Option<Value>,
+    volumes: Vec<Value>,
+    volume_mounts: Vec<Value>,
+    node_selector: Map<String, Value>,
+    security_context: Option<Value>,
+}
 
-    let mut annotations = Map::new();
+/// One rule of the Job: an id (for messages and tests) and the function that decides its part.
+struct Rule {
+    id: &'static str,
+    apply: fn(&Input<'_>, &mut Parts) -> Result<(), ErrorKind>,
+}
+
+/// Every rule, each one small and independent, as the upstream Pod Security admission checks
+/// are laid out (kubernetes/pod-security-admission `policy/check_*.go`, one check per file).
+const RULES: &[Rule] = &[
+    Rule {
+        id: "generate-name",
+        apply: rule_generate_name,
+    },
+    Rule {
+        id: "labels",
+        apply: rule_labels,
+    },
+    Rule {
+        id: "annotations",
+        apply: rule_annotations,
+    },
+    Rule {
+        id: "image",
+        apply: rule_image,
+    },
+    Rule {
+        id: "command",
+        apply: rule_command,
+    },
+    Rule {
+        id: "env",
+        apply: rule_env,
+    },
+    Rule {
+        id: "ports",
+        apply: rule_ports,
+    },
+    Rule {
+        id: "resources",
+        apply: rule_resources,
+    },
+    Rule {
+        id: "placement",
+        apply: rule_placement,
+    },
+    Rule {
+        id: "mounts",
+        apply: rule_mounts,
+    },
+    Rule {
+        id: "run-as",
+        apply: rule_run_as,
+    },
+];
+
+/// Builds the launcher's Job for `user` launching `session` with the resolved `profile`.
+pub fn build(session: &Session, profile: &Resolved, user: &str) -> Result<Value, Error> {
+    let input = Input {
+        session,
+        profile,
+        user,
+    };
+    let mut parts = Parts::default();
+    for rule in RULES {
+        (rule.apply)(&input, &mut parts).map_err(|kind| Error {
+            rule: rule.id,
+            kind,
+        })?;
+    }
+    Ok(assemble(session, parts))
+}
+
+/// `metadata.generateName` and the template's, from the session name.
+fn rule_generate_name(input: &Input<'_>, parts: &mut Parts) -> Result<(), ErrorKind> {
+    parts.generate_name = generate_name(&input.session.name);
+    Ok(())
+}
+
+/// `app.kubernetes.io/managed-by: launcher` on the Job; `launcher-instance-id` on both.
+fn rule_labels(input: &Input<'_>, parts: &mut Parts) -> Result<(), ErrorKind> {
+    parts
+        .job_labels
+        .insert("app.kubernetes.io/managed-by".into(), json!("launcher"));
+    if let Some(id) = &input.session.instance_id {
+        parts
+            .job_labels
+            .insert("launcher-instance-id".into(), json!(id));
+        parts
+            .pod_labels
+            .insert("launcher-instance-id".into(), json!(id));
+    }
+    Ok(())
+}
+
+/// The template annotations: `USER_TAG_<i>`, `stdin`, `user`, `name`, `service_ports`.
+fn rule_annotations(input: &Input<'_>, parts: &mut Parts) -> Result<(), ErrorKind> {
+    let session = input.session;
+    let annotations = &mut parts.annotations;
     for (i, tag) in session.tags.iter().enumerate() {
         annotations.insert(format!("USER_TAG_{i}"), json!(tag));
     }
@@ -253,55 +369,56 @@ pub fn build(session: &Session, profile: &Resolved, user: &str) -> Result<Built,
         "stdin".into(),
         json!(if session.stdin { "true" } else { "" }),
     );
-    annotations.insert("user".into(), json!(user));
+    annotations.insert("user".into(), json!(input.user));
     annotations.insert("name".into(), json!(session.name));
     annotations.insert("service_ports".into(), json!(service_ports(&session.ports)));
+    Ok(())
+}
 
-    let generate_name = generate_name(&session.name);
-    let mut labels = Map::new();
-    labels.insert("app.kubernetes.io/managed-by".into(), json!("launcher"));
-    let mut pod_labels = Map::new();
-    if let Some(id) = &session.instance_id {
-        labels.insert("launcher-instance-id".into(), json!(id));
-        pod_labels.insert("launcher-instance-id".into(), json!(id));
-    }
+/// The image asked for, else `default-container-image`, checked against `container-images`.
+fn rule_image(input: &Input<'_>, parts: &mut Parts) -> Result<(), ErrorKind> {
+    parts.image = image(input.session, input.profile)?;
+    Ok(())
+}
 
-    let mut container = Map::new();
-    container.insert("name".into(), json!(CONTAINER_NAME));
-    container.insert("image".into(), json!(image));
-    let shell = session.command.is_some();
-    if shell {
-        container.insert("command".into(), json!(["/bin/sh"]));
-    } else {
-        container.insert(
-            "command".into(),
-            json!([session.exe.clone().unwrap_or_default()]),
-        );
-    }
-    container.insert("stdin".into(), json!(session.stdin));
-    container.insert("stdinOnce".into(), json!(true));
-    if let Some(dir) = &session.working_dir {
-        container.insert("workingDir".into(), json!(dir));
-    }
-    if shell {
-        let mut line = session.command.clone().unwrap_or_default();
+/// `command: [exe]` with `args`, or `/bin/sh -c "<command> <args>"` for a shell command.
+fn rule_command(input: &Input<'_>, parts: &mut Parts) -> Result<(), ErrorKind> {
+    let session = input.session;
+    if let Some(command) = &session.command {
+        let mut line = command.clone();
         if !session.args.is_empty() {
             line.push(' ');
             line.push_str(&session.args.join(" "));
         }
-        container.insert("args".into(), json!(["-c", line]));
-    } else if !session.args.is_empty() {
-        container.insert("args".into(), json!(session.args));
+        parts.command = json!(["/bin/sh"]);
+        parts.args = Some(json!(["-c", line]));
+    } else {
+        parts.command = json!([session.exe.clone().unwrap_or_default()]);
+        if !session.args.is_empty() {
+            parts.args = Some(json!(session.args));
+        }
     }
-    if !session.env.is_empty() {
-        let env: Vec<Value> = session
+    Ok(())
+}
+
+/// The environment, in the order asked for; absent when empty.
+fn rule_env(input: &Input<'_>, parts: &mut Parts) -> Result<(), ErrorKind> {
+    if !input.session.env.is_empty() {
+        let env: Vec<Value> = input
+            .session
             .env
             .iter()
             .map(|e| json!({"name": e.name, "value": e.value}))
             .collect();
-        container.insert("env".into(), Value::Array(env));
+        parts.env = Some(Value::Array(env));
     }
-    let published: Vec<Value> = session
+    Ok(())
+}
+
+/// `ports` with `hostPort` for published ports only; absent when none is published.
+fn rule_ports(input: &Input<'_>, parts: &mut Parts) -> Result<(), ErrorKind> {
+    let published: Vec<Value> = input
+        .session
         .ports
         .iter()
         .filter_map(|p| {
@@ -310,23 +427,75 @@ pub fn build(session: &Session, profile: &Resolved, user: &str) -> Result<Built,
         })
         .collect();
     if !published.is_empty() {
-        container.insert("ports".into(), Value::Array(published));
+        parts.ports = Some(Value::Array(published));
     }
-    if let Some(resources) = resources {
+    Ok(())
+}
+
+/// Limits and requests from the request and the profile's defaults, maxima and ratios.
+fn rule_resources(input: &Input<'_>, parts: &mut Parts) -> Result<(), ErrorKind> {
+    parts.resources = resources(input.session, input.profile)?;
+    Ok(())
+}
+
+/// `nodeSelector` from the placement constraints asked for, each offered by the profile.
+fn rule_placement(input: &Input<'_>, parts: &mut Parts) -> Result<(), ErrorKind> {
+    parts.node_selector = placement(input.session, input.profile)?;
+    Ok(())
+}
+
+/// Launcher mounts: a volume and a volume mount each.
+fn rule_mounts(input: &Input<'_>, parts: &mut Parts) -> Result<(), ErrorKind> {
+    parts.volumes = input
+        .session
+        .mounts
+        .iter()
+        .map(|m| m.volume.clone())
+        .collect();
+    parts.volume_mounts = input.session.mounts.iter().map(volume_mount).collect();
+    Ok(())
+}
+
+/// The pod `securityContext` from the user's uid, gid and supplemental groups.
+fn rule_run_as(input: &Input<'_>, parts: &mut Parts) -> Result<(), ErrorKind> {
+    parts.security_context = run_as(input.session.run_as.as_ref());
+    Ok(())
+}
+
+/// Writes the parts into a Job in the order Posit's `job.tpl` 2.4.0 writes its keys
+/// (rstudio/helm `examples/launcher-templates/`), so that rendered Jobs read like the real one.
+fn assemble(session: &Session, parts: Parts) -> Value {
+    let mut container = Map::new();
+    container.insert("name".into(), json!(CONTAINER_NAME));
+    container.insert("image".into(), json!(parts.image));
+    container.insert("command".into(), parts.command);
+    container.insert("stdin".into(), json!(session.stdin));
+    container.insert("stdinOnce".into(), json!(true));
+    if let Some(dir) = &session.working_dir {
+        container.insert("workingDir".into(), json!(dir));
+    }
+    if let Some(args) = parts.args {
+        container.insert("args".into(), args);
+    }
+    if let Some(env) = parts.env {
+        container.insert("env".into(), env);
+    }
+    if let Some(ports) = parts.ports {
+        container.insert("ports".into(), ports);
+    }
+    if let Some(resources) = parts.resources {
         container.insert("resources".into(), resources);
     }
-    let mounts: Vec<Value> = session.mounts.iter().map(volume_mount).collect();
-    container.insert("volumeMounts".into(), Value::Array(mounts));
+    container.insert("volumeMounts".into(), Value::Array(parts.volume_mounts));
 
     let mut spec = Map::new();
     spec.insert("restartPolicy".into(), json!("Never"));
     spec.insert("shareProcessNamespace".into(), json!(false));
-    let volumes: Vec<Value> = session.mounts.iter().map(|m| m.volume.clone()).collect();
-    spec.insert("volumes".into(), Value::Array(volumes));
-    if !node_selector.is_empty() {
-        spec.insert("nodeSelector".into(), Value::Object(node_selector));
+    spec.insert("volumes".into(), Value::Array(parts.volumes));
+    if !parts.node_selector.is_empty() {
+        spec.insert("nodeSelector".into(), Value::Object(parts.node_selector));
     }
-    if let Some(security) = run_as(session.run_as.as_ref()) {
+    if let Some(security) = parts.security_context {
         spec.insert("securityContext".into(), security);
     }
     if let Some(sa) = &session.service_account {
@@ -336,18 +505,18 @@ pub fn build(session: &Session, profile: &Resolved, user: &str) -> Result<Built,
     spec.insert("containers".into(), json!([Value::Object(container)]));
 
     let mut template_metadata = Map::new();
-    template_metadata.insert("annotations".into(), Value::Object(annotations));
-    if !pod_labels.is_empty() {
-        template_metadata.insert("labels".into(), Value::Object(pod_labels));
+    template_metadata.insert("annotations".into(), Value::Object(parts.annotations));
+    if !parts.pod_labels.is_empty() {
+        template_metadata.insert("labels".into(), Value::Object(parts.pod_labels));
     }
-    template_metadata.insert("generateName".into(), json!(generate_name));
+    template_metadata.insert("generateName".into(), json!(parts.generate_name));
 
-    let job = json!({
+    json!({
         "apiVersion": "batch/v1",
         "kind": "Job",
         "metadata": {
-            "labels": labels,
-            "generateName": generate_name,
+            "labels": parts.job_labels,
+            "generateName": parts.generate_name,
         },
         "spec": {
             "backoffLimit": 0,
@@ -356,8 +525,7 @@ pub fn build(session: &Session, profile: &Resolved, user: &str) -> Result<Built,
                 "spec": spec,
             }
         }
-    });
-    Ok(Built { job, warnings })
+    })
 }
 
 /// The launcher names Jobs after the session, lower-cased to a DNS-1123 prefix.
@@ -422,7 +590,7 @@ fn run_as(run_as: Option<&RunAs>) -> Option<Value> {
     (!ctx.is_empty()).then_some(Value::Object(ctx))
 }
 
-fn image(session: &Session, profile: &Resolved) -> Result<String, Error> {
+fn image(session: &Session, profile: &Resolved) -> Result<String, ErrorKind> {
     let image = session
         .image
         .clone()
@@ -445,7 +613,7 @@ fn image(session: &Session, profile: &Resolved) -> Result<String, Error> {
             .filter(|s| !s.is_empty())
             .collect();
         if !images.contains(&image.as_str()) {
-            return Err(Error::UnknownImage {
+            return Err(ErrorKind::UnknownImage {
                 suggestion: did_you_mean(&image, images.iter().copied()).map(str::to_string),
                 image,
                 span: listed.span.clone(),
@@ -466,13 +634,13 @@ fn truthy(value: &str) -> bool {
 fn number<'a>(
     profile: &'a Resolved,
     key: &'static str,
-) -> Result<Option<(f64, &'a Setting)>, Error> {
+) -> Result<Option<(f64, &'a Setting)>, ErrorKind> {
     let Some(setting) = profile.get(key) else {
         return Ok(None);
     };
     match setting.value.trim().parse::<f64>() {
         Ok(n) if n.is_finite() && n >= 0.0 => Ok(Some((n, setting))),
-        _ => Err(Error::NotANumber {
+        _ => Err(ErrorKind::NotANumber {
             key,
             value: setting.value.clone(),
             span: setting.span.clone(),
@@ -487,7 +655,7 @@ fn amount(
     what: &'static str,
     default_key: &'static str,
     max_key: &'static str,
-) -> Result<Option<f64>, Error> {
+) -> Result<Option<f64>, ErrorKind> {
     let value = match asked {
         Some(v) => Some(v),
         None => number(profile, default_key)?.map(|(n, _)| n),
@@ -495,7 +663,7 @@ fn amount(
     if let (Some(v), Some((max, setting))) = (value, number(profile, max_key)?)
         && v > max
     {
-        return Err(Error::AboveMax {
+        return Err(ErrorKind::AboveMax {
             what,
             asked: v,
             key: max_key,
@@ -511,7 +679,7 @@ fn request(
     asked: Option<f64>,
     limit: Option<f64>,
     spec: (&'static str, &'static str, &'static str, &'static str),
-) -> Result<Option<f64>, Error> {
+) -> Result<Option<f64>, ErrorKind> {
     let (what, default_key, max_key, ratio_key) = spec;
     let mut value = amount(profile, asked, what, default_key, max_key)?;
     if value.is_none()
@@ -522,7 +690,7 @@ fn request(
     Ok(value)
 }
 
-fn resources(session: &Session, profile: &Resolved) -> Result<Option<Value>, Error> {
+fn resources(session: &Session, profile: &Resolved) -> Result<Option<Value>, ErrorKind> {
     let cpus = amount(profile, session.cpus, "cpus", "default-cpus", "max-cpus")?;
     let mem = amount(
         profile,
@@ -618,7 +786,7 @@ fn number_value(n: f64) -> Value {
     }
 }
 
-fn placement(session: &Session, profile: &Resolved) -> Result<Map<String, Value>, Error> {
+fn placement(session: &Session, profile: &Resolved) -> Result<Map<String, Value>, ErrorKind> {
     let mut selector = Map::new();
     if session.placement.is_empty() {
         return Ok(selector);
@@ -635,7 +803,7 @@ fn placement(session: &Session, profile: &Resolved) -> Result<Map<String, Value>
         .unwrap_or_default();
     for constraint in &session.placement {
         if !offered.iter().any(|o| o == constraint) {
-            return Err(Error::UnknownPlacement {
+            return Err(ErrorKind::UnknownPlacement {
                 constraint: constraint.clone(),
                 span: setting.map(|s| s.span.clone()),
                 offered,
@@ -675,9 +843,7 @@ mod tests {
     }
 
     fn build_ok(session: &Session, pairs: &[(&str, &str)]) -> Value {
-        build(session, &profile(pairs), "alice")
-            .expect("builds")
-            .job
+        build(session, &profile(pairs), "alice").expect("builds")
     }
 
     #[test]
@@ -754,8 +920,8 @@ mod tests {
         .unwrap_err();
         assert!(
             matches!(
-                err,
-                Error::AboveMax {
+                err.kind,
+                ErrorKind::AboveMax {
                     key: "max-cpus",
                     ..
                 }
@@ -766,6 +932,89 @@ mod tests {
             err.to_string()
                 .starts_with("p.conf:2: session asks for cpus 8"),
             "{err}"
+        );
+        assert_eq!(err.rule, "resources");
+    }
+
+    #[test]
+    fn rule_ids_are_unique_and_each_refusal_names_its_rule() {
+        let mut ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), RULES.len());
+        let image = Session {
+            image: Some("img:2".into()),
+            ..Session::default()
+        };
+        let err = build(&image, &profile(&[("container-images", "img:1")]), "a").unwrap_err();
+        assert_eq!(err.rule, "image");
+        let placed = Session {
+            placement: vec!["zone:c".into()],
+            ..Session::default()
+        };
+        let err = build(&placed, &profile(&[]), "a").unwrap_err();
+        assert_eq!(err.rule, "placement");
+    }
+
+    #[test]
+    fn keys_come_in_job_tpl_order() {
+        let session = Session {
+            working_dir: Some("/w".into()),
+            args: vec!["a".into()],
+            env: vec![EnvVar {
+                name: "A".into(),
+                value: "b".into(),
+            }],
+            run_as: Some(RunAs {
+                uid: Some(1),
+                gid: None,
+                supplemental_groups: vec![],
+            }),
+            service_account: Some("sa".into()),
+            placement: vec!["zone:a".into()],
+            ..Session::default()
+        };
+        let job = build_ok(
+            &session,
+            &[("placement-constraints", "zone:a"), ("default-cpus", "1")],
+        );
+        let keys = |v: &Value| -> Vec<String> {
+            v.as_object()
+                .map(|m| m.keys().cloned().collect())
+                .unwrap_or_default()
+        };
+        let spec = &job["spec"]["template"]["spec"];
+        assert_eq!(
+            keys(spec),
+            [
+                "restartPolicy",
+                "shareProcessNamespace",
+                "volumes",
+                "nodeSelector",
+                "securityContext",
+                "serviceAccountName",
+                "initContainers",
+                "containers"
+            ]
+        );
+        assert_eq!(
+            keys(&spec["containers"][0]),
+            [
+                "name",
+                "image",
+                "command",
+                "stdin",
+                "stdinOnce",
+                "workingDir",
+                "args",
+                "env",
+                "resources",
+                "volumeMounts"
+            ]
+        );
+        assert_eq!(
+            keys(&job["spec"]["template"]["metadata"]),
+            ["annotations", "labels", "generateName"]
         );
     }
 
@@ -781,7 +1030,7 @@ mod tests {
             "a",
         )
         .unwrap_err();
-        assert!(matches!(err, Error::UnknownImage { .. }));
+        assert!(matches!(err.kind, ErrorKind::UnknownImage { .. }));
         assert_eq!(err.hint().as_deref(), Some("did you mean `img:1`?"));
         let ok = build_ok(
             &session,
@@ -802,8 +1051,8 @@ mod tests {
         )
         .unwrap_err();
         assert!(matches!(
-            err,
-            Error::NotANumber {
+            err.kind,
+            ErrorKind::NotANumber {
                 key: "default-cpus",
                 ..
             }
@@ -848,7 +1097,7 @@ mod tests {
             "a",
         )
         .unwrap_err();
-        assert!(matches!(err, Error::UnknownPlacement { .. }));
+        assert!(matches!(err.kind, ErrorKind::UnknownPlacement { .. }));
     }
 
     #[test]

@@ -25,17 +25,20 @@ pub struct Rendered {
     pub base: Value,
     /// The Job after the overrides, and what each override did.
     pub patched: Patched,
-    /// Warnings from the profiles file, the override list, the base Job and every override.
+    /// Warnings from the profiles file, the override list and every override.
     pub warnings: Vec<Warning>,
 }
 
 /// The launcher's Job for the case before overrides.
-pub fn base_job(case: &Case) -> Result<(Value, Vec<Warning>), Error> {
+pub fn base_job(case: &Case) -> Result<Value, Error> {
     if let Some(job) = &case.base_job {
-        return Ok((job.clone(), Vec::new()));
+        return Ok(job.clone());
     }
-    let built = job::build(&case.spec.session, &case.resolved, &case.spec.user)?;
-    Ok((built.job, built.warnings))
+    Ok(job::build(
+        &case.spec.session,
+        &case.resolved,
+        &case.spec.user,
+    )?)
 }
 
 /// The warnings met reading the case: the profiles file, the override list, the resolution.
@@ -47,10 +50,9 @@ fn read_warnings(case: &Case) -> Vec<Warning> {
 
 /// Builds the base Job and applies the case's overrides.
 pub fn render(case: &Case) -> Result<Rendered, Error> {
-    let (base, base_warnings) = base_job(case)?;
+    let base = base_job(case)?;
     let patched = patch::apply(base.clone(), &case.overrides)?;
     let mut warnings = read_warnings(case);
-    warnings.extend(base_warnings);
     warnings.extend(
         patched
             .applied

@@ -1,5 +1,5 @@
 //! The `job-json-overrides` value: the `"pointer":"file"` list grammar, RFC 6901 pointers, and
-//! the one JSON value each override file holds (launcher.md §3).
+//! the one JSON value each override file holds (README, "The launcher's rules, in brief").
 //!
 //! This module only parses; reading the files and mapping launcher paths into a case belongs to
 //! `case`, and applying the values belongs to `patch`.

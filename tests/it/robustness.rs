@@ -60,7 +60,6 @@ fn base_job() -> Value {
     let profile = jjo::profiles::Resolved::default();
     jjo::job::build(&jjo::job::Session::default(), &profile, "alice")
         .expect("default session builds")
-        .job
 }
 
 proptest! {
