@@ -27,6 +27,7 @@ pub mod overrides;
 pub mod patch;
 pub mod pipeline;
 pub mod predict;
+pub mod principals;
 pub mod profiles;
 pub mod report;
 pub mod template;

@@ -1,6 +1,7 @@
 //! The command line: clap definitions and one file per command. No pipeline logic lives here.
 
 mod cluster;
+mod diff;
 mod gc;
 mod predict;
 mod render;
@@ -60,6 +61,8 @@ pub enum Command {
     Predict(predict::Args),
     /// Delete what earlier live runs left on a cluster.
     Gc(gc::Args),
+    /// Show what a configuration change does to each principal's Pod.
+    Diff(diff::Args),
 }
 
 /// Options shared by the commands that read cases.
@@ -83,6 +86,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Resolve(args) => resolve::run(args),
         Command::Predict(args) => predict::run(args),
         Command::Gc(args) => gc::run(args),
+        Command::Diff(args) => diff::run(args),
     };
     match result {
         Ok(code) => code,

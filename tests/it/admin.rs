@@ -128,3 +128,99 @@ fn helm_values_with_an_unquoted_colon_in_a_pointer_name_the_line() {
         &["values.yaml:9:", "invalid YAML", "quote the value"],
     );
 }
+
+/// A shipped fixture, by its path in the repository.
+fn fixture(rel: &str) -> String {
+    format!("{}/tests/fixtures/{rel}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn diff_names_each_principals_field_changes_and_who_is_unchanged() {
+    let run = jjo(&[
+        "diff",
+        &fixture("rollout/production"),
+        &fixture("rollout/change"),
+        "--groups-of",
+        "alice=interns",
+    ]);
+    assert_run(
+        &run,
+        1,
+        &[
+            "[*] (`rstudio-user` in no group): 1 field changes\n  ~ metadata.labels.team: \"general\" -> \"shared\"\n",
+            "[@gpu-users] (`rstudio-user` in gpu-users): 2 fields change\n  - spec.tolerations[key=nvidia.com/gpu]: {\"key\":\"nvidia.com/gpu\",\"operator\":\"Exists\"}\n  + spec.tolerations[key=nvidia.com/gpu,effect=NoSchedule]: ",
+            "[alice] (`alice` in interns): 1 field changes",
+            "[dave] (`dave` in no group): 1 field changes",
+            "5 principals changed, 5 unchanged: [@data-science], [@finance], [@admins], [bob], [carol]\n",
+        ],
+    );
+    // `[@data-science]` has its own list, so the `[*]` label change does not reach it.
+    assert!(!run.stdout.contains("[@data-science] ("), "{}", run.stdout);
+}
+
+#[test]
+fn diff_exit_zero_and_identical_configurations() {
+    let (old, new) = (fixture("rollout/production"), fixture("rollout/change"));
+    assert_run(
+        &jjo(&["diff", &old, &new, "--exit-zero"]),
+        0,
+        &["5 principals changed"],
+    );
+    assert_run(
+        &jjo(&["diff", &old, &old]),
+        0,
+        &["0 principals changed, 10 unchanged"],
+    );
+}
+
+#[test]
+fn diff_json_and_json_patch_formats() {
+    let (old, new) = (fixture("rollout/production"), fixture("rollout/change"));
+    let run = jjo(&["diff", &old, &new, "--format", "json-patch"]);
+    assert_eq!(run.code, 1, "{}", run.text());
+    let patches: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(
+        patches["[@gpu-users]"],
+        serde_json::json!([{"op": "add", "path": "/spec/tolerations/0/effect", "value": "NoSchedule"}])
+    );
+    assert_eq!(
+        patches["[*]"],
+        serde_json::json!([{"op": "replace", "path": "/metadata/labels/team", "value": "shared"}])
+    );
+    assert_eq!(patches["[bob]"], serde_json::json!([]));
+    let run = jjo(&["diff", &old, &new, "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(
+        doc["unchanged"],
+        serde_json::json!([
+            "[@data-science]",
+            "[@finance]",
+            "[@admins]",
+            "[bob]",
+            "[carol]"
+        ])
+    );
+    let star = &doc["principals"][0];
+    assert_eq!(star["section"], "[*]");
+    assert_eq!(
+        star["changes"],
+        serde_json::json!([{"path": "metadata.labels.team", "change": "changed", "old": "general", "new": "shared"}])
+    );
+}
+
+#[test]
+fn diff_reads_helm_values_too_and_refuses_what_is_neither() {
+    let values = format!("{HELM_HEAD}            json: Always\n");
+    let changed = format!("{HELM_HEAD}            json: Never\n");
+    let tmp = tree(&[("old.yaml", &values), ("new.yaml", &changed)]);
+    assert_run(
+        &jjo(&["diff", &path(&tmp, "old.yaml"), &path(&tmp, "new.yaml")]),
+        1,
+        &["~ spec.containers[name=rs-launcher-container].imagePullPolicy: \"Always\" -> \"Never\""],
+    );
+    assert_run(
+        &jjo(&["diff", &path(&tmp, "old.yaml"), &path(&tmp, "nowhere")]),
+        2,
+        &["is neither a configuration directory nor a Helm values file"],
+    );
+}
