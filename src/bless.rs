@@ -51,6 +51,20 @@ pub fn bless(path: &Path, golden: Option<&Value>, value: &Value) -> Result<Bless
 /// Writes `value` as YAML to `path` through a temporary file and a rename.
 pub fn write(path: &Path, value: &Value) -> Result<(), Error> {
     allowed()?;
+    write_bytes(path, to_yaml(value).as_bytes())
+}
+
+/// Writes `bytes` to `path` through a temporary file and a rename (for `jjo init`, which copies
+/// a configuration into new cases), creating the parent directories.
+pub fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    allowed()?;
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|source| Error::Io {
+            action: "create",
+            path: parent.to_path_buf(),
+            source,
+        })?;
+    }
     let dir = path.parent().unwrap_or(Path::new("."));
     let io = |source| Error::Io {
         action: "write",
@@ -62,7 +76,7 @@ pub fn write(path: &Path, value: &Value) -> Result<(), Error> {
         .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)
         .map_err(io)?;
-    tmp.write_all(to_yaml(value).as_bytes()).map_err(io)?;
+    tmp.write_all(bytes).map_err(io)?;
     tmp.as_file().sync_all().map_err(io)?;
     tmp.persist(path).map_err(|e| io(e.error))?;
     Ok(())

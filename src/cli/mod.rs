@@ -3,6 +3,7 @@
 mod cluster;
 mod diff;
 mod gc;
+mod init;
 mod predict;
 mod render;
 mod resolve;
@@ -63,6 +64,8 @@ pub enum Command {
     Gc(gc::Args),
     /// Show what a configuration change does to each principal's Pod.
     Diff(diff::Args),
+    /// Create a case per principal from a configuration, goldens blessed.
+    Init(init::Args),
 }
 
 /// Options shared by the commands that read cases.
@@ -87,6 +90,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Predict(args) => predict::run(args),
         Command::Gc(args) => gc::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Init(args) => init::run(args),
     };
     match result {
         Ok(code) => code,

@@ -224,3 +224,95 @@ fn diff_reads_helm_values_too_and_refuses_what_is_neither() {
         &["is neither a configuration directory nor a Helm values file"],
     );
 }
+
+#[test]
+fn init_makes_a_suite_that_passes_at_once_and_fails_with_a_diff_after_a_change() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = tmp.path().join("cases");
+    let out = out.to_str().expect("utf-8 path");
+    let from = fixture("rollout/production");
+    let run = jjo(&[
+        "init",
+        "--from",
+        &from,
+        "--out",
+        out,
+        "--groups-of",
+        "alice=interns",
+    ]);
+    assert_run(
+        &run,
+        0,
+        &[
+            "[1/10] ",
+            "/cases/all: [*] as `rstudio-user`, 2 files copied, 1 override: blessed\n",
+            "/cases/group-gpu-users: [@gpu-users] as `rstudio-user` in gpu-users, 3 files copied, 2 overrides: blessed\n",
+            "/cases/user-alice: [alice] as `alice` in interns, 2 files copied, 1 override: blessed\n",
+            "[10/10] ",
+            "10 cases in",
+        ],
+    );
+    // Only the files each case uses: bob's case has his override and no one else's.
+    let bob = tmp.path().join("cases/user-bob/job-json-overrides");
+    let names: Vec<String> = std::fs::read_dir(&bob)
+        .expect("bob's overrides")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, vec!["pull-always.json"]);
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("cases/user-alice/case.yaml")).expect("case.yaml"),
+        "user: alice\ngroups: [interns]\n"
+    );
+
+    assert_run(&jjo(&["test", out]), 0, &["10 passed, 0 failed"]);
+
+    std::fs::write(bob.join("pull-always.json"), "\"Never\"\n").expect("write");
+    assert_run(
+        &jjo(&["test", out]),
+        1,
+        &[
+            "FAILED  user-bob",
+            "imagePullPolicy: expected \"Always\", got \"Never\"",
+            "9 passed, 1 failed",
+        ],
+    );
+
+    assert_run(
+        &jjo(&["init", "--from", &from, "--out", out]),
+        2,
+        &[
+            "refusing to overwrite existing cases",
+            "user-bob",
+            "--force",
+        ],
+    );
+    assert_run(
+        &jjo(&["init", "--from", &from, "--out", out, "--force"]),
+        0,
+        &["10 cases in"],
+    );
+    assert_run(&jjo(&["test", out]), 0, &["10 passed, 0 failed"]);
+}
+
+#[test]
+fn init_from_helm_values_copies_the_values_file() {
+    let values = format!("{HELM_HEAD}            json: Always\n");
+    let tmp = tree(&[("values.yaml", &values)]);
+    let out = path(&tmp, "cases");
+    assert_run(
+        &jjo(&[
+            "init",
+            "--helm-values",
+            &path(&tmp, "values.yaml"),
+            "--out",
+            &out,
+        ]),
+        0,
+        &["/cases/all: [*] as `rstudio-user`, 1 file copied, 3 overrides: blessed"],
+    );
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("cases/all/case.yaml")).expect("case.yaml"),
+        "user: rstudio-user\nhelm-values: values.yaml\n"
+    );
+    assert_run(&jjo(&["test", &out]), 0, &["1 passed, 0 failed"]);
+}
