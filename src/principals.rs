@@ -74,6 +74,8 @@ impl Config {
             Source::Helm(path.to_path_buf())
         } else if path.join(PROFILES_FILE).is_file() {
             Source::Dir(path.to_path_buf())
+        } else if let Some(values) = helm_case_values(path)? {
+            Source::Helm(values)
         } else if path.is_dir() {
             return Err(Error::Usage {
                 message: format!("`{}` holds no `{PROFILES_FILE}`", path.display()),
@@ -153,6 +155,17 @@ impl Config {
         };
         case::load_spec(&p.slug, &dir, self.spec(p), "", self.allow_unknown_keys)
     }
+}
+
+/// The values file of a case directory whose `case.yaml` names one (`helm-values:`).
+fn helm_case_values(dir: &Path) -> Result<Option<PathBuf>, Error> {
+    let spec_path = dir.join("case.yaml");
+    if !case::is_case(dir) || !spec_path.is_file() {
+        return Ok(None);
+    }
+    let text = case::read_text(&spec_path)?;
+    let spec: CaseSpec = case::parse_yaml(&spec_path, &text, case::KEYS)?;
+    Ok(spec.helm_values.map(|v| dir.join(v)))
 }
 
 /// The principals `profiles` names: each section once, in file order; `[*]` first even when the

@@ -4,6 +4,7 @@ mod cluster;
 mod diff;
 mod gc;
 mod init;
+mod lint;
 mod predict;
 mod render;
 mod resolve;
@@ -66,6 +67,8 @@ pub enum Command {
     Diff(diff::Args),
     /// Create a case per principal from a configuration, goldens blessed.
     Init(init::Args),
+    /// Check a configuration without goldens: validation, warnings, a security summary.
+    Lint(lint::Args),
 }
 
 /// Options shared by the commands that read cases.
@@ -91,6 +94,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Gc(args) => gc::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Init(args) => init::run(args),
+        Command::Lint(args) => lint::run(args),
     };
     match result {
         Ok(code) => code,

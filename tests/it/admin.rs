@@ -316,3 +316,113 @@ fn init_from_helm_values_copies_the_values_file() {
     );
     assert_run(&jjo(&["test", &out]), 0, &["1 passed, 0 failed"]);
 }
+
+#[test]
+fn lint_summarises_security_per_principal_and_passes_with_warnings() {
+    let prod = fixture("rollout/production");
+    let run = jjo(&["lint", &prod]);
+    assert_run(
+        &run,
+        0,
+        &[
+            "warning: ",
+            "launcher.kubernetes.profiles.conf:31:20: sets `privileged: true`",
+            "  for: [carol]\n",
+            "[carol] (`carol` in no group): 1 override, Pod Security `privileged`\n  privileged: `spec.template.spec.containers[0].securityContext.privileged` = true\n",
+            "[@admins] (`rstudio-user` in admins): 1 override, Pod Security `baseline`\n  serviceAccount: `spec.template.spec.serviceAccountName` = \"workbench-admin\"\n",
+            "[bob] (`bob` in no group): 1 override, Pod Security `baseline`\n[carol]",
+            "0 errors, 1 warning in 10 principals",
+        ],
+    );
+    assert_run(&jjo(&["lint", &prod, "--deny-warnings"]), 1, &["1 warning"]);
+}
+
+const BAD_PROFILES: &str = "[*]\njob-json-overrides=\"/spec/template/spec/restartPolicy\":\"/etc/rstudio/job-json-overrides/restart.json\",\"/spec/template/spec/containers/0/resourcez\":\"/etc/rstudio/job-json-overrides/r.json\"\n";
+
+fn bad_config() -> tempfile::TempDir {
+    tree(&[
+        ("etc/launcher.kubernetes.profiles.conf", BAD_PROFILES),
+        ("etc/job-json-overrides/restart.json", "\"Always\"\n"),
+        ("etc/job-json-overrides/r.json", "{}\n"),
+    ])
+}
+
+#[test]
+fn lint_errors_point_at_the_override_that_set_the_field() {
+    let tmp = bad_config();
+    let run = jjo(&["lint", &path(&tmp, "etc")]);
+    assert_run(
+        &run,
+        1,
+        &[
+            "error: ",
+            "launcher.kubernetes.profiles.conf:2:20: unsupported value `Always` for `restartPolicy`",
+            "[pod-spec]",
+            "launcher.kubernetes.profiles.conf:2:103: unknown field `resourcez`",
+            "hint: did you mean `resources`?",
+            "1 error, 2 warnings in 1 principal",
+        ],
+    );
+}
+
+#[test]
+fn lint_github_annotations_and_sarif_name_file_line_and_column() {
+    let tmp = bad_config();
+    let run = jjo(&["lint", &path(&tmp, "etc"), "--format", "github"]);
+    assert_eq!(run.code, 1, "{}", run.text());
+    let error = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("::error "))
+        .expect("an error annotation");
+    assert!(
+        error.contains("launcher.kubernetes.profiles.conf,line=2,col=20,title=jjo pod-spec::unsupported value `Always`"),
+        "{error}"
+    );
+    assert!(error.contains("%0Afor: [*]"), "{error}");
+
+    let run = jjo(&["lint", &path(&tmp, "etc"), "--format", "sarif"]);
+    let sarif: serde_json::Value = serde_json::from_str(&run.stdout).expect("SARIF is JSON");
+    assert_eq!(sarif["version"], "2.1.0");
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    let error = results
+        .iter()
+        .find(|r| r["level"] == "error")
+        .expect("an error result");
+    assert_eq!(error["ruleId"], "pod-spec");
+    let region = &error["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(
+        (region["startLine"].as_u64(), region["startColumn"].as_u64()),
+        (Some(2), Some(20))
+    );
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .expect("rules");
+    assert!(
+        rules.iter().any(|r| r["id"] == "unknown-field"),
+        "{rules:?}"
+    );
+}
+
+#[test]
+fn lint_of_malformed_helm_values_is_an_annotated_error() {
+    let values = format!("{HELM_HEAD}            json: # Always\n");
+    let tmp = tree(&[("values.yaml", &values)]);
+    let run = jjo(&[
+        "lint",
+        "--helm-values",
+        &path(&tmp, "values.yaml"),
+        "--format",
+        "github",
+    ]);
+    assert_run(
+        &run,
+        1,
+        &[
+            "::error file=",
+            "values.yaml,line=10,col=13,title=jjo bad-input::`json` is empty",
+        ],
+    );
+    let run = jjo(&["lint", "--helm-values", &path(&tmp, "nowhere.yaml")]);
+    assert_run(&run, 2, &["nowhere.yaml"]);
+}
