@@ -164,7 +164,7 @@ fn helm_case_values(dir: &Path) -> Result<Option<PathBuf>, Error> {
         return Ok(None);
     }
     let text = case::read_text(&spec_path)?;
-    let spec: CaseSpec = case::parse_yaml(&spec_path, &text, case::KEYS)?;
+    let spec: CaseSpec = case::parse_yaml(&spec_path, &text)?;
     Ok(spec.helm_values.map(|v| dir.join(v)))
 }
 

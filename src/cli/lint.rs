@@ -128,11 +128,11 @@ impl Lint {
 /// Where an error points, when it knows.
 fn error_span(e: &Error) -> Option<Span> {
     match e {
-        Error::Syntax { span, .. } | Error::Path { span, .. } | Error::NotUtf8 { span } => {
-            Some(span.clone())
-        }
-        Error::Profiles(e) => Some(e.span().clone()),
-        Error::Overrides(e) => e.span().cloned(),
+        Error::Syntax { span, .. } | Error::NotUtf8 { span } => Some(span.clone()),
+        Error::Case(e) => Some(e.span.clone()),
+        Error::Profiles(e) => Some(e.span.clone()),
+        Error::Overrides(e) => Some(e.span.clone()),
+        Error::Golden(e) => Some(e.span.clone()),
         _ => None,
     }
 }
@@ -148,9 +148,13 @@ fn error_problem(e: &Error) -> Problem {
             .to_string(),
         None => text,
     };
+    let rule = match e {
+        Error::Job(e) => e.rule,
+        _ => "bad-input",
+    };
     Problem {
         severity: "error",
-        rule: "bad-input".into(),
+        rule: rule.into(),
         span,
         path: None,
         message,
