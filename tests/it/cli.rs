@@ -1,16 +1,22 @@
-//! The `jjo` binary as a user meets it: exit codes, and a clear message naming the file and
-//! line (or column, or JSON Pointer) for every kind of bad input, with nothing written.
+//! The `jjo` binary as a user meets it: exit code, stdout and stderr of each command, pinned
+//! as inline insta snapshots (a clear message naming the file and line, or column, or JSON
+//! Pointer, for every kind of bad input), with nothing written into the case.
+//!
+//! The temporary directory is written `[TEMP]` in the snapshots, as uv's test crate
+//! (`crates/uv-test/src/lib.rs`) filters its temporary paths. Under CI insta never writes a
+//! snapshot (`CI` set: `INSTA_UPDATE` defaults to `no`); locally a changed output leaves a
+//! `.pending-snap` file to review with `cargo insta review`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Stdio};
 
 const PROFILES: &str = "launcher.kubernetes.profiles.conf";
 const SC: &str = "/spec/template/spec/containers/0/securityContext";
 
 /// A case directory in a temporary folder.
 struct TempCase {
-    _tmp: tempfile::TempDir,
+    tmp: tempfile::TempDir,
     dir: PathBuf,
 }
 
@@ -24,7 +30,7 @@ impl TempCase {
             std::fs::write(&path, content).expect("write");
         }
         std::fs::create_dir_all(&dir).expect("mkdir");
-        TempCase { _tmp: tmp, dir }
+        TempCase { tmp, dir }
     }
 
     /// A case whose `[*]` section sets `job-json-overrides` to `list`, with `files` beside it.
@@ -42,8 +48,13 @@ impl TempCase {
         TempCase::new(&[(PROFILES, text.as_bytes())])
     }
 
+    /// The case directory as an argument.
+    fn arg(&self) -> &str {
+        self.dir.to_str().expect("utf-8 path")
+    }
+
     /// Every file under the case with its content, to prove nothing was written.
-    fn snapshot(&self) -> BTreeMap<PathBuf, Vec<u8>> {
+    fn files(&self) -> BTreeMap<PathBuf, Vec<u8>> {
         fn walk(dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
             for entry in std::fs::read_dir(dir).expect("read dir").flatten() {
                 let path = entry.path();
@@ -59,18 +70,23 @@ impl TempCase {
         out
     }
 
+    /// Runs `jjo` with `args`, the temporary directory filtered from its output.
+    fn jjo(&self, args: &[&str]) -> Run {
+        jjo(args).filter(self.tmp.path())
+    }
+
     /// Runs `jjo test --bless` on the case.
     fn bless(&self) -> Run {
-        jjo(&["test", "--bless", self.dir.to_str().expect("utf-8 path")])
+        self.jjo(&["test", "--bless", self.arg()])
     }
 
     /// Runs `jjo test` on the case and checks that it wrote nothing.
     fn test(&self, extra: &[&str]) -> Run {
-        let before = self.snapshot();
-        let out = jjo(&[&["test", self.dir.to_str().expect("utf-8 path")], extra].concat());
+        let before = self.files();
+        let out = self.jjo(&[&["test", self.arg()], extra].concat());
         assert_eq!(
             before,
-            self.snapshot(),
+            self.files(),
             "jjo test must not write into the case"
         );
         out
@@ -82,155 +98,233 @@ fn sc_list() -> String {
     format!("\"{SC}\":\"/etc/rstudio/job-json-overrides/sc\"")
 }
 
+/// What a run of `jjo` printed; its `Display` is the snapshot (exit code, stdout, stderr).
 struct Run {
-    code: i32,
-    text: String,
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    /// Writes the temporary directory `tmp` as `[TEMP]`, so snapshots hold across runs.
+    fn filter(mut self, tmp: &Path) -> Run {
+        let mut roots = vec![tmp.to_string_lossy().into_owned()];
+        if let Ok(real) = tmp.canonicalize() {
+            roots.push(real.to_string_lossy().into_owned());
+        }
+        for root in roots {
+            self.stdout = self.stdout.replace(&root, "[TEMP]");
+            self.stderr = self.stderr.replace(&root, "[TEMP]");
+        }
+        self
+    }
+}
+
+impl std::fmt::Display for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let code = self
+            .code
+            .map_or("none (killed by a signal)".into(), |c| c.to_string());
+        write!(
+            f,
+            "exit code: {code}\n----- stdout -----\n{}\n----- stderr -----\n{}",
+            self.stdout, self.stderr
+        )
+    }
+}
+
+/// A `jjo` command with a clean environment (no blessing, not CI, no cluster, no colours).
+/// Colours are off through the environment, not `--color=never`, which clap would echo in
+/// its usage lines.
+fn command(args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_jjo"));
+    command.args(args).env("NO_COLOR", "1");
+    for name in [
+        "JJO_BLESS",
+        "JJO_CLUSTER",
+        "JJO_CONTEXT",
+        "JJO_NAMESPACE",
+        "JJO_KUBECONFIG",
+        "JJO_KIND_IMAGE",
+        "CI",
+        "CLICOLOR_FORCE",
+    ] {
+        command.env_remove(name);
+    }
+    command
 }
 
 fn jjo(args: &[&str]) -> Run {
-    let out: Output = Command::new(env!("CARGO_BIN_EXE_jjo"))
-        .args(args)
-        .arg("--color=never")
-        .env_remove("JJO_BLESS")
-        .env_remove("CI")
-        .output()
-        .expect("run jjo");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = command(args).output().expect("run jjo");
     Run {
-        code: out.status.code().unwrap_or(-1),
-        text,
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
-}
-
-/// Asserts that a run exited with `code` and that its output holds each fragment.
-fn assert_run(run: &Run, code: i32, fragments: &[&str]) {
-    assert_eq!(
-        run.code, code,
-        "expected exit {code}, got {}:\n{}",
-        run.code, run.text
-    );
-    for fragment in fragments {
-        assert!(
-            run.text.contains(fragment),
-            "output lacks {fragment:?}:\n{}",
-            run.text
-        );
-    }
-}
-
-/// Asserts a bad-input run: exit 2, and the output holds each fragment.
-fn assert_bad_input(run: &Run, fragments: &[&str]) {
-    assert_run(run, 2, fragments);
-    assert!(
-        !run.text.contains("panicked"),
-        "jjo panicked:\n{}",
-        run.text
-    );
 }
 
 #[test]
 fn profiles_missing_bracket_names_the_line() {
     let case = TempCase::profiles("[*]\ndefault-cpus=1\n[@staff\n");
-    assert_bad_input(
-        &case.test(&[]),
-        &[&format!("{PROFILES}:3:1"), "missing `]`"],
-    );
+    insta::assert_snapshot!(case.test(&[]), @r"
+    exit code: 2
+    ----- stdout -----
+    ERROR   case
+      error: [TEMP]/case/launcher.kubernetes.profiles.conf:3:1: missing `]` in section header
+        hint: end the section header with `]` on the same line
+
+    0 passed, 1 failed
+
+    ----- stderr -----
+    ");
 }
 
 #[test]
 fn profiles_line_without_equals_names_the_line() {
     let case = TempCase::profiles("[*]\ndefault-cpus\n");
-    assert_bad_input(
-        &case.test(&[]),
-        &[&format!("{PROFILES}:2:1"), "expected `key=value`"],
-    );
+    insta::assert_snapshot!(case.test(&[]), @r"
+    exit code: 2
+    ----- stdout -----
+    ERROR   case
+      error: [TEMP]/case/launcher.kubernetes.profiles.conf:2:1: expected `key=value`, found `default-cpus`
+        hint: each line must be a `[section]` header, a `key=value` pair, or a comment starting with `#` or `;`
+
+    0 passed, 1 failed
+
+    ----- stderr -----
+    ");
 }
 
 #[test]
 fn profiles_colon_instead_of_equals_gets_a_hint() {
     let case = TempCase::profiles("[*]\ndefault-cpus: 2\n");
-    assert_bad_input(
-        &case.test(&[]),
-        &[&format!("{PROFILES}:2"), "hint:", "key=value"],
-    );
+    insta::assert_snapshot!(case.test(&[]), @r"
+    exit code: 2
+    ----- stdout -----
+    ERROR   case
+      error: [TEMP]/case/launcher.kubernetes.profiles.conf:2:1: expected `key=value`, found `default-cpus: 2`
+        hint: the launcher needs `key=value`, not `key: value`; write `default-cpus=2`
+
+    0 passed, 1 failed
+
+    ----- stderr -----
+    ");
 }
 
 #[test]
 fn profiles_duplicate_key_names_both_lines() {
     let case = TempCase::profiles("[*]\ndefault-cpus=1\ndefault-cpus=2\n");
-    assert_bad_input(
-        &case.test(&[]),
-        &[
-            &format!("{PROFILES}:3:1"),
-            "default-cpus",
-            "first set on line 2",
-        ],
-    );
+    insta::assert_snapshot!(case.test(&[]), @r"
+    exit code: 2
+    ----- stdout -----
+    ERROR   case
+      error: [TEMP]/case/launcher.kubernetes.profiles.conf:3:1: duplicate key `default-cpus` in section `[*]`, first set on line 2
+        hint: the launcher refuses a key set twice in one section; keep one `default-cpus=` line
+
+    0 passed, 1 failed
+
+    ----- stderr -----
+    ");
 }
 
 #[test]
 fn profiles_duplicate_section_names_the_line() {
     let case = TempCase::profiles("[*]\ndefault-cpus=1\n[*]\nmax-cpus=2\n");
-    assert_bad_input(
-        &case.test(&[]),
-        &[
-            &format!("{PROFILES}:3:1"),
-            "`[*]`",
-            "first opened on line 1",
-        ],
-    );
+    insta::assert_snapshot!(case.test(&[]), @r"
+    exit code: 2
+    ----- stdout -----
+    ERROR   case
+      error: [TEMP]/case/launcher.kubernetes.profiles.conf:3:1: duplicate section `[*]`, first opened on line 1
+        hint: merge the two `[*]` sections into one
+
+    0 passed, 1 failed
+
+    ----- stderr -----
+    ");
 }
 
 #[test]
 fn profiles_unknown_key_suggests_the_known_one() {
     let case = TempCase::profiles("[*]\ndefault-cpu=1\n");
-    assert_bad_input(
-        &case.test(&[]),
-        &[&format!("{PROFILES}:2"), "did you mean `default-cpus`"],
-    );
+    insta::assert_snapshot!(case.test(&[]), @r"
+    exit code: 2
+    ----- stdout -----
+    ERROR   case
+      error: [TEMP]/case/launcher.kubernetes.profiles.conf:2:1: unknown key `default-cpu` in section `[*]`
+        hint: did you mean `default-cpus`?
+
+    0 passed, 1 failed
+
+    ----- stderr -----
+    ");
 }
 
 #[test]
 fn unknown_key_is_a_warning_with_allow_unknown_keys() {
-    let case = TempCase::profiles("[*]\nnew-launcher-key=1\n");
-    let run = case.test(&["--allow-unknown-keys"]);
-    assert!(run.text.contains("warning:"), "{}", run.text);
-    assert!(run.text.contains("new-launcher-key"), "{}", run.text);
     // The case itself then fails for want of a golden, not for bad input.
-    assert_run(&run, 1, &["no golden"]);
+    let case = TempCase::profiles("[*]\nnew-launcher-key=1\n");
+    insta::assert_snapshot!(case.test(&["--allow-unknown-keys"]), @r"
+    exit code: 1
+    ----- stdout -----
+    FAILED  case
+      job: no golden `[TEMP]/case/expected-job.yaml`
+          hint: create it with `jjo test --bless [TEMP]/case` or `JJO_BLESS=1 cargo test -- case`, then review and commit it
+
+    0 passed, 1 failed
+
+    ----- stderr -----
+    warning: [TEMP]/case/launcher.kubernetes.profiles.conf:2:1: unknown key `new-launcher-key` in section `[*]` is kept; a launcher that does not know it refuses to start
+      hint: the Kubernetes plugin refuses to start on a key it does not know
+    ");
 }
 
 #[test]
 fn override_list_unterminated_quote_names_the_column() {
-    let case = TempCase::profiles("[*]\njob-json-overrides=\"/spec/a\":\"/etc/rstudio/x\n");
     // The value starts at column 20; the unterminated quote opens the second token, at 30.
-    assert_bad_input(
-        &case.test(&[]),
-        &[&format!("{PROFILES}:2:30"), "unterminated quote"],
-    );
+    let case = TempCase::profiles("[*]\njob-json-overrides=\"/spec/a\":\"/etc/rstudio/x\n");
+    insta::assert_snapshot!(case.test(&[]), @r#"
+    exit code: 2
+    ----- stdout -----
+    ERROR   case
+      error: [TEMP]/case/launcher.kubernetes.profiles.conf:2:30: unterminated quote
+        hint: close the string with `"`
+
+    0 passed, 1 failed
+
+    ----- stderr -----
+    "#);
 }
 
 #[test]
 fn override_list_pair_without_colon_names_the_column() {
     let case = TempCase::profiles("[*]\njob-json-overrides=\"/spec/a\",\"/etc/rstudio/x\"\n");
-    assert_bad_input(&case.test(&[]), &[&format!("{PROFILES}:2:29"), "\":\""]);
+    insta::assert_snapshot!(case.test(&[]), @r#"
+    exit code: 2
+    ----- stdout -----
+    ERROR   case
+      error: [TEMP]/case/launcher.kubernetes.profiles.conf:2:29: pointer `/spec/a` has no file: expected `:` and a quoted path
+        hint: each pointer needs a file: `"/spec/a":"/etc/rstudio/job-json-overrides/file.json"`
+
+    0 passed, 1 failed
+
+    ----- stderr -----
+    "#);
 }
 
 #[test]
 fn missing_override_file_says_how_to_fix() {
     let case = TempCase::with_list(&sc_list(), &[]);
-    assert_bad_input(
-        &case.test(&[]),
-        &[
-            &format!("{PROFILES}:2"),
-            "does not exist",
-            "job-json-overrides/sc",
-        ],
-    );
+    insta::assert_snapshot!(case.test(&[]), @r"
+    exit code: 2
+    ----- stdout -----
+    ERROR   case
+      error: [TEMP]/case/launcher.kubernetes.profiles.conf:2:20: override file `/etc/rstudio/job-json-overrides/sc` does not exist (`[TEMP]/case/job-json-overrides/sc` in the case)
+        hint: create `[TEMP]/case/job-json-overrides/sc` holding one JSON value
+
+    0 passed, 1 failed
+
+    ----- stderr -----
+    ");
 }
 
 #[test]
@@ -238,31 +332,81 @@ fn unreadable_override_file_is_an_error_not_a_panic() {
     // Root reads any file, so "unreadable" is a directory where the file should be.
     let case = TempCase::with_list(&sc_list(), &[]);
     std::fs::create_dir_all(case.dir.join("job-json-overrides/sc")).expect("mkdir");
-    assert_bad_input(&case.test(&[]), &["cannot read", "job-json-overrides/sc"]);
+    insta::assert_snapshot!(case.test(&[]), @r"
+    exit code: 2
+    ----- stdout -----
+    ERROR   case
+      error: cannot read `[TEMP]/case/job-json-overrides/sc`
+        caused by: Is a directory (os error 21)
+
+    0 passed, 1 failed
+
+    ----- stderr -----
+    ");
 }
 
 #[test]
 fn empty_override_file_is_an_error() {
     let case = TempCase::with_override(b"  \n");
-    assert_bad_input(&case.test(&[]), &["job-json-overrides/sc", "empty"]);
+    insta::assert_snapshot!(case.test(&[]), @r"
+    exit code: 2
+    ----- stdout -----
+    ERROR   case
+      error: [TEMP]/case/job-json-overrides/sc: empty file: expected one JSON value
+        hint: an override file holds one JSON value: an object, an array, a quoted string, a number or a bool
+
+    0 passed, 1 failed
+
+    ----- stderr -----
+    ");
 }
 
 #[test]
 fn non_utf8_override_file_is_an_error() {
     let case = TempCase::with_override(b"{\"a\": \"\xff\"}");
-    assert_bad_input(&case.test(&[]), &["job-json-overrides/sc", "UTF-8"]);
+    insta::assert_snapshot!(case.test(&[]), @r"
+    exit code: 2
+    ----- stdout -----
+    ERROR   case
+      error: [TEMP]/case/job-json-overrides/sc:1:8: not UTF-8: invalid byte at offset 7
+        hint: save the file as UTF-8
+
+    0 passed, 1 failed
+
+    ----- stderr -----
+    ");
 }
 
 #[test]
 fn json_fragment_suggests_braces() {
     let case = TempCase::with_override(b"\"privileged\": true\n");
-    assert_bad_input(&case.test(&[]), &["job-json-overrides/sc:1", "hint:", "{"]);
+    insta::assert_snapshot!(case.test(&[]), @r#"
+    exit code: 2
+    ----- stdout -----
+    ERROR   case
+      error: [TEMP]/case/job-json-overrides/sc:1:13: a JSON fragment, not a value: a key and `:` without the braces of an object
+        hint: wrap it in `{ }`: `{ "privileged": true }`
+
+    0 passed, 1 failed
+
+    ----- stderr -----
+    "#);
 }
 
 #[test]
 fn two_json_values_are_an_error() {
     let case = TempCase::with_override(b"{\"privileged\": true}\n{\"runAsUser\": 0}\n");
-    assert_bad_input(&case.test(&[]), &["job-json-overrides/sc:2"]);
+    insta::assert_snapshot!(case.test(&[]), @r#"
+    exit code: 2
+    ----- stdout -----
+    ERROR   case
+      error: [TEMP]/case/job-json-overrides/sc:2:1: more than one JSON value: text after the value in `{"runAsUser": 0}`
+        hint: a file holds exactly one JSON value; put several in one array `[ ]` or one object `{ }`
+
+    0 passed, 1 failed
+
+    ----- stderr -----
+    "#);
 }
 
 #[test]
@@ -271,10 +415,17 @@ fn pointer_without_leading_slash_is_an_error() {
         r#""spec/template":"/etc/rstudio/o.json""#,
         &[("o.json", b"{}")],
     );
-    assert_bad_input(
-        &case.test(&[]),
-        &[&format!("{PROFILES}:2"), "spec/template", "/"],
-    );
+    insta::assert_snapshot!(case.test(&[]), @r"
+    exit code: 2
+    ----- stdout -----
+    ERROR   case
+      error: [TEMP]/case/launcher.kubernetes.profiles.conf:2:21: pointer `spec/template` must be empty or start with `/`
+        hint: did you mean `/spec/template`?
+
+    0 passed, 1 failed
+
+    ----- stderr -----
+    ");
 }
 
 #[test]
@@ -283,7 +434,17 @@ fn pointer_with_bad_escape_is_an_error() {
         r#""/spec/a~2b":"/etc/rstudio/o.json""#,
         &[("o.json", b"{}")],
     );
-    assert_bad_input(&case.test(&[]), &[&format!("{PROFILES}:2"), "~2"]);
+    insta::assert_snapshot!(case.test(&[]), @r"
+    exit code: 2
+    ----- stdout -----
+    ERROR   case
+      error: [TEMP]/case/launcher.kubernetes.profiles.conf:2:28: invalid escape `~2` at offset 7 in pointer `/spec/a~2b`
+        hint: write `~0` for `~` and `~1` for `/`; no other `~` escape exists
+
+    0 passed, 1 failed
+
+    ----- stderr -----
+    ");
 }
 
 #[test]
@@ -292,19 +453,33 @@ fn relative_override_path_is_an_error() {
         r#""/spec/a":"job-json-overrides/o.json""#,
         &[("job-json-overrides/o.json", b"{}")],
     );
-    assert_bad_input(
-        &case.test(&[]),
-        &[&format!("{PROFILES}:2"), "relative", "hint:"],
-    );
+    insta::assert_snapshot!(case.test(&[]), @r"
+    exit code: 2
+    ----- stdout -----
+    ERROR   case
+      error: [TEMP]/case/launcher.kubernetes.profiles.conf:2:20: override file `job-json-overrides/o.json` is a relative path
+        hint: the launcher needs an absolute path such as `/etc/rstudio/job-json-overrides/...`
+
+    0 passed, 1 failed
+
+    ----- stderr -----
+    ");
 }
 
 #[test]
 fn override_path_escaping_the_case_is_an_error() {
     let case = TempCase::with_list(r#""/spec/a":"/etc/rstudio/../o.json""#, &[]);
-    assert_bad_input(
-        &case.test(&[]),
-        &[&format!("{PROFILES}:2"), "leaves the case"],
-    );
+    insta::assert_snapshot!(case.test(&[]), @r"
+    exit code: 2
+    ----- stdout -----
+    ERROR   case
+      error: [TEMP]/case/launcher.kubernetes.profiles.conf:2:20: override file `/etc/rstudio/../o.json` leaves the case directory
+        hint: keep override files inside the case (no `..`)
+
+    0 passed, 1 failed
+
+    ----- stderr -----
+    ");
 }
 
 #[test]
@@ -313,16 +488,33 @@ fn override_symlink_out_of_the_case_is_an_error() {
     let outside = case.dir.parent().expect("parent").join("outside.json");
     std::fs::write(&outside, "{}").expect("write");
     std::os::unix::fs::symlink(&outside, case.dir.join("o.json")).expect("symlink");
-    assert_bad_input(
-        &case.test(&[]),
-        &[&format!("{PROFILES}:2"), "outside the case"],
-    );
+    insta::assert_snapshot!(case.test(&[]), @r"
+    exit code: 2
+    ----- stdout -----
+    ERROR   case
+      error: [TEMP]/case/launcher.kubernetes.profiles.conf:2:20: override file `/etc/rstudio/o.json` resolves to `[TEMP]/outside.json`, outside the case
+        hint: copy the file into the case instead of linking to it
+
+    0 passed, 1 failed
+
+    ----- stderr -----
+    ");
 }
 
 #[test]
 fn unmapped_absolute_path_suggests_paths_mapping() {
     let case = TempCase::with_list(r#""/spec/a":"/mnt/overrides/o.json""#, &[]);
-    assert_bad_input(&case.test(&[]), &[&format!("{PROFILES}:2"), "paths:"]);
+    insta::assert_snapshot!(case.test(&[]), @r#"
+    exit code: 2
+    ----- stdout -----
+    ERROR   case
+      error: [TEMP]/case/launcher.kubernetes.profiles.conf:2:20: override file `/mnt/overrides/o.json` is outside `/etc/rstudio/` and no `paths:` entry maps it
+        hint: map its directory in case.yaml, e.g. `paths: {"/mnt/job-json-overrides-new/": job-json-overrides/}`
+
+    0 passed, 1 failed
+
+    ----- stderr -----
+    "#);
 }
 
 #[test]
@@ -331,31 +523,53 @@ fn case_yaml_typo_gets_a_did_you_mean() {
         (PROFILES, b"[*]\n"),
         ("case.yaml", b"user: alice\ngrups: [staff]\n"),
     ]);
-    assert_bad_input(
-        &case.test(&[]),
-        &[
-            "case.yaml:2",
-            "unknown key `grups`",
-            "did you mean `groups`",
-        ],
-    );
+    insta::assert_snapshot!(case.test(&[]), @r"
+    exit code: 2
+    ----- stdout -----
+    ERROR   case
+      error: [TEMP]/case/case.yaml:2:1: unknown key `grups`
+        hint: did you mean `groups`?
+
+    0 passed, 1 failed
+
+    ----- stderr -----
+    ");
 }
 
 #[test]
 fn case_without_golden_fails_and_says_how_to_bless() {
     let case = TempCase::profiles("[*]\ndefault-cpus=1\n");
-    let run = case.test(&[]);
-    assert_run(&run, 1, &["no golden", "--bless", "0 passed, 1 failed"]);
+    insta::assert_snapshot!(case.test(&[]), @r"
+    exit code: 1
+    ----- stdout -----
+    FAILED  case
+      job: no golden `[TEMP]/case/expected-job.yaml`
+          hint: create it with `jjo test --bless [TEMP]/case` or `JJO_BLESS=1 cargo test -- case`, then review and commit it
+
+    0 passed, 1 failed
+
+    ----- stderr -----
+    ");
 }
 
 #[test]
 fn bless_writes_goldens_that_then_pass() {
     let case = TempCase::with_override(b"{\"privileged\": true}");
-    let blessed = case.bless();
-    assert_eq!(blessed.code, 0, "{}", blessed.text);
+    insta::assert_snapshot!(case.bless(), @r"
+    exit code: 0
+    ----- stdout -----
+    blessed case (job, validation, pod)
+
+    1 passed, 0 failed
+
+    ----- stderr -----
+    warning: [TEMP]/case/launcher.kubernetes.profiles.conf:2:20: sets `privileged: true` (at `/spec/template/spec/containers/0/securityContext/privileged`)
+      hint: a privileged container has full access to the node; Pod Security `baseline` rejects it
+    ");
     let golden =
         std::fs::read_to_string(case.dir.join("expected-job.yaml")).expect("golden written");
-    assert!(golden.contains("privileged: true"), "{golden}");
+    let job: serde_json::Value = serde_yaml_ng::from_str(&golden).expect("golden is YAML");
+    assert_eq!(job.pointer(&format!("{SC}/privileged")), Some(&true.into()));
     assert!(case.dir.join("expected-pod.yaml").exists());
     let leftovers: Vec<_> = std::fs::read_dir(&case.dir)
         .expect("read dir")
@@ -363,119 +577,218 @@ fn bless_writes_goldens_that_then_pass() {
         .filter(|e| e.file_name().to_string_lossy().starts_with(".jjo-"))
         .collect();
     assert!(leftovers.is_empty(), "temporary files left behind");
-    let run = case.test(&[]);
-    assert_run(&run, 0, &["1 passed, 0 failed"]);
+    insta::assert_snapshot!(case.test(&[]), @r"
+    exit code: 0
+    ----- stdout -----
+    ok      case (job, validation, pod)
+
+    1 passed, 0 failed
+
+    ----- stderr -----
+    warning: [TEMP]/case/launcher.kubernetes.profiles.conf:2:20: sets `privileged: true` (at `/spec/template/spec/containers/0/securityContext/privileged`)
+      hint: a privileged container has full access to the node; Pod Security `baseline` rejects it
+    ");
 }
 
 #[test]
 fn bless_is_refused_under_ci() {
     let case = TempCase::with_override(b"{\"privileged\": true}");
-    let out = Command::new(env!("CARGO_BIN_EXE_jjo"))
-        .args([
-            "test",
-            "--bless",
-            case.dir.to_str().expect("utf-8"),
-            "--color=never",
-        ])
+    let out = command(&["test", "--bless", case.arg()])
         .env("CI", "true")
         .output()
         .expect("run jjo");
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("refusing to write goldens"));
+    let run = Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    insta::assert_snapshot!(run.filter(case.tmp.path()), @r"
+    exit code: 2
+    ----- stdout -----
+
+    ----- stderr -----
+    error: refusing to write goldens: `CI` is set, and CI must check goldens, not write them
+      hint: bless locally and commit the goldens
+    ");
     assert!(!case.dir.join("expected-job.yaml").exists());
 }
 
 #[test]
 fn changed_override_fails_with_path_expected_and_actual() {
     let case = TempCase::with_override(b"{\"privileged\": true}");
-    assert_eq!(case.bless().code, 0);
+    assert_eq!(case.bless().code, Some(0));
     std::fs::write(
         case.dir.join("job-json-overrides/sc"),
         "{\"privileged\": false}",
     )
     .expect("write");
-    let run = case.test(&[]);
-    assert_run(
-        &run,
-        1,
-        &["expected-job.yaml:", "securityContext.privileged"],
-    );
-    assert!(
-        run.text.contains("true") && run.text.contains("false"),
-        "{}",
-        run.text
-    );
+    insta::assert_snapshot!(case.test(&[]), @r"
+    exit code: 1
+    ----- stdout -----
+    FAILED  case
+      job: patched Job differs from `[TEMP]/case/expected-job.yaml` (1 difference)
+          [TEMP]/case/expected-job.yaml:34: spec.template.spec.containers[0].securityContext.privileged: expected true, got false
+          hint: if the change is intended, run `jjo test --bless [TEMP]/case` or `JJO_BLESS=1 cargo test -- case`
+      pod: predicted Pod differs from `[TEMP]/case/expected-pod.yaml` (1 difference)
+          [TEMP]/case/expected-pod.yaml:5: spec.containers[name=rs-launcher-container].securityContext.privileged: expected true, got false
+          hint: if the change is intended, run `jjo test --bless [TEMP]/case` or `JJO_BLESS=1 cargo test -- case`
+
+    0 passed, 1 failed
+
+    ----- stderr -----
+    ");
 }
 
 #[test]
 fn not_a_case_is_bad_input() {
     let tmp = tempfile::tempdir().expect("temp dir");
-    let run = jjo(&["test", tmp.path().to_str().expect("utf-8")]);
-    assert_bad_input(&run, &["not a case directory"]);
+    let run = jjo(&["test", tmp.path().to_str().expect("utf-8")]).filter(tmp.path());
+    insta::assert_snapshot!(run, @r"
+    exit code: 2
+    ----- stdout -----
+
+    ----- stderr -----
+    error: `[TEMP]` is not a case directory (no `launcher.kubernetes.profiles.conf`)
+      hint: a case directory holds `launcher.kubernetes.profiles.conf`; see README.md
+    ");
 }
 
 #[test]
 fn render_prints_the_patched_job_and_explains() {
     let case = TempCase::with_override(b"{\"privileged\": true}");
-    let run = jjo(&["render", case.dir.to_str().expect("utf-8"), "--explain"]);
-    assert_run(
-        &run,
-        0,
-        &[
-            "# overrides, in order:",
-            &format!("`{SC}` from `/etc/rstudio/job-json-overrides/sc`: created"),
-            "privileged: true",
-        ],
-    );
+    insta::assert_snapshot!(case.jjo(&["render", case.arg(), "--explain"]), @r#"
+    exit code: 0
+    ----- stdout -----
+    # profile of `rstudio-user` (groups: none)
+    #   job-json-overrides = …    from [*] at [TEMP]/case/launcher.kubernetes.profiles.conf:2:20
+    # overrides, in order:
+    #   1. `/spec/template/spec/containers/0/securityContext` from `/etc/rstudio/job-json-overrides/sc`: created
+    #      warning: sets `privileged: true`
+    apiVersion: batch/v1
+    kind: Job
+    metadata:
+      labels:
+        app.kubernetes.io/managed-by: launcher
+        launcher-instance-id: jjo
+      generateName: rstudio-session-
+    spec:
+      backoffLimit: 0
+      template:
+        metadata:
+          annotations:
+            stdin: ''
+            user: rstudio-user
+            name: RStudio Session
+            service_ports: '[{"targetPort":8788,"publishedPort":null,"protocol":"TCP"}]'
+          labels:
+            launcher-instance-id: jjo
+          generateName: rstudio-session-
+        spec:
+          restartPolicy: Never
+          shareProcessNamespace: false
+          volumes: []
+          initContainers: null
+          containers:
+          - name: rs-launcher-container
+            image: rstudio/r-session-complete:jammy-2024.12.0
+            command:
+            - /usr/lib/rstudio-server/bin/rsession-run
+            stdin: false
+            stdinOnce: true
+            volumeMounts: []
+            securityContext:
+              privileged: true
+
+    ----- stderr -----
+    warning: [TEMP]/case/launcher.kubernetes.profiles.conf:2:20: sets `privileged: true` (at `/spec/template/spec/containers/0/securityContext/privileged`)
+      hint: a privileged container has full access to the node; Pod Security `baseline` rejects it
+    "#);
 }
 
 #[test]
 fn render_json_is_json() {
     let case = TempCase::with_override(b"{\"privileged\": true}");
-    let out = Command::new(env!("CARGO_BIN_EXE_jjo"))
-        .args([
-            "render",
-            case.dir.to_str().expect("utf-8"),
-            "--format",
-            "json",
-        ])
-        .output()
-        .expect("run jjo");
-    let job: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    let run = case.jjo(&["render", case.arg(), "--format", "json"]);
+    let job: serde_json::Value = serde_json::from_str(&run.stdout).expect("valid JSON");
     assert_eq!(
         job["spec"]["template"]["spec"]["containers"][0]["securityContext"]["privileged"],
         true
     );
 }
 
-#[test]
-fn resolve_prints_the_winning_section() {
-    let case =
-        TempCase::profiles("[*]\ndefault-cpus=1\n[@staff]\ndefault-cpus=2\n[alice]\nmax-cpus=4\n");
+/// A profiles file where `alice` in `staff` gets values from two sections.
+fn resolve_case() -> TempCase {
+    TempCase::profiles("[*]\ndefault-cpus=1\n[@staff]\ndefault-cpus=2\n[alice]\nmax-cpus=4\n")
+}
+
+fn resolve(case: &TempCase, format: &[&str]) -> Run {
     let profiles = case.dir.join(PROFILES);
-    let run = jjo(&[
+    let profiles = profiles.to_str().expect("utf-8");
+    let args = [
         "resolve",
         "--profiles",
-        profiles.to_str().expect("utf-8"),
+        profiles,
         "--user",
         "alice",
         "--group",
         "staff",
-    ]);
-    assert_run(
-        &run,
-        0,
-        &[
-            "default-cpus = 2    # [@staff]",
-            "max-cpus = 4    # [alice]",
-        ],
-    );
+    ];
+    case.jjo(&[&args[..], format].concat())
+}
+
+#[test]
+fn resolve_prints_the_winning_section() {
+    insta::assert_snapshot!(resolve(&resolve_case(), &[]), @r"
+    exit code: 0
+    ----- stdout -----
+    default-cpus = 2    # [@staff] [TEMP]/case/launcher.kubernetes.profiles.conf:4:14
+    max-cpus = 4    # [alice] [TEMP]/case/launcher.kubernetes.profiles.conf:6:10
+
+    ----- stderr -----
+    ");
 }
 
 #[test]
 fn usage_errors_exit_2() {
-    assert_eq!(jjo(&["test", "--no-such-flag"]).code, 2);
-    assert_eq!(jjo(&["predict"]).code, 2);
+    insta::assert_snapshot!(jjo(&["test", "--no-such-flag"]), @r"
+    exit code: 2
+    ----- stdout -----
+
+    ----- stderr -----
+    error: unexpected argument '--no-such-flag' found
+
+      tip: to pass '--no-such-flag' as a value, use '-- --no-such-flag'
+
+    Usage: jjo test [OPTIONS] [PATHS]...
+
+    For more information, try '--help'.
+    ");
+    insta::assert_snapshot!(jjo(&["predict"]), @r"
+    exit code: 2
+    ----- stdout -----
+
+    ----- stderr -----
+    error: the following required arguments were not provided:
+      <CASE|--job <JOB>>
+
+    Usage: jjo predict <CASE|--job <JOB>>
+
+    For more information, try '--help'.
+    ");
+}
+
+#[cfg(all(feature = "cluster", not(feature = "k3s")))]
+#[test]
+fn k3s_without_the_feature_says_so() {
+    let case = TempCase::profiles("[*]\n");
+    insta::assert_snapshot!(case.test(&["--cluster", "k3s"]), @r"
+    exit code: 2
+    ----- stdout -----
+
+    ----- stderr -----
+    error: this jjo was built without the `k3s` feature
+      hint: build with `cargo build --features k3s` (needs a Docker engine at run time)
+    ");
 }
 
 #[test]
@@ -484,7 +797,16 @@ fn kubernetes_version_out_of_range_names_the_line() {
         (PROFILES, b"[*]\n"),
         ("case.yaml", b"user: alice\nkubernetes: \"1.20\"\n"),
     ]);
-    assert_bad_input(&case.test(&[]), &["case.yaml:2", "1.20", "1.29 to 1.34"]);
+    insta::assert_snapshot!(case.test(&[]), @r"
+    exit code: 2
+    ----- stdout -----
+    ERROR   case
+      error: [TEMP]/case/case.yaml:2: unsupported kubernetes version `1.20`: supported are 1.29 to 1.34 (`1.33`, `v1.33` or `1.33.2`)
+
+    0 passed, 1 failed
+
+    ----- stderr -----
+    ");
 }
 
 #[test]
@@ -493,66 +815,121 @@ fn golden_that_is_not_yaml_names_the_line() {
         (PROFILES, b"[*]\n"),
         ("expected-job.yaml", b"apiVersion: batch/v1\nkind: [Job\n"),
     ]);
-    assert_bad_input(&case.test(&[]), &["expected-job.yaml:"]);
+    insta::assert_snapshot!(case.test(&[]), @r"
+    exit code: 2
+    ----- stdout -----
+    ERROR   case
+      error: [TEMP]/case/expected-job.yaml:3:1: `kind`: did not find expected ',' or ']'
+
+    0 passed, 1 failed
+
+    ----- stderr -----
+    ");
 }
 
 #[test]
 fn placeholder_typo_in_golden_names_the_line_and_suggests() {
     let case = TempCase::with_override(b"{\"privileged\": true}");
-    assert_eq!(case.bless().code, 0);
+    assert_eq!(case.bless().code, Some(0));
     let golden = "spec:\n  containers:\n  - name: rs-launcher-container\n    securityContext:\n      privileged: true\n  volumes:\n  - name: kube-api-access-{{sufix:sa}}\n";
     std::fs::write(case.dir.join("expected-pod.yaml"), golden).expect("write");
-    assert_bad_input(
-        &case.test(&[]),
-        &["expected-pod.yaml:7", "sufix", "did you mean `suffix`"],
-    );
+    insta::assert_snapshot!(case.test(&[]), @r"
+    exit code: 2
+    ----- stdout -----
+    ERROR   case
+      error: [TEMP]/case/expected-pod.yaml:7: unknown placeholder kind `sufix` in `{{sufix:sa}}` at `spec.volumes[0].name`
+        hint: did you mean `suffix`? placeholder kinds are `any`, `suffix`, `uid`, `timestamp`, `digits`
+
+    0 passed, 1 failed
+
+    ----- stderr -----
+    warning: [TEMP]/case/launcher.kubernetes.profiles.conf:2:20: sets `privileged: true` (at `/spec/template/spec/containers/0/securityContext/privileged`)
+      hint: a privileged container has full access to the node; Pod Security `baseline` rejects it
+    ");
 }
 
 #[test]
 fn misspelt_field_fails_with_did_you_mean() {
     let case = TempCase::with_override(b"{\"priviliged\": true}");
-    assert_eq!(case.bless().code, 1, "blessing still validates");
-    let run = case.test(&[]);
-    assert_run(
-        &run,
-        1,
-        &["securityContext.priviliged", "did you mean `privileged`"],
-    );
+    // Blessing still validates.
+    insta::assert_snapshot!(case.bless(), @r"
+    exit code: 1
+    ----- stdout -----
+    FAILED  case
+      validation: the API server would drop 1 field of the patched Job
+          spec.template.spec.containers[0].securityContext.priviliged: unknown field `priviliged`: dropped by the API server: this override has no effect in production [schema] (hint: did you mean `privileged`?)
+          hint: fix the override, or set `expect: dropped` in case.yaml if the dropped field is the point
+
+    0 passed, 1 failed
+
+    ----- stderr -----
+    ");
+    insta::assert_snapshot!(case.test(&[]), @r"
+    exit code: 1
+    ----- stdout -----
+    FAILED  case
+      validation: the API server would drop 1 field of the patched Job
+          spec.template.spec.containers[0].securityContext.priviliged: unknown field `priviliged`: dropped by the API server: this override has no effect in production [schema] (hint: did you mean `privileged`?)
+          hint: fix the override, or set `expect: dropped` in case.yaml if the dropped field is the point
+
+    0 passed, 1 failed
+
+    ----- stderr -----
+    ");
 }
 
 #[test]
 fn privileged_fails_baseline_and_passes_privileged() {
     let case = TempCase::with_override(b"{\"privileged\": true}");
-    assert_eq!(case.bless().code, 0);
+    assert_eq!(case.bless().code, Some(0));
     std::fs::write(case.dir.join("case.yaml"), "pod-security: baseline\n").expect("write");
-    let run = case.test(&[]);
-    assert_run(&run, 1, &["pod-security:baseline", "privileged"]);
+    insta::assert_snapshot!(case.test(&[]), @r"
+    exit code: 1
+    ----- stdout -----
+    FAILED  case
+      validation: the patched Job would be refused (Pod Security level `baseline`)
+          spec.template.spec.containers[0].securityContext.privileged: privileged (container `rs-launcher-container` must not set securityContext.privileged=true) [pod-security:baseline] (hint: remove `privileged: true`, or run the session in a namespace whose Pod Security level is `privileged`)
+          hint: fix the override, or set `expect: rejected` in case.yaml if the refusal is the point
+
+    0 passed, 1 failed
+
+    ----- stderr -----
+    warning: [TEMP]/case/launcher.kubernetes.profiles.conf:2:20: sets `privileged: true` (at `/spec/template/spec/containers/0/securityContext/privileged`)
+      hint: a privileged container has full access to the node; Pod Security `baseline` rejects it
+    ");
     std::fs::write(case.dir.join("case.yaml"), "pod-security: privileged\n").expect("write");
-    assert_eq!(case.test(&[]).code, 0);
+    assert_eq!(case.test(&[]).code, Some(0));
 }
 
 #[test]
 fn check_unreferenced_finds_stray_goldens() {
     let case = TempCase::with_override(b"{\"privileged\": true}");
-    assert_eq!(case.bless().code, 0);
+    assert_eq!(case.bless().code, Some(0));
     std::fs::write(case.dir.join("expected-pod-old.yaml"), "spec: {}\n").expect("write");
-    assert_eq!(
-        case.test(&[]).code,
-        0,
-        "stray goldens only matter when asked"
-    );
-    let run = case.test(&["--check-unreferenced"]);
-    assert_run(&run, 1, &["expected-pod-old.yaml` is not used by any case"]);
+    // Stray goldens only matter when asked.
+    assert_eq!(case.test(&[]).code, Some(0));
+    insta::assert_snapshot!(case.test(&["--check-unreferenced"]), @r"
+    exit code: 1
+    ----- stdout -----
+    ok      case (job, validation, pod)
+
+    1 passed, 1 failed
+
+    ----- stderr -----
+    warning: [TEMP]/case/launcher.kubernetes.profiles.conf:2:20: sets `privileged: true` (at `/spec/template/spec/containers/0/securityContext/privileged`)
+      hint: a privileged container has full access to the node; Pod Security `baseline` rejects it
+    error: `[TEMP]/case/expected-pod-old.yaml` is not used by any case
+      hint: delete it, or move it into the case it belongs to
+    ");
 }
 
 #[test]
 fn predict_reads_a_job_from_stdin() {
     use std::io::Write;
     let job = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: pi\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: pi\n        image: perl:5.34.0\n";
-    let mut child = Command::new(env!("CARGO_BIN_EXE_jjo"))
-        .args(["predict", "--job", "-", "--kubernetes", "1.29"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
+    let mut child = command(&["predict", "--job", "-", "--kubernetes", "1.29"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
         .spawn()
         .expect("run jjo");
     child
@@ -585,21 +962,9 @@ fn captured_base_job_replaces_the_built_in_model() {
             ("base-job.yaml", base.as_bytes()),
         ],
     );
-    let out = Command::new(env!("CARGO_BIN_EXE_jjo"))
-        .args([
-            "render",
-            case.dir.to_str().expect("utf-8"),
-            "--format",
-            "json",
-        ])
-        .output()
-        .expect("run jjo");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let job: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    let run = case.jjo(&["render", case.arg(), "--format", "json"]);
+    assert_eq!(run.code, Some(0), "{run}");
+    let job: serde_json::Value = serde_json::from_str(&run.stdout).expect("valid JSON");
     assert_eq!(job["metadata"]["generateName"], "captured-");
     let container = &job["spec"]["template"]["spec"]["containers"][0];
     assert_eq!(container["image"], "captured:1");
@@ -611,15 +976,15 @@ fn junit_and_json_reports_name_every_case() {
     let case = TempCase::with_override(b"{\"privileged\": true}");
     let tmp = tempfile::tempdir().expect("temp dir");
     let (junit, json) = (tmp.path().join("junit.xml"), tmp.path().join("report.json"));
-    let run = jjo(&[
+    let run = case.jjo(&[
         "test",
-        case.dir.to_str().expect("utf-8"),
+        case.arg(),
         "--junit",
         junit.to_str().expect("utf-8"),
         "--report",
         json.to_str().expect("utf-8"),
     ]);
-    assert_eq!(run.code, 1, "no golden yet: {}", run.text);
+    assert_eq!(run.code, Some(1), "no golden yet: {run}");
     let xml = std::fs::read_to_string(&junit).expect("junit written");
     assert!(xml.contains("<testcase name=\"case\""), "{xml}");
     assert!(xml.contains("no golden"), "{xml}");
