@@ -44,7 +44,7 @@ pub enum Color {
 /// Output format for objects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// YAML (text for `resolve`).
+    /// YAML.
     Yaml,
     /// JSON.
     Json,

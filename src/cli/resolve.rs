@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
+use clap::ValueEnum;
+
 use super::Format;
 use crate::error::Error;
 use crate::profiles::{self, ParseOptions};
@@ -27,12 +29,23 @@ pub struct Args {
     /// A Unix group of the user (repeat for several; order does not matter).
     #[arg(long = "group")]
     pub groups: Vec<String>,
-    /// Output format (`yaml` prints `key = value` lines).
-    #[arg(long, value_enum, default_value_t = Format::Yaml)]
-    pub format: Format,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ResolveFormat::Text)]
+    pub format: ResolveFormat,
     /// Treat unknown keys as warnings.
     #[arg(long)]
     pub allow_unknown_keys: bool,
+}
+
+/// What `jjo resolve` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ResolveFormat {
+    /// `key = value` lines, each with its section and place as a comment.
+    Text,
+    /// The values as YAML: key, value, section and place (the JSON below, as YAML).
+    Yaml,
+    /// The values as JSON: key, value, section and place.
+    Json,
 }
 
 /// Runs `jjo resolve`.
@@ -66,7 +79,7 @@ pub fn run(args: Args) -> Result<u8, Error> {
         crate::report::warning(w);
     }
     match args.format {
-        Format::Json => {
+        ResolveFormat::Yaml | ResolveFormat::Json => {
             let map: serde_json::Map<String, serde_json::Value> = resolved
                 .values
                 .iter()
@@ -79,12 +92,13 @@ pub fn run(args: Args) -> Result<u8, Error> {
                     )
                 })
                 .collect();
-            Ok(super::print_value(
-                &serde_json::Value::Object(map),
-                Format::Json,
-            ))
+            let format = match args.format {
+                ResolveFormat::Yaml => Format::Yaml,
+                _ => Format::Json,
+            };
+            Ok(super::print_value(&serde_json::Value::Object(map), format))
         }
-        Format::Yaml => {
+        ResolveFormat::Text => {
             let mut out = String::new();
             for (key, s) in &resolved.values {
                 out.push_str(&format!(

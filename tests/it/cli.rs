@@ -721,7 +721,8 @@ fn resolve_case() -> TempCase {
     TempCase::profiles("[*]\ndefault-cpus=1\n[@staff]\ndefault-cpus=2\n[alice]\nmax-cpus=4\n")
 }
 
-fn resolve(case: &TempCase, format: &[&str]) -> Run {
+/// `jjo resolve` for `alice` in `staff` on `case`, in `format`; raw, or filtered for a snapshot.
+fn resolve(case: &TempCase, format: &[&str]) -> (Run, Run) {
     let profiles = case.dir.join(PROFILES);
     let profiles = profiles.to_str().expect("utf-8");
     let args = [
@@ -733,16 +734,47 @@ fn resolve(case: &TempCase, format: &[&str]) -> Run {
         "--group",
         "staff",
     ];
-    case.jjo(&[&args[..], format].concat())
+    let run = || jjo(&[&args[..], format].concat());
+    (run(), run().filter(case.tmp.path()))
 }
 
 #[test]
 fn resolve_prints_the_winning_section() {
-    insta::assert_snapshot!(resolve(&resolve_case(), &[]), @r"
+    insta::assert_snapshot!(resolve(&resolve_case(), &[]).1, @r"
     exit code: 0
     ----- stdout -----
     default-cpus = 2    # [@staff] [TEMP]/case/launcher.kubernetes.profiles.conf:4:14
     max-cpus = 4    # [alice] [TEMP]/case/launcher.kubernetes.profiles.conf:6:10
+
+    ----- stderr -----
+    ");
+}
+
+#[test]
+fn resolve_yaml_is_the_json_as_yaml() {
+    let case = resolve_case();
+    let (yaml, filtered) = resolve(&case, &["--format", "yaml"]);
+    let (json, _) = resolve(&case, &["--format", "json"]);
+    let from_json: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    let from_yaml: Result<serde_json::Value, _> = serde_yaml_ng::from_str(&yaml.stdout);
+    assert_eq!(from_yaml.ok(), Some(from_json), "{yaml}");
+    insta::assert_snapshot!(filtered, @r"
+    exit code: 0
+    ----- stdout -----
+    default-cpus:
+      value: '2'
+      section: '@staff'
+      at:
+        file: [TEMP]/case/launcher.kubernetes.profiles.conf
+        line: 4
+        column: 14
+    max-cpus:
+      value: '4'
+      section: alice
+      at:
+        file: [TEMP]/case/launcher.kubernetes.profiles.conf
+        line: 6
+        column: 10
 
     ----- stderr -----
     ");
