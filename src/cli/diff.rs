@@ -164,7 +164,7 @@ pub fn run(args: Args) -> Result<u8, Error> {
             pretty(&Value::Object(map))
         }
     };
-    super::print(&text);
+    super::print(&text)?;
     let changed = diffs.iter().any(PrincipalDiff::changed);
     Ok(if changed && !args.exit_zero {
         exit::FAILED

@@ -52,7 +52,7 @@ pub fn run(args: Args) -> Result<u8, Error> {
         deleted.len(),
         if deleted.len() == 1 { "" } else { "s" }
     ));
-    super::print(&out);
+    super::print(&out)?;
     Ok(crate::error::exit::OK)
 }
 

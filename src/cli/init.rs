@@ -103,7 +103,7 @@ pub fn run(args: Args) -> Result<u8, Error> {
             if copied == 1 { "" } else { "s" },
             case.overrides.len(),
             if case.overrides.len() == 1 { "" } else { "s" },
-        ));
+        ))?;
     }
     super::print(&format!(
         "\n{} case{} in `{}`; review the goldens, then run `jjo test {}`\n",
@@ -111,7 +111,7 @@ pub fn run(args: Args) -> Result<u8, Error> {
         if total == 1 { "" } else { "s" },
         args.out.display(),
         args.out.display()
-    ));
+    ))?;
     Ok(if failed == 0 { exit::OK } else { exit::FAILED })
 }
 

@@ -424,7 +424,7 @@ pub fn run(args: Args) -> Result<u8, Error> {
         LintFormat::Github => github(&report),
         LintFormat::Sarif => pretty(&sarif(&report)),
     };
-    super::print(&text);
+    super::print(&text)?;
     let errors = report.count("error");
     let warnings = report.count("warning");
     Ok(if errors > 0 || (args.deny_warnings && warnings > 0) {

@@ -115,19 +115,31 @@ fn load_case(dir: &PathBuf, opts: &CaseOptions) -> Result<crate::case::Case, Err
 }
 
 /// Prints a JSON value as YAML or JSON on stdout.
-fn print_value(value: &serde_json::Value, format: Format) -> u8 {
+fn print_value(value: &serde_json::Value, format: Format) -> Result<u8, Error> {
     let text = match format {
         Format::Yaml => crate::bless::to_yaml(value),
         Format::Json => serde_json::to_string_pretty(value)
             .map(|s| s + "\n")
-            .unwrap_or_default(),
+            .map_err(|e| Error::Internal {
+                what: format!("cannot serialise JSON: {e}"),
+            })?,
     };
-    print(&text);
-    exit::OK
+    print(&text)?;
+    Ok(exit::OK)
 }
 
-/// Writes to stdout; a closed pipe (`jjo render x | head`) is not an error.
-fn print(text: &str) {
+/// Writes to stdout. A closed pipe (`jjo render x | head`) is not an error: the reader has
+/// what it wanted (as ripgrep and cargo treat it). Any other failure, such as a full disk
+/// behind `> file`, is, or the user would take a truncated file for the whole output.
+fn print(text: &str) -> Result<(), Error> {
     use std::io::Write;
-    let _ = anstream::stdout().lock().write_all(text.as_bytes());
+    let mut out = anstream::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Io {
+            action: "write to",
+            path: PathBuf::from("stdout"),
+            source: e,
+        }),
+        _ => Ok(()),
+    }
 }

@@ -75,5 +75,5 @@ pub fn run(args: Args) -> Result<u8, Error> {
             namespace: "default".into(),
         },
     )?;
-    Ok(super::print_value(&prediction.pod, args.format))
+    super::print_value(&prediction.pod, args.format)
 }

@@ -30,9 +30,9 @@ pub fn run(args: Args) -> Result<u8, Error> {
         crate::report::warning(w);
     }
     if args.explain {
-        super::print(&explain(&case, &rendered));
+        super::print(&explain(&case, &rendered))?;
     }
-    Ok(super::print_value(&rendered.patched.job, args.format))
+    super::print_value(&rendered.patched.job, args.format)
 }
 
 /// The `--explain` text, as YAML comments so that the output stays valid YAML.

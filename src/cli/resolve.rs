@@ -96,7 +96,7 @@ pub fn run(args: Args) -> Result<u8, Error> {
                 ResolveFormat::Yaml => Format::Yaml,
                 _ => Format::Json,
             };
-            Ok(super::print_value(&serde_json::Value::Object(map), format))
+            super::print_value(&serde_json::Value::Object(map), format)
         }
         ResolveFormat::Text => {
             let mut out = String::new();
@@ -111,7 +111,7 @@ pub fn run(args: Args) -> Result<u8, Error> {
                     "# no section applies to this user: every key has the launcher's default\n",
                 );
             }
-            super::print(&out);
+            super::print(&out)?;
             Ok(crate::error::exit::OK)
         }
     }

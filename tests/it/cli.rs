@@ -1029,3 +1029,49 @@ fn junit_and_json_reports_name_every_case() {
     assert_eq!(report["cases"][0]["checks"][0]["check"], "job");
     assert!(report["cases"][0]["seconds"].as_f64().is_some());
 }
+
+/// `jjo render` on a case, its stdout going to `stdout`.
+fn render_into(case: &TempCase, stdout: impl Into<Stdio>) -> Run {
+    let out = command(&["render", case.arg()])
+        .stdout(stdout)
+        .output()
+        .expect("run jjo");
+    Run {
+        code: out.status.code(),
+        stdout: String::new(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+    .filter(case.tmp.path())
+}
+
+#[test]
+fn a_closed_pipe_on_stdout_is_not_an_error() {
+    // `jjo render case | head -0`: the reader is gone before jjo writes.
+    let case = TempCase::with_override(b"{\"runAsNonRoot\": true}");
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    insta::assert_snapshot!(render_into(&case, writer), @r"
+    exit code: 0
+    ----- stdout -----
+
+    ----- stderr -----
+    ");
+}
+
+#[test]
+fn other_errors_writing_stdout_are_errors() {
+    // A full disk: every write to /dev/full fails with ENOSPC.
+    let case = TempCase::with_override(b"{\"runAsNonRoot\": true}");
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full");
+    insta::assert_snapshot!(render_into(&case, full), @r"
+    exit code: 2
+    ----- stdout -----
+
+    ----- stderr -----
+    error: cannot write to `stdout`
+      caused by: No space left on device (os error 28)
+    ");
+}
