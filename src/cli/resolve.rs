@@ -2,9 +2,8 @@
 
 use std::path::PathBuf;
 
-use serde_json::json;
-
 use clap::ValueEnum;
+use serde_json::json;
 
 use super::Format;
 use crate::error::Error;
