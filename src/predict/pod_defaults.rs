@@ -112,7 +112,7 @@ fn add_positive(totals: &mut Totals, list: Option<&Value>) -> Vec<String> {
         found.push(name.clone());
         let entry = totals
             .entry(name.clone())
-            .or_insert(Some(Quantity::parse("0").expect("zero parses")));
+            .or_insert(Some(Quantity::ZERO));
         *entry = match (*entry, quantity) {
             (Some(total), Some(q)) => total.checked_add(q),
             _ => None,
