@@ -33,7 +33,7 @@
 mod lines;
 mod matcher;
 mod merge_keys;
-mod path;
+pub(crate) mod path;
 mod placeholders;
 #[cfg(test)]
 mod proptests;
@@ -44,6 +44,7 @@ use serde_json::Value;
 
 pub use lines::line_of;
 pub use matcher::{check_placeholders, compare};
+pub use path::push_key;
 pub use placeholders::PLACEHOLDER_KINDS;
 pub use reduce::reduce;
 pub use render::render;

@@ -1,9 +1,11 @@
-//! Paths of differences as people read them: `spec.containers[name=x].image`,
+//! Paths into a Job or Pod as people read them, the one spelling of the crate (differences
+//! and validation findings alike): `spec.containers[name=x].image`,
 //! `metadata.labels["app.kubernetes.io/name"]`, `spec.tolerations[2]`.
 //!
-//! Field names that would be ambiguous in a dotted path (dots, brackets, quotes, spaces) are
-//! written as `["…"]` (a JSON string); selector values that contain `[`, `]`, `,`, `=` or `"`
-//! are JSON strings too, so every path parses back (`line_of` needs that).
+//! Field names that are not plain words (letters, digits, `_`, `-`) are written as `["…"]` (a
+//! JSON string), so a label key reads `labels["a/b"]` wherever jjo prints it; selector values
+//! that contain `[`, `]`, `,`, `=` or `"` are JSON strings too, so every path parses back
+//! (`line_of` needs that).
 
 use std::fmt::Write;
 
@@ -62,9 +64,22 @@ fn quote(s: &str) -> String {
 
 fn is_plain_key(k: &str) -> bool {
     !k.is_empty()
-        && !k
-            .chars()
-            .any(|c| matches!(c, '.' | '[' | ']' | '"') || c.is_whitespace())
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// Appends one object key to a formatted path.
+pub fn push_key(path: &str, key: &str) -> String {
+    let mut out = path.to_owned();
+    if is_plain_key(key) {
+        if !out.is_empty() {
+            out.push('.');
+        }
+        out.push_str(key);
+    } else {
+        let _ = write!(out, "[{}]", quote(key));
+    }
+    out
 }
 
 fn is_plain_value(v: &str) -> bool {
@@ -215,6 +230,11 @@ mod tests {
             key("app.kubernetes.io/name"),
         ];
         assert_eq!(format(&p), r#"metadata.labels["app.kubernetes.io/name"]"#);
+        // One spelling for every key that is not a plain word, with or without a dot.
+        let p = vec![key("labels"), key("a/b")];
+        assert_eq!(format(&p), r#"labels["a/b"]"#);
+        assert_eq!(push_key("labels", "a/b"), r#"labels["a/b"]"#);
+        assert_eq!(push_key("", "spec"), "spec");
         let p = vec![
             key("env"),
             Seg::Select(vec![("name".into(), "a,b]".into())]),
@@ -226,6 +246,7 @@ mod tests {
     fn formatted_paths_parse_back() {
         let paths = [
             vec![key("a"), key("b.c"), Seg::Index(3), key("d")],
+            vec![key("labels"), key("a/b"), key("x y")],
             vec![Seg::Select(vec![
                 ("name".into(), "x=\"y\"".into()),
                 ("k".into(), "v".into()),

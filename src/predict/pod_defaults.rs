@@ -110,9 +110,7 @@ fn add_positive(totals: &mut Totals, list: Option<&Value>) -> Vec<String> {
             continue;
         }
         found.push(name.clone());
-        let entry = totals
-            .entry(name.clone())
-            .or_insert(Some(Quantity::ZERO));
+        let entry = totals.entry(name.clone()).or_insert(Some(Quantity::ZERO));
         *entry = match (*entry, quantity) {
             (Some(total), Some(q)) => total.checked_add(q),
             _ => None,

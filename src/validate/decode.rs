@@ -144,45 +144,18 @@ pub enum Seg {
     Index(usize),
 }
 
-/// Renders a path as `spec.template.spec.containers[0].name`; keys that are not plain words
-/// (label keys like `app.kubernetes.io/name`) are written `labels["app.kubernetes.io/name"]`.
+/// Renders a path as `spec.template.spec.containers[0].name`, spelt as `compare` spells
+/// paths (`labels["app.kubernetes.io/name"]`), so a finding and a difference name a field alike.
 pub fn render(segs: &[Seg]) -> String {
-    let mut out = String::new();
-    for seg in segs {
-        match seg {
-            Seg::Key(k)
-                if !k.is_empty()
-                    && k.chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') =>
-            {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(k);
-            }
-            Seg::Key(k) => {
-                out.push('[');
-                out.push_str(&Value::String(k.clone()).to_string());
-                out.push(']');
-            }
-            Seg::Index(i) => {
-                out.push('[');
-                out.push_str(&i.to_string());
-                out.push(']');
-            }
-        }
-    }
-    out
-}
-
-/// Appends one object key to a rendered path, quoting it as [`render`] does.
-pub fn push_key(path: &str, key: &str) -> String {
-    let seg = render(&[Seg::Key(key.to_owned())]);
-    if seg.starts_with('[') || path.is_empty() {
-        format!("{path}{seg}")
-    } else {
-        format!("{path}.{seg}")
-    }
+    use crate::compare::path;
+    let segs: Vec<path::Seg> = segs
+        .iter()
+        .map(|s| match s {
+            Seg::Key(k) => path::Seg::Key(k.clone()),
+            Seg::Index(i) => path::Seg::Index(*i),
+        })
+        .collect();
+    path::format(&segs)
 }
 
 /// The path of the value being decoded, as a stack-allocated linked list (no allocation

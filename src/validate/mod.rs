@@ -316,6 +316,27 @@ mod tests {
     }
 
     #[test]
+    fn findings_and_differences_spell_a_path_alike() {
+        let mut job = clean();
+        job["spec"]["template"]["metadata"] = json!({"labels": {"a/b/c": "x"}});
+        let v = validate(&job);
+        let finding = v
+            .findings
+            .iter()
+            .find(|f| f.rule == "template-metadata")
+            .expect("`a/b/c` is not a label key");
+        let mut changed = job.clone();
+        changed["spec"]["template"]["metadata"]["labels"]["a/b/c"] = json!("y");
+        let opts = crate::compare::Options {
+            mode: crate::compare::Mode::Exact,
+            lists: crate::compare::Lists::Positional,
+        };
+        let diffs = crate::compare::compare(&job, &changed, opts).expect("compares");
+        assert_eq!(diffs[0].path, finding.path);
+        assert_eq!(finding.path, r#"spec.template.metadata.labels["a/b/c"]"#);
+    }
+
+    #[test]
     fn rule_findings_come_through() {
         let mut job = clean();
         job["spec"]["template"]["spec"]["restartPolicy"] = json!("Always");

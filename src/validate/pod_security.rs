@@ -12,9 +12,10 @@ use k8s_openapi::api::core::v1::{
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde_json::Value;
 
-use super::decode::{decode, push_key};
+use super::decode::decode;
 use super::rules::volume_sources;
 use super::{Finding, Level, Severity};
+use crate::compare::push_key;
 
 /// Capabilities a baseline Pod may add (the container runtime's default set).
 const BASELINE_CAPABILITIES: &[&str] = &[

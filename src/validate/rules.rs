@@ -12,10 +12,10 @@ use k8s_openapi::api::core::v1::{Container, PodSpec, Volume};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
-use super::decode::push_key;
 use super::names;
 use super::quantity::parse_quantity;
 use super::{Finding, Severity};
+use crate::compare::push_key;
 use crate::diag::did_you_mean;
 
 /// The check name of API-server findings.
