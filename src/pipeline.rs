@@ -119,17 +119,12 @@ pub enum Status {
     Failed(Failure),
 }
 
-/// Runs one check of a rendered case; with `blessing`, writes the golden instead of comparing.
-pub fn check(
-    case: &Case,
-    rendered: &Rendered,
-    which: Check,
-    blessing: bool,
-) -> Result<Status, Error> {
+/// Runs one check of a rendered case.
+pub fn check(case: &Case, rendered: &Rendered, which: Check) -> Result<Status, Error> {
     match which {
-        Check::Job => check_job(case, rendered, blessing),
+        Check::Job => check_job(case, rendered),
         Check::Validation => Ok(check_validation(case, rendered)),
-        Check::Pod => check_pod(case, rendered, blessing),
+        Check::Pod => check_pod(case, rendered),
         // Live runs need a cluster and run through `live::Runner`; `checks` never lists them.
         Check::Live => Err(Error::Internal {
             what: "the live check runs through `live::Runner`, not `pipeline::check`".into(),
@@ -137,11 +132,40 @@ pub fn check(
     }
 }
 
-fn check_job(case: &Case, rendered: &Rendered, blessing: bool) -> Result<Status, Error> {
-    let actual = &rendered.patched.job;
-    if blessing {
-        return bless_golden(case.expected_job.as_ref(), case.expected_job_path(), actual);
+/// The step after a check when blessing: writes the check's golden when it is missing or
+/// differs from what the case now produces, and says so ([`Status::Blessed`]); a golden that
+/// is already right leaves the check [`Status::Passed`]. A comparison that failed or could
+/// not run (a broken placeholder) is what blessing replaces, so `checked` only counts for
+/// the checks without a golden (validation) and for a Pod that must not exist.
+pub fn bless_check(
+    case: &Case,
+    rendered: &Rendered,
+    which: Check,
+    checked: Result<Status, Error>,
+) -> Result<Status, Error> {
+    match which {
+        Check::Job => bless_golden(
+            case.expected_job.as_ref(),
+            case.expected_job_path(),
+            &rendered.patched.job,
+        ),
+        Check::Pod if case.spec.expect != Expect::Rejected => {
+            let pod = predict_pod(case, &rendered.patched.job)?;
+            let without = predict_pod(case, &rendered.base)?;
+            // The golden is the part of the Pod the overrides changed (README, "Writing a case").
+            let reduced = compare::reduce(&pod, &without);
+            bless_golden(
+                case.expected_pod.as_ref(),
+                case.expected_pod_path(),
+                &reduced,
+            )
+        }
+        Check::Pod | Check::Validation | Check::Live => checked,
     }
+}
+
+fn check_job(case: &Case, rendered: &Rendered) -> Result<Status, Error> {
+    let actual = &rendered.patched.job;
     let Some(golden) = &case.expected_job else {
         return Ok(Status::Failed(missing_golden(
             case,
@@ -293,20 +317,11 @@ pub fn predict_pod(case: &Case, job: &Value) -> Result<Value, Error> {
     Ok(predict::predict(job, &opts)?.pod)
 }
 
-fn check_pod(case: &Case, rendered: &Rendered, blessing: bool) -> Result<Status, Error> {
+fn check_pod(case: &Case, rendered: &Rendered) -> Result<Status, Error> {
     if case.spec.expect == Expect::Rejected {
         return Ok(Status::Failed(Failure::PodOfRefusedCase));
     }
     let pod = predict_pod(case, &rendered.patched.job)?;
-    if blessing {
-        let without = predict_pod(case, &rendered.base)?;
-        let reduced = compare::reduce(&pod, &without);
-        return bless_golden(
-            case.expected_pod.as_ref(),
-            case.expected_pod_path(),
-            &reduced,
-        );
-    }
     let Some(golden) = &case.expected_pod else {
         return Ok(Status::Failed(missing_golden(
             case,
@@ -360,7 +375,11 @@ pub fn run_case(
     };
     let mut statuses = Vec::new();
     for which in checks(&case, blessing) {
-        match check(&case, &rendered, which, blessing) {
+        let mut status = check(&case, &rendered, which);
+        if blessing {
+            status = bless_check(&case, &rendered, which, status);
+        }
+        match status {
             Ok(status) => statuses.push((which, status)),
             Err(e) => return (CaseResult::Error(e), rendered.warnings),
         }
@@ -531,6 +550,25 @@ mod tests {
             )
         );
         assert_eq!(checks[2], (Check::Pod, Status::Passed));
+    }
+
+    #[test]
+    fn blessing_replaces_a_golden_the_check_cannot_read() {
+        let tmp = copy_of("seed-privileged");
+        let golden = tmp.path().join("expected-pod.yaml");
+        std::fs::write(&golden, "metadata:\n  name: \"{{sufix}}\"\n").expect("write");
+        let (result, _) = run_case("c", tmp.path(), false, false);
+        assert!(
+            matches!(result, CaseResult::Error(Error::Golden { .. })),
+            "{result:?}"
+        );
+        let (result, _) = run_case("c", tmp.path(), false, true);
+        let CaseResult::Ran(checks) = result else {
+            panic!("{result:?}")
+        };
+        assert_eq!(checks[2], (Check::Pod, Status::Blessed(golden)));
+        let (result, _) = run_case("c", tmp.path(), false, false);
+        assert!(result.passed(), "{result:?}");
     }
 
     /// The validation status of the shipped `typo-privileged` case expecting `expect`.
