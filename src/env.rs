@@ -27,7 +27,21 @@ pub struct Env {
 impl Env {
     /// Reads the environment of this process (no command-line arguments).
     pub fn read() -> Result<Env, Error> {
-        Env::try_parse_from(std::iter::empty::<&str>()).map_err(from_clap)
+        Env::try_parse_from(std::iter::empty::<&str>()).map_err(|err| {
+            let command = <Env as clap::CommandFactory>::command();
+            variable_error(&err, &command, &[]).unwrap_or_else(|| Error::Usage {
+                // Not about one variable's value: clap's own words, without its `error: `.
+                message: err
+                    .render()
+                    .to_string()
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+                    .trim_start_matches("error: ")
+                    .to_string(),
+                hint: None,
+            })
+        })
     }
 }
 
@@ -37,31 +51,29 @@ pub fn is_ci() -> bool {
         .is_some_and(|v| !matches!(v.to_str(), Some("" | "0" | "false" | "FALSE")))
 }
 
-/// A clap error about a flag's value, told in terms of the variable the value came from:
-/// clap names the flag (`--cluster <CLUSTER>`), which a `cargo test` user never typed.
-fn from_clap(err: clap::Error) -> Error {
+/// A clap error about a flag's bad value that came from the flag's environment variable
+/// (the flag is not among `args`), told in terms of that variable: clap names the flag
+/// (`--cluster <CLUSTER>`), which the user never typed. `None` for any other error.
+pub fn variable_error(
+    err: &clap::Error,
+    command: &clap::Command,
+    args: &[String],
+) -> Option<Error> {
     let text = |kind| match err.get(kind) {
         Some(ContextValue::String(s)) => Some(s.clone()),
         _ => None,
     };
-    let flag = text(ContextKind::InvalidArg).unwrap_or_default();
-    let command = <Env as clap::CommandFactory>::command();
-    let arg = command.get_arguments().find(|arg| {
-        arg.get_long()
-            .is_some_and(|long| flag.split([' ', '=']).next() == Some(&format!("--{long}")))
-    });
-    let variable = arg.and_then(|arg| arg.get_env());
-    let value = text(ContextKind::InvalidValue);
-    let (Some(arg), Some(variable), Some(value)) = (arg, variable, value) else {
-        // Not about one variable's value: clap's own words, without its `error: `.
-        let rendered = err.render().to_string();
-        let first = rendered.lines().next().unwrap_or_default();
-        return Error::Usage {
-            message: first.trim_start_matches("error: ").to_string(),
-            hint: None,
-        };
-    };
-    let variable = variable.to_string_lossy();
+    let flag = text(ContextKind::InvalidArg)?;
+    let flag = flag.split([' ', '=']).next().unwrap_or_default();
+    if args
+        .iter()
+        .any(|a| a == flag || a.starts_with(&format!("{flag}=")))
+    {
+        return None;
+    }
+    let arg = find_arg(command, flag)?;
+    let variable = arg.get_env()?.to_string_lossy();
+    let value = text(ContextKind::InvalidValue)?;
     let valid = match err.get(ContextKind::ValidValue) {
         Some(ContextValue::Strings(v)) => v.clone(),
         _ => Vec::new(),
@@ -78,33 +90,52 @@ fn from_clap(err: clap::Error) -> Error {
             Some(format!("use one of {words}")),
         )
     } else {
-        let why = std::error::Error::source(&err).map_or_else(String::new, |e| e.to_string());
+        let why = std::error::Error::source(err).map_or_else(String::new, |e| e.to_string());
         (why, None)
     };
-    Error::Usage {
+    Some(Error::Usage {
         message: format!("`{variable}` is `{value}`, expected {expected}"),
         hint,
-    }
+    })
+}
+
+/// The argument whose long flag is `flag` (`--cluster`), in `command` or its subcommands.
+fn find_arg<'a>(command: &'a clap::Command, flag: &str) -> Option<&'a clap::Arg> {
+    command
+        .get_arguments()
+        .find(|arg| {
+            arg.get_long()
+                .is_some_and(|long| flag.strip_prefix("--") == Some(long))
+        })
+        .or_else(|| {
+            command
+                .get_subcommands()
+                .find_map(|sub| find_arg(sub, flag))
+        })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Parses `Env` from a command line. The environment cannot be set safely in a test
-    /// that shares its process; clap reports a bad value the same way from either, and the
-    /// harness checks the environment itself (`harness::bad_variables_are_named`).
-    fn parse(args: &[&str]) -> Result<Env, Error> {
-        Env::try_parse_from(args).map_err(from_clap)
+    /// The error `variable_error` makes of parsing `args` with `C`, as if the flags in `args`
+    /// had come from their variables (`typed` being what the user really typed). The
+    /// environment cannot be set safely in a test that shares its process; clap reports a
+    /// bad value the same way from either, and the harness and the CLI tests check the
+    /// environment itself.
+    fn error<C: clap::CommandFactory>(
+        args: &[&str],
+        typed: &[&str],
+    ) -> Option<(String, Option<String>)> {
+        let err = C::command().try_get_matches_from(args).err()?;
+        let typed: Vec<String> = typed.iter().map(|s| s.to_string()).collect();
+        variable_error(&err, &C::command(), &typed).map(|e| (e.to_string(), e.hint()))
     }
 
     #[test]
     fn a_bad_value_names_the_variable_and_the_values_it_takes() {
-        let err = parse(&["--cluster", "kinde"])
-            .err()
-            .map(|e| (e.to_string(), e.hint()));
         assert_eq!(
-            err,
+            error::<Env>(&["--cluster", "kinde"], &[]),
             Some((
                 "`JJO_CLUSTER` is `kinde`, expected one of `none`, `kind`, `kubeconfig`, `k3s`"
                     .into(),
@@ -114,8 +145,19 @@ mod tests {
     }
 
     #[test]
-    fn other_errors_keep_the_words_of_clap() {
-        let err = parse(&["--nope"]).err().map(|e| e.to_string());
-        assert_eq!(err.as_deref(), Some("unexpected argument '--nope' found"));
+    fn the_flags_of_subcommands_are_found() {
+        let err = error::<crate::cli::Cli>(&["jjo", "gc", "--cluster", "kinde"], &["jjo", "gc"]);
+        assert!(err.is_some_and(|(message, _)| message.starts_with("`JJO_CLUSTER` is `kinde`")));
+    }
+
+    #[test]
+    fn a_typed_flag_and_other_errors_are_left_to_clap() {
+        let typed = ["--cluster", "kinde"];
+        assert_eq!(error::<Env>(&typed, &typed), None);
+        assert_eq!(
+            error::<Env>(&["--cluster=kinde"], &["--cluster=kinde"]),
+            None
+        );
+        assert_eq!(error::<Env>(&["--nope"], &[]), None);
     }
 }

@@ -809,6 +809,52 @@ fn usage_errors_exit_2() {
     ");
 }
 
+#[test]
+fn a_bad_variable_is_named_by_the_variable_not_the_flag() {
+    let case = TempCase::profiles("[*]\n");
+    let run = |var: (&str, &str), args: &[&str]| {
+        let out = command(&[&["test", case.arg()], args].concat())
+            .env(var.0, var.1)
+            .output()
+            .expect("run jjo");
+        Run {
+            code: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+        .filter(case.tmp.path())
+    };
+    insta::assert_snapshot!(run(("JJO_CLUSTER", "kinde"), &[]), @r"
+    exit code: 2
+    ----- stdout -----
+
+    ----- stderr -----
+    error: `JJO_CLUSTER` is `kinde`, expected one of `none`, `kind`, `kubeconfig`, `k3s`
+      hint: did you mean `kind`?
+    ");
+    insta::assert_snapshot!(run(("JJO_BLESS", "maybe"), &[]), @r"
+    exit code: 2
+    ----- stdout -----
+
+    ----- stderr -----
+    error: `JJO_BLESS` is `maybe`, expected a yes or no
+      hint: use one of `1`, `true`, `yes`, `on` (or `0`, `false`, `no`, `off`)
+    ");
+    // Typed on the command line, the flag is what clap names.
+    insta::assert_snapshot!(run(("JJO_CLUSTER", "kind"), &["--cluster", "kinde"]), @r"
+    exit code: 2
+    ----- stdout -----
+
+    ----- stderr -----
+    error: invalid value 'kinde' for '--cluster <CLUSTER>'
+      [possible values: none, kind, kubeconfig, k3s]
+
+      tip: a similar value exists: 'kind'
+
+    For more information, try '--help'.
+    ");
+}
+
 #[cfg(all(feature = "cluster", not(feature = "k3s")))]
 #[test]
 fn k3s_without_the_feature_says_so() {
