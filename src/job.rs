@@ -817,8 +817,159 @@ fn placement(session: &Session, profile: &Resolved) -> Result<Map<String, Value>
     Ok(selector)
 }
 
+/// The fields the API server sets on a stored Job, which `kubectl get job -o yaml` prints
+/// and the launcher never sends: `metadata.uid`, `resourceVersion`, `creationTimestamp`,
+/// `generation`, `managedFields`, `selfLink`, `deletionTimestamp`,
+/// `deletionGracePeriodSeconds`, the generated `name` (when `generateName` is set), the
+/// `batch.kubernetes.io/job-tracking` annotation, `status`, and, unless
+/// `spec.manualSelector` is true, the generated `spec.selector` and the four controller
+/// labels on the template and the Job (kubernetes `pkg/registry/batch/job/strategy.go`,
+/// `generateSelector`; a real server refuses a Job that brings them: "`selector` not
+/// auto-generated"). Also the template's `creationTimestamp: null`. Returns the dotted
+/// paths it removed, so the caller can say so.
+pub fn strip_server_set(job: &mut Value) -> Vec<String> {
+    const METADATA: &[&str] = &[
+        "uid",
+        "resourceVersion",
+        "creationTimestamp",
+        "generation",
+        "managedFields",
+        "selfLink",
+        "deletionTimestamp",
+        "deletionGracePeriodSeconds",
+    ];
+    const CONTROLLER_LABELS: &[&str] = &[
+        "batch.kubernetes.io/controller-uid",
+        "batch.kubernetes.io/job-name",
+        "controller-uid",
+        "job-name",
+    ];
+    let mut removed = Vec::new();
+    let Some(root) = job.as_object_mut() else {
+        return removed;
+    };
+    if root.remove("status").is_some() {
+        removed.push("status".to_string());
+    }
+    let manual = root
+        .get("spec")
+        .and_then(|s| s.get("manualSelector"))
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    if let Some(metadata) = root.get_mut("metadata").and_then(Value::as_object_mut) {
+        for key in METADATA {
+            if metadata.remove(*key).is_some() {
+                removed.push(format!("metadata.{key}"));
+            }
+        }
+        let generated = metadata
+            .get("generateName")
+            .and_then(Value::as_str)
+            .zip(metadata.get("name").and_then(Value::as_str))
+            .is_some_and(|(prefix, name)| name.starts_with(prefix) && name.len() > prefix.len());
+        if generated {
+            metadata.remove("name");
+            removed.push("metadata.name".into());
+        }
+        if let Some(annotations) = metadata.get_mut("annotations").and_then(Value::as_object_mut)
+            && annotations.remove("batch.kubernetes.io/job-tracking").is_some()
+        {
+            removed.push("metadata.annotations.batch.kubernetes.io/job-tracking".into());
+        }
+        if !manual {
+            strip_labels(metadata, CONTROLLER_LABELS, "metadata.labels", &mut removed);
+        }
+    }
+    if let Some(spec) = root.get_mut("spec").and_then(Value::as_object_mut) {
+        if !manual && spec.remove("selector").is_some() {
+            removed.push("spec.selector".into());
+        }
+        if let Some(metadata) = spec
+            .get_mut("template")
+            .and_then(|t| t.get_mut("metadata"))
+            .and_then(Value::as_object_mut)
+        {
+            if metadata.get("creationTimestamp") == Some(&Value::Null) {
+                metadata.remove("creationTimestamp");
+                removed.push("spec.template.metadata.creationTimestamp".into());
+            }
+            if !manual {
+                strip_labels(
+                    metadata,
+                    CONTROLLER_LABELS,
+                    "spec.template.metadata.labels",
+                    &mut removed,
+                );
+            }
+        }
+    }
+    removed
+}
+
+fn strip_labels(
+    metadata: &mut Map<String, Value>,
+    keys: &[&str],
+    at: &str,
+    removed: &mut Vec<String>,
+) {
+    let Some(labels) = metadata.get_mut("labels").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for key in keys {
+        if labels.remove(*key).is_some() {
+            removed.push(format!("{at}.{key}"));
+        }
+    }
+    if labels.is_empty() {
+        metadata.remove("labels");
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_captured_job_loses_what_the_server_set() {
+        let mut job = json!({
+            "apiVersion": "batch/v1", "kind": "Job",
+            "metadata": {"name": "rstudio-abcde", "generateName": "rstudio-", "uid": "u1",
+                "resourceVersion": "9", "creationTimestamp": "2026-01-01T00:00:00Z", "generation": 1,
+                "managedFields": [{"manager": "launcher"}],
+                "labels": {"app.kubernetes.io/managed-by": "launcher", "job-name": "rstudio-abcde"}},
+            "spec": {"selector": {"matchLabels": {"batch.kubernetes.io/controller-uid": "u1"}},
+                "template": {"metadata": {"creationTimestamp": null, "labels": {
+                    "batch.kubernetes.io/controller-uid": "u1", "batch.kubernetes.io/job-name": "rstudio-abcde",
+                    "controller-uid": "u1", "job-name": "rstudio-abcde", "launcher-instance-id": "i"}},
+                    "spec": {"restartPolicy": "Never"}}},
+            "status": {"active": 1}
+        });
+        let removed = super::strip_server_set(&mut job);
+        assert_eq!(
+            job,
+            json!({
+                "apiVersion": "batch/v1", "kind": "Job",
+                "metadata": {"generateName": "rstudio-",
+                    "labels": {"app.kubernetes.io/managed-by": "launcher"}},
+                "spec": {"template": {"metadata": {"labels": {"launcher-instance-id": "i"}},
+                    "spec": {"restartPolicy": "Never"}}}
+            })
+        );
+        assert!(removed.contains(&"spec.selector".to_string()), "{removed:?}");
+        // A Job the launcher builds has none of it.
+        let mut clean = job.clone();
+        assert!(super::strip_server_set(&mut clean).is_empty());
+        assert_eq!(clean, job);
+    }
+
+    #[test]
+    fn a_manual_selector_is_kept() {
+        let mut job = json!({"spec": {"manualSelector": true,
+            "selector": {"matchLabels": {"a": "b"}},
+            "template": {"metadata": {"labels": {"a": "b", "job-name": "x"}}}}});
+        let before = job.clone();
+        assert!(super::strip_server_set(&mut job).is_empty());
+        assert_eq!(job, before);
+    }
+
     use super::*;
     use std::collections::BTreeMap;
 

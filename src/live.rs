@@ -37,12 +37,6 @@ impl Runner {
     pub fn connect(backend: &Backend, mut options: LiveOptions) -> Result<Runner, Error> {
         let runtime = runtime()?;
         let cluster = runtime.block_on(backend.connect()).map_err(cluster_error)?;
-        if let Some(path) = &cluster.kubeconfig {
-            // Test processes started later in this run (nextest) reuse the cluster. Setting
-            // the variable happens before any other thread of this process reads it.
-            // SAFETY: no other thread of this process reads or writes the environment now.
-            unsafe { std::env::set_var("JJO_KUBECONFIG", path) };
-        }
         options.namespace = options.namespace.or_else(|| cluster.namespace.clone());
         runtime.spawn(async { cluster::install_interrupt_handler(Duration::from_secs(10)).await });
         Ok(Runner {

@@ -32,13 +32,35 @@ pub struct Rendered {
 /// The launcher's Job for the case before overrides.
 pub fn base_job(case: &Case) -> Result<Value, Error> {
     if let Some(job) = &case.base_job {
-        return Ok(job.clone());
+        // A Job captured with `kubectl get job -o yaml` carries what the server set; the
+        // launcher sends none of it, and a real server refuses the old selector.
+        let mut job = job.clone();
+        job::strip_server_set(&mut job);
+        return Ok(job);
     }
     Ok(job::build(
         &case.spec.session,
         &case.resolved,
         &case.spec.user,
     )?)
+}
+
+/// The warning that a captured `base-job.yaml` carried fields the server sets (dropped by
+/// [`base_job`]), naming them.
+fn server_set_warning(case: &Case) -> Option<Warning> {
+    let mut job = case.base_job.clone()?;
+    let removed = job::strip_server_set(&mut job);
+    (!removed.is_empty()).then(|| {
+        Warning::new(format!(
+            "`base-job.yaml`: ignored what the API server sets on a stored Job: {}",
+            removed
+                .iter()
+                .map(|p| format!("`{p}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+        .hint("the launcher never sends them; jjo drops them before predicting and before a live create")
+    })
 }
 
 /// The warnings met reading the case: the profiles file, the override list, the resolution.
@@ -53,6 +75,7 @@ pub fn render(case: &Case) -> Result<Rendered, Error> {
     let base = base_job(case)?;
     let patched = patch::apply(base.clone(), &case.overrides)?;
     let mut warnings = read_warnings(case);
+    warnings.extend(server_set_warning(case));
     warnings.extend(
         patched
             .applied

@@ -28,8 +28,9 @@ pub fn run(args: Args) -> Result<u8, Error> {
         });
     };
     let runtime = crate::live::runtime()?;
-    let deleted = runtime.block_on(async {
-        let cluster = backend.connect().await?;
+    let report = runtime.block_on(async {
+        // Never creates a cluster: with none there is nothing to collect.
+        let cluster = backend.connect_existing().await?;
         // The cluster's own retries are off (`client_from_config`); jjo's bounded ones apply.
         cluster::gc(
             &cluster.client,
@@ -42,18 +43,35 @@ pub fn run(args: Args) -> Result<u8, Error> {
         )
         .await
     });
-    let deleted = deleted.map_err(|e| Error::Cluster(Box::new(e)))?;
+    let report = report.map_err(|e| Error::Cluster(Box::new(e)))?;
+    super::print(&report_text(&report))?;
+    Ok(if report.left.is_empty() {
+        crate::error::exit::OK
+    } else {
+        crate::error::exit::FAILED
+    })
+}
+
+/// What `jjo gc` did, one line per object, then the counts.
+#[cfg(feature = "cluster")]
+fn report_text(report: &crate::cluster::GcReport) -> String {
     let mut out = String::new();
-    for name in &deleted {
+    for name in &report.deleted {
         out.push_str(&format!("deleted {name}\n"));
     }
+    for name in &report.terminating {
+        out.push_str(&format!("terminating {name} (already being deleted)\n"));
+    }
+    for (name, error) in &report.left {
+        out.push_str(&format!("left {name}: {error}\n"));
+    }
     out.push_str(&format!(
-        "{} object{} deleted\n",
-        deleted.len(),
-        if deleted.len() == 1 { "" } else { "s" }
+        "{} deleted, {} terminating, {} left\n",
+        report.deleted.len(),
+        report.terminating.len(),
+        report.left.len()
     ));
-    super::print(&out)?;
-    Ok(crate::error::exit::OK)
+    out
 }
 
 /// Runs `jjo gc`.

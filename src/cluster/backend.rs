@@ -15,6 +15,9 @@ use super::watch::watch_until;
 
 /// The name of the kind cluster jjo creates and reuses.
 pub const KIND_CLUSTER_NAME: &str = "jjo";
+/// The kubeconfig context kind writes for [`KIND_CLUSTER_NAME`] (`kind-<name>`): the only
+/// context `--cluster kind` talks to, whatever a kubeconfig's current context is.
+pub const KIND_CONTEXT: &str = "kind-jjo";
 
 /// Where a live run gets its cluster from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,8 +30,8 @@ pub enum Backend {
         recreate: bool,
         /// The node image (`kindest/node:v1.33.1`); kind's default when `None`.
         image: Option<String>,
-        /// The kubeconfig of the cluster when another process of this run already brought
-        /// it up (`JJO_KUBECONFIG`): used as it is, without calling `kind`, unless `recreate`.
+        /// The kubeconfig of a kind cluster that is already up (`JJO_KUBECONFIG`): used
+        /// through its [`KIND_CONTEXT`] context only, instead of calling `kind`.
         kubeconfig: Option<PathBuf>,
     },
     /// An existing cluster, e.g. staging, through an explicit kubeconfig context.
@@ -53,9 +56,10 @@ pub struct Cluster {
     pub client: Client,
     /// The namespace every case runs in, in namespace-scoped mode.
     pub namespace: Option<String>,
-    /// The kubeconfig file this run uses (temporary for kind and k3s); export it as
-    /// `JJO_KUBECONFIG` so other test processes reuse the cluster.
+    /// The kubeconfig file this run uses (temporary for kind and k3s).
     pub kubeconfig: Option<PathBuf>,
+    /// The API server's `/version` (`gitVersion`, e.g. `v1.33.1`), when it answered.
+    pub version: Option<String>,
     _temp: Option<tempfile::TempPath>,
     #[cfg(feature = "k3s")]
     _container: Option<testcontainers::ContainerAsync<testcontainers_modules::k3s::K3s>>,
@@ -77,6 +81,7 @@ impl Cluster {
             client,
             namespace,
             kubeconfig: None,
+            version: None,
             _temp: None,
             #[cfg(feature = "k3s")]
             _container: None,
@@ -85,33 +90,57 @@ impl Cluster {
 }
 
 impl Backend {
-    /// Connects: creates or reuses the cluster, and waits until a node is Ready.
-    /// With a `kubeconfig` given, kind reuses it instead of calling `kind` (another process
-    /// of this run already brought the cluster up).
+    /// Connects: creates or reuses the cluster, waits until a node is Ready, and reads the
+    /// server's `/version`. A kind cluster whose version is not the one `image` names is an
+    /// error (`--recreate` replaces it).
     pub async fn connect(&self) -> Result<Cluster, Error> {
-        match self {
+        self.connect_with(true).await
+    }
+
+    /// Connects to a cluster that exists, never creating one (`jjo gc`).
+    pub async fn connect_existing(&self) -> Result<Cluster, Error> {
+        self.connect_with(false).await
+    }
+
+    async fn connect_with(&self, create: bool) -> Result<Cluster, Error> {
+        let mut cluster = match self {
             Backend::Kind {
                 config,
                 recreate,
                 image,
                 kubeconfig,
             } => {
-                if let Some(path) = kubeconfig.as_ref().filter(|_| !recreate) {
-                    let path = path.clone();
-                    let client = client_from_kubeconfig(&path, None, "kind").await?;
-                    return Ok(Cluster {
-                        kubeconfig: Some(path),
-                        ..Cluster::from_client(client, None)
-                    });
+                let recreate = *recreate && create;
+                let mut cluster = match kubeconfig.as_ref().filter(|_| !recreate) {
+                    // Another process of this run (or CI) already brought the cluster up.
+                    Some(path) => {
+                        let client = client_from_kubeconfig(path, Some(KIND_CONTEXT), "kind")
+                            .await
+                            .map_err(kind_context_hint)?;
+                        Cluster {
+                            kubeconfig: Some(path.clone()),
+                            ..Cluster::from_client(client, None)
+                        }
+                    }
+                    None => {
+                        let temp = kind_up(config, recreate, create, image.as_deref()).await?;
+                        let client =
+                            client_from_kubeconfig(&temp, Some(KIND_CONTEXT), "kind").await?;
+                        Cluster {
+                            kubeconfig: Some(temp.to_path_buf()),
+                            _temp: Some(temp),
+                            ..Cluster::from_client(client, None)
+                        }
+                    }
+                };
+                if create {
+                    wait_for_ready_node(&cluster.client, Duration::from_secs(180)).await?;
                 }
-                let temp = kind_up(config, *recreate, image.as_deref()).await?;
-                let client = client_from_kubeconfig(&temp, None, "kind").await?;
-                wait_for_ready_node(&client, Duration::from_secs(180)).await?;
-                Ok(Cluster {
-                    kubeconfig: Some(temp.to_path_buf()),
-                    _temp: Some(temp),
-                    ..Cluster::from_client(client, None)
-                })
+                cluster.version = server_version(&cluster.client).await;
+                if let (Some(image), true) = (image, create) {
+                    check_kind_version(image, cluster.version.as_deref())?;
+                }
+                return Ok(cluster);
             }
             Backend::Kubeconfig {
                 path,
@@ -123,14 +152,81 @@ impl Backend {
                     None => default_kubeconfig_path()?,
                 };
                 let client = client_from_kubeconfig(&path, Some(context), "kubeconfig").await?;
-                Ok(Cluster {
+                Cluster {
                     kubeconfig: Some(path),
                     ..Cluster::from_client(client, namespace.clone())
-                })
+                }
             }
             #[cfg(feature = "k3s")]
-            Backend::K3s => k3s_up().await,
-        }
+            Backend::K3s if !create => {
+                return Err(Error::Backend {
+                    backend: "k3s",
+                    message: "a K3s cluster lives only as long as its run: nothing to collect"
+                        .into(),
+                    hint: None,
+                });
+            }
+            #[cfg(feature = "k3s")]
+            Backend::K3s => k3s_up().await?,
+        };
+        cluster.version = server_version(&cluster.client).await;
+        Ok(cluster)
+    }
+}
+
+/// The API server's `gitVersion` from `/version`; `None` when it cannot be read (the
+/// prediction then assumes the newest supported version and says so).
+pub(crate) async fn server_version(client: &Client) -> Option<String> {
+    client
+        .apiserver_version()
+        .await
+        .ok()
+        .map(|info| info.git_version)
+}
+
+/// The Kubernetes version a kind node image names: `kindest/node:v1.33.1@sha256:…` →
+/// `v1.33.1`.
+pub(crate) fn kind_image_version(image: &str) -> Option<&str> {
+    let image = image.split('@').next().unwrap_or(image);
+    let (_, tag) = image.rsplit_once(':')?;
+    (!tag.contains('/')).then_some(tag)
+}
+
+/// An existing kind cluster must run the version `--kind-image` asks for, or every case
+/// would silently test another Kubernetes.
+pub(crate) fn check_kind_version(image: &str, server: Option<&str>) -> Result<(), Error> {
+    let (Some(wanted), Some(server)) = (kind_image_version(image), server) else {
+        return Ok(());
+    };
+    let rest = server.strip_prefix(wanted);
+    if rest.is_some_and(|r| !r.starts_with(|c: char| c.is_ascii_digit())) {
+        return Ok(());
+    }
+    Err(Error::Backend {
+        backend: "kind",
+        message: format!(
+            "the kind cluster `{KIND_CLUSTER_NAME}` runs Kubernetes `{server}`, but `--kind-image` is `{image}` (`{wanted}`)"
+        ),
+        hint: Some("add `--recreate` to replace the cluster with one from that image".into()),
+    })
+}
+
+/// A missing `kind-jjo` context in `JJO_KUBECONFIG` gets the reason jjo insists on it.
+fn kind_context_hint(err: Error) -> Error {
+    match err {
+        Error::Backend {
+            backend,
+            message,
+            hint,
+        } if message.contains(&format!("context `{KIND_CONTEXT}` not found")) => Error::Backend {
+            backend,
+            message,
+            hint: Some(format!(
+                "`--cluster kind` only talks to the kind cluster `{KIND_CLUSTER_NAME}` (context `{KIND_CONTEXT}`), never a kubeconfig's current context; for another cluster use `--cluster kubeconfig --context NAME`{}",
+                hint.map(|h| format!(" ({h})")).unwrap_or_default()
+            )),
+        },
+        other => other,
     }
 }
 
@@ -226,12 +322,80 @@ async fn kind(args: &[&str]) -> Result<String, Error> {
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
+/// What to do with the kind cluster.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum KindPlan {
+    /// It exists: use it.
+    Reuse,
+    /// It does not exist: create it.
+    Create,
+    /// It exists but `--recreate` asks for a fresh one.
+    Recreate,
+}
+
+/// Decides from whether the cluster exists; with `create` false (`jjo gc`) a missing
+/// cluster is an error, never a reason to make one.
+pub(crate) fn kind_plan(present: bool, recreate: bool, create: bool) -> Result<KindPlan, Error> {
+    match (present, create) {
+        (false, false) => Err(Error::Backend {
+            backend: "kind",
+            message: format!("there is no kind cluster `{KIND_CLUSTER_NAME}`: nothing to collect"),
+            hint: Some("`jjo gc` never creates a cluster; `kind get clusters` lists those that exist".into()),
+        }),
+        (false, true) => Ok(KindPlan::Create),
+        (true, true) if recreate => Ok(KindPlan::Recreate),
+        (true, _) => Ok(KindPlan::Reuse),
+    }
+}
+
+/// The kind config to create the cluster from: `config` as given when it exists (relative
+/// to the working directory), else `config` in the nearest directory above the working
+/// directory that holds `Cargo.toml` or `cases/` (the repository). Missing everywhere is an
+/// error naming where it looked.
+pub(crate) fn resolve_kind_config(config: &Path, cwd: &Path) -> Result<PathBuf, Error> {
+    let mut looked = Vec::new();
+    let direct = cwd.join(config);
+    if direct.is_file() {
+        return Ok(direct);
+    }
+    looked.push(direct);
+    if config.is_relative() {
+        for dir in cwd.ancestors().skip(1) {
+            if dir.join("Cargo.toml").is_file() || dir.join("cases").is_dir() {
+                let candidate = dir.join(config);
+                if candidate.is_file() {
+                    return Ok(candidate);
+                }
+                looked.push(candidate);
+                break;
+            }
+        }
+    }
+    Err(Error::Backend {
+        backend: "kind",
+        message: format!(
+            "kind config `{}` not found (looked at {})",
+            config.display(),
+            looked
+                .iter()
+                .map(|p| format!("`{}`", p.display()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        hint: Some(
+            "run from the repository (it ships `kind-config.yaml`), or pass `--kind-config PATH`"
+                .into(),
+        ),
+    })
+}
+
 /// Creates (or reuses, or recreates) the kind cluster and writes its kubeconfig to a
 /// temporary file. `--kubeconfig` is passed to every call so `~/.kube/config` is never
-/// touched.
+/// touched. With `create` false it only reuses.
 async fn kind_up(
     config: &Path,
     recreate: bool,
+    create: bool,
     image: Option<&str>,
 ) -> Result<tempfile::TempPath, Error> {
     let temp = tempfile::Builder::new()
@@ -246,8 +410,9 @@ async fn kind_up(
         .into_temp_path();
     let kubeconfig = temp.to_string_lossy().into_owned();
     let exists = |clusters: &str| clusters.lines().any(|l| l.trim() == KIND_CLUSTER_NAME);
-    let mut present = exists(&kind(&["get", "clusters"]).await?);
-    if present && recreate {
+    let present = exists(&kind(&["get", "clusters"]).await?);
+    let plan = kind_plan(present, recreate, create)?;
+    if plan == KindPlan::Recreate {
         kind(&[
             "delete",
             "cluster",
@@ -257,9 +422,10 @@ async fn kind_up(
             &kubeconfig,
         ])
         .await?;
-        present = false;
     }
-    if !present {
+    if plan != KindPlan::Reuse {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let config = resolve_kind_config(config, &cwd)?;
         let config = config.to_string_lossy().into_owned();
         let mut args = vec![
             "create",
@@ -386,5 +552,50 @@ current-context: staging
         assert!(text.contains("context `stagng` not found"), "{text}");
         let ok = client_from_kubeconfig(file.path(), Some("staging"), "kubeconfig").await;
         assert!(ok.is_ok());
+    }
+
+    #[test]
+    fn gc_never_creates_a_kind_cluster() {
+        let err = kind_plan(false, false, false).unwrap_err().to_string();
+        assert!(err.contains("no kind cluster `jjo`"), "{err}");
+        assert!(kind_plan(false, true, false).is_err());
+        // `--recreate` never deletes from gc either.
+        assert_eq!(kind_plan(true, true, false).ok(), Some(KindPlan::Reuse));
+        assert_eq!(kind_plan(false, false, true).ok(), Some(KindPlan::Create));
+        assert_eq!(kind_plan(true, true, true).ok(), Some(KindPlan::Recreate));
+        assert_eq!(kind_plan(true, false, true).ok(), Some(KindPlan::Reuse));
+    }
+
+    #[test]
+    fn the_kind_image_names_the_version_the_cluster_must_run() {
+        let pinned = "kindest/node:v1.31.9@sha256:b94a3a6c06198d17f59cca8c6f486236fa05e2fb359cbd75dabbfc348a10b211";
+        assert_eq!(kind_image_version(pinned), Some("v1.31.9"));
+        assert_eq!(kind_image_version("localhost:5000/node"), None);
+        assert!(check_kind_version(pinned, Some("v1.31.9")).is_ok());
+        assert!(check_kind_version(pinned, None).is_ok());
+        let err = check_kind_version(pinned, Some("v1.33.1")).unwrap_err();
+        assert!(err.to_string().contains("runs Kubernetes `v1.33.1`"), "{err}");
+        assert!(err.hint().unwrap_or_default().contains("--recreate"));
+        // v1.31.9 is not v1.31.90.
+        assert!(check_kind_version(pinned, Some("v1.31.90")).is_err());
+    }
+
+    #[test]
+    fn the_kind_config_is_found_in_the_repository_or_named_as_missing() {
+        let Ok(repo) = tempfile::tempdir() else {
+            return;
+        };
+        let sub = repo.path().join("cases").join("a");
+        assert!(std::fs::create_dir_all(&sub).is_ok());
+        assert!(std::fs::write(repo.path().join("Cargo.toml"), "").is_ok());
+        let config = Path::new("kind-config.yaml");
+        let err = resolve_kind_config(config, &sub).unwrap_err().to_string();
+        assert!(err.contains("kind config `kind-config.yaml` not found"), "{err}");
+        assert!(err.contains(&repo.path().join("kind-config.yaml").display().to_string()), "{err}");
+        assert!(std::fs::write(repo.path().join("kind-config.yaml"), "kind: Cluster").is_ok());
+        assert_eq!(
+            resolve_kind_config(config, &sub).ok(),
+            Some(repo.path().join("kind-config.yaml"))
+        );
     }
 }

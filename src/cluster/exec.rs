@@ -37,13 +37,17 @@ pub(crate) async fn run_check(
         .exec(pod, check.command.clone(), &params)
         .await
         .map_err(|err| match err {
-            kube::Error::Api(status) if status.code == 403 => Error::Forbidden {
+            kube::Error::Api(status)
+                if status.code == 403 && super::run::is_rbac_denial(&status.message) =>
+            {
+                Error::Forbidden {
                 verb: "create",
                 resource: "pods/exec".into(),
                 group: String::new(),
                 namespace: pods_namespace(pods),
-                message: status.message,
-            },
+                    message: status.message,
+                }
+            }
             other => fail(super::retry::short_error(&other)),
         })?;
     let status = process.take_status();

@@ -28,13 +28,17 @@ use serde_json::{Map, Value};
 pub use backend::{Backend, Cluster, KIND_CLUSTER_NAME, client_from_config};
 pub use cleanup::{Cleanup, CleanupHandle, cleanup_registered, install_interrupt_handler};
 pub use retry::{Op, RetryPolicy};
-pub use run::{gc, run_case};
+pub use run::{GcReport, gc, run_case};
 
-/// Label every object jjo creates carries, so `jjo gc` can find leftovers.
+/// The label Kubernetes recommends for the tool managing an object; jjo sets it on the
+/// namespaces it creates only. The Job keeps the launcher's own value (`launcher`), so
+/// admission policies keyed on it behave as in production; jjo finds its objects by
+/// [`RUN_ID_LABEL`] instead.
 pub const MANAGED_BY_LABEL: &str = "app.kubernetes.io/managed-by";
-/// Value of [`MANAGED_BY_LABEL`].
+/// Value of [`MANAGED_BY_LABEL`] on jjo's namespaces.
 pub const MANAGED_BY: &str = "jjo";
-/// Label with the run id, so one run's objects can be told from another's.
+/// Label with the run id on every object jjo creates (namespaces, setup objects, Jobs):
+/// `jjo gc` finds leftovers by this label.
 pub const RUN_ID_LABEL: &str = "jjo.dev/run-id";
 /// Label with the case name (shortened to a label value).
 pub const CASE_LABEL: &str = "jjo.dev/case";
@@ -42,20 +46,15 @@ pub const CASE_LABEL: &str = "jjo.dev/case";
 /// an object its earlier, seemingly failed, attempt did create.
 pub const TOKEN_LABEL: &str = "jjo.dev/token";
 
-/// The minimal namespace-scoped RBAC Role a live run needs in a shared namespace.
-pub const MINIMAL_ROLE_RULES: &str = "\
-- apiGroups: [\"batch\"]
-  resources: [\"jobs\"]
-  verbs: [\"create\", \"get\", \"list\", \"delete\"]
-- apiGroups: [\"\"]
-  resources: [\"pods\", \"events\"]
-  verbs: [\"get\", \"list\", \"watch\"]
-- apiGroups: [\"\"]
-  resources: [\"pods/exec\"]
-  verbs: [\"create\", \"get\"]
-- apiGroups: [\"\"]
-  resources: [\"configmaps\", \"secrets\"]
-  verbs: [\"create\", \"get\", \"list\", \"delete\"]";
+/// The kinds a case's `setup:` may create, as (apiVersion, kind, plural): the Role in
+/// `ci/staging.md` grants exactly these, and `jjo gc --namespace` sweeps exactly these
+/// (plus Jobs). Anything else is refused before the case starts, with this list.
+pub const SETUP_KINDS: &[(&str, &str, &str)] = &[
+    ("v1", "ConfigMap", "configmaps"),
+    ("v1", "Secret", "secrets"),
+    ("v1", "ServiceAccount", "serviceaccounts"),
+    ("v1", "PersistentVolumeClaim", "persistentvolumeclaims"),
+];
 
 /// One live case: the patched Job, the objects it needs first, and runtime checks.
 #[derive(Debug, Clone, PartialEq)]
@@ -117,6 +116,26 @@ pub struct LiveOptions {
     pub retry: RetryPolicy,
     /// Longest stdout/stderr kept from one check.
     pub max_output: usize,
+    /// How the API server treats unknown fields in the Job: as the launcher sends it (the
+    /// server's default, `Warn`: dropped with a `Warning` header), or refused (`Strict`).
+    pub field_validation: FieldValidation,
+    /// Upper bound for the Pod to become Running before `checks:` run (image pulls of a
+    /// session image take minutes); counted apart from [`LiveOptions::timeout`].
+    pub running_timeout: Duration,
+    /// Print progress on stderr while waiting for Running.
+    pub progress: bool,
+}
+
+/// The `fieldValidation` of the Job create.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FieldValidation {
+    /// No `fieldValidation` parameter, as the launcher posts the Job: the server applies
+    /// its default (`Warn` since Kubernetes 1.27), drops unknown fields and says so in
+    /// `Warning` headers, which jjo reports as dropped fields.
+    #[default]
+    Launcher,
+    /// `fieldValidation=Strict`: the server refuses a Job with an unknown field.
+    Strict,
 }
 
 impl Default for LiveOptions {
@@ -129,6 +148,9 @@ impl Default for LiveOptions {
             namespace: None,
             retry: RetryPolicy::default(),
             max_output: 64 * 1024,
+            field_validation: FieldValidation::Launcher,
+            running_timeout: Duration::from_secs(300),
+            progress: false,
         }
     }
 }
@@ -165,6 +187,10 @@ pub enum Severity {
     Error,
     /// The server accepted the object but warned (a `Warning` header).
     Warning,
+    /// The server accepted the object without this field: `Warning: unknown field "…"`
+    /// (or a duplicate field, of which only the last is kept). In production the
+    /// override has no effect.
+    Dropped,
 }
 
 /// A server-side validation error or warning about the Job.

@@ -86,17 +86,22 @@ pub fn status_code(err: &kube::Error) -> Option<u16> {
     }
 }
 
-/// Turns a kube error into an [`Error`] naming the operation; 403 becomes
-/// [`Error::Forbidden`] with the RBAC rule that is missing.
+/// Turns a kube error into an [`Error`] naming the operation; an RBAC 403 becomes
+/// [`Error::Forbidden`] with the rule that is missing (a quota's or webhook's 403 stays an
+/// API error with the server's message: no rule would help).
 pub fn classify(op: &Op, err: kube::Error) -> Error {
     match err {
-        kube::Error::Api(status) if status.code == 403 => Error::Forbidden {
+        kube::Error::Api(status)
+            if status.code == 403 && super::run::is_rbac_denial(&status.message) =>
+        {
+            Error::Forbidden {
             verb: op.verb,
             resource: op.resource.clone(),
             group: op.group.clone(),
             namespace: op.namespace.clone(),
             message: status.message.clone(),
-        },
+            }
+        }
         kube::Error::Api(status) => Error::Api {
             operation: op.describe(),
             code: status.code,
@@ -180,15 +185,37 @@ mod tests {
         }
     }
 
+    fn api_message(code: u16, message: &str) -> kube::Error {
+        let status = kube::core::Status::failure(message, "Forbidden").with_code(code);
+        kube::Error::Api(status.boxed())
+    }
+
     #[test]
     fn forbidden_names_verb_resource_and_namespace() {
         let op = Op::new("create", "batch", "jobs", Some("team-a"));
-        let err = classify(&op, api_error(403));
+        let rbac = "jobs.batch is forbidden: User \"system:serviceaccount:ci:jjo\" cannot create resource \"jobs\" in API group \"batch\" in the namespace \"team-a\"";
+        let err = classify(&op, api_message(403, rbac));
         let text = err.to_string();
         assert!(matches!(err, Error::Forbidden { verb: "create", .. }));
         assert!(text.contains("`create` `jobs`"), "{text}");
         assert!(text.contains("team-a"), "{text}");
         assert!(err.hint().is_some_and(|h| h.contains("Role")), "{text}");
+    }
+
+    #[test]
+    fn a_quota_or_webhook_403_is_not_a_missing_right() {
+        let op = Op::new("create", "batch", "jobs", Some("team-a"));
+        for message in [
+            "jobs.batch \"x\" is forbidden: exceeded quota: jobs, requested: count/jobs.batch=1, used: count/jobs.batch=1, limited: count/jobs.batch=1",
+            "admission webhook \"validation.gatekeeper.sh\" denied the request: [deny-privileged] privileged containers are not allowed",
+        ] {
+            let err = classify(&op, api_message(403, message));
+            assert!(
+                matches!(&err, Error::Api { code: 403, message: m, .. } if m == message),
+                "{err:?}"
+            );
+            assert!(!err.to_string().contains("RBAC"), "{err}");
+        }
     }
 
     #[tokio::test(flavor = "current_thread")]

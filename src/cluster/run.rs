@@ -15,9 +15,9 @@ use super::exec::run_check;
 use super::retry::{Op, RetryPolicy, classify, is_retryable, status_code, with_retry};
 use super::watch::watch_until;
 use super::{
-    CASE_LABEL, Error, Finding, LiveCase, LiveOptions, LiveOutcome, LiveResult, MANAGED_BY,
-    MANAGED_BY_LABEL, RUN_ID_LABEL, Severity, TOKEN_LABEL, Timings, dns_label_part, namespace_name,
-    random_suffix,
+    CASE_LABEL, Error, FieldValidation, Finding, LiveCase, LiveOptions, LiveOutcome, LiveResult,
+    MANAGED_BY, MANAGED_BY_LABEL, RUN_ID_LABEL, SETUP_KINDS, Severity, TOKEN_LABEL, Timings,
+    dns_label_part, namespace_name, random_suffix,
 };
 
 /// What the case task shares with its caller, so cleanup and error messages still work
@@ -172,6 +172,9 @@ async fn case_body(
     let labels = own_labels(&case.name, &options.run_id, &token);
     let mut timings = Timings::default();
     let start = Instant::now();
+    for (index, object) in case.setup.iter().enumerate() {
+        setup_kind(object, &format!("setup object {}", index + 1))?;
+    }
 
     set_phase(shared, "creating the namespace");
     let namespace = match &options.namespace {
@@ -193,6 +196,7 @@ async fn case_body(
         None => {
             let mut ns_labels = case.namespace_labels.clone();
             ns_labels.extend(labels.clone());
+            ns_labels.insert(MANAGED_BY_LABEL.into(), MANAGED_BY.into());
             let ns = create_namespace(
                 client,
                 &case.name,
@@ -295,10 +299,10 @@ async fn case_body(
     Ok(outcome)
 }
 
-/// The labels jjo puts on everything it creates.
+/// The labels jjo puts on everything it creates. Only jjo's own `jjo.dev/` keys: the
+/// Job keeps the launcher's `app.kubernetes.io/managed-by: launcher`.
 fn own_labels(case: &str, run_id: &str, token: &str) -> Map<String, Value> {
     let mut labels = Map::new();
-    labels.insert(MANAGED_BY_LABEL.into(), MANAGED_BY.into());
     labels.insert(RUN_ID_LABEL.into(), dns_label_part(run_id, 63).into());
     labels.insert(CASE_LABEL.into(), dns_label_part(case, 63).into());
     labels.insert(TOKEN_LABEL.into(), token.into());
@@ -445,6 +449,33 @@ fn api_resource(object: &Value, what: &str) -> Result<ApiResource, Error> {
     )))
 }
 
+/// Checks that a setup object is of a kind in [`SETUP_KINDS`]: those the documented Role
+/// grants and `jjo gc` sweeps, so nothing jjo creates can outlive a run unseen.
+fn setup_kind(object: &Value, what: &str) -> Result<(), Error> {
+    let api_version = str_at(object, "/apiVersion").unwrap_or_default();
+    let kind = str_at(object, "/kind").unwrap_or_default();
+    if SETUP_KINDS
+        .iter()
+        .any(|(v, k, _)| *v == api_version && *k == kind)
+    {
+        return Ok(());
+    }
+    let known: Vec<String> = SETUP_KINDS
+        .iter()
+        .map(|(v, k, _)| format!("`{v}` `{k}`"))
+        .collect();
+    let hint = crate::diag::did_you_mean(kind, SETUP_KINDS.iter().map(|(_, k, _)| *k))
+        .map(|k| format!("; did you mean `{k}`?"))
+        .unwrap_or_default();
+    Err(Error::BadObject {
+        what: what.to_string(),
+        message: format!(
+            "jjo does not create `{api_version}` `{kind}` objects: setup may create {}{hint}",
+            known.join(", ")
+        ),
+    })
+}
+
 async fn apply_setup(
     client: &Client,
     namespace: &str,
@@ -479,7 +510,7 @@ async fn apply_setup(
     let pp = PostParams::default();
     match with_retry(retry, &op, || api.create(&pp, &typed)).await {
         Ok(_) => Ok(()),
-        Err(err @ Error::Api { code: 409, .. }) => {
+        Err(Error::Api { code: 409, .. }) => {
             // Ours if an earlier try of this very call got through.
             let ours = with_retry(
                 retry,
@@ -503,7 +534,16 @@ async fn apply_setup(
             if let Some(guard) = &lock(shared).guard {
                 guard.forget_object(&resource, &name);
             }
-            Err(ours.err().unwrap_or(err))
+            match ours {
+                Err(get) => Err(get),
+                Ok(_) => Err(Error::BadObject {
+                    what,
+                    message: format!(
+                        "`{}/{name}` already exists in namespace `{namespace}` and is not this case's, so jjo leaves it alone; cases (or runs) that set up the same name collide in a shared namespace: run them one at a time (`--jobs 1`) or without `--namespace`",
+                        resource.plural
+                    ),
+                }),
+            }
         }
         Err(err) => Err(err),
     }
@@ -515,10 +555,14 @@ struct CreatedJob {
     findings: Vec<Finding>,
 }
 
-/// Creates the Job with `fieldValidation=Strict`; a 400/422 becomes findings, `Warning`
-/// headers become warning findings. Retried on 429/5xx; before a retry it looks for a Job
-/// an earlier try may have created (by the case token), so a `generateName` Job is never
-/// created twice.
+/// Creates the Job as the launcher does (no `fieldValidation`, so unknown fields are
+/// dropped with a `Warning` header, reported as [`Severity::Dropped`]) or with
+/// `fieldValidation=Strict`; a 400/422, or a 403 that is not RBAC's (quota, admission
+/// webhook), becomes findings; other `Warning` headers become warning findings. The
+/// fields the server sets on a stored Job (a captured `base-job.yaml`) are dropped first,
+/// as the launcher never sends them. Retried on 429/5xx; before a retry it looks for a
+/// Job an earlier try may have created (by the case token), so a `generateName` Job is
+/// never created twice.
 async fn create_job(
     client: &Client,
     namespace: &str,
@@ -528,6 +572,7 @@ async fn create_job(
     shared: &SharedState,
 ) -> Result<CreatedJob, Error> {
     let mut job = job.clone();
+    crate::job::strip_server_set(&mut job);
     add_labels(&mut job, labels, "job")?;
     if let Some(metadata) = job.get_mut("metadata").and_then(Value::as_object_mut) {
         metadata.insert("namespace".into(), namespace.into());
@@ -558,14 +603,16 @@ async fn create_job(
                     what: "job".into(),
                     message: e.to_string(),
                 })?;
-        let uri = request.uri().to_string();
-        let separator = if uri.contains('?') { '&' } else { '?' };
-        *request.uri_mut() = format!("{uri}{separator}fieldValidation=Strict")
-            .parse()
-            .map_err(|e: http::uri::InvalidUri| Error::BadObject {
-                what: "job".into(),
-                message: e.to_string(),
-            })?;
+        if options.field_validation == FieldValidation::Strict {
+            let uri = request.uri().to_string();
+            let separator = if uri.contains('?') { '&' } else { '?' };
+            *request.uri_mut() = format!("{uri}{separator}fieldValidation=Strict")
+                .parse()
+                .map_err(|e: http::uri::InvalidUri| Error::BadObject {
+                    what: "job".into(),
+                    message: e.to_string(),
+                })?;
+        }
         let answer = send_raw(client, request).await;
         let error = match answer {
             Ok((code, warnings, value)) if code < 300 => {
@@ -578,7 +625,10 @@ async fn create_job(
                     findings,
                 });
             }
-            Ok((400 | 422, warnings, value)) => {
+            Ok((code, warnings, value))
+                if matches!(code, 400 | 422)
+                    || (code == 403 && !is_rbac_denial(str_at(&value, "/message").unwrap_or(""))) =>
+            {
                 let mut findings: Vec<Finding> =
                     warnings.into_iter().map(warning_finding).collect();
                 findings.extend(status_findings(&value));
@@ -661,13 +711,48 @@ fn warning_text(header: &str) -> String {
     rest.replace("\\\"", "\"")
 }
 
+/// A `Warning` header as a finding: `unknown field "<path>"` and `duplicate field
+/// "<path>"` (the server's field-validation warnings, `Warn` being its default) are
+/// dropped fields; anything else (deprecations, Pod Security) a plain warning.
 fn warning_finding(message: String) -> Finding {
-    Finding {
-        severity: Severity::Warning,
-        field: None,
-        reason: None,
-        message,
+    let dropped = ["unknown field \"", "duplicate field \""]
+        .iter()
+        .find_map(|prefix| message.strip_prefix(prefix))
+        .and_then(|rest| rest.strip_suffix('"'))
+        .map(str::to_string);
+    match dropped {
+        Some(field) => Finding {
+            severity: Severity::Dropped,
+            reason: Some(
+                if message.starts_with("unknown") {
+                    "FieldValueUnknown"
+                } else {
+                    "FieldValueDuplicate"
+                }
+                .into(),
+            ),
+            field: Some(field),
+            message,
+        },
+        None => Finding {
+            severity: Severity::Warning,
+            field: None,
+            reason: None,
+            message,
+        },
     }
+}
+
+/// Whether a 403 is RBAC's: the authorizer's message has the form `User "…" cannot <verb>
+/// resource "…"` (kube-apiserver `staging/src/k8s.io/apiserver/pkg/endpoints/handlers/
+/// responsewriters/errors.go`, `forbiddenMessage`). A ResourceQuota (`exceeded quota: …`,
+/// `plugin/pkg/admission/resourcequota`) and admission webhooks (`admission webhook "…"
+/// denied the request: …`) answer 403 too; those are refusals of the object, not a right
+/// jjo lacks.
+pub(crate) fn is_rbac_denial(message: &str) -> bool {
+    message
+        .split_once("User \"")
+        .is_some_and(|(_, rest)| rest.contains("\" cannot "))
 }
 
 /// Findings from a refusal `Status`: one per cause (422), or the strict decoding message
@@ -850,60 +935,84 @@ async fn wait_for_running(
     }
 }
 
-/// Deletes leftovers of earlier runs: namespaces labelled `managed-by: jjo` (all, or only
-/// those of `run_id`), or in namespace-scoped mode the labelled Jobs, ConfigMaps and
-/// Secrets in `namespace`. Returns the names deleted.
+/// What `jjo gc` found and did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct GcReport {
+    /// Deleted now (`namespaces/<name>`, or `<plural>/<name>` in a shared namespace).
+    pub deleted: Vec<String>,
+    /// Already being deleted (a `deletionTimestamp`, or a namespace answering 409): they
+    /// go on their own.
+    pub terminating: Vec<String>,
+    /// Still there, with the error that kept them (or the list that failed).
+    pub left: Vec<(String, String)>,
+}
+
+/// Deletes leftovers of earlier runs: namespaces labelled [`RUN_ID_LABEL`] (all, or only
+/// those of `run_id`), or in namespace-scoped mode the labelled Jobs and setup objects
+/// ([`SETUP_KINDS`]) in `namespace`. Objects already being deleted are skipped; a
+/// namespace that answers 409 is Terminating (kubernetes
+/// `pkg/registry/core/namespace/storage/storage.go`: "The system is ensuring all content is
+/// removed from this namespace"), so it counts as on its way out. An error on one object
+/// does not stop the sweep: it is reported in [`GcReport::left`].
 pub async fn gc(
     client: &Client,
     namespace: Option<&str>,
     run_id: Option<&str>,
     retry: &RetryPolicy,
-) -> Result<Vec<String>, Error> {
-    let mut selector = format!("{MANAGED_BY_LABEL}={MANAGED_BY}");
-    if let Some(run_id) = run_id {
-        selector.push_str(&format!(",{RUN_ID_LABEL}={}", dns_label_part(run_id, 63)));
-    }
+) -> Result<GcReport, Error> {
+    let selector = match run_id {
+        Some(run_id) => format!("{RUN_ID_LABEL}={}", dns_label_part(run_id, 63)),
+        None => RUN_ID_LABEL.to_string(),
+    };
     let lp = ListParams::default().labels(&selector);
-    let mut deleted = Vec::new();
+    let dp = kube::api::DeleteParams {
+        propagation_policy: Some(kube::api::PropagationPolicy::Background),
+        ..Default::default()
+    };
+    let mut report = GcReport::default();
+    let mut resources: Vec<ApiResource> = Vec::new();
     match namespace {
-        None => {
-            let api: Api<Namespace> = Api::all(client.clone());
-            let op = Op::new("list", "", "namespaces", None);
-            let list = with_retry(retry, &op, || api.list(&lp)).await?;
-            for ns in list.items {
-                let name = ns.name_any();
-                super::cleanup::delete_target(client, &Target::Namespace(name.clone()), retry)
-                    .await?;
-                deleted.push(name);
-            }
-        }
-        Some(ns) => {
-            let resources = [
-                ApiResource::erase::<k8s_openapi::api::batch::v1::Job>(&()),
-                ApiResource::erase::<k8s_openapi::api::core::v1::ConfigMap>(&()),
-                ApiResource::erase::<k8s_openapi::api::core::v1::Secret>(&()),
-            ];
-            for resource in resources {
-                let api: Api<DynamicObject> = Api::namespaced_with(client.clone(), ns, &resource);
-                let op = Op::new("list", &resource.group, &resource.plural, Some(ns));
-                let list = with_retry(retry, &op, || api.list(&lp)).await?;
-                let objects: Vec<(ApiResource, String)> = list
-                    .items
-                    .iter()
-                    .map(|o| (resource.clone(), o.name_any()))
-                    .collect();
-                for (_, name) in &objects {
-                    deleted.push(format!("{}/{name}", resource.plural));
-                }
-                let target = Target::Objects {
-                    namespace: ns.to_string(),
-                    objects,
-                };
-                super::cleanup::delete_target(client, &target, retry).await?;
+        None => resources.push(ApiResource::erase::<Namespace>(&())),
+        Some(_) => {
+            resources.push(ApiResource::erase::<k8s_openapi::api::batch::v1::Job>(&()));
+            for (version, kind, _) in SETUP_KINDS {
+                resources.push(ApiResource::from_gvk(&GroupVersionKind::gvk(
+                    "", version, kind,
+                )));
             }
         }
     }
-    Ok(deleted)
+    for resource in resources {
+        let api: Api<DynamicObject> = match namespace {
+            Some(ns) => Api::namespaced_with(client.clone(), ns, &resource),
+            None => Api::all_with(client.clone(), &resource),
+        };
+        let op = Op::new("list", &resource.group, &resource.plural, namespace);
+        let list = match with_retry(retry, &op, || api.list(&lp)).await {
+            Ok(list) => list,
+            Err(err) => {
+                report.left.push((format!("{}/*", resource.plural), err.to_string()));
+                continue;
+            }
+        };
+        for object in list.items {
+            let name = format!("{}/{}", resource.plural, object.name_any());
+            if object.metadata.deletion_timestamp.is_some() {
+                report.terminating.push(name);
+                continue;
+            }
+            let op = Op::new("delete", &resource.group, &resource.plural, namespace);
+            let object_name = object.name_any();
+            match with_retry(retry, &op, || api.delete(&object_name, &dp)).await {
+                Ok(_) | Err(Error::Api { code: 404, .. }) => report.deleted.push(name),
+                Err(Error::Api { code: 409, .. }) if namespace.is_none() => {
+                    report.terminating.push(name)
+                }
+                Err(err) => report.left.push((name, err.to_string())),
+            }
+        }
+    }
+    Ok(report)
 }
 
 #[cfg(test)]
@@ -952,7 +1061,7 @@ mod tests {
         let mut job = json!({"metadata": {"labels": {"a": "b"}}});
         assert!(add_labels(&mut job, &labels, "job").is_ok());
         assert_eq!(job["metadata"]["labels"]["a"], "b");
-        assert_eq!(job["metadata"]["labels"][MANAGED_BY_LABEL], "jjo");
+        assert_eq!(job["metadata"]["labels"][RUN_ID_LABEL], "run1");
         assert_eq!(job["metadata"]["labels"][CASE_LABEL], "my-case");
         let mut bad = json!({"metadata": {"labels": []}});
         assert!(matches!(

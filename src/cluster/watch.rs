@@ -17,8 +17,11 @@ const WATCH_SECONDS: u32 = 290;
 
 /// Lists objects matching the selectors, then watches from the list's resourceVersion
 /// until `done` returns a value for one of them. A dropped watch is re-issued from the last
-/// resourceVersion seen (counted in `restarts`); `410 Gone` starts over with a list.
-/// The caller bounds the wait with a timeout.
+/// resourceVersion seen (counted in `restarts`). `410 Gone` (as the answer to the watch
+/// request, or as an `ERROR` event) and any other `Status` in the stream start over with a
+/// fresh list: the version is too old or the server gave up on this watch, so resuming
+/// from it would miss changes (kube-rs `runtime::watcher` does the same). The caller
+/// bounds the wait with a timeout.
 pub(crate) async fn watch_until<K, R>(
     api: &Api<K>,
     op: &Op,
@@ -49,6 +52,9 @@ where
         verb: "watch",
         ..op.clone()
     };
+    // Counts failures of both kinds (dropped connections, errors in the stream) until an
+    // event gets through, across re-lists.
+    let mut failures = 0u32;
     'relist: loop {
         let list = with_retry(retry, &list_op, || api.list(&lp)).await?;
         for item in &list.items {
@@ -61,10 +67,13 @@ where
             .resource_version
             .clone()
             .unwrap_or_else(|| "0".into());
-        let mut failures = 0u32;
         loop {
             let mut stream = match api.watch(&wp, &version).await {
                 Ok(stream) => stream.boxed(),
+                Err(kube::Error::Api(status)) if status.code == 410 => {
+                    restarts.fetch_add(1, Ordering::Relaxed);
+                    continue 'relist;
+                }
                 Err(err) if is_retryable(&err) && failures + 1 < retry.attempts => {
                     tokio::time::sleep(retry.delay(failures)).await;
                     failures += 1;
@@ -96,16 +105,25 @@ where
                         }
                     }
                     Ok(WatchEvent::Bookmark(mark)) => version = mark.metadata.resource_version,
-                    // The version is too old to resume from: list again.
-                    Ok(WatchEvent::Error(status)) if status.code == 410 => {
-                        restarts.fetch_add(1, Ordering::Relaxed);
-                        continue 'relist;
-                    }
                     Ok(WatchEvent::Error(status)) if status.code == 403 => {
                         return Err(super::retry::classify(&watch_op, kube::Error::Api(status)));
                     }
-                    // Other errors inside a watch: the stream is broken; re-watch below.
-                    Ok(WatchEvent::Error(_)) | Err(_) => break,
+                    // A Status in the stream (410 Gone: the version is too old; or the
+                    // server ended this watch): list again, never resume from `version`.
+                    Ok(WatchEvent::Error(_)) => {
+                        restarts.fetch_add(1, Ordering::Relaxed);
+                        failures += 1;
+                        if failures >= retry.attempts.max(1) * 4 {
+                            return Err(Error::Unavailable {
+                                operation: watch_op.describe(),
+                                attempts: failures,
+                                last: "the watch kept ending with an error".into(),
+                            });
+                        }
+                        continue 'relist;
+                    }
+                    // A broken connection: re-watch from `version` below.
+                    Err(_) => break,
                 }
             }
             // The watch ended (server timeout, dropped connection): resume from `version`.
