@@ -140,6 +140,12 @@ pub enum Failure {
     },
     /// The case expects a refusal, but the cluster admitted the Job and its Pod.
     LiveNotRefused,
+    /// The case expects the Job admitted, but the cluster dropped fields of it (`Warning:
+    /// unknown field` on a create without `fieldValidation`, as the launcher posts it).
+    LiveDropped {
+        /// The dropped fields.
+        findings: Vec<ServerFinding>,
+    },
     /// The case expects a dropped field, but the cluster kept every field of the Job.
     LiveNotDropped,
     /// The cluster dropped fields, but none matches the case's `reason:`.

@@ -59,12 +59,24 @@ impl Runner {
         }
     }
 
+    /// The Kubernetes version to predict for on this cluster: its `/version`, clamped to
+    /// the versions jjo knows (with a warning when it had to), or the case's own when the
+    /// server did not say.
+    pub fn version(&self, case: &Case) -> (crate::predict::Version, Option<Warning>) {
+        version_for(self.cluster.version.as_deref(), case.version)
+    }
+
     /// Runs one rendered case live and judges it; warnings carry the prediction drift.
     pub fn run(
         &self,
         case: &Case,
         rendered: &Rendered,
     ) -> (Result<Status, Error>, Vec<Warning>, Phases) {
+        // Drift is the live Pod against the prediction for this cluster's version.
+        let (version, version_warning) = self.version(case);
+        let mut case = case.clone();
+        case.version = version;
+        let case = &case;
         let live = LiveCase {
             name: case.name.clone(),
             job: rendered.patched.job.clone(),
@@ -96,7 +108,8 @@ impl Runner {
                 Err(e) => return (Err(cluster_error(e)), Vec::new(), Phases::new()),
             };
             let compare_start = std::time::Instant::now();
-            let (mut status, warnings) = judge(case, rendered, &outcome);
+            let (mut status, mut warnings) = judge(case, rendered, &outcome);
+            warnings.extend(version_warning);
             let mut phases = phases(&outcome.timings);
             phases.push(("compare", compare_start.elapsed()));
             let failed = matches!(status, Status::Failed(_));
@@ -116,6 +129,40 @@ impl Runner {
             (Ok(status), warnings, phases)
         })
     }
+}
+
+/// The version to predict for from the server's `gitVersion` (`v1.33.1`, `v1.31.4+k3s1`).
+fn version_for(
+    server: Option<&str>,
+    case: crate::predict::Version,
+) -> (crate::predict::Version, Option<Warning>) {
+    use crate::predict::Version;
+    let Some(server) = server else {
+        return (case, None);
+    };
+    let numeric = server
+        .trim_start_matches('v')
+        .split(['.', '+', '-'])
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(".");
+    if let Ok(version) = Version::parse(&numeric) {
+        return (version, None);
+    }
+    let minor: Option<u8> = numeric.split('.').nth(1).and_then(|m| m.parse().ok());
+    let nearest = match minor {
+        Some(m) if m < Version::OLDEST.minor => Version::OLDEST,
+        _ => Version::NEWEST,
+    };
+    (
+        nearest,
+        Some(
+            Warning::new(format!(
+                "the cluster runs Kubernetes `{server}`, which jjo does not know; predicting for {nearest}"
+            ))
+            .hint("prediction drift may be the version difference"),
+        ),
+    )
 }
 
 /// The live run's phases, named for the JSON report.
@@ -166,8 +213,33 @@ pub fn judge(case: &Case, rendered: &Rendered, outcome: &LiveOutcome) -> (Status
             message: format!("{reason}: {message}"),
             hint: None,
         }]),
+        // A dry run makes no Pod: Pod Security's verdict on the Pod is only its warning on
+        // the Job (`would violate PodSecurity "baseline:latest": …`).
+        LiveResult::DryRun { .. } if case.spec.expect == Expect::Rejected => {
+            let would: Vec<ServerFinding> = outcome
+                .findings
+                .iter()
+                .filter(|f| f.message.starts_with("would violate PodSecurity"))
+                .map(|f| server_finding(f, &offline))
+                .collect();
+            (!would.is_empty()).then_some(would)
+        }
         LiveResult::DryRun { .. } | LiveResult::Admitted { .. } => None,
     };
+    if case.spec.expect == Expect::Rejected
+        && refusal.is_none()
+        && matches!(outcome.result, LiveResult::DryRun { .. })
+    {
+        // Whatever else would refuse the Pod (a missing ServiceAccount, a quota) only shows
+        // when a Pod is made: not checked, never failed.
+        warnings.push(
+            Warning::new(
+                "not checked: a dry run makes no Pod, so the expected refusal of the Pod cannot be seen",
+            )
+            .hint("run without `--dry-run` to check it"),
+        );
+        return (Status::Passed, warnings);
+    }
     match case.spec.expect {
         Expect::Dropped => {
             if let Some(failure) = judge_dropped(case, outcome, &offline, refusal.as_deref()) {
@@ -201,6 +273,22 @@ pub fn judge(case: &Case, rendered: &Rendered, outcome: &LiveOutcome) -> (Status
         };
         return (Status::Failed(failure), warnings);
     }
+    // The launcher posts without `fieldValidation`: an unknown field is dropped, and the
+    // session starts without it.
+    if case.spec.expect == Expect::Admitted {
+        let dropped: Vec<ServerFinding> = outcome
+            .findings
+            .iter()
+            .filter(|f| f.severity == cluster::Severity::Dropped)
+            .map(|f| server_finding(f, &offline))
+            .collect();
+        if !dropped.is_empty() {
+            return (
+                Status::Failed(Failure::LiveDropped { findings: dropped }),
+                warnings,
+            );
+        }
+    }
     let LiveResult::Admitted { pod } = &outcome.result else {
         // A dry run has no Pod: the server accepting the Job is the whole check.
         return (Status::Passed, warnings);
@@ -213,7 +301,11 @@ pub fn judge(case: &Case, rendered: &Rendered, outcome: &LiveOutcome) -> (Status
             mode: case.spec.match_mode,
             lists: Lists::MergeKeys,
         };
-        match compare::compare(&golden.value, pod, opts) {
+        let (expected, actual) = match case.spec.match_mode {
+            Mode::Exact => without_bookkeeping(&golden.value, pod),
+            Mode::Subset => (golden.value.clone(), pod.clone()),
+        };
+        match compare::compare(&expected, &actual, opts) {
             Ok(diffs) => differences = pipeline::golden_differences(golden, diffs),
             Err(e) => golden_error = Some(format!("{}: {e}", golden.path.display())),
         }
@@ -313,6 +405,37 @@ fn judge_dropped(
     }
     None
 }
+
+/// The live Pod's server bookkeeping, which an exact `expected-pod.yaml` cannot pin: it
+/// depends on timing, not on the Job. Dropped before an exact live comparison (README, "On a
+/// real cluster"): `metadata.managedFields`, `metadata.deletionTimestamp` and
+/// `metadata.deletionGracePeriodSeconds` (the Pod may be going), `spec.nodeName` unless the
+/// golden sets one (the scheduler's choice), and `status` on both sides (the kubelet's,
+/// changing by the second).
+fn without_bookkeeping(golden: &Value, pod: &Value) -> (Value, Value) {
+    let (mut golden, mut pod) = (golden.clone(), pod.clone());
+    if let Some(metadata) = pod.get_mut("metadata").and_then(Value::as_object_mut) {
+        for key in [
+            "managedFields",
+            "deletionTimestamp",
+            "deletionGracePeriodSeconds",
+        ] {
+            metadata.remove(key);
+        }
+    }
+    if golden.pointer("/spec/nodeName").is_none()
+        && let Some(spec) = pod.get_mut("spec").and_then(Value::as_object_mut)
+    {
+        spec.remove("nodeName");
+    }
+    for object in [&mut golden, &mut pod] {
+        if let Some(map) = object.as_object_mut() {
+            map.remove("status");
+        }
+    }
+    (golden, pod)
+}
+
 
 /// jjo's own hint for the field the server refused or dropped (`did you mean ...`): the
 /// server names the field but never suggests a fix, and a case's `reason:` may quote the

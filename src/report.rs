@@ -258,6 +258,14 @@ pub fn failure(f: &Failure) -> FailureText {
             Vec::new(),
             None,
         ),
+        Failure::LiveDropped { findings: found } => text(
+            format!(
+                "{} of the Job dropped by the API server: this override has no effect in production",
+                count(found.len(), "field")
+            ),
+            server_findings(found),
+            Some("fix the override, or set `expect: dropped` in case.yaml if the dropped field is the point".into()),
+        ),
         Failure::LiveNotDropped => text(
             "expected a dropped field, but the cluster kept every field of the Job".into(),
             Vec::new(),

@@ -108,11 +108,47 @@ pub struct LiveArgs {
     /// Only a server-side dry run of each Job (for clusters where no Pod may be created).
     #[arg(long)]
     pub dry_run: bool,
+    /// How the API server treats unknown fields of the Job: `launcher` (as the launcher
+    /// posts it: dropped, and reported as dropped) or `strict` (refused).
+    #[arg(long, value_enum, default_value_t = FieldValidationArg::Launcher)]
+    pub field_validation: FieldValidationArg,
+    /// Seconds the Pod may take to become Running before `checks:` run (image pulls),
+    /// on top of `--timeout`.
+    #[arg(long, default_value_t = 300)]
+    pub running_timeout: u64,
+}
+
+/// `--field-validation`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FieldValidationArg {
+    /// No `fieldValidation` parameter, as the launcher: unknown fields are dropped.
+    Launcher,
+    /// `fieldValidation=Strict`: the server refuses unknown fields.
+    Strict,
 }
 
 impl LiveArgs {
     /// The timeout as a duration.
     pub fn timeout(&self) -> Duration {
         Duration::from_secs(self.timeout)
+    }
+
+    /// The live options these flags ask for.
+    #[cfg(feature = "cluster")]
+    pub fn options(&self, namespace: Option<String>) -> crate::cluster::LiveOptions {
+        use crate::cluster::{FieldValidation, LiveOptions};
+        LiveOptions {
+            timeout: self.timeout(),
+            dry_run: self.dry_run,
+            keep: self.keep,
+            namespace,
+            field_validation: match self.field_validation {
+                FieldValidationArg::Launcher => FieldValidation::Launcher,
+                FieldValidationArg::Strict => FieldValidation::Strict,
+            },
+            running_timeout: Duration::from_secs(self.running_timeout),
+            progress: true,
+            ..LiveOptions::default()
+        }
     }
 }

@@ -97,19 +97,12 @@ fn live(
     cases: &[(String, PathBuf)],
     runs: &mut [pipeline::CaseRun],
 ) -> Result<(), Error> {
-    use crate::cluster::LiveOptions;
     use crate::live::Runner;
 
     let Some(backend) = args.cluster.backend()? else {
         return Ok(());
     };
-    let options = LiveOptions {
-        timeout: args.live.timeout(),
-        dry_run: args.live.dry_run,
-        keep: args.live.keep,
-        namespace: args.cluster.namespace.clone(),
-        ..LiveOptions::default()
-    };
+    let options = args.live.options(args.cluster.namespace.clone());
     let runner = Runner::connect(&backend, options)?;
     let workers = args
         .live

@@ -25,7 +25,7 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 
-pub use backend::{Backend, Cluster, KIND_CLUSTER_NAME, client_from_config};
+pub use backend::{Backend, Cluster, KIND_CLUSTER_NAME, KIND_CONTEXT, client_from_config};
 pub use cleanup::{Cleanup, CleanupHandle, cleanup_registered, install_interrupt_handler};
 pub use retry::{Op, RetryPolicy};
 pub use run::{GcReport, gc, run_case};

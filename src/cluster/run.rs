@@ -64,7 +64,13 @@ pub async fn run_case(
         );
         tokio::spawn(async move {
             let body = case_body(&client, &case, &options, &shared);
-            match tokio::time::timeout(options.timeout, body).await {
+            // Waiting for Running has its own bound (inside the body); the case timeout
+            // covers everything else.
+            let bound = match case.checks.is_empty() || options.dry_run {
+                true => options.timeout,
+                false => options.timeout + options.running_timeout,
+            };
+            match tokio::time::timeout(bound, body).await {
                 Ok(result) => result,
                 Err(_) => Err(Error::Timeout {
                     phase: lock(&shared).phase.to_string(),
@@ -274,7 +280,19 @@ async fn case_body(
         let checks_start = Instant::now();
         set_phase(shared, "waiting for the pod to be running");
         let pods: Api<Pod> = Api::namespaced(client.clone(), &namespace);
-        wait_for_running(&pods, &namespace, &pod_name, retry, &restarts).await?;
+        let progress = options.progress.then_some(case.name.as_str());
+        let running = wait_for_running(&pods, &namespace, &pod_name, retry, &restarts, progress);
+        match tokio::time::timeout(options.running_timeout, running).await {
+            Ok(result) => result?,
+            Err(_) => {
+                return Err(Error::Timeout {
+                    phase: format!(
+                        "waiting for pod `{pod_name}` to be running (checks need a running container: is the image present or pre-loaded, and does its command stay up?)"
+                    ),
+                    after: options.running_timeout,
+                });
+            }
+        }
         set_phase(shared, "running the checks");
         let first_container = str_at(&pod, "/spec/containers/0/name")
             .unwrap_or_default()
@@ -898,16 +916,20 @@ async fn wait_for_pod_or_refusal(
     }
 }
 
-/// Watches one Pod until it is Running; Succeeded or Failed first is an error.
+/// Watches one Pod until it is Running; Succeeded or Failed first is an error. With
+/// `progress` (the case name), says every 10 s on stderr what the Pod is doing: a session
+/// image of several GB takes minutes to pull.
 async fn wait_for_running(
     pods: &Api<Pod>,
     namespace: &str,
     name: &str,
     retry: &RetryPolicy,
     restarts: &AtomicU32,
+    progress: Option<&str>,
 ) -> Result<(), Error> {
     let op = Op::new("watch", "", "pods", Some(namespace));
     let field = format!("metadata.name={name}");
+    let last = Mutex::new(String::from("Pending"));
     let phase = watch_until(
         pods,
         &op,
@@ -916,15 +938,47 @@ async fn wait_for_running(
         retry,
         restarts,
         |pod: &Pod| {
-            let phase = pod
-                .status
-                .as_ref()
+            let status = pod.status.as_ref();
+            let phase = status
                 .and_then(|s| s.phase.clone())
                 .unwrap_or_default();
+            let waiting = status
+                .and_then(|s| s.container_statuses.as_ref())
+                .into_iter()
+                .flatten()
+                .find_map(|c| c.state.as_ref()?.waiting.as_ref()?.reason.clone());
+            if let Ok(mut last) = last.lock() {
+                *last = match waiting {
+                    Some(reason) => format!("{phase}, {reason}"),
+                    None => phase.clone(),
+                };
+            }
             matches!(phase.as_str(), "Running" | "Succeeded" | "Failed").then_some(phase)
         },
-    )
-    .await?;
+    );
+    let phase = match progress {
+        None => phase.await?,
+        Some(case) => {
+            tokio::pin!(phase);
+            let start = Instant::now();
+            let mut tick = tokio::time::interval_at(
+                tokio::time::Instant::now() + PROGRESS_EVERY,
+                PROGRESS_EVERY,
+            );
+            loop {
+                tokio::select! {
+                    done = &mut phase => break done?,
+                    _ = tick.tick() => {
+                        let state = last.lock().map(|s| s.clone()).unwrap_or_default();
+                        eprintln!(
+                            "{case}: waiting for pod `{name}` to be running ({state}, {}s)",
+                            start.elapsed().as_secs()
+                        );
+                    }
+                }
+            }
+        }
+    };
     if phase == "Running" {
         Ok(())
     } else {
@@ -934,6 +988,9 @@ async fn wait_for_running(
         })
     }
 }
+
+/// How often the wait for Running says what it is waiting for.
+const PROGRESS_EVERY: Duration = Duration::from_secs(10);
 
 /// What `jjo gc` found and did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]

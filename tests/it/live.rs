@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use double::{Double, Faults, NsEvent, Rule};
 use jjo::cluster::{
-    Check, Cleanup, Error, LiveCase, LiveOptions, LiveResult, RetryPolicy, Severity, gc, run_case,
+    Check, Cleanup, Error, FieldValidation, LiveCase, LiveOptions, LiveResult, RetryPolicy,
+    Severity, gc, run_case,
 };
 use serde_json::{Value, json};
 
@@ -68,9 +69,10 @@ async fn failing(method: &'static str, path: &'static str, status: u16, times: u
 }
 
 #[tokio::test]
-async fn happy_path_creates_namespace_and_strict_job_reads_pod_and_deletes_namespace() {
+async fn happy_path_creates_namespace_and_launcher_like_job_reads_pod_and_deletes_namespace() {
     let double = Double::start(Faults::default()).await;
     let mut case = case("Happy Path");
+    case.job["metadata"]["labels"] = json!({"app.kubernetes.io/managed-by": "launcher"});
     case.setup.push(json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "settings"}, "data": {"a": "b"}}));
     let outcome = run_case(&double.client(), &case, &options())
         .await
@@ -104,8 +106,14 @@ async fn happy_path_creates_namespace_and_strict_job_reads_pod_and_deletes_names
         .iter()
         .find(|r| r.starts_with("POST /apis/batch/v1/"))
         .expect("job create");
-    assert!(create.contains("fieldValidation=Strict"), "{create}");
+    // As the launcher posts it: no `fieldValidation`, so the server's default applies.
+    assert!(!create.contains("fieldValidation"), "{create}");
     assert!(!create.contains("dryRun"), "{create}");
+    // The launcher's label stays; jjo's own labels join it.
+    let jobs = double.created("jobs");
+    assert_eq!(jobs.len(), 1);
+    assert_eq!(jobs[0]["metadata"]["labels"]["app.kubernetes.io/managed-by"], "launcher");
+    assert_eq!(jobs[0]["metadata"]["labels"]["jjo.dev/run-id"], "test-run");
     assert_eq!(double.count("POST", "/configmaps"), 1);
     let log = double.namespace_log();
     assert_eq!(
@@ -147,14 +155,51 @@ async fn namespace_carries_managed_by_and_run_id_labels() {
 }
 
 #[tokio::test]
-async fn unknown_fields_become_findings_from_strict_validation() {
+async fn unknown_fields_are_dropped_with_warnings_as_in_production() {
     let double = Double::start(Faults::default()).await;
-    let mut case = case("strict");
+    let mut case = case("dropped");
     case.job["spec"]["template"]["spec"]["containers"][0]["imagePullPolcy"] = json!("Always");
     case.job["spec"]["backofLimit"] = json!(1);
     let outcome = run_case(&double.client(), &case, &options())
         .await
         .expect("live case");
+    // The Job and its Pod exist, without the misspelt fields.
+    let LiveResult::Admitted { pod } = &outcome.result else {
+        panic!("{:?}", outcome.result)
+    };
+    assert!(pod["spec"]["containers"][0].get("imagePullPolcy").is_none());
+    let mut dropped: Vec<_> = outcome
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Dropped)
+        .filter_map(|f| f.field.clone())
+        .collect();
+    dropped.sort();
+    assert_eq!(
+        dropped,
+        vec![
+            "spec.backofLimit".to_string(),
+            "spec.template.spec.containers[0].imagePullPolcy".to_string()
+        ]
+    );
+    double.assert_none_left();
+}
+
+#[tokio::test]
+async fn unknown_fields_become_findings_from_strict_validation() {
+    let double = Double::start(Faults::default()).await;
+    let mut case = case("strict");
+    case.job["spec"]["template"]["spec"]["containers"][0]["imagePullPolcy"] = json!("Always");
+    case.job["spec"]["backofLimit"] = json!(1);
+    let opts = LiveOptions {
+        field_validation: FieldValidation::Strict,
+        ..options()
+    };
+    let outcome = run_case(&double.client(), &case, &opts)
+        .await
+        .expect("live case");
+    let create = double.requests().into_iter().find(|r| r.starts_with("POST /apis/batch/v1/"));
+    assert!(create.is_some_and(|c| c.contains("fieldValidation=Strict")));
     assert_eq!(outcome.result, LiveResult::Invalid);
     let fields: Vec<_> = outcome
         .findings
@@ -243,6 +288,7 @@ async fn throttling_is_retried_on_job_create() {
         .expect("retried");
     assert!(matches!(outcome.result, LiveResult::Admitted { .. }));
     assert_eq!(double.count("POST", "/jobs"), 3);
+    double.wait_terminated().await;
     assert_eq!(
         double.objects("jobs").len(),
         0,
@@ -557,11 +603,7 @@ async fn the_interrupt_cleanup_deletes_running_cases() {
 #[tokio::test]
 async fn shared_namespace_mode_creates_no_namespace_and_deletes_its_objects() {
     let double = Double::start(Faults::default()).await;
-    double.insert(
-        "namespaces",
-        "",
-        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "team-a"}}),
-    );
+    double.namespace("team-a");
     let mut case = case("shared");
     case.setup
         .push(json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "settings"}}));
@@ -598,20 +640,83 @@ async fn gc_removes_labelled_leftovers_only() {
     let deleted = gc(&double.client(), None, None, &RetryPolicy::default())
         .await
         .expect("gc");
-    assert_eq!(deleted, vec!["jjo-old-bcdfg".to_string()]);
+    assert_eq!(deleted.deleted, vec!["namespaces/jjo-old-bcdfg".to_string()]);
     assert_eq!(double.namespaces(), vec!["production".to_string()]);
+}
+
+/// Right after a run, the namespaces jjo deleted are still Terminating and a second
+/// delete answers 409: gc skips the first, counts the second as on its way, carries on
+/// past an error on a third, and reports only that one as left.
+#[tokio::test]
+async fn gc_gets_past_terminating_namespaces_and_errors() {
+    let double = Double::start(Faults {
+        terminating: Duration::from_secs(30),
+        rules: vec![Rule {
+            method: "DELETE",
+            path: "/namespaces/jjo-broken-",
+            status: 500,
+            times: 100,
+        }, Rule {
+            // Someone deleted `e` between gc's list and its delete.
+            method: "DELETE",
+            path: "/namespaces/jjo-e-",
+            status: 409,
+            times: 1,
+        }],
+        ..Faults::default()
+    })
+    .await;
+    let client = double.client();
+    let ns = |name: &str| json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name, "labels": {"jjo.dev/run-id": "old-run"}}});
+    for name in ["jjo-a-bcdfg", "jjo-broken-bcdfg", "jjo-c-bcdfg", "jjo-d-bcdfg", "jjo-e-bcdfg"] {
+        double.insert("namespaces", "", ns(name));
+    }
+    // A run deleted `a` a moment ago.
+    let api: kube::Api<k8s_openapi::api::core::v1::Namespace> = kube::Api::all(client.clone());
+    assert!(api.delete("jjo-a-bcdfg", &Default::default()).await.is_ok());
+    assert_eq!(double.terminating(), vec!["jjo-a-bcdfg".to_string()]);
+    let report = gc(&client, None, None, &fast_retry()).await.expect("gc");
+    assert_eq!(
+        report.terminating,
+        vec!["namespaces/jjo-a-bcdfg".to_string(), "namespaces/jjo-e-bcdfg".to_string()]
+    );
+    assert_eq!(
+        report.deleted,
+        vec!["namespaces/jjo-c-bcdfg".to_string(), "namespaces/jjo-d-bcdfg".to_string()]
+    );
+    assert_eq!(report.left.len(), 1, "{report:?}");
+    assert_eq!(report.left[0].0, "namespaces/jjo-broken-bcdfg");
+    // A second gc while they terminate deletes only `e` (still live after the race) and
+    // reports only `broken`.
+    let again = gc(&client, None, None, &fast_retry()).await.expect("gc");
+    assert_eq!(again.deleted, vec!["namespaces/jjo-e-bcdfg".to_string()]);
+    assert_eq!(again.terminating.len(), 3, "{again:?}");
+    assert_eq!(again.left.len(), 1, "{again:?}");
+    // Only the plain second delete answers 409, as kube-apiserver does.
+    let conflict = api.delete("jjo-c-bcdfg", &Default::default()).await;
+    assert!(
+        matches!(&conflict, Err(kube::Error::Api(s)) if s.code == 409 && s.message.contains("ensuring all content is removed")),
+        "{conflict:?}"
+    );
+}
+
+fn fast_retry() -> RetryPolicy {
+    RetryPolicy {
+        attempts: 2,
+        base_delay: Duration::from_millis(1),
+        max_delay: Duration::from_millis(2),
+    }
 }
 
 #[tokio::test]
 async fn gc_in_a_shared_namespace_deletes_labelled_jobs() {
     let double = Double::start(Faults::default()).await;
-    double.insert(
-        "namespaces",
-        "",
-        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "team-a"}}),
-    );
-    let labels = json!({"app.kubernetes.io/managed-by": "jjo"});
+    double.namespace("team-a");
+    // A leftover Job keeps the launcher's managed-by label; jjo knows it by its run id.
+    let labels = json!({"app.kubernetes.io/managed-by": "launcher", "jjo.dev/run-id": "old-run"});
     double.insert("jobs", "team-a", json!({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "old", "namespace": "team-a", "labels": labels}}));
+    let sa_labels = json!({"jjo.dev/run-id": "old-run"});
+    double.insert("serviceaccounts", "team-a", json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "rstudio-session", "namespace": "team-a", "labels": sa_labels}}));
     double.insert("jobs", "team-a", json!({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "theirs", "namespace": "team-a"}}));
     let deleted = gc(
         &double.client(),
@@ -621,7 +726,14 @@ async fn gc_in_a_shared_namespace_deletes_labelled_jobs() {
     )
     .await
     .expect("gc");
-    assert_eq!(deleted, vec!["jobs/old".to_string()]);
+    assert_eq!(
+        deleted.deleted,
+        vec!["jobs/old".to_string(), "serviceaccounts/rstudio-session".to_string()]
+    );
+    assert_eq!(
+        double.objects("serviceaccounts"),
+        vec![("team-a".to_string(), "default".to_string())]
+    );
     assert_eq!(
         double.objects("jobs"),
         vec![("team-a".to_string(), "theirs".to_string())]
@@ -631,11 +743,7 @@ async fn gc_in_a_shared_namespace_deletes_labelled_jobs() {
 #[tokio::test]
 async fn a_setup_object_that_is_someone_elses_is_left_alone_in_a_shared_namespace() {
     let double = Double::start(Faults::default()).await;
-    double.insert(
-        "namespaces",
-        "",
-        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "team-a"}}),
-    );
+    double.namespace("team-a");
     double.insert("configmaps", "team-a", json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "settings", "namespace": "team-a"}}));
     let mut case = case("foreign");
     case.setup
@@ -648,8 +756,12 @@ async fn a_setup_object_that_is_someone_elses_is_left_alone_in_a_shared_namespac
         .await
         .expect_err("the name is taken");
     let text = err.to_string();
-    assert!(matches!(err, Error::Api { code: 409, .. }), "{text}");
-    assert!(text.contains("`create` `configmaps`"), "{text}");
+    assert!(matches!(err, Error::BadObject { .. }), "{text}");
+    assert!(
+        text.contains("`configmaps/settings` already exists in namespace `team-a` and is not this case's"),
+        "{text}"
+    );
+    assert!(text.contains("--jobs 1"), "{text}");
     assert_eq!(
         double.objects("configmaps"),
         vec![("team-a".to_string(), "settings".to_string())],

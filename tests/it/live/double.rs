@@ -63,7 +63,41 @@ pub struct Faults {
     /// `pod-security.kubernetes.io/enforce` label: the `defaults.enforce` of the PodSecurity
     /// admission plugin's configuration, a setting of the cluster, not of the namespace.
     pub pod_security: Option<&'static str>,
+    /// The server's version (`/version`, `v1.33.1` when `None`); the Job schema and the
+    /// feature gates follow it (see [`FIELD_HISTORY`]).
+    pub version: Option<&'static str>,
+    /// The first `n` watch requests on this resource answer HTTP 410 Gone.
+    pub gone_watches: Option<(&'static str, usize)>,
+    /// The first `n` watches on this resource send a `Status` (410 Expired) `ERROR` event
+    /// and end, as the watch cache does for a compacted resourceVersion.
+    pub expired_watches: Option<(&'static str, usize)>,
+    /// How long a deleted namespace stays `Terminating` (its `kubernetes` finalizer)
+    /// before it and its contents are gone; a second delete meanwhile answers 409.
+    pub terminating: Duration,
+    /// How long after a namespace its `default` ServiceAccount appears (the
+    /// serviceaccount controller's work).
+    pub service_account_delay: Duration,
+    /// How long each kubelet step takes: scheduled, `ContainerCreating`, `Running`.
+    pub kubelet_step: Duration,
+    /// A validating admission webhook (`validation.gatekeeper.sh`) that answers 403 to a
+    /// Job create with a privileged container.
+    pub webhook_denies_privileged: bool,
 }
+
+/// When Job and Pod fields came to the API, from kubernetes `pkg/features/kube_features.go`
+/// and the API types: (path, minor release the field entered the schema, minor release
+/// its feature gate is on by default). Before the first a server does not know the field
+/// (decoding reports it unknown); between the two it is known but dropped on create by the
+/// Job strategy (`dropDisabledFields`), silently. Written for the double from the
+/// Kubernetes sources, independently of jjo's own table.
+pub const FIELD_HISTORY: &[(&str, u8, u8)] = &[
+    ("spec.managedBy", 30, 32),
+    ("spec.successPolicy", 30, 31),
+    ("spec.template.spec.resources", 32, 34),
+    ("spec.template.spec.securityContext.supplementalGroupsPolicy", 31, 33),
+    ("spec.template.spec.containers[*].volumeMounts[*].recursiveReadOnly", 30, 31),
+    ("spec.template.spec.initContainers[*].volumeMounts[*].recursiveReadOnly", 30, 31),
+];
 
 /// What happened to a namespace, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,10 +145,15 @@ impl Double {
             .await
             .expect("bind 127.0.0.1");
         let url = format!("http://{}", listener.local_addr().expect("local addr"));
-        let state = Arc::new(Mutex::new(State {
+        let mut state = State {
             faults,
             ..State::default()
-        }));
+        };
+        // kind's one node, Ready.
+        let node = json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": "kind-control-plane"},
+            "status": {"conditions": [{"type": "Ready", "status": "True"}]}});
+        store(&mut state, "nodes", "", node, "ADDED");
+        let state = Arc::new(Mutex::new(state));
         let notify = Arc::new(Notify::new());
         let (s, n) = (state.clone(), notify.clone());
         let server = tokio::spawn(async move {
@@ -161,6 +200,30 @@ impl Double {
         self.notify.notify_waiters();
     }
 
+    /// A namespace as a real cluster has it: with its `default` ServiceAccount.
+    pub fn namespace(&self, name: &str) {
+        self.insert(
+            "namespaces",
+            "",
+            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}}),
+        );
+        self.insert(
+            "serviceaccounts",
+            name,
+            json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "default", "namespace": name}}),
+        );
+    }
+
+    /// Waits (up to 5 s) until no namespace is `Terminating`.
+    pub async fn wait_terminated(&self) {
+        for _ in 0..500 {
+            if self.terminating().is_empty() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
     /// An object as stored now.
     pub fn get(&self, resource: &str, namespace: &str, name: &str) -> Option<Value> {
         let key = (
@@ -171,14 +234,25 @@ impl Double {
         lock(&self.state).objects.get(&key).cloned()
     }
 
-    /// Namespaces that exist now.
+    /// Namespaces that exist now and are not being deleted.
     pub fn namespaces(&self) -> Vec<String> {
         let state = lock(&self.state);
         state
             .objects
-            .keys()
-            .filter(|(r, _, _)| r == "namespaces")
-            .map(|(_, _, n)| n.clone())
+            .iter()
+            .filter(|((r, _, _), o)| r == "namespaces" && o["metadata"]["deletionTimestamp"].is_null())
+            .map(|((_, _, n), _)| n.clone())
+            .collect()
+    }
+
+    /// Namespaces that are `Terminating` now.
+    pub fn terminating(&self) -> Vec<String> {
+        let state = lock(&self.state);
+        state
+            .objects
+            .iter()
+            .filter(|((r, _, _), o)| r == "namespaces" && !o["metadata"]["deletionTimestamp"].is_null())
+            .map(|((_, _, n), _)| n.clone())
             .collect()
     }
 
@@ -208,13 +282,25 @@ impl Double {
             .count()
     }
 
+    /// Every object of a resource ever stored (created), in order, as first stored.
+    pub fn created(&self, resource: &str) -> Vec<Value> {
+        let state = lock(&self.state);
+        state
+            .log
+            .iter()
+            .filter(|(_, r, _, kind, _)| r == resource && *kind == "ADDED")
+            .map(|(_, _, _, _, o)| o.clone())
+            .collect()
+    }
+
     /// All requests seen, as `METHOD path?query`.
     pub fn requests(&self) -> Vec<String> {
         lock(&self.state).requests.clone()
     }
 
-    /// Asserts that no namespace exists now and that every namespace created was deleted
-    /// again (as often as namespaces were created).
+    /// Asserts that no namespace exists now (one that is `Terminating` is on its way out)
+    /// and that every namespace created was deleted again (as often as namespaces were
+    /// created).
     pub fn assert_none_left(&self) {
         let left = self.namespaces();
         assert!(left.is_empty(), "left behind: {left:?}");
@@ -369,13 +455,22 @@ fn decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Equality-only selectors: `a=b,c=d` against a flat string map found at `lookup`.
+/// Selectors of the equality and existence forms (`a=b`, `a==b`, `a!=b`, `a`, `!a`,
+/// comma-joined) against a flat string map found at `lookup`.
 fn matches(selector: Option<&String>, lookup: impl Fn(&str) -> Option<String>) -> bool {
     selector.is_none_or(|sel| {
         sel.split(',').filter(|p| !p.is_empty()).all(|part| {
-            let (key, value) = part.split_once('=').unwrap_or((part, ""));
-            let value = value.trim_start_matches('=');
-            lookup(key).as_deref() == Some(value)
+            if let Some((key, value)) = part.split_once("!=") {
+                return lookup(key).as_deref() != Some(value);
+            }
+            if let Some((key, value)) = part.split_once('=') {
+                let value = value.trim_start_matches('=');
+                return lookup(key).as_deref() == Some(value);
+            }
+            match part.strip_prefix('!') {
+                Some(key) => lookup(key).is_none(),
+                None => lookup(part).is_some(),
+            }
         })
     })
 }
@@ -414,6 +509,13 @@ async fn handle(
             let code = rule.status;
             let (reason, message) = match code {
                 403 => ("Forbidden", forbidden_message(&method, &path)),
+                409 if method == "DELETE" => (
+                    "Conflict",
+                    format!(
+                        "Operation cannot be fulfilled on {}: The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system.",
+                        path.rsplit('/').next().unwrap_or_default()
+                    ),
+                ),
                 409 => ("AlreadyExists", "the object already exists".to_string()),
                 429 => (
                     "TooManyRequests",
@@ -438,6 +540,17 @@ async fn handle(
             .find(|(key, _)| key == k)
             .map(|(_, v)| v.clone())
     };
+    if path == "/version" {
+        let version = lock(&state).faults.version.unwrap_or(DEFAULT_VERSION);
+        let minor = minor_of(version);
+        return reply(
+            200,
+            &json!({"major": "1", "minor": minor.to_string(), "gitVersion": version,
+                "gitCommit": "0000000000000000000000000000000000000000", "gitTreeState": "clean",
+                "buildDate": "2026-01-01T00:00:00Z", "goVersion": "go1.24.0",
+                "compiler": "gc", "platform": "linux/amd64"}),
+        );
+    }
     let Some(target) = parse_path(&path) else {
         return reply(
             404,
@@ -449,7 +562,7 @@ async fn handle(
         );
     };
     if target.sub.as_deref() == Some("exec") {
-        return exec(req, &params);
+        return exec(req, &params, &state, &target);
     }
     let body = req
         .into_body()
@@ -465,6 +578,7 @@ async fn handle(
             &body,
             param("dryRun").is_some(),
             param("fieldValidation"),
+            param("fieldManager"),
         ),
         ("GET", None) if param("watch").is_some_and(|w| w == "true" || w == "1") => watch(
             &state,
@@ -536,6 +650,150 @@ fn forbidden_message(method: &str, path: &str) -> String {
     )
 }
 
+/// The version the double serves when a test names none.
+const DEFAULT_VERSION: &str = "v1.33.1";
+/// When the double says things happened (its objects need a time, not a real one).
+const NOW: &str = "2026-03-14T09:21:06Z";
+
+/// `v1.33.1` → 33.
+fn minor_of(version: &str) -> u8 {
+    version
+        .trim_start_matches('v')
+        .split('.')
+        .nth(1)
+        .and_then(|m| m.parse().ok())
+        .unwrap_or(33)
+}
+
+/// A `Warning` header value as the API server writes it (`299 - "text"`, quotes escaped).
+fn warning_header(text: &str) -> String {
+    format!("299 - \"{}\"", text.replace('"', "\\\""))
+}
+
+fn with_warnings(mut response: Response<Body>, warnings: &[String]) -> Response<Body> {
+    for text in warnings {
+        if let Ok(value) = warning_header(text).parse() {
+            response.headers_mut().append("warning", value);
+        }
+    }
+    response
+}
+
+/// The paths in `object` a `FIELD_HISTORY` pattern (`a.b[*].c`) names, as (path in the
+/// server's notation, JSON pointer).
+fn history_paths(object: &Value, pattern: &str) -> Vec<(String, String)> {
+    let mut found = vec![(String::new(), String::new(), object)];
+    for segment in pattern.split('.') {
+        let (key, all) = match segment.strip_suffix("[*]") {
+            Some(key) => (key, true),
+            None => (segment, false),
+        };
+        let mut next = Vec::new();
+        for (path, pointer, value) in found {
+            let Some(child) = value.get(key) else {
+                continue;
+            };
+            let path = if path.is_empty() {
+                key.to_string()
+            } else {
+                format!("{path}.{key}")
+            };
+            let pointer = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
+            if all {
+                for (i, item) in child.as_array().into_iter().flatten().enumerate() {
+                    next.push((format!("{path}[{i}]"), format!("{pointer}/{i}"), item));
+                }
+            } else {
+                next.push((path, pointer, child));
+            }
+        }
+        found = next;
+    }
+    found.into_iter().map(|(p, ptr, _)| (p, ptr)).collect()
+}
+
+fn remove_at(object: &mut Value, pointer: &str) {
+    if let Some((parent, key)) = pointer.rsplit_once('/')
+        && let Some(map) = object.pointer_mut(parent).and_then(Value::as_object_mut)
+    {
+        map.remove(&key.replace("~1", "/").replace("~0", "~"));
+    }
+}
+
+/// Decoding a Job as the given server version does: the fields its schema does not know
+/// (the 1.34 schema of k8s-openapi, less what [`FIELD_HISTORY`] says came later), in the
+/// server's path notation.
+fn unknown_job_fields(object: &Value, minor: u8) -> Vec<(String, Option<String>)> {
+    let mut unknown: Vec<(String, Option<String>)> =
+        unknown_fields::<k8s_openapi::api::batch::v1::Job>(object)
+            .into_iter()
+            .map(|f| (f, None))
+            .collect();
+    for (pattern, in_schema, _) in FIELD_HISTORY {
+        if minor < *in_schema {
+            for (path, pointer) in history_paths(object, pattern) {
+                unknown.push((path, Some(pointer)));
+            }
+        }
+    }
+    unknown
+}
+
+/// The fields the Job strategy drops because their feature gate is off in this version.
+fn drop_disabled_fields(object: &mut Value, minor: u8) {
+    for (pattern, in_schema, on) in FIELD_HISTORY {
+        if minor >= *in_schema && minor < *on {
+            for (_, pointer) in history_paths(object, pattern) {
+                remove_at(object, &pointer);
+            }
+        }
+    }
+}
+
+/// The namespace's Pod Security enforce level: its label, else the cluster default.
+fn enforced_level(s: &State, namespace: &str) -> Option<String> {
+    s.objects
+        .get(&("namespaces".into(), String::new(), namespace.to_string()))
+        .and_then(|ns| ns["metadata"]["labels"]["pod-security.kubernetes.io/enforce"].as_str())
+        .map(str::to_string)
+        .or_else(|| s.faults.pod_security.map(str::to_string))
+        .filter(|l| l != "privileged")
+}
+
+/// Validation of a Job's selector (kubernetes `pkg/apis/batch/validation/validation.go`
+/// `validateJobSpec` with the strategy's `generateSelector`): a selector the user brings
+/// without `manualSelector: true` is refused, and the template's labels must match it.
+fn job_selector_errors(object: &Value) -> Vec<(String, String)> {
+    let manual = object["spec"]["manualSelector"] == true;
+    let mut errors = Vec::new();
+    if !manual && !object["spec"]["selector"].is_null() {
+        errors.push((
+            "spec.selector".to_string(),
+            format!(
+                "Invalid value: {}: `selector` not auto-generated",
+                object["spec"]["selector"]
+            ),
+        ));
+    }
+    errors
+}
+
+fn invalid(kind: &str, name: &str, errors: &[(String, String)]) -> Value {
+    let causes: Vec<Value> = errors
+        .iter()
+        .map(|(field, message)| json!({"reason": "FieldValueInvalid", "message": message, "field": field}))
+        .collect();
+    let text: Vec<String> = errors.iter().map(|(f, m)| format!("{f}: {m}")).collect();
+    let mut value = status(
+        422,
+        "Invalid",
+        &format!("{kind}.batch \"{name}\" is invalid: {}", text.join(", ")),
+    );
+    value["details"] = json!({"name": name, "group": "batch", "kind": kind.to_lowercase() + "s", "causes": causes});
+    value
+}
+
+#[allow(clippy::too_many_arguments)]
 fn create(
     state: &Arc<Mutex<State>>,
     notify: &Arc<Notify>,
@@ -543,22 +801,60 @@ fn create(
     body: &[u8],
     dry_run: bool,
     validation: Option<String>,
+    manager: Option<String>,
 ) -> Response<Body> {
     let Ok(mut object) = serde_json::from_slice::<Value>(body) else {
         return reply(400, &status(400, "BadRequest", "the body is not JSON"));
     };
-    if target.resource == "jobs" && validation.as_deref() == Some("Strict") {
-        let unknown = unknown_fields::<k8s_openapi::api::batch::v1::Job>(&object);
-        if !unknown.is_empty() {
-            let fields: Vec<String> = unknown
-                .iter()
-                .map(|f| format!("unknown field \"{f}\""))
-                .collect();
-            let message = format!(
-                "Job in version \"v1\" cannot be handled as a Job: strict decoding error: {}",
-                fields.join(", ")
-            );
-            return reply(400, &status(400, "BadRequest", &message));
+    let minor = minor_of(lock(state).faults.version.unwrap_or(DEFAULT_VERSION));
+    let mut warnings = Vec::new();
+    // Decoding: unknown fields by `fieldValidation` (default `Warn` since 1.27).
+    if target.resource == "jobs" {
+        let unknown = unknown_job_fields(&object, minor);
+        match validation.as_deref().unwrap_or("Warn") {
+            "Strict" if !unknown.is_empty() => {
+                let fields: Vec<String> = unknown
+                    .iter()
+                    .map(|(f, _)| format!("unknown field \"{f}\""))
+                    .collect();
+                let message = format!(
+                    "Job in version \"v1\" cannot be handled as a Job: strict decoding error: {}",
+                    fields.join(", ")
+                );
+                return reply(400, &status(400, "BadRequest", &message));
+            }
+            "Strict" | "Warn" | "Ignore" => {}
+            other => {
+                return reply(
+                    400,
+                    &status(
+                        400,
+                        "BadRequest",
+                        &format!("fieldValidation must be one of \"Ignore\", \"Warn\", or \"Strict\", not \"{other}\""),
+                    ),
+                );
+            }
+        }
+        if validation.as_deref() != Some("Ignore") {
+            warnings.extend(unknown.iter().map(|(f, _)| format!("unknown field \"{f}\"")));
+        }
+        // Decoding into the typed object loses them.
+        let typed = serde_json::from_value::<k8s_openapi::api::batch::v1::Job>(object.clone())
+            .ok()
+            .and_then(|job| serde_json::to_value(job).ok());
+        for (_, pointer) in &unknown {
+            if let Some(pointer) = pointer {
+                remove_at(&mut object, pointer);
+            }
+        }
+        if let Some(typed) = typed {
+            let mut kept = typed;
+            for (_, pointer) in &unknown {
+                if let Some(pointer) = pointer {
+                    remove_at(&mut kept, pointer);
+                }
+            }
+            object = kept;
         }
     }
     let mut s = lock(state);
@@ -579,6 +875,38 @@ fn create(
             );
         }
     };
+    // NamespaceLifecycle admission.
+    if !target.namespace.is_empty() {
+        match s
+            .objects
+            .get(&("namespaces".into(), String::new(), target.namespace.clone()))
+        {
+            None => {
+                return reply(
+                    404,
+                    &status(
+                        404,
+                        "NotFound",
+                        &format!("namespaces \"{}\" not found", target.namespace),
+                    ),
+                );
+            }
+            Some(ns) if !ns["metadata"]["deletionTimestamp"].is_null() => {
+                return reply(
+                    403,
+                    &status(
+                        403,
+                        "Forbidden",
+                        &format!(
+                            "{} \"{name}\" is forbidden: unable to create new content in namespace {} because it is being terminated",
+                            target.resource, target.namespace
+                        ),
+                    ),
+                );
+            }
+            Some(_) => {}
+        }
+    }
     let key = (
         target.resource.clone(),
         target.namespace.clone(),
@@ -594,29 +922,28 @@ fn create(
             ),
         );
     }
-    if !target.namespace.is_empty()
-        && !s
-            .objects
-            .contains_key(&("namespaces".into(), String::new(), target.namespace.clone()))
-    {
-        return reply(
-            404,
-            &status(
-                404,
-                "NotFound",
-                &format!("namespaces \"{}\" not found", target.namespace),
-            ),
-        );
-    }
     let uid = uid(&mut s);
     object["metadata"]["name"] = name.clone().into();
     object["metadata"]["uid"] = uid.clone().into();
-    object["metadata"]["creationTimestamp"] = "2026-03-14T09:21:06Z".into();
+    object["metadata"]["creationTimestamp"] = NOW.into();
     if !target.namespace.is_empty() {
         object["metadata"]["namespace"] = target.namespace.clone().into();
     }
+    object["metadata"]["managedFields"] = json!([{
+        "apiVersion": object["apiVersion"].clone(), "fieldsType": "FieldsV1",
+        "fieldsV1": {"f:metadata": {}, "f:spec": {}},
+        "manager": manager.unwrap_or_else(|| "unknown".into()), "operation": "Update", "time": NOW}]);
     if target.resource == "jobs" {
-        // What the API server adds: the selector and the controller labels on the template.
+        // Validation: the selector is the server's to generate.
+        let errors = job_selector_errors(&object);
+        if !errors.is_empty() {
+            return with_warnings(reply(422, &invalid("Job", &name, &errors)), &warnings);
+        }
+        drop_disabled_fields(&mut object, minor);
+        // Any other warning a test wants (a deprecation, say).
+        warnings.extend(s.faults.warning.clone());
+        // The strategy's PrepareForCreate: the selector and the controller labels on the
+        // template (each only where absent).
         let labels = json!({
             "batch.kubernetes.io/controller-uid": uid, "batch.kubernetes.io/job-name": name,
             "controller-uid": uid, "job-name": name});
@@ -627,81 +954,287 @@ fn create(
             *template_labels = json!({});
         }
         if let (Some(into), Some(from)) = (template_labels.as_object_mut(), labels.as_object()) {
-            into.extend(from.clone());
+            for (k, v) in from {
+                into.entry(k.clone()).or_insert_with(|| v.clone());
+            }
+        }
+        if object["spec"]["template"]["metadata"]["labels"]["batch.kubernetes.io/controller-uid"]
+            != uid.as_str()
+        {
+            let errors = vec![(
+                "spec.template.metadata.labels".to_string(),
+                format!(
+                    "Invalid value: {}: `selector` does not match template `labels`",
+                    object["spec"]["template"]["metadata"]["labels"]
+                ),
+            )];
+            return with_warnings(reply(422, &invalid("Job", &name, &errors)), &warnings);
+        }
+        // Validating admission. PodSecurity on a pod controller only warns.
+        if let Some(level) = enforced_level(&s, &target.namespace)
+            && let Some(violation) = pod_security_violation(&object["spec"]["template"]["spec"])
+        {
+            warnings.push(format!(
+                "would violate PodSecurity \"{level}:latest\": {violation}"
+            ));
+        }
+        if let Some(message) = quota_exceeded(&s, &target.namespace, &name) {
+            return with_warnings(reply(403, &status(403, "Forbidden", &message)), &warnings);
+        }
+        if s.faults.webhook_denies_privileged
+            && let Some(container) = privileged_container(&object["spec"]["template"]["spec"])
+        {
+            let message = format!(
+                "admission webhook \"validation.gatekeeper.sh\" denied the request: [psp-privileged-container] Privileged container is not allowed: {container}"
+            );
+            return with_warnings(reply(403, &status(403, "Forbidden", &message)), &warnings);
         }
     }
     if dry_run {
-        return reply(201, &object);
+        return with_warnings(reply(201, &object), &warnings);
     }
     let stored = store(&mut s, &target.resource, &target.namespace, object, "ADDED");
     if target.resource == "namespaces" {
         s.namespaces.push(NsEvent::Created(name.clone()));
-        let sa = json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "default", "namespace": name}});
-        store(&mut s, "serviceaccounts", &name, sa, "ADDED");
+        // The serviceaccount controller adds `default` a moment later.
+        let (state, notify, delay) = (state.clone(), notify.clone(), s.faults.service_account_delay);
+        tokio::spawn(async move {
+            tokio::time::sleep(delay).await;
+            let mut s = lock(&state);
+            let alive = s
+                .objects
+                .get(&("namespaces".into(), String::new(), name.clone()))
+                .is_some_and(|ns| ns["metadata"]["deletionTimestamp"].is_null());
+            if alive {
+                let sa = json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {
+                    "name": "default", "namespace": name, "uid": uid_of(&mut s),
+                    "creationTimestamp": NOW}});
+                store(&mut s, "serviceaccounts", &name, sa, "ADDED");
+            }
+            drop(s);
+            notify.notify_waiters();
+        });
     }
-    let warning = s
-        .faults
-        .warning
-        .clone()
-        .filter(|_| target.resource == "jobs");
     if target.resource == "jobs" {
-        job_controller(&mut s, &stored, &target.namespace, (state, notify));
+        job_controller(&s, &stored, &target.namespace, (state, notify));
     }
     drop(s);
     notify.notify_waiters();
-    let mut response = reply(201, &stored);
-    if let Some(text) = warning {
-        let header = format!("299 - \"{text}\"");
-        response
-            .headers_mut()
-            .insert("warning", header.parse().expect("header"));
-    }
-    response
+    with_warnings(reply(201, &stored), &warnings)
 }
 
-/// The Job controller's part: a Pod from the fixture, or a FailedCreate event, or nothing.
+fn uid_of(s: &mut State) -> String {
+    uid(s)
+}
+
+/// The ResourceQuota admission plugin: a quota with `count/jobs.batch` in the namespace
+/// refuses the Job that would exceed it.
+fn quota_exceeded(s: &State, namespace: &str, name: &str) -> Option<String> {
+    let used = s
+        .objects
+        .keys()
+        .filter(|(r, ns, _)| r == "jobs" && ns == namespace)
+        .count();
+    s.objects
+        .iter()
+        .filter(|((r, ns, _), _)| r == "resourcequotas" && ns == namespace)
+        .find_map(|(_, quota)| {
+            let hard = quota["spec"]["hard"]["count/jobs.batch"]
+                .as_str()
+                .and_then(|h| h.parse::<usize>().ok())?;
+            (used + 1 > hard).then(|| {
+                format!(
+                    "jobs.batch \"{name}\" is forbidden: exceeded quota: {}, requested: count/jobs.batch=1, used: count/jobs.batch={used}, limited: count/jobs.batch={hard}",
+                    quota["metadata"]["name"].as_str().unwrap_or_default()
+                )
+            })
+        })
+}
+
+fn privileged_container(spec: &Value) -> Option<String> {
+    ["initContainers", "containers"]
+        .iter()
+        .filter_map(|kind| spec[*kind].as_array())
+        .flatten()
+        .find(|c| c["securityContext"]["privileged"] == true)
+        .map(|c| c["name"].as_str().unwrap_or_default().to_string())
+}
+
+/// The Job controller, asynchronous as the real one: after `pod_delay`, the Pod (or a
+/// `FailedCreate` event: Pod Security, a ServiceAccount that does not exist yet, an
+/// injected refusal), then the kubelet's steps.
 fn job_controller(
-    s: &mut State,
+    s: &State,
     job: &Value,
     namespace: &str,
     handle: (&Arc<Mutex<State>>, &Arc<Notify>),
 ) {
-    let job_name = job["metadata"]["name"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    let job_uid = job["metadata"]["uid"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
     if s.faults.no_pod {
         return;
     }
+    let (state, notify) = (handle.0.clone(), handle.1.clone());
+    let (job, namespace, delay) = (job.clone(), namespace.to_string(), s.faults.pod_delay);
+    tokio::spawn(async move {
+        tokio::time::sleep(delay).await;
+        let mut reported = false;
+        let pod = loop {
+            let step = {
+                let mut s = lock(&state);
+                let job_alive = s.objects.contains_key(&(
+                    "jobs".into(),
+                    namespace.clone(),
+                    job["metadata"]["name"].as_str().unwrap_or_default().to_string(),
+                ));
+                if !job_alive {
+                    return;
+                }
+                let step = pod_create(&mut s, &job, &namespace);
+                if let PodCreate::Retry(message) = &step
+                    && !reported
+                {
+                    let (job_name, job_uid) = names(&job);
+                    failed_create(&mut s, &namespace, &job_name, &job_uid, message);
+                    reported = true;
+                }
+                step
+            };
+            notify.notify_waiters();
+            match step {
+                PodCreate::Created(pod) => break pod,
+                PodCreate::Refused => return,
+                PodCreate::Retry(_) => tokio::time::sleep(Duration::from_millis(10)).await,
+            }
+        };
+        kubelet(&state, &notify, pod, &namespace).await;
+    });
+}
+
+fn names(job: &Value) -> (String, String) {
+    (
+        job["metadata"]["name"].as_str().unwrap_or_default().to_string(),
+        job["metadata"]["uid"].as_str().unwrap_or_default().to_string(),
+    )
+}
+
+enum PodCreate {
+    /// Stored `Pending`, not yet scheduled; the Pod as stored.
+    Created(Value),
+    /// Refused for good (an event says why).
+    Refused,
+    /// Refused for now (the controller retries): the event's message.
+    Retry(String),
+}
+
+/// One Pod create by the Job controller, through admission.
+fn pod_create(s: &mut State, job: &Value, namespace: &str) -> PodCreate {
+    let (job_name, job_uid) = names(job);
     if let Some(message) = s.faults.failed_create.clone() {
         failed_create(s, namespace, &job_name, &job_uid, &message);
-        return;
+        return PodCreate::Refused;
     }
-    let enforced = s
-        .objects
-        .get(&("namespaces".into(), String::new(), namespace.to_string()))
-        .and_then(|ns| ns["metadata"]["labels"]["pod-security.kubernetes.io/enforce"].as_str())
-        .map(str::to_string)
-        .or_else(|| s.faults.pod_security.map(str::to_string));
-    if let Some(level) = enforced.filter(|l| l != "privileged")
+    if let Some(level) = enforced_level(s, namespace)
         && let Some(violation) = pod_security_violation(&job["spec"]["template"]["spec"])
     {
         let message = format!(
             "Error creating: pods \"{job_name}-\" is forbidden: violates PodSecurity \"{level}:latest\": {violation}"
         );
         failed_create(s, namespace, &job_name, &job_uid, &message);
-        return;
+        return PodCreate::Refused;
     }
-    let Ok(fixture) = serde_yaml_ng::from_str::<Value>(POD_FIXTURE) else {
-        return;
+    // The ServiceAccount admission plugin needs the account to exist.
+    let account = job["spec"]["template"]["spec"]["serviceAccountName"]
+        .as_str()
+        .filter(|a| !a.is_empty())
+        .unwrap_or("default")
+        .to_string();
+    if !s.objects.contains_key(&(
+        "serviceaccounts".into(),
+        namespace.to_string(),
+        account.clone(),
+    )) {
+        return PodCreate::Retry(format!(
+            "Error creating: pods \"{job_name}-\" is forbidden: error looking up service account {namespace}/{account}: serviceaccount \"{account}\" not found"
+        ));
+    }
+    let Some(pod) = pod_from_fixture(s, job, namespace) else {
+        return PodCreate::Refused;
     };
+    PodCreate::Created(store(s, "pods", namespace, pod, "ADDED"))
+}
+
+/// The kubelet's part: scheduled, `ContainerCreating`, then `Running`, or `Failed` when
+/// the first container's command is `false` (it exits 1 at once).
+async fn kubelet(state: &Arc<Mutex<State>>, notify: &Arc<Notify>, pod: Value, namespace: &str) {
     let Ok(running) = serde_json::from_str::<Value>(RUNNING_STATUS) else {
         return;
     };
+    let step = lock(state).faults.kubelet_step;
+    let name = pod["metadata"]["name"].as_str().unwrap_or_default().to_string();
+    let fails = pod["spec"]["containers"][0]["command"][0] == "false";
+    let update = |change: &dyn Fn(&mut Value)| {
+        let mut s = lock(state);
+        let key = ("pods".to_string(), namespace.to_string(), name.clone());
+        let Some(mut current) = s.objects.get(&key).cloned() else {
+            return false;
+        };
+        change(&mut current);
+        store(&mut s, "pods", namespace, current, "MODIFIED");
+        drop(s);
+        notify.notify_waiters();
+        true
+    };
+    tokio::time::sleep(step).await;
+    let scheduled = update(&|pod: &mut Value| {
+        pod["spec"]["nodeName"] = "kind-control-plane".into();
+        pod["status"]["conditions"] = json!([{"type": "PodScheduled", "status": "True",
+            "lastProbeTime": null, "lastTransitionTime": NOW}]);
+    });
+    if !scheduled {
+        return;
+    }
+    tokio::time::sleep(step).await;
+    let creating = update(&|pod: &mut Value| {
+        let waiting: Vec<Value> = pod["spec"]["containers"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|c| json!({"name": c["name"], "image": c["image"], "imageID": "",
+                "ready": false, "restartCount": 0, "started": false,
+                "state": {"waiting": {"reason": "ContainerCreating"}}}))
+            .collect();
+        pod["status"]["containerStatuses"] = waiting.into();
+        pod["status"]["hostIP"] = "172.18.0.2".into();
+    });
+    if !creating {
+        return;
+    }
+    tokio::time::sleep(step).await;
+    let mut last = overlay_status(&running["status"], &pod["spec"]);
+    if fails {
+        last["phase"] = "Failed".into();
+        if let Some(statuses) = last["containerStatuses"].as_array_mut() {
+            for status in statuses {
+                status["ready"] = false.into();
+                status["started"] = false.into();
+                status["state"] = json!({"terminated": {"exitCode": 1, "reason": "Error",
+                    "startedAt": NOW, "finishedAt": NOW, "containerID": status["containerID"]}});
+            }
+        }
+    }
+    update(&|pod: &mut Value| {
+        pod["status"] = last.clone();
+        if let Some(fields) = pod["metadata"]["managedFields"].as_array_mut() {
+            fields.push(json!({"apiVersion": "v1", "fieldsType": "FieldsV1",
+                "fieldsV1": {"f:status": {}}, "manager": "kubelet", "operation": "Update",
+                "subresource": "status", "time": NOW}));
+        }
+    });
+}
+
+/// The Pod the Job controller asks for, from the fixture (see `README.md`).
+fn pod_from_fixture(s: &mut State, job: &Value, namespace: &str) -> Option<Value> {
+    let (job_name, job_uid) = names(job);
+    let fixture = serde_yaml_ng::from_str::<Value>(POD_FIXTURE).ok()?;
     s.next += 1;
     let pod_name = format!("{job_name}-{}", suffix(s.next));
     let pod_uid = uid(s);
@@ -714,10 +1247,11 @@ fn job_controller(
         "metadata": fixture["metadata"].clone(),
         "spec": overlay_spec(&template["spec"], &fixture["spec"], &volume_suffix),
     });
-    if let Some(metadata) = pod["metadata"].as_object_mut() {
-        // They describe the captured Pod's fields, not this one's.
-        metadata.remove("managedFields");
-    }
+    // The capture's managedFields describe the captured Pod's fields; this Pod's are the
+    // controller-manager's.
+    pod["metadata"]["managedFields"] = json!([{"apiVersion": "v1", "fieldsType": "FieldsV1",
+        "fieldsV1": {"f:metadata": {}, "f:spec": {}}, "manager": "kube-controller-manager",
+        "operation": "Update", "time": NOW}]);
     let mut labels: Map<String, Value> = template["metadata"]["labels"]
         .as_object()
         .cloned()
@@ -749,28 +1283,11 @@ fn job_controller(
     }
     pod["metadata"]["ownerReferences"][0]["name"] = job_name.into();
     pod["metadata"]["ownerReferences"][0]["uid"] = job_uid.into();
-    // The Pod appears with the capture's (Pending) status, then the kubelet reports it
-    // Running. The QoS class is the fixtures' (BestEffort) whatever the resources: naive.
-    let running = overlay_status(&running["status"], &pod["spec"]);
-    let namespace = namespace.to_string();
-    let delay = s.faults.pod_delay;
-    let mut pending = pod.clone();
-    pending["status"] = fixture["status"].clone();
-    let add = move |s: &mut State| {
-        store(s, "pods", &namespace, pending, "ADDED");
-        pod["status"] = running;
-        store(s, "pods", &namespace, pod, "MODIFIED");
-    };
-    if delay.is_zero() {
-        add(s);
-    } else {
-        let (state, notify) = (handle.0.clone(), handle.1.clone());
-        tokio::spawn(async move {
-            tokio::time::sleep(delay).await;
-            add(&mut lock(&state));
-            notify.notify_waiters();
-        });
-    }
+    // The Pod appears with the capture's status (`Pending`, not scheduled); the kubelet
+    // takes it from there. The QoS class is the fixture's (BestEffort) whatever the
+    // resources: naive.
+    pod["status"] = fixture["status"].clone();
+    Some(pod)
 }
 
 /// The Job controller's `FailedCreate` event on the Job.
@@ -1075,14 +1592,19 @@ fn unknown_fields<T: serde::de::DeserializeOwned>(object: &Value) -> Vec<String>
     unknown
 }
 
-fn delete(state: &Mutex<State>, notify: &Notify, target: &Target, name: &str) -> Response<Body> {
+fn delete(
+    state: &Arc<Mutex<State>>,
+    notify: &Arc<Notify>,
+    target: &Target,
+    name: &str,
+) -> Response<Body> {
     let mut s = lock(state);
     let key = (
         target.resource.clone(),
         target.namespace.clone(),
         name.to_string(),
     );
-    let Some(object) = s.objects.get(&key).cloned() else {
+    let Some(mut object) = s.objects.get(&key).cloned() else {
         return reply(
             404,
             &status(
@@ -1092,6 +1614,59 @@ fn delete(state: &Mutex<State>, notify: &Notify, target: &Target, name: &str) ->
             ),
         );
     };
+    if target.resource == "namespaces" {
+        // The namespace registry (kubernetes `pkg/registry/core/namespace/storage`): the
+        // first delete only marks it Terminating; while its `kubernetes` finalizer is
+        // there, a second delete is a conflict.
+        if !object["metadata"]["deletionTimestamp"].is_null() {
+            return reply(
+                409,
+                &status(
+                    409,
+                    "Conflict",
+                    &format!("Operation cannot be fulfilled on namespaces \"{name}\": The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system."),
+                ),
+            );
+        }
+        object["metadata"]["deletionTimestamp"] = NOW.into();
+        object["spec"]["finalizers"] = json!(["kubernetes"]);
+        object["status"]["phase"] = "Terminating".into();
+        let marked = store(&mut s, "namespaces", "", object, "MODIFIED");
+        s.namespaces.push(NsEvent::Deleted(name.to_string()));
+        // The namespace controller empties it, then the finalizer goes and so does it.
+        let (state_, notify_, delay, name) = (
+            state.clone(),
+            notify.clone(),
+            s.faults.terminating,
+            name.to_string(),
+        );
+        tokio::spawn(async move {
+            let (state, notify) = (state_, notify_);
+            tokio::time::sleep(delay).await;
+            let mut s = lock(&state);
+            let inside: Vec<_> = s
+                .objects
+                .iter()
+                .filter(|((_, ns, _), _)| *ns == name)
+                .map(|((r, ns, _), o)| (r.clone(), ns.clone(), o.clone()))
+                .collect();
+            for (resource, ns, o) in inside {
+                store(&mut s, &resource, &ns, o, "DELETED");
+            }
+            if let Some(o) = s
+                .objects
+                .get(&("namespaces".into(), String::new(), name.clone()))
+                .cloned()
+            {
+                store(&mut s, "namespaces", "", o, "DELETED");
+            }
+            drop(s);
+            notify.notify_waiters();
+        });
+        drop(s);
+        notify.notify_waiters();
+        return reply(200, &marked);
+    }
     let deleted = store(
         &mut s,
         &target.resource,
@@ -1099,20 +1674,6 @@ fn delete(state: &Mutex<State>, notify: &Notify, target: &Target, name: &str) ->
         object,
         "DELETED",
     );
-    if target.resource == "namespaces" {
-        s.namespaces.push(NsEvent::Deleted(name.to_string()));
-        let inside: Vec<_> = s
-            .objects
-            .keys()
-            .filter(|(_, ns, _)| ns == name)
-            .cloned()
-            .collect();
-        for (resource, ns, n) in inside {
-            if let Some(o) = s.objects.get(&(resource.clone(), ns.clone(), n)).cloned() {
-                store(&mut s, &resource, &ns, o, "DELETED");
-            }
-        }
-    }
     if target.resource == "jobs" {
         // Background propagation: the Job's Pods go too.
         let pods: Vec<_> = s
@@ -1144,19 +1705,47 @@ fn watch(
     fields: Option<String>,
     timeout: Option<String>,
 ) -> Response<Body> {
-    let drop_it = {
+    let (drop_it, gone, expired, current) = {
         let mut s = lock(state);
         let count = s.watches.entry(target.resource.clone()).or_default();
         *count += 1;
         let n = *count;
-        matches!(s.faults.drop_watches, Some((r, times)) if r == target.resource && n <= times)
+        let hit = |fault: Option<(&'static str, usize)>| {
+            matches!(fault, Some((r, times)) if r == target.resource && n <= times)
+        };
+        (
+            hit(s.faults.drop_watches),
+            hit(s.faults.gone_watches),
+            hit(s.faults.expired_watches),
+            s.rv,
+        )
     };
+    let too_old = |version: &Option<String>| {
+        status(
+            410,
+            "Expired",
+            &format!(
+                "too old resource version: {} ({current})",
+                version.as_deref().unwrap_or("0")
+            ),
+        )
+    };
+    if gone {
+        return reply(410, &too_old(&version));
+    }
+    let expired_status = too_old(&version);
     let (tx, rx) = mpsc::channel::<Result<Frame<Bytes>, std::io::Error>>(16);
     let (state, notify) = (state.clone(), notify.clone());
     let (resource, namespace) = (target.resource.clone(), target.namespace.clone());
     let mut seen: u64 = version.and_then(|v| v.parse().ok()).unwrap_or(0);
     let timeout = Duration::from_secs(timeout.and_then(|t| t.parse().ok()).unwrap_or(290));
     tokio::spawn(async move {
+        if expired {
+            // The watch cache's answer to a compacted version: a Status in the stream.
+            let line = json!({"type": "ERROR", "object": expired_status}).to_string() + "\n";
+            let _ = tx.send(Ok(Frame::data(Bytes::from(line)))).await;
+            return;
+        }
         if drop_it {
             // Break off mid-stream: the connection dies without a clean end.
             tokio::time::sleep(Duration::from_millis(30)).await;
@@ -1210,14 +1799,110 @@ fn watch(
     response
 }
 
+/// The text of `path` in a container of `pod`, when a ConfigMap or Secret volume provides it
+/// (a `subPath` mount names one key; a directory mount every key as a file).
+fn mounted_file(s: &State, pod: &Value, container: &str, path: &str) -> Option<String> {
+    let namespace = pod["metadata"]["namespace"].as_str()?;
+    let container = pod["spec"]["containers"]
+        .as_array()?
+        .iter()
+        .find(|c| c["name"] == container)?;
+    for mount in container["volumeMounts"].as_array().into_iter().flatten() {
+        let mount_path = mount["mountPath"].as_str().unwrap_or_default();
+        let key = match mount["subPath"].as_str() {
+            Some(sub) if path == mount_path => sub.to_string(),
+            None => match path.strip_prefix(mount_path).and_then(|r| r.strip_prefix('/')) {
+                Some(rest) if !rest.contains('/') => rest.to_string(),
+                _ => continue,
+            },
+            _ => continue,
+        };
+        let volume = pod["spec"]["volumes"]
+            .as_array()?
+            .iter()
+            .find(|v| v["name"] == mount["name"])?;
+        let (resource, name) = if let Some(name) = volume["configMap"]["name"].as_str() {
+            ("configmaps", name)
+        } else if let Some(name) = volume["secret"]["secretName"].as_str() {
+            ("secrets", name)
+        } else {
+            continue;
+        };
+        let object = s
+            .objects
+            .get(&(resource.into(), namespace.to_string(), name.to_string()))?;
+        if let Some(text) = object["data"][&key].as_str() {
+            return Some(text.to_string());
+        }
+        if let Some(text) = object["stringData"][&key].as_str() {
+            return Some(text.to_string());
+        }
+    }
+    None
+}
+
 /// Exec over WebSocket (v4/v5.channel.k8s.io): `echo` prints its arguments, `false` exits 1,
 /// anything else exits 0 silently.
-fn exec(req: Request<Incoming>, params: &[(String, String)]) -> Response<Body> {
+fn exec(
+    req: Request<Incoming>,
+    params: &[(String, String)],
+    state: &Mutex<State>,
+    target: &Target,
+) -> Response<Body> {
     let command: Vec<String> = params
         .iter()
         .filter(|(k, _)| k == "command")
         .map(|(_, v)| v.clone())
         .collect();
+    // What the API server and the kubelet check before a stream exists.
+    let name = target.name.clone().unwrap_or_default();
+    let pod = lock(state)
+        .objects
+        .get(&("pods".into(), target.namespace.clone(), name.clone()))
+        .cloned();
+    let Some(pod) = pod else {
+        return reply(404, &status(404, "NotFound", &format!("pods \"{name}\" not found")));
+    };
+    let container = params
+        .iter()
+        .find(|(k, _)| k == "container")
+        .map(|(_, v)| v.clone())
+        .or_else(|| pod["spec"]["containers"][0]["name"].as_str().map(str::to_string))
+        .unwrap_or_default();
+    let known = pod["spec"]["containers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|c| c["name"] == container.as_str());
+    if !known {
+        return reply(
+            400,
+            &status(400, "BadRequest", &format!("container {container} is not valid for pod {name}")),
+        );
+    }
+    match pod["status"]["phase"].as_str().unwrap_or_default() {
+        "Running" => {}
+        phase @ ("Succeeded" | "Failed") => {
+            return reply(
+                400,
+                &status(
+                    400,
+                    "BadRequest",
+                    &format!("cannot exec into a container in a completed pod; current phase is {phase}"),
+                ),
+            );
+        }
+        _ => {
+            return reply(
+                400,
+                &status(
+                    400,
+                    "BadRequest",
+                    &format!("unable to upgrade connection: container not found (\"{container}\")"),
+                ),
+            );
+        }
+    }
     let key = req
         .headers()
         .get("sec-websocket-key")
@@ -1230,6 +1915,11 @@ fn exec(req: Request<Incoming>, params: &[(String, String)]) -> Response<Body> {
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_string();
+    // `cat` reads what the container sees: files of ConfigMap and Secret volumes.
+    let file = command
+        .get(1)
+        .filter(|_| command.first().map(String::as_str) == Some("cat"))
+        .map(|path| mounted_file(&lock(state), &pod, &container, path));
     let protocol = if offered.contains("v5.channel.k8s.io") {
         "v5.channel.k8s.io"
     } else {
@@ -1256,7 +1946,23 @@ fn exec(req: Request<Incoming>, params: &[(String, String)]) -> Response<Body> {
                 "message": "command terminated with non-zero exit code: error executing command [false], exit code 1",
                 "details": {"causes": [{"reason": "ExitCode", "message": "1"}]}}),
             ),
-            _ => (String::new(), json!({"metadata": {}, "status": "Success"})),
+            Some("cat") => match file.clone().flatten() {
+                Some(text) => (text, json!({"metadata": {}, "status": "Success"})),
+                None => (
+                    String::new(),
+                    json!({"metadata": {}, "status": "Failure", "reason": "NonZeroExitCode",
+                    "message": "command terminated with non-zero exit code: error executing command [cat], exit code 1",
+                    "details": {"causes": [{"reason": "ExitCode", "message": "1"}]}}),
+                ),
+            },
+            Some("true" | "sleep" | "sh") => {
+                (String::new(), json!({"metadata": {}, "status": "Success"}))
+            }
+            other => (
+                String::new(),
+                json!({"metadata": {}, "status": "Failure", "reason": "InternalError",
+                "message": format!("Internal error occurred: error executing command in container: failed to exec in container: failed to start exec: OCI runtime exec failed: exec failed: unable to start container process: exec: \"{}\": executable file not found in $PATH: unknown", other.unwrap_or_default())}),
+            ),
         };
         if !stdout.is_empty() {
             let mut frame = vec![1u8];
