@@ -46,12 +46,14 @@ impl Runner {
         })
     }
 
-    /// Builds a runner on an existing client (tests against an API double, embedding).
+    /// Builds a runner on an existing client (tests against an API double, embedding);
+    /// reads the server's `/version` so predictions are for that version.
     pub fn with_client(
         runtime: tokio::runtime::Runtime,
-        cluster: Cluster,
+        mut cluster: Cluster,
         options: LiveOptions,
     ) -> Runner {
+        runtime.block_on(cluster.fetch_version());
         Runner {
             runtime,
             cluster,
@@ -597,5 +599,50 @@ mod tests {
         pod["metadata"]["namespace"] = "jjo-seed-privileged-x7k2p".into();
         let warnings = drift(&case, &rendered, &pod);
         assert!(warnings.is_empty(), "{warnings:?}");
+    }
+
+    /// Issue 8, item 10: an exact golden passes against the live Pod although the server
+    /// added its bookkeeping (managedFields, the node, a newer status).
+    #[test]
+    fn an_exact_golden_ignores_the_live_pods_bookkeeping() {
+        let (mut case, rendered) = case("seed-privileged");
+        let predicted = pipeline::predict_pod(&case, &rendered.patched.job).expect("predicts");
+        let mut golden = predicted.clone();
+        if let Some(map) = golden.as_object_mut() {
+            map.remove("status");
+        }
+        case.spec.match_mode = Mode::Exact;
+        case.expected_pod = Some(crate::case::Golden {
+            path: "expected-pod.yaml".into(),
+            text: String::new(),
+            value: golden,
+        });
+        let mut pod = predicted;
+        pod["metadata"]["managedFields"] = serde_json::json!([{"manager": "kubelet"}]);
+        pod["spec"]["nodeName"] = "kind-control-plane".into();
+        pod["status"] = serde_json::json!({"phase": "Running"});
+        let live = outcome(LiveResult::Admitted { pod: pod.clone() }, Vec::new());
+        let (status, _) = judge(&case, &rendered, &live);
+        assert!(matches!(status, Status::Passed), "{status:?}");
+        // Anything else the golden lacks still fails an exact match.
+        pod["spec"]["hostname"] = "surprise".into();
+        let live = outcome(LiveResult::Admitted { pod }, Vec::new());
+        let (status, _) = judge(&case, &rendered, &live);
+        assert!(matches!(status, Status::Failed(_)), "{status:?}");
+    }
+
+    #[test]
+    fn the_cluster_version_decides_the_prediction() {
+        use crate::predict::Version;
+        let case_version = Version::parse("1.33").expect("1.33");
+        assert_eq!(version_for(None, case_version), (case_version, None));
+        assert_eq!(
+            version_for(Some("v1.31.4+k3s1"), case_version).0,
+            Version::parse("1.31").expect("1.31")
+        );
+        let (newest, warning) = version_for(Some("v1.36.0"), case_version);
+        assert_eq!(newest, Version::NEWEST);
+        assert!(warning.is_some_and(|w| w.to_string().contains("`v1.36.0`")));
+        assert_eq!(version_for(Some("v1.27.3"), case_version).0, Version::OLDEST);
     }
 }

@@ -75,6 +75,13 @@ impl std::fmt::Debug for Cluster {
 }
 
 impl Cluster {
+    /// Reads the server's `/version` into [`Cluster::version`] if it is not known yet.
+    pub async fn fetch_version(&mut self) {
+        if self.version.is_none() {
+            self.version = server_version(&self.client).await;
+        }
+    }
+
     /// A cluster from an existing client (tests, embedding).
     pub fn from_client(client: Client, namespace: Option<String>) -> Cluster {
         Cluster {

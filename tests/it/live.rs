@@ -768,3 +768,314 @@ async fn a_setup_object_that_is_someone_elses_is_left_alone_in_a_shared_namespac
         "the existing ConfigMap is not ours to delete"
     );
 }
+
+/// Issue 8, item 1: a 403 from a ResourceQuota or an admission webhook refuses the Job;
+/// it is not a right jjo lacks, so an `expect: rejected` case can match it.
+#[tokio::test]
+async fn a_quota_or_webhook_403_on_the_job_is_a_refusal() {
+    let double = Double::start(Faults::default()).await;
+    double.namespace("team-a");
+    double.insert("resourcequotas", "team-a", json!({"apiVersion": "v1", "kind": "ResourceQuota",
+        "metadata": {"name": "jobs", "namespace": "team-a"}, "spec": {"hard": {"count/jobs.batch": "0"}}}));
+    let opts = LiveOptions {
+        namespace: Some("team-a".into()),
+        ..options()
+    };
+    let outcome = run_case(&double.client(), &case("quota"), &opts)
+        .await
+        .expect("a refusal is an outcome, not an error");
+    assert_eq!(outcome.result, LiveResult::Invalid);
+    assert!(
+        outcome.findings[0].message.contains("exceeded quota: jobs"),
+        "{:?}",
+        outcome.findings
+    );
+
+    let double = Double::start(Faults {
+        webhook_denies_privileged: true,
+        ..Faults::default()
+    })
+    .await;
+    let mut privileged = case("webhook");
+    privileged.job["spec"]["template"]["spec"]["containers"][0]["securityContext"] =
+        json!({"privileged": true});
+    let outcome = run_case(&double.client(), &privileged, &options())
+        .await
+        .expect("a refusal is an outcome, not an error");
+    assert_eq!(outcome.result, LiveResult::Invalid);
+    assert!(
+        outcome.findings[0]
+            .message
+            .starts_with("admission webhook \"validation.gatekeeper.sh\" denied the request"),
+        "{:?}",
+        outcome.findings
+    );
+    double.wait_terminated().await;
+    double.assert_none_left();
+}
+
+/// Issue 8, item 2: a dry run makes no Pod; Pod Security's verdict arrives as a warning
+/// on the Job create.
+#[tokio::test]
+async fn a_dry_run_carries_the_pod_security_warning() {
+    let double = Double::start(Faults::default()).await;
+    let mut privileged = case("dry-baseline");
+    privileged.job["spec"]["template"]["spec"]["containers"][0]["securityContext"] =
+        json!({"privileged": true});
+    privileged.namespace_labels.insert(
+        "pod-security.kubernetes.io/enforce".into(),
+        json!("baseline"),
+    );
+    let opts = LiveOptions {
+        dry_run: true,
+        ..options()
+    };
+    let outcome = run_case(&double.client(), &privileged, &opts)
+        .await
+        .expect("live case");
+    assert!(matches!(outcome.result, LiveResult::DryRun { .. }));
+    let warned = outcome.findings.iter().any(|f| {
+        f.message
+            == "would violate PodSecurity \"baseline:latest\": privileged (container \"rs-launcher-container\" must not set securityContext.privileged=true)"
+    });
+    assert!(warned, "{:?}", outcome.findings);
+    assert!(double.objects("jobs").is_empty());
+    double.wait_terminated().await;
+    double.assert_none_left();
+}
+
+/// Issue 8, item 3: a Job captured with `kubectl get job -o yaml` carries what the server
+/// set, including the old selector, which a real server refuses; jjo posts it without.
+#[tokio::test]
+async fn a_captured_job_is_posted_without_what_the_server_set() {
+    let double = Double::start(Faults::default()).await;
+    let mut captured = case("captured");
+    captured.job["metadata"] = json!({"name": "rstudio-session-x7k2p", "generateName": "rstudio-session-",
+        "uid": "0b9f1c2e-0000-4000-8000-000000000001", "resourceVersion": "4711",
+        "creationTimestamp": "2026-01-01T00:00:00Z", "generation": 1,
+        "managedFields": [{"manager": "rstudio-launcher", "operation": "Update"}]});
+    captured.job["spec"]["selector"] =
+        json!({"matchLabels": {"batch.kubernetes.io/controller-uid": "0b9f1c2e-0000-4000-8000-000000000001"}});
+    captured.job["spec"]["template"]["metadata"] = json!({"labels": {
+        "batch.kubernetes.io/controller-uid": "0b9f1c2e-0000-4000-8000-000000000001",
+        "batch.kubernetes.io/job-name": "rstudio-session-x7k2p",
+        "controller-uid": "0b9f1c2e-0000-4000-8000-000000000001", "job-name": "rstudio-session-x7k2p"}});
+    captured.job["status"] = json!({"active": 1});
+    let outcome = run_case(&double.client(), &captured, &options())
+        .await
+        .expect("live case");
+    assert!(
+        matches!(outcome.result, LiveResult::Admitted { .. }),
+        "{:?} {:?}",
+        outcome.result,
+        outcome.findings
+    );
+    let posted = &double.created("jobs")[0];
+    assert_ne!(posted["metadata"]["uid"], "0b9f1c2e-0000-4000-8000-000000000001");
+    assert!(posted["metadata"]["name"].as_str().is_some_and(|n| n != "rstudio-session-x7k2p"));
+    double.wait_terminated().await;
+    double.assert_none_left();
+}
+
+/// A kubeconfig with the kind context pointing at the double and the current context at
+/// another cluster.
+fn kind_kubeconfig(double: &Double, with_kind_context: bool) -> tempfile::NamedTempFile {
+    let kind_context = if with_kind_context {
+        "- name: kind-jjo\n  context: {cluster: kind-jjo, user: kind-jjo}\n"
+    } else {
+        ""
+    };
+    let text = format!(
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: kind-jjo\n  cluster: {{server: '{}'}}\n- name: prod\n  cluster: {{server: 'http://127.0.0.1:1'}}\nusers:\n- name: kind-jjo\n  user: {{token: t}}\ncontexts:\n{kind_context}- name: prod\n  context: {{cluster: prod, user: kind-jjo}}\ncurrent-context: prod\n",
+        double.url
+    );
+    let file = tempfile::NamedTempFile::new().expect("temp file");
+    std::fs::write(file.path(), text).expect("write kubeconfig");
+    file
+}
+
+/// Issue 8, items 5 and 13: `--cluster kind` with `JJO_KUBECONFIG` talks to the context
+/// `kind-jjo` only, never the file's current context; it checks the node version against
+/// `--kind-image`; and connecting leaves the process environment alone.
+#[tokio::test]
+async fn the_kind_backend_uses_only_the_kind_context_and_checks_its_version() {
+    let double = Double::start(Faults {
+        version: Some("v1.33.1"),
+        ..Faults::default()
+    })
+    .await;
+    let file = kind_kubeconfig(&double, true);
+    let backend = |image: Option<&str>, path: &std::path::Path| jjo::cluster::Backend::Kind {
+        config: "kind-config.yaml".into(),
+        recreate: false,
+        image: image.map(str::to_string),
+        kubeconfig: Some(path.to_path_buf()),
+    };
+    let before = std::env::var_os("JJO_KUBECONFIG");
+    let cluster = backend(None, file.path())
+        .connect()
+        .await
+        .expect("the kind context, not `prod`");
+    assert_eq!(cluster.version.as_deref(), Some("v1.33.1"));
+    assert!(double.count("GET", "/version") >= 1);
+    assert_eq!(std::env::var_os("JJO_KUBECONFIG"), before);
+
+    let pinned = "kindest/node:v1.31.9@sha256:b94a3a6c06198d17f59cca8c6f486236fa05e2fb359cbd75dabbfc348a10b211";
+    let err = backend(Some(pinned), file.path())
+        .connect()
+        .await
+        .expect_err("the cluster runs 1.33");
+    assert!(err.to_string().contains("runs Kubernetes `v1.33.1`"), "{err}");
+    assert!(err.hint().unwrap_or_default().contains("--recreate"));
+
+    let without = kind_kubeconfig(&double, false);
+    let err = backend(None, without.path())
+        .connect()
+        .await
+        .expect_err("no kind-jjo context");
+    assert!(err.to_string().contains("context `kind-jjo` not found"), "{err}");
+    assert!(err.hint().unwrap_or_default().contains("never a kubeconfig's current context"));
+}
+
+/// Issue 8, item 7: waiting for Running has its own timeout, longer than the case's: a
+/// Pod whose image takes a while still gets its checks; one that never runs says so.
+#[tokio::test]
+async fn waiting_for_running_has_its_own_timeout() {
+    let double = Double::start(Faults {
+        kubelet_step: Duration::from_millis(300),
+        ..Faults::default()
+    })
+    .await;
+    let mut checked = case("slow-image");
+    checked.checks.push(Check::command(["echo", "up"]));
+    let opts = LiveOptions {
+        timeout: Duration::from_millis(600),
+        running_timeout: Duration::from_secs(5),
+        progress: true,
+        ..options()
+    };
+    let outcome = run_case(&double.client(), &checked, &opts)
+        .await
+        .expect("Running within its own timeout");
+    assert!(outcome.checks[0].passed, "{:?}", outcome.checks);
+    let opts = LiveOptions {
+        running_timeout: Duration::from_millis(200),
+        ..opts
+    };
+    let err = run_case(&double.client(), &checked, &opts)
+        .await
+        .expect_err("never Running in time");
+    let text = err.to_string();
+    assert!(text.contains("to be running"), "{text}");
+    assert!(text.contains("pre-loaded"), "{text}");
+    double.wait_terminated().await;
+    double.assert_none_left();
+}
+
+/// The double's kubelet: a Pod whose command exits fails; a check then cannot exec, and a
+/// command the image lacks fails the check.
+#[tokio::test]
+async fn checks_in_a_failed_pod_or_with_a_missing_command_fail() {
+    let double = Double::start(Faults::default()).await;
+    let mut failing = case("exits");
+    failing.job["spec"]["template"]["spec"]["containers"][0]["command"] = json!(["false"]);
+    failing.checks.push(Check::command(["echo", "up"]));
+    let err = run_case(&double.client(), &failing, &options())
+        .await
+        .expect_err("the Pod failed");
+    assert!(matches!(err, Error::PodNotRunning { ref phase, .. } if phase == "Failed"), "{err}");
+    let mut missing = case("missing-command");
+    missing.checks.push(Check::command(["rsession-check"]));
+    let outcome = run_case(&double.client(), &missing, &options())
+        .await
+        .expect("live case");
+    assert!(!outcome.checks[0].passed);
+    assert_eq!(outcome.checks[0].exit_code, Some(1));
+    double.wait_terminated().await;
+    double.assert_none_left();
+}
+
+/// Issue 8, item 12: a watch answered with 410 Gone lists afresh instead of failing.
+#[tokio::test]
+async fn a_watch_answered_410_lists_afresh() {
+    let double = Double::start(Faults {
+        gone_watches: Some(("pods", 2)),
+        expired_watches: Some(("events", 1)),
+        pod_delay: Duration::from_millis(100),
+        ..Faults::default()
+    })
+    .await;
+    let outcome = run_case(&double.client(), &case("gone"), &options())
+        .await
+        .expect("relisted");
+    assert!(matches!(outcome.result, LiveResult::Admitted { .. }));
+    assert!(outcome.timings.watch_restarts >= 2, "{:?}", outcome.timings);
+    // Each 410 was followed by a list, not a watch from the same version.
+    let requests = double.requests();
+    let pod_calls: Vec<&String> = requests
+        .iter()
+        .filter(|r| r.starts_with("GET") && r.contains("/pods?") && r.contains("labelSelector"))
+        .collect();
+    assert!(pod_calls.len() >= 5, "{pod_calls:?}");
+    double.wait_terminated().await;
+    double.assert_none_left();
+}
+
+/// Issue 8, item 8: setup objects are limited to the kinds the documented Role grants and
+/// gc sweeps, refused before anything is created.
+#[tokio::test]
+async fn a_setup_object_of_another_kind_is_refused_before_anything_is_created() {
+    let double = Double::start(Faults::default()).await;
+    let mut role = case("role");
+    role.setup.push(json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role", "metadata": {"name": "x"}}));
+    let err = run_case(&double.client(), &role, &options())
+        .await
+        .expect_err("not a setup kind");
+    let text = err.to_string();
+    assert!(text.contains("jjo does not create `rbac.authorization.k8s.io/v1` `Role` objects"), "{text}");
+    assert!(text.contains("`v1` `ServiceAccount`"), "{text}");
+    assert!(double.requests().iter().all(|r| !r.starts_with("POST")));
+}
+
+/// Issue 8, item 8: the Role in `ci/staging.md` grants every call a shared-namespace run
+/// makes, for every kind setup may create (read from the file, not restated).
+#[test]
+fn the_documented_role_grants_every_setup_kind_and_call() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/ci/staging.md"))
+        .expect("ci/staging.md");
+    let role = text
+        .split("```yaml")
+        .nth(1)
+        .and_then(|block| block.split("```").next())
+        .expect("the YAML block");
+    let docs: Vec<Value> = role
+        .split("\n---\n")
+        .filter_map(|d| serde_yaml_ng::from_str(d).ok())
+        .collect();
+    let rules = docs
+        .iter()
+        .find(|d| d["kind"] == "Role")
+        .and_then(|r| r["rules"].as_array())
+        .expect("a Role with rules");
+    let grants = |group: &str, resource: &str, verb: &str| {
+        rules.iter().any(|r| {
+            let has = |key: &str, want: &str| {
+                r[key].as_array().is_some_and(|l| l.iter().any(|v| v == want))
+            };
+            has("apiGroups", group) && has("resources", resource) && has("verbs", verb)
+        })
+    };
+    for (_, _, plural) in jjo::cluster::SETUP_KINDS {
+        for verb in ["create", "get", "list", "delete"] {
+            assert!(grants("", plural, verb), "`{verb}` `{plural}` missing from the Role");
+        }
+    }
+    for verb in ["create", "get", "list", "delete"] {
+        assert!(grants("batch", "jobs", verb), "`{verb}` `jobs`");
+    }
+    for verb in ["get", "list", "watch"] {
+        assert!(grants("", "pods", verb), "`{verb}` `pods`");
+        assert!(grants("", "events", verb), "`{verb}` `events`");
+    }
+    assert!(grants("", "pods/exec", "create"));
+}

@@ -51,6 +51,10 @@ struct Setup {
 }
 
 fn setup(faults: Faults) -> Setup {
+    setup_with(faults, options())
+}
+
+fn setup_with(faults: Faults, options: LiveOptions) -> Setup {
     let double_runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
@@ -67,7 +71,7 @@ fn setup(faults: Faults) -> Setup {
         let _guard = runtime.enter();
         double.client()
     };
-    let runner = Runner::with_client(runtime, Cluster::from_client(client, None), options());
+    let runner = Runner::with_client(runtime, Cluster::from_client(client, None), options);
     Setup {
         double,
         runner,
@@ -315,3 +319,45 @@ fn a_missing_case_directory_is_an_error() {
     );
     assert!(matches!(result, CaseResult::Error(_)));
 }
+
+/// Issue 8, item 2: `ci/staging.md` starts with `--dry-run`; there the baseline case's
+/// refusal is Pod Security's warning on the Job, as no Pod is made.
+#[test]
+fn the_baseline_case_passes_a_dry_run() {
+    let setup = setup_with(
+        Faults::default(),
+        LiveOptions {
+            dry_run: true,
+            ..options()
+        },
+    );
+    let dir = root().join("cases").join("seed-privileged-baseline");
+    let ran = run_one(&setup.runner, "seed-privileged-baseline", &dir);
+    assert!(ran.passed, "{}", ran.text);
+    assert!(setup.double.objects("jobs").is_empty());
+    assert!(setup.double.objects("pods").is_empty());
+}
+
+/// Issue 8, item 11: drift is the live Pod against the prediction for the cluster's own
+/// version (`/version`): a 1.31 server is not expected to set the Pod's
+/// `metadata.generation` (1.33+), a 1.33 one is.
+#[test]
+fn drift_is_against_the_prediction_for_the_clusters_version() {
+    let dir = root().join("cases").join("seed-privileged");
+    let generation_drift = |version: &'static str| {
+        let setup = setup(Faults {
+            version: Some(version),
+            ..Faults::default()
+        });
+        let ran = run_one(&setup.runner, "seed-privileged", &dir);
+        assert!(ran.passed, "{}", ran.text);
+        ran.warnings
+            .iter()
+            .any(|w| w.contains("metadata.generation"))
+    };
+    assert!(!generation_drift("v1.31.9"));
+    // The fixture Pod comes from 1.27 and has no generation: on a server that says 1.33
+    // that is drift, as it would be on a real one.
+    assert!(generation_drift("v1.33.1"));
+}
+
