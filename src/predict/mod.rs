@@ -20,6 +20,7 @@ mod pod_from_template;
 mod quantity;
 mod template_defaults;
 mod version;
+pub use version::{DroppedField, FIELD_RELEASES, FieldRelease, dropped_fields};
 
 use serde_json::Value;
 

@@ -96,6 +96,113 @@ impl FromStr for Version {
     }
 }
 
+/// A Job or Pod-template field that came to Kubernetes in 1.29–1.34, with the first release
+/// whose API server keeps it on create: the release its feature gate is on by default
+/// (kubernetes `pkg/features/kube_features.go`, versioned specs). An older server either
+/// does not know the field (it is dropped with a `Warning: unknown field`) or knows it
+/// behind a disabled gate (the strategy's `dropDisabledFields` drops it silently); either
+/// way the session starts without it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldRelease {
+    /// The field in the Job, `[*]` for every list item (`spec.template.spec.containers[*].resizePolicy`).
+    pub path: &'static str,
+    /// The first release that keeps it.
+    pub since: Version,
+    /// The feature gate.
+    pub gate: &'static str,
+}
+
+const fn release(path: &'static str, minor: u8, gate: &'static str) -> FieldRelease {
+    FieldRelease {
+        path,
+        since: Version { minor },
+        gate,
+    }
+}
+
+/// The source of truth for version-dependent fields (one entry per container list where a
+/// container field applies).
+pub const FIELD_RELEASES: &[FieldRelease] = &[
+    release("spec.backoffLimitPerIndex", 29, "JobBackoffLimitPerIndex"),
+    release("spec.maxFailedIndexes", 29, "JobBackoffLimitPerIndex"),
+    release("spec.podReplacementPolicy", 29, "JobPodReplacementPolicy"),
+    release("spec.template.spec.initContainers[*].restartPolicy", 29, "SidecarContainers"),
+    release("spec.template.spec.securityContext.appArmorProfile", 30, "AppArmorFields"),
+    release("spec.template.spec.containers[*].securityContext.appArmorProfile", 30, "AppArmorFields"),
+    release("spec.template.spec.initContainers[*].securityContext.appArmorProfile", 30, "AppArmorFields"),
+    release("spec.template.spec.containers[*].lifecycle.preStop.sleep", 30, "PodLifecycleSleepAction"),
+    release("spec.template.spec.containers[*].lifecycle.postStart.sleep", 30, "PodLifecycleSleepAction"),
+    release("spec.successPolicy", 31, "JobSuccessPolicy"),
+    release("spec.template.spec.containers[*].volumeMounts[*].recursiveReadOnly", 31, "RecursiveReadOnlyMounts"),
+    release("spec.template.spec.initContainers[*].volumeMounts[*].recursiveReadOnly", 31, "RecursiveReadOnlyMounts"),
+    release("spec.managedBy", 32, "JobManagedBy"),
+    release("spec.template.spec.securityContext.supplementalGroupsPolicy", 33, "SupplementalGroupsPolicy"),
+    release("spec.template.spec.containers[*].resizePolicy", 33, "InPlacePodVerticalScaling"),
+    release("spec.template.spec.resources", 34, "PodLevelResources"),
+    release("spec.template.spec.resourceClaims", 34, "DynamicResourceAllocation"),
+    release("spec.template.spec.containers[*].resources.claims", 34, "DynamicResourceAllocation"),
+];
+
+/// A field of a Job that a server of some version drops on create.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DroppedField {
+    /// The field with list indices (`spec.template.spec.containers[0].resizePolicy`).
+    pub path: String,
+    /// The first release that keeps it.
+    pub since: Version,
+    /// The feature gate.
+    pub gate: &'static str,
+}
+
+/// The fields of `job` that a `version` API server drops on create, from [`FIELD_RELEASES`].
+pub fn dropped_fields(job: &serde_json::Value, version: Version) -> Vec<DroppedField> {
+    let mut out = Vec::new();
+    for field in FIELD_RELEASES.iter().filter(|f| version < f.since) {
+        for path in paths(job, field.path) {
+            out.push(DroppedField {
+                path,
+                since: field.since,
+                gate: field.gate,
+            });
+        }
+    }
+    out
+}
+
+/// The paths in `value` a pattern with `[*]` names, with their indices.
+fn paths(value: &serde_json::Value, pattern: &str) -> Vec<String> {
+    let mut found: Vec<(String, &serde_json::Value)> = vec![(String::new(), value)];
+    for segment in pattern.split('.') {
+        let (key, every) = match segment.strip_suffix("[*]") {
+            Some(key) => (key, true),
+            None => (segment, false),
+        };
+        let mut next = Vec::new();
+        for (path, value) in found {
+            let Some(child) = value.get(key) else {
+                continue;
+            };
+            let path = if path.is_empty() {
+                key.to_string()
+            } else {
+                format!("{path}.{key}")
+            };
+            match (every, child.as_array()) {
+                (true, Some(items)) => next.extend(
+                    items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, item)| (format!("{path}[{i}]"), item)),
+                ),
+                (true, None) => {}
+                (false, _) => next.push((path, child)),
+            }
+        }
+        found = next;
+    }
+    found.into_iter().map(|(path, _)| path).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -132,5 +239,48 @@ mod tests {
     fn default_is_the_newest() {
         assert_eq!(Version::default(), Version::NEWEST);
         assert_eq!(Version::all().count(), 6);
+    }
+
+    #[test]
+    fn a_field_newer_than_the_version_is_dropped() {
+        let job = serde_json::json!({"spec": {"managedBy": "kueue.x-k8s.io/multikueue",
+            "template": {"spec": {"resources": {"limits": {"cpu": "2"}},
+                "containers": [{"name": "a", "resizePolicy": [{"resourceName": "cpu", "restartPolicy": "NotRequired"}]},
+                               {"name": "b", "volumeMounts": [{"name": "v", "mountPath": "/v", "recursiveReadOnly": "Enabled"}]}]}}}});
+        let at = |minor| -> Vec<(String, String)> {
+            dropped_fields(&job, Version { minor })
+                .into_iter()
+                .map(|d| (d.path, d.since.to_string()))
+                .collect()
+        };
+        assert_eq!(
+            at(31),
+            vec![
+                ("spec.managedBy".to_string(), "1.32".to_string()),
+                (
+                    "spec.template.spec.containers[0].resizePolicy".to_string(),
+                    "1.33".to_string()
+                ),
+                ("spec.template.spec.resources".to_string(), "1.34".to_string()),
+            ]
+        );
+        assert_eq!(
+            at(30).len(),
+            4,
+            "recursiveReadOnly came in 1.31: {:?}",
+            at(30)
+        );
+        assert!(at(34).is_empty());
+    }
+
+    #[test]
+    fn every_release_in_the_table_is_a_supported_version() {
+        for field in FIELD_RELEASES {
+            assert!(
+                field.since >= Version::OLDEST && field.since <= Version::NEWEST,
+                "{field:?}"
+            );
+            assert!(field.path.starts_with("spec."), "{field:?}");
+        }
     }
 }
