@@ -871,8 +871,12 @@ pub fn strip_server_set(job: &mut Value) -> Vec<String> {
             metadata.remove("name");
             removed.push("metadata.name".into());
         }
-        if let Some(annotations) = metadata.get_mut("annotations").and_then(Value::as_object_mut)
-            && annotations.remove("batch.kubernetes.io/job-tracking").is_some()
+        if let Some(annotations) = metadata
+            .get_mut("annotations")
+            .and_then(Value::as_object_mut)
+            && annotations
+                .remove("batch.kubernetes.io/job-tracking")
+                .is_some()
         {
             removed.push("metadata.annotations.batch.kubernetes.io/job-tracking".into());
         }
@@ -953,7 +957,10 @@ mod tests {
                     "spec": {"restartPolicy": "Never"}}}
             })
         );
-        assert!(removed.contains(&"spec.selector".to_string()), "{removed:?}");
+        assert!(
+            removed.contains(&"spec.selector".to_string()),
+            "{removed:?}"
+        );
         // A Job the launcher builds has none of it.
         let mut clean = job.clone();
         assert!(super::strip_server_set(&mut clean).is_empty());

@@ -643,6 +643,9 @@ mod tests {
         let (newest, warning) = version_for(Some("v1.36.0"), case_version);
         assert_eq!(newest, Version::NEWEST);
         assert!(warning.is_some_and(|w| w.to_string().contains("`v1.36.0`")));
-        assert_eq!(version_for(Some("v1.27.3"), case_version).0, Version::OLDEST);
+        assert_eq!(
+            version_for(Some("v1.27.3"), case_version).0,
+            Version::OLDEST
+        );
     }
 }

@@ -290,8 +290,38 @@ pub fn refusals<'a>(case: &Case, validation: &'a validate::Validation) -> Vec<&'
     out
 }
 
+/// The fields of the Job that the case's Kubernetes version drops on create, because they
+/// came in a later release (`predict::FIELD_RELEASES`), as dropped-field findings.
+pub fn newer_fields(job: &Value, version: predict::Version) -> Vec<Finding> {
+    predict::dropped_fields(job, version)
+        .into_iter()
+        .map(|d| Finding {
+            rule: NEWER_FIELD,
+            severity: Severity::Dropped,
+            check: "schema".into(),
+            message: format!(
+                "`{}` came in Kubernetes {} (feature `{}`); a {version} API server drops it",
+                d.path.rsplit('.').next().unwrap_or(&d.path),
+                d.since,
+                d.gate
+            ),
+            hint: Some(format!(
+                "set `kubernetes: \"{}\"` or later in case.yaml if the cluster runs it, or drop the override",
+                d.since
+            )),
+            path: d.path,
+        })
+        .collect()
+}
+
+/// The rule id of a field newer than the case's Kubernetes version.
+pub const NEWER_FIELD: &str = "newer-field";
+
 fn check_validation(case: &Case, rendered: &Rendered) -> Status {
-    let validation = validate::validate(&rendered.patched.job);
+    let mut validation = validate::validate(&rendered.patched.job);
+    validation
+        .findings
+        .extend(newer_fields(&rendered.patched.job, case.version));
     let refused = refusals(case, &validation);
     let dropped: Vec<&Finding> = validation.dropped().collect();
     let level = case.spec.pod_security;
@@ -524,6 +554,30 @@ mod tests {
             warnings.iter().any(|w| w.message.contains("not ordered")),
             "{warnings:?}"
         );
+    }
+
+    /// Issue 8, item 11: with `kubernetes: "1.31"`, a field that came in 1.32 is reported
+    /// as dropped, from the table of fields and releases.
+    #[test]
+    fn a_field_newer_than_the_cases_version_is_dropped() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("cases/seed-privileged");
+        let mut case = crate::case::load("seed-privileged", &dir, false).expect("case loads");
+        let mut rendered = render(&case).expect("renders");
+        rendered.patched.job["spec"]["managedBy"] = "kueue.x-k8s.io/multikueue".into();
+        case.version = predict::Version::parse("1.31").expect("1.31");
+        let Status::Failed(Failure::Dropped { findings }) = check_validation(&case, &rendered)
+        else {
+            panic!("1.31 drops `spec.managedBy`")
+        };
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(findings[0].path, "spec.managedBy");
+        assert_eq!(
+            findings[0].message,
+            "`managedBy` came in Kubernetes 1.32 (feature `JobManagedBy`); a 1.31 API server drops it"
+        );
+        assert_eq!(findings[0].rule, NEWER_FIELD);
+        case.version = predict::Version::parse("1.32").expect("1.32");
+        assert_eq!(check_validation(&case, &rendered), Status::Passed);
     }
 
     /// A copy of a shipped case in a temporary directory.

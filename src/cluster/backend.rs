@@ -347,7 +347,10 @@ pub(crate) fn kind_plan(present: bool, recreate: bool, create: bool) -> Result<K
         (false, false) => Err(Error::Backend {
             backend: "kind",
             message: format!("there is no kind cluster `{KIND_CLUSTER_NAME}`: nothing to collect"),
-            hint: Some("`jjo gc` never creates a cluster; `kind get clusters` lists those that exist".into()),
+            hint: Some(
+                "`jjo gc` never creates a cluster; `kind get clusters` lists those that exist"
+                    .into(),
+            ),
         }),
         (false, true) => Ok(KindPlan::Create),
         (true, true) if recreate => Ok(KindPlan::Recreate),
@@ -581,7 +584,10 @@ current-context: staging
         assert!(check_kind_version(pinned, Some("v1.31.9")).is_ok());
         assert!(check_kind_version(pinned, None).is_ok());
         let err = check_kind_version(pinned, Some("v1.33.1")).unwrap_err();
-        assert!(err.to_string().contains("runs Kubernetes `v1.33.1`"), "{err}");
+        assert!(
+            err.to_string().contains("runs Kubernetes `v1.33.1`"),
+            "{err}"
+        );
         assert!(err.hint().unwrap_or_default().contains("--recreate"));
         // v1.31.9 is not v1.31.90.
         assert!(check_kind_version(pinned, Some("v1.31.90")).is_err());
@@ -597,8 +603,14 @@ current-context: staging
         assert!(std::fs::write(repo.path().join("Cargo.toml"), "").is_ok());
         let config = Path::new("kind-config.yaml");
         let err = resolve_kind_config(config, &sub).unwrap_err().to_string();
-        assert!(err.contains("kind config `kind-config.yaml` not found"), "{err}");
-        assert!(err.contains(&repo.path().join("kind-config.yaml").display().to_string()), "{err}");
+        assert!(
+            err.contains("kind config `kind-config.yaml` not found"),
+            "{err}"
+        );
+        assert!(
+            err.contains(&repo.path().join("kind-config.yaml").display().to_string()),
+            "{err}"
+        );
         assert!(std::fs::write(repo.path().join("kind-config.yaml"), "kind: Cluster").is_ok());
         assert_eq!(
             resolve_kind_config(config, &sub).ok(),

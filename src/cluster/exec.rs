@@ -41,10 +41,10 @@ pub(crate) async fn run_check(
                 if status.code == 403 && super::run::is_rbac_denial(&status.message) =>
             {
                 Error::Forbidden {
-                verb: "create",
-                resource: "pods/exec".into(),
-                group: String::new(),
-                namespace: pods_namespace(pods),
+                    verb: "create",
+                    resource: "pods/exec".into(),
+                    group: String::new(),
+                    namespace: pods_namespace(pods),
                     message: status.message,
                 }
             }

@@ -95,11 +95,11 @@ pub fn classify(op: &Op, err: kube::Error) -> Error {
             if status.code == 403 && super::run::is_rbac_denial(&status.message) =>
         {
             Error::Forbidden {
-            verb: op.verb,
-            resource: op.resource.clone(),
-            group: op.group.clone(),
-            namespace: op.namespace.clone(),
-            message: status.message.clone(),
+                verb: op.verb,
+                resource: op.resource.clone(),
+                group: op.group.clone(),
+                namespace: op.namespace.clone(),
+                message: status.message.clone(),
             }
         }
         kube::Error::Api(status) => Error::Api {

@@ -645,7 +645,8 @@ async fn create_job(
             }
             Ok((code, warnings, value))
                 if matches!(code, 400 | 422)
-                    || (code == 403 && !is_rbac_denial(str_at(&value, "/message").unwrap_or(""))) =>
+                    || (code == 403
+                        && !is_rbac_denial(str_at(&value, "/message").unwrap_or(""))) =>
             {
                 let mut findings: Vec<Finding> =
                     warnings.into_iter().map(warning_finding).collect();
@@ -939,9 +940,7 @@ async fn wait_for_running(
         restarts,
         |pod: &Pod| {
             let status = pod.status.as_ref();
-            let phase = status
-                .and_then(|s| s.phase.clone())
-                .unwrap_or_default();
+            let phase = status.and_then(|s| s.phase.clone()).unwrap_or_default();
             let waiting = status
                 .and_then(|s| s.container_statuses.as_ref())
                 .into_iter()
@@ -1048,7 +1047,9 @@ pub async fn gc(
         let list = match with_retry(retry, &op, || api.list(&lp)).await {
             Ok(list) => list,
             Err(err) => {
-                report.left.push((format!("{}/*", resource.plural), err.to_string()));
+                report
+                    .left
+                    .push((format!("{}/*", resource.plural), err.to_string()));
                 continue;
             }
         };

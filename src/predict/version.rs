@@ -126,21 +126,69 @@ pub const FIELD_RELEASES: &[FieldRelease] = &[
     release("spec.backoffLimitPerIndex", 29, "JobBackoffLimitPerIndex"),
     release("spec.maxFailedIndexes", 29, "JobBackoffLimitPerIndex"),
     release("spec.podReplacementPolicy", 29, "JobPodReplacementPolicy"),
-    release("spec.template.spec.initContainers[*].restartPolicy", 29, "SidecarContainers"),
-    release("spec.template.spec.securityContext.appArmorProfile", 30, "AppArmorFields"),
-    release("spec.template.spec.containers[*].securityContext.appArmorProfile", 30, "AppArmorFields"),
-    release("spec.template.spec.initContainers[*].securityContext.appArmorProfile", 30, "AppArmorFields"),
-    release("spec.template.spec.containers[*].lifecycle.preStop.sleep", 30, "PodLifecycleSleepAction"),
-    release("spec.template.spec.containers[*].lifecycle.postStart.sleep", 30, "PodLifecycleSleepAction"),
+    release(
+        "spec.template.spec.initContainers[*].restartPolicy",
+        29,
+        "SidecarContainers",
+    ),
+    release(
+        "spec.template.spec.securityContext.appArmorProfile",
+        30,
+        "AppArmorFields",
+    ),
+    release(
+        "spec.template.spec.containers[*].securityContext.appArmorProfile",
+        30,
+        "AppArmorFields",
+    ),
+    release(
+        "spec.template.spec.initContainers[*].securityContext.appArmorProfile",
+        30,
+        "AppArmorFields",
+    ),
+    release(
+        "spec.template.spec.containers[*].lifecycle.preStop.sleep",
+        30,
+        "PodLifecycleSleepAction",
+    ),
+    release(
+        "spec.template.spec.containers[*].lifecycle.postStart.sleep",
+        30,
+        "PodLifecycleSleepAction",
+    ),
     release("spec.successPolicy", 31, "JobSuccessPolicy"),
-    release("spec.template.spec.containers[*].volumeMounts[*].recursiveReadOnly", 31, "RecursiveReadOnlyMounts"),
-    release("spec.template.spec.initContainers[*].volumeMounts[*].recursiveReadOnly", 31, "RecursiveReadOnlyMounts"),
+    release(
+        "spec.template.spec.containers[*].volumeMounts[*].recursiveReadOnly",
+        31,
+        "RecursiveReadOnlyMounts",
+    ),
+    release(
+        "spec.template.spec.initContainers[*].volumeMounts[*].recursiveReadOnly",
+        31,
+        "RecursiveReadOnlyMounts",
+    ),
     release("spec.managedBy", 32, "JobManagedBy"),
-    release("spec.template.spec.securityContext.supplementalGroupsPolicy", 33, "SupplementalGroupsPolicy"),
-    release("spec.template.spec.containers[*].resizePolicy", 33, "InPlacePodVerticalScaling"),
+    release(
+        "spec.template.spec.securityContext.supplementalGroupsPolicy",
+        33,
+        "SupplementalGroupsPolicy",
+    ),
+    release(
+        "spec.template.spec.containers[*].resizePolicy",
+        33,
+        "InPlacePodVerticalScaling",
+    ),
     release("spec.template.spec.resources", 34, "PodLevelResources"),
-    release("spec.template.spec.resourceClaims", 34, "DynamicResourceAllocation"),
-    release("spec.template.spec.containers[*].resources.claims", 34, "DynamicResourceAllocation"),
+    release(
+        "spec.template.spec.resourceClaims",
+        34,
+        "DynamicResourceAllocation",
+    ),
+    release(
+        "spec.template.spec.containers[*].resources.claims",
+        34,
+        "DynamicResourceAllocation",
+    ),
 ];
 
 /// A field of a Job that a server of some version drops on create.
@@ -261,7 +309,10 @@ mod tests {
                     "spec.template.spec.containers[0].resizePolicy".to_string(),
                     "1.33".to_string()
                 ),
-                ("spec.template.spec.resources".to_string(), "1.34".to_string()),
+                (
+                    "spec.template.spec.resources".to_string(),
+                    "1.34".to_string()
+                ),
             ]
         );
         assert_eq!(

@@ -112,7 +112,10 @@ async fn happy_path_creates_namespace_and_launcher_like_job_reads_pod_and_delete
     // The launcher's label stays; jjo's own labels join it.
     let jobs = double.created("jobs");
     assert_eq!(jobs.len(), 1);
-    assert_eq!(jobs[0]["metadata"]["labels"]["app.kubernetes.io/managed-by"], "launcher");
+    assert_eq!(
+        jobs[0]["metadata"]["labels"]["app.kubernetes.io/managed-by"],
+        "launcher"
+    );
     assert_eq!(jobs[0]["metadata"]["labels"]["jjo.dev/run-id"], "test-run");
     assert_eq!(double.count("POST", "/configmaps"), 1);
     let log = double.namespace_log();
@@ -198,7 +201,10 @@ async fn unknown_fields_become_findings_from_strict_validation() {
     let outcome = run_case(&double.client(), &case, &opts)
         .await
         .expect("live case");
-    let create = double.requests().into_iter().find(|r| r.starts_with("POST /apis/batch/v1/"));
+    let create = double
+        .requests()
+        .into_iter()
+        .find(|r| r.starts_with("POST /apis/batch/v1/"));
     assert!(create.is_some_and(|c| c.contains("fieldValidation=Strict")));
     assert_eq!(outcome.result, LiveResult::Invalid);
     let fields: Vec<_> = outcome
@@ -640,7 +646,10 @@ async fn gc_removes_labelled_leftovers_only() {
     let deleted = gc(&double.client(), None, None, &RetryPolicy::default())
         .await
         .expect("gc");
-    assert_eq!(deleted.deleted, vec!["namespaces/jjo-old-bcdfg".to_string()]);
+    assert_eq!(
+        deleted.deleted,
+        vec!["namespaces/jjo-old-bcdfg".to_string()]
+    );
     assert_eq!(double.namespaces(), vec!["production".to_string()]);
 }
 
@@ -651,24 +660,33 @@ async fn gc_removes_labelled_leftovers_only() {
 async fn gc_gets_past_terminating_namespaces_and_errors() {
     let double = Double::start(Faults {
         terminating: Duration::from_secs(30),
-        rules: vec![Rule {
-            method: "DELETE",
-            path: "/namespaces/jjo-broken-",
-            status: 500,
-            times: 100,
-        }, Rule {
-            // Someone deleted `e` between gc's list and its delete.
-            method: "DELETE",
-            path: "/namespaces/jjo-e-",
-            status: 409,
-            times: 1,
-        }],
+        rules: vec![
+            Rule {
+                method: "DELETE",
+                path: "/namespaces/jjo-broken-",
+                status: 500,
+                times: 100,
+            },
+            Rule {
+                // Someone deleted `e` between gc's list and its delete.
+                method: "DELETE",
+                path: "/namespaces/jjo-e-",
+                status: 409,
+                times: 1,
+            },
+        ],
         ..Faults::default()
     })
     .await;
     let client = double.client();
     let ns = |name: &str| json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name, "labels": {"jjo.dev/run-id": "old-run"}}});
-    for name in ["jjo-a-bcdfg", "jjo-broken-bcdfg", "jjo-c-bcdfg", "jjo-d-bcdfg", "jjo-e-bcdfg"] {
+    for name in [
+        "jjo-a-bcdfg",
+        "jjo-broken-bcdfg",
+        "jjo-c-bcdfg",
+        "jjo-d-bcdfg",
+        "jjo-e-bcdfg",
+    ] {
         double.insert("namespaces", "", ns(name));
     }
     // A run deleted `a` a moment ago.
@@ -678,11 +696,17 @@ async fn gc_gets_past_terminating_namespaces_and_errors() {
     let report = gc(&client, None, None, &fast_retry()).await.expect("gc");
     assert_eq!(
         report.terminating,
-        vec!["namespaces/jjo-a-bcdfg".to_string(), "namespaces/jjo-e-bcdfg".to_string()]
+        vec![
+            "namespaces/jjo-a-bcdfg".to_string(),
+            "namespaces/jjo-e-bcdfg".to_string()
+        ]
     );
     assert_eq!(
         report.deleted,
-        vec!["namespaces/jjo-c-bcdfg".to_string(), "namespaces/jjo-d-bcdfg".to_string()]
+        vec![
+            "namespaces/jjo-c-bcdfg".to_string(),
+            "namespaces/jjo-d-bcdfg".to_string()
+        ]
     );
     assert_eq!(report.left.len(), 1, "{report:?}");
     assert_eq!(report.left[0].0, "namespaces/jjo-broken-bcdfg");
@@ -728,7 +752,10 @@ async fn gc_in_a_shared_namespace_deletes_labelled_jobs() {
     .expect("gc");
     assert_eq!(
         deleted.deleted,
-        vec!["jobs/old".to_string(), "serviceaccounts/rstudio-session".to_string()]
+        vec![
+            "jobs/old".to_string(),
+            "serviceaccounts/rstudio-session".to_string()
+        ]
     );
     assert_eq!(
         double.objects("serviceaccounts"),
@@ -758,7 +785,9 @@ async fn a_setup_object_that_is_someone_elses_is_left_alone_in_a_shared_namespac
     let text = err.to_string();
     assert!(matches!(err, Error::BadObject { .. }), "{text}");
     assert!(
-        text.contains("`configmaps/settings` already exists in namespace `team-a` and is not this case's"),
+        text.contains(
+            "`configmaps/settings` already exists in namespace `team-a` and is not this case's"
+        ),
         "{text}"
     );
     assert!(text.contains("--jobs 1"), "{text}");
@@ -854,8 +883,7 @@ async fn a_captured_job_is_posted_without_what_the_server_set() {
         "uid": "0b9f1c2e-0000-4000-8000-000000000001", "resourceVersion": "4711",
         "creationTimestamp": "2026-01-01T00:00:00Z", "generation": 1,
         "managedFields": [{"manager": "rstudio-launcher", "operation": "Update"}]});
-    captured.job["spec"]["selector"] =
-        json!({"matchLabels": {"batch.kubernetes.io/controller-uid": "0b9f1c2e-0000-4000-8000-000000000001"}});
+    captured.job["spec"]["selector"] = json!({"matchLabels": {"batch.kubernetes.io/controller-uid": "0b9f1c2e-0000-4000-8000-000000000001"}});
     captured.job["spec"]["template"]["metadata"] = json!({"labels": {
         "batch.kubernetes.io/controller-uid": "0b9f1c2e-0000-4000-8000-000000000001",
         "batch.kubernetes.io/job-name": "rstudio-session-x7k2p",
@@ -871,8 +899,15 @@ async fn a_captured_job_is_posted_without_what_the_server_set() {
         outcome.findings
     );
     let posted = &double.created("jobs")[0];
-    assert_ne!(posted["metadata"]["uid"], "0b9f1c2e-0000-4000-8000-000000000001");
-    assert!(posted["metadata"]["name"].as_str().is_some_and(|n| n != "rstudio-session-x7k2p"));
+    assert_ne!(
+        posted["metadata"]["uid"],
+        "0b9f1c2e-0000-4000-8000-000000000001"
+    );
+    assert!(
+        posted["metadata"]["name"]
+            .as_str()
+            .is_some_and(|n| n != "rstudio-session-x7k2p")
+    );
     double.wait_terminated().await;
     double.assert_none_left();
 }
@@ -925,7 +960,10 @@ async fn the_kind_backend_uses_only_the_kind_context_and_checks_its_version() {
         .connect()
         .await
         .expect_err("the cluster runs 1.33");
-    assert!(err.to_string().contains("runs Kubernetes `v1.33.1`"), "{err}");
+    assert!(
+        err.to_string().contains("runs Kubernetes `v1.33.1`"),
+        "{err}"
+    );
     assert!(err.hint().unwrap_or_default().contains("--recreate"));
 
     let without = kind_kubeconfig(&double, false);
@@ -933,8 +971,15 @@ async fn the_kind_backend_uses_only_the_kind_context_and_checks_its_version() {
         .connect()
         .await
         .expect_err("no kind-jjo context");
-    assert!(err.to_string().contains("context `kind-jjo` not found"), "{err}");
-    assert!(err.hint().unwrap_or_default().contains("never a kubeconfig's current context"));
+    assert!(
+        err.to_string().contains("context `kind-jjo` not found"),
+        "{err}"
+    );
+    assert!(
+        err.hint()
+            .unwrap_or_default()
+            .contains("never a kubeconfig's current context")
+    );
 }
 
 /// Issue 8, item 7: waiting for Running has its own timeout, longer than the case's: a
@@ -983,7 +1028,10 @@ async fn checks_in_a_failed_pod_or_with_a_missing_command_fail() {
     let err = run_case(&double.client(), &failing, &options())
         .await
         .expect_err("the Pod failed");
-    assert!(matches!(err, Error::PodNotRunning { ref phase, .. } if phase == "Failed"), "{err}");
+    assert!(
+        matches!(err, Error::PodNotRunning { ref phase, .. } if phase == "Failed"),
+        "{err}"
+    );
     let mut missing = case("missing-command");
     missing.checks.push(Check::command(["rsession-check"]));
     let outcome = run_case(&double.client(), &missing, &options())
@@ -1032,7 +1080,10 @@ async fn a_setup_object_of_another_kind_is_refused_before_anything_is_created() 
         .await
         .expect_err("not a setup kind");
     let text = err.to_string();
-    assert!(text.contains("jjo does not create `rbac.authorization.k8s.io/v1` `Role` objects"), "{text}");
+    assert!(
+        text.contains("jjo does not create `rbac.authorization.k8s.io/v1` `Role` objects"),
+        "{text}"
+    );
     assert!(text.contains("`v1` `ServiceAccount`"), "{text}");
     assert!(double.requests().iter().all(|r| !r.starts_with("POST")));
 }
@@ -1060,14 +1111,19 @@ fn the_documented_role_grants_every_setup_kind_and_call() {
     let grants = |group: &str, resource: &str, verb: &str| {
         rules.iter().any(|r| {
             let has = |key: &str, want: &str| {
-                r[key].as_array().is_some_and(|l| l.iter().any(|v| v == want))
+                r[key]
+                    .as_array()
+                    .is_some_and(|l| l.iter().any(|v| v == want))
             };
             has("apiGroups", group) && has("resources", resource) && has("verbs", verb)
         })
     };
     for (_, _, plural) in jjo::cluster::SETUP_KINDS {
         for verb in ["create", "get", "list", "delete"] {
-            assert!(grants("", plural, verb), "`{verb}` `{plural}` missing from the Role");
+            assert!(
+                grants("", plural, verb),
+                "`{verb}` `{plural}` missing from the Role"
+            );
         }
     }
     for verb in ["create", "get", "list", "delete"] {
@@ -1092,7 +1148,10 @@ fn the_ci_workflow_runs_live_only_where_it_should() {
     .expect("ci/github-actions.yml");
     let workflow: Value = serde_yaml_ng::from_str(&text).expect("YAML");
     let job = &workflow["jobs"]["kind"];
-    assert!(job["env"].get("JJO_CLUSTER").is_none(), "JJO_CLUSTER for every step");
+    assert!(
+        job["env"].get("JJO_CLUSTER").is_none(),
+        "JJO_CLUSTER for every step"
+    );
     let steps = job["steps"].as_array().expect("steps");
     for step in steps {
         let run = step["run"].as_str().unwrap_or_default();
@@ -1100,13 +1159,22 @@ fn the_ci_workflow_runs_live_only_where_it_should() {
             assert_eq!(run.trim(), "cargo test --test cases", "{step:?}");
         }
         if let Some(wait) = run.find("kubectl wait --for") {
-            assert!(run[..wait].contains("kubectl get pod"), "no poll before `kubectl wait`");
+            assert!(
+                run[..wait].contains("kubectl get pod"),
+                "no poll before `kubectl wait`"
+            );
             assert_eq!(step["continue-on-error"], true, "{step:?}");
         }
     }
-    for image in job["strategy"]["matrix"]["node-image"].as_array().expect("images") {
+    for image in job["strategy"]["matrix"]["node-image"]
+        .as_array()
+        .expect("images")
+    {
         let image = image.as_str().unwrap_or_default();
-        let digest = image.split_once("@sha256:").map(|(_, d)| d).unwrap_or_default();
+        let digest = image
+            .split_once("@sha256:")
+            .map(|(_, d)| d)
+            .unwrap_or_default();
         assert!(
             digest.len() == 64 && digest.bytes().all(|b| b.is_ascii_hexdigit()),
             "{image} is not pinned by digest"

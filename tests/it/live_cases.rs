@@ -184,12 +184,13 @@ fn expected_refusals_come_from_the_double() {
         let jobs_posted = setup.double.count("POST", "/jobs");
         assert_eq!(jobs_posted, 1, "{name}");
         // Posted as the launcher posts it.
-        let launcher_like = setup
-            .double
-            .requests()
-            .iter()
-            .any(|r| r.starts_with("POST") && r.contains("/jobs?") && !r.contains("fieldValidation"));
-        assert!(launcher_like, "{name}: the Job was not posted as the launcher does");
+        let launcher_like = setup.double.requests().iter().any(|r| {
+            r.starts_with("POST") && r.contains("/jobs?") && !r.contains("fieldValidation")
+        });
+        assert!(
+            launcher_like,
+            "{name}: the Job was not posted as the launcher does"
+        );
         // Pods are never stored for a refused case (a Job refused by the schema makes none;
         // a Pod refused by admission is never created).
         assert!(setup.double.objects("pods").is_empty(), "{name}");
@@ -360,4 +361,3 @@ fn drift_is_against_the_prediction_for_the_clusters_version() {
     // that is drift, as it would be on a real one.
     assert!(generation_drift("v1.33.1"));
 }
-

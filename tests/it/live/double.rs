@@ -94,9 +94,21 @@ pub const FIELD_HISTORY: &[(&str, u8, u8)] = &[
     ("spec.managedBy", 30, 32),
     ("spec.successPolicy", 30, 31),
     ("spec.template.spec.resources", 32, 34),
-    ("spec.template.spec.securityContext.supplementalGroupsPolicy", 31, 33),
-    ("spec.template.spec.containers[*].volumeMounts[*].recursiveReadOnly", 30, 31),
-    ("spec.template.spec.initContainers[*].volumeMounts[*].recursiveReadOnly", 30, 31),
+    (
+        "spec.template.spec.securityContext.supplementalGroupsPolicy",
+        31,
+        33,
+    ),
+    (
+        "spec.template.spec.containers[*].volumeMounts[*].recursiveReadOnly",
+        30,
+        31,
+    ),
+    (
+        "spec.template.spec.initContainers[*].volumeMounts[*].recursiveReadOnly",
+        30,
+        31,
+    ),
 ];
 
 /// What happened to a namespace, in order.
@@ -240,7 +252,9 @@ impl Double {
         state
             .objects
             .iter()
-            .filter(|((r, _, _), o)| r == "namespaces" && o["metadata"]["deletionTimestamp"].is_null())
+            .filter(|((r, _, _), o)| {
+                r == "namespaces" && o["metadata"]["deletionTimestamp"].is_null()
+            })
             .map(|((_, _, n), _)| n.clone())
             .collect()
     }
@@ -251,7 +265,9 @@ impl Double {
         state
             .objects
             .iter()
-            .filter(|((r, _, _), o)| r == "namespaces" && !o["metadata"]["deletionTimestamp"].is_null())
+            .filter(|((r, _, _), o)| {
+                r == "namespaces" && !o["metadata"]["deletionTimestamp"].is_null()
+            })
             .map(|((_, _, n), _)| n.clone())
             .collect()
     }
@@ -830,13 +846,19 @@ fn create(
                     &status(
                         400,
                         "BadRequest",
-                        &format!("fieldValidation must be one of \"Ignore\", \"Warn\", or \"Strict\", not \"{other}\""),
+                        &format!(
+                            "fieldValidation must be one of \"Ignore\", \"Warn\", or \"Strict\", not \"{other}\""
+                        ),
                     ),
                 );
             }
         }
         if validation.as_deref() != Some("Ignore") {
-            warnings.extend(unknown.iter().map(|(f, _)| format!("unknown field \"{f}\"")));
+            warnings.extend(
+                unknown
+                    .iter()
+                    .map(|(f, _)| format!("unknown field \"{f}\"")),
+            );
         }
         // Decoding into the typed object loses them.
         let typed = serde_json::from_value::<k8s_openapi::api::batch::v1::Job>(object.clone())
@@ -997,7 +1019,11 @@ fn create(
     if target.resource == "namespaces" {
         s.namespaces.push(NsEvent::Created(name.clone()));
         // The serviceaccount controller adds `default` a moment later.
-        let (state, notify, delay) = (state.clone(), notify.clone(), s.faults.service_account_delay);
+        let (state, notify, delay) = (
+            state.clone(),
+            notify.clone(),
+            s.faults.service_account_delay,
+        );
         tokio::spawn(async move {
             tokio::time::sleep(delay).await;
             let mut s = lock(&state);
@@ -1083,7 +1109,10 @@ fn job_controller(
                 let job_alive = s.objects.contains_key(&(
                     "jobs".into(),
                     namespace.clone(),
-                    job["metadata"]["name"].as_str().unwrap_or_default().to_string(),
+                    job["metadata"]["name"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_string(),
                 ));
                 if !job_alive {
                     return;
@@ -1111,8 +1140,14 @@ fn job_controller(
 
 fn names(job: &Value) -> (String, String) {
     (
-        job["metadata"]["name"].as_str().unwrap_or_default().to_string(),
-        job["metadata"]["uid"].as_str().unwrap_or_default().to_string(),
+        job["metadata"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+        job["metadata"]["uid"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
     )
 }
 
@@ -1169,7 +1204,10 @@ async fn kubelet(state: &Arc<Mutex<State>>, notify: &Arc<Notify>, pod: Value, na
         return;
     };
     let step = lock(state).faults.kubelet_step;
-    let name = pod["metadata"]["name"].as_str().unwrap_or_default().to_string();
+    let name = pod["metadata"]["name"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     let fails = pod["spec"]["containers"][0]["command"][0] == "false";
     let update = |change: &dyn Fn(&mut Value)| {
         let mut s = lock(state);
@@ -1198,9 +1236,11 @@ async fn kubelet(state: &Arc<Mutex<State>>, notify: &Arc<Notify>, pod: Value, na
             .as_array()
             .into_iter()
             .flatten()
-            .map(|c| json!({"name": c["name"], "image": c["image"], "imageID": "",
+            .map(|c| {
+                json!({"name": c["name"], "image": c["image"], "imageID": "",
                 "ready": false, "restartCount": 0, "started": false,
-                "state": {"waiting": {"reason": "ContainerCreating"}}}))
+                "state": {"waiting": {"reason": "ContainerCreating"}}})
+            })
             .collect();
         pod["status"]["containerStatuses"] = waiting.into();
         pod["status"]["hostIP"] = "172.18.0.2".into();
@@ -1624,7 +1664,9 @@ fn delete(
                 &status(
                     409,
                     "Conflict",
-                    &format!("Operation cannot be fulfilled on namespaces \"{name}\": The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system."),
+                    &format!(
+                        "Operation cannot be fulfilled on namespaces \"{name}\": The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system."
+                    ),
                 ),
             );
         }
@@ -1710,9 +1752,7 @@ fn watch(
         let count = s.watches.entry(target.resource.clone()).or_default();
         *count += 1;
         let n = *count;
-        let hit = |fault: Option<(&'static str, usize)>| {
-            matches!(fault, Some((r, times)) if r == target.resource && n <= times)
-        };
+        let hit = |fault: Option<(&'static str, usize)>| matches!(fault, Some((r, times)) if r == target.resource && n <= times);
         (
             hit(s.faults.drop_watches),
             hit(s.faults.gone_watches),
@@ -1811,7 +1851,10 @@ fn mounted_file(s: &State, pod: &Value, container: &str, path: &str) -> Option<S
         let mount_path = mount["mountPath"].as_str().unwrap_or_default();
         let key = match mount["subPath"].as_str() {
             Some(sub) if path == mount_path => sub.to_string(),
-            None => match path.strip_prefix(mount_path).and_then(|r| r.strip_prefix('/')) {
+            None => match path
+                .strip_prefix(mount_path)
+                .and_then(|r| r.strip_prefix('/'))
+            {
                 Some(rest) if !rest.contains('/') => rest.to_string(),
                 _ => continue,
             },
@@ -1861,13 +1904,20 @@ fn exec(
         .get(&("pods".into(), target.namespace.clone(), name.clone()))
         .cloned();
     let Some(pod) = pod else {
-        return reply(404, &status(404, "NotFound", &format!("pods \"{name}\" not found")));
+        return reply(
+            404,
+            &status(404, "NotFound", &format!("pods \"{name}\" not found")),
+        );
     };
     let container = params
         .iter()
         .find(|(k, _)| k == "container")
         .map(|(_, v)| v.clone())
-        .or_else(|| pod["spec"]["containers"][0]["name"].as_str().map(str::to_string))
+        .or_else(|| {
+            pod["spec"]["containers"][0]["name"]
+                .as_str()
+                .map(str::to_string)
+        })
         .unwrap_or_default();
     let known = pod["spec"]["containers"]
         .as_array()
@@ -1877,7 +1927,11 @@ fn exec(
     if !known {
         return reply(
             400,
-            &status(400, "BadRequest", &format!("container {container} is not valid for pod {name}")),
+            &status(
+                400,
+                "BadRequest",
+                &format!("container {container} is not valid for pod {name}"),
+            ),
         );
     }
     match pod["status"]["phase"].as_str().unwrap_or_default() {
@@ -1888,7 +1942,9 @@ fn exec(
                 &status(
                     400,
                     "BadRequest",
-                    &format!("cannot exec into a container in a completed pod; current phase is {phase}"),
+                    &format!(
+                        "cannot exec into a container in a completed pod; current phase is {phase}"
+                    ),
                 ),
             );
         }
