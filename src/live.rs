@@ -438,7 +438,6 @@ fn without_bookkeeping(golden: &Value, pod: &Value) -> (Value, Value) {
     (golden, pod)
 }
 
-
 /// jjo's own hint for the field the server refused or dropped (`did you mean ...`): the
 /// server names the field but never suggests a fix, and a case's `reason:` may quote the
 /// suggestion. Only offered when the offline validation refused or dropped the very same field.
