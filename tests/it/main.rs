@@ -5,6 +5,7 @@
 
 mod admin;
 mod cli;
+mod dependencies;
 #[cfg(feature = "cluster")]
 mod live;
 #[cfg(feature = "cluster")]
