@@ -20,6 +20,7 @@ pub mod error;
 pub mod failure;
 pub mod helm;
 pub mod job;
+pub mod launcher_conf;
 #[cfg(feature = "cluster")]
 pub mod live;
 pub mod location;

@@ -70,10 +70,23 @@ fn read_warnings(case: &Case) -> Vec<Warning> {
     warnings
 }
 
-/// Builds the base Job and applies the case's overrides.
+/// Builds the base Job and applies the case's overrides; in templating mode, renders
+/// `job.tpl` instead (its Job is both the base and the patched Job, with no overrides).
 pub fn render(case: &Case) -> Result<Rendered, Error> {
     let base = base_job(case)?;
-    let patched = patch::apply(base.clone(), &case.overrides)?;
+    let patched = match &case.templates {
+        // The base stays jjo's model of the launcher's default Job, so that blessing keeps
+        // what the templates change, as it keeps what overrides change.
+        Some(templates) => {
+            let dot =
+                crate::template::launch::job_object(&case.spec.session, &case.spec.user, &base);
+            Patched {
+                job: crate::template::launch::render(templates, &dot)?.1,
+                applied: Vec::new(),
+            }
+        }
+        None => patch::apply(base.clone(), &case.overrides)?,
+    };
     let mut warnings = read_warnings(case);
     warnings.extend(server_set_warning(case));
     warnings.extend(

@@ -59,6 +59,10 @@ pub struct Case {
     pub expected_pod: Option<Golden>,
     /// Warnings from reading the files (profiles, override list).
     pub warnings: Vec<Warning>,
+    /// `launcher.kubernetes.conf`, when the case has one.
+    pub launcher_conf: Option<crate::launcher_conf::LauncherConf>,
+    /// With `use-templating=1`: the templates that render the Job instead of overrides.
+    pub templates: Option<crate::template::launch::Templates>,
 }
 
 impl Case {
@@ -273,6 +277,13 @@ pub fn load_spec(
         Some(chart) => helm::profiles(chart, opts)?,
     };
     let resolved = profiles::resolve(&profiles, &spec.user, &spec.groups);
+    let path_map: Vec<(String, String)> = spec
+        .paths
+        .iter()
+        .map(|(a, b)| (a.clone(), b.clone()))
+        .collect();
+    let templating = super::templating::read(dir, &path_map, &resolved)?;
+    warnings.extend(templating.warnings);
 
     let mut overrides = Vec::new();
     if let Some(setting) = resolved.get("job-json-overrides") {
@@ -342,6 +353,8 @@ pub fn load_spec(
         overrides,
         base_job,
         warnings,
+        launcher_conf: templating.conf,
+        templates: templating.templates,
     })
 }
 

@@ -6,6 +6,7 @@ mod load;
 mod paths;
 mod spec;
 mod yaml;
+mod templating;
 
 pub use error::{Error, ErrorKind};
 pub use load::{

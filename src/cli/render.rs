@@ -59,6 +59,27 @@ fn explain(case: &crate::case::Case, rendered: &Rendered) -> String {
     if case.resolved.values.is_empty() {
         let _ = writeln!(out, "#   (no section applies: launcher defaults)");
     }
+    if let Some(t) = &case.templates {
+        // Templating mode: say which files rendered the Job and what `.Job` held.
+        let names: Vec<&str> = t.files.iter().map(|(n, _)| n.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "# use-templating=1: rendered by `{}` (version {}) with {}",
+            t.dir.join("job.tpl").display(),
+            t.version,
+            names.join(", ")
+        );
+        let _ = writeln!(out, "# .Job given to job.tpl:");
+        let dot = crate::template::launch::job_object(
+            &case.spec.session,
+            &case.spec.user,
+            &rendered.base,
+        );
+        let yaml = serde_yaml_ng::to_string(&dot).unwrap_or_default();
+        for line in yaml.lines() {
+            let _ = writeln!(out, "#   {line}");
+        }
+    }
     let _ = writeln!(out, "# overrides, in order:");
     if case.overrides.is_empty() {
         let _ = writeln!(out, "#   (none)");

@@ -76,7 +76,7 @@ pub(super) struct State<'e> {
     tree: Rc<Tree>,
     vars: Vec<(String, V)>,
     depth: usize,
-    node: Option<(Pos, String)>,
+    node: Option<(Pos, Pos, Ctx)>,
     pub no_values: &'e mut Vec<NoValue>,
 }
 
@@ -112,8 +112,10 @@ impl<'e> State<'e> {
         Ok(())
     }
 
-    fn at(&mut self, pos: Pos, context: impl FnOnce() -> String) {
-        self.node = Some((pos, context()));
+    /// Records the node being evaluated: where errors point (`pos`) and how to find the
+    /// node again for Go's `<context>` text (`key`, `kind`), built only when an error needs it.
+    fn at(&mut self, pos: Pos, key: Pos, kind: Ctx) {
+        self.node = Some((pos, key, kind));
     }
 
     pub(super) fn error(&self, msg: impl std::fmt::Display) -> ExecError {
@@ -123,9 +125,9 @@ impl<'e> State<'e> {
                 at: None,
                 message: format!("template: {name}: {msg}"),
             },
-            Some((pos, ctx)) => {
+            Some((pos, key, kind)) => {
                 let location = self.tree.location(*pos);
-                let ctx = ctx.clone();
+                let ctx = find_ctx(&self.tree.root, *key, *kind).unwrap_or_default();
                 let col = location
                     .rsplit(':')
                     .next()
@@ -156,10 +158,10 @@ impl<'e> State<'e> {
         match node {
             Node::Text(t) => out.push_str(t),
             Node::Action(pos, pipe) => {
-                self.at(*pos, || pipe.to_string());
+                self.at(*pos, pipe.pos, Ctx::Pipe);
                 let v = self.eval_pipeline(dot, pipe)?;
                 if pipe.decl.is_empty() {
-                    self.at(*pos, || pipe.to_string());
+                    self.at(*pos, pipe.pos, Ctx::Pipe);
                     if matches!(v, Value::Missing) {
                         self.no_values.push(NoValue {
                             location: self.tree.location(pipe.pos),
@@ -171,7 +173,7 @@ impl<'e> State<'e> {
             }
             Node::Control(pos, kind, pipe, list, else_list) => {
                 let mark = self.vars.len();
-                self.at(*pos, || pipe.to_string());
+                self.at(*pos, pipe.pos, Ctx::Pipe);
                 let v = self.eval_pipeline(dot, pipe)?;
                 let flow = match kind {
                     Control::If | Control::With => {
@@ -194,7 +196,7 @@ impl<'e> State<'e> {
                 return Ok(flow);
             }
             Node::Template(pos, name, pipe) => {
-                self.at(*pos, || template_context(name, pipe));
+                self.at(*pos, *pos, Ctx::Template);
                 let Some(tree) = self.templates.get(name).cloned() else {
                     return Err(self.error(format!("template {} not defined", gofmt::quote(name))));
                 };
@@ -247,7 +249,7 @@ impl<'e> State<'e> {
                 .collect(),
             Value::Missing | Value::Null => Vec::new(),
             other => {
-                self.at(pos, || pipe.to_string());
+                self.at(pos, pipe.pos, Ctx::Pipe);
                 return Err(self.error(format!(
                     "range can't iterate over {}",
                     gofmt::sprint_value(other)
@@ -312,7 +314,7 @@ impl<'e> State<'e> {
 
     /// Evaluates a pipeline; declarations push (`:=`) or assign (`=`) its value.
     pub(super) fn eval_pipeline(&mut self, dot: &V, pipe: &Pipe) -> R<Value> {
-        self.at(pipe.pos, || pipe.to_string());
+        self.at(pipe.pos, pipe.pos, Ctx::Pipe);
         let mut value: Option<Value> = None;
         for cmd in &pipe.cmds {
             let v = self.eval_command(dot, cmd, value.take())?;
@@ -340,7 +342,7 @@ impl<'e> State<'e> {
         let first = &cmd.args[0];
         match first {
             Arg::Field(pos, ids) => {
-                self.at(*pos, || first.to_string());
+                self.at(*pos, *pos, Ctx::Arg);
                 return self.eval_field_chain(dot, dot.clone(), first, ids, &cmd.args, final_);
             }
             Arg::Chain(_, node, ids) => {
@@ -353,7 +355,7 @@ impl<'e> State<'e> {
                 return self.eval_field_chain(dot, V::plain(recv), first, ids, &cmd.args, final_);
             }
             Arg::Ident(pos, name) => {
-                self.at(*pos, || first.to_string());
+                self.at(*pos, *pos, Ctx::Arg);
                 return self.eval_function(dot, name, cmd, &cmd.args, final_);
             }
             Arg::Pipe(_, p) => {
@@ -361,7 +363,7 @@ impl<'e> State<'e> {
                 return Ok(V::plain(self.eval_pipeline(dot, p)?));
             }
             Arg::Variable(pos, name, ids) => {
-                self.at(*pos, || first.to_string());
+                self.at(*pos, *pos, Ctx::Arg);
                 let v = self.var_value(name)?;
                 if ids.is_empty() {
                     self.not_a_function(&cmd.args, &final_)?;
@@ -371,7 +373,7 @@ impl<'e> State<'e> {
             }
             _ => {}
         }
-        self.at(first.pos(), || first.to_string());
+        self.at(first.pos(), first.pos(), Ctx::Arg);
         self.not_a_function(&cmd.args, &final_)?;
         Ok(match first {
             Arg::Bool(_, b) => V::plain(Value::Bool(*b)),
@@ -521,7 +523,7 @@ impl<'e> State<'e> {
         match result {
             Ok(v) => Ok(V::plain(v)),
             Err(e) => {
-                self.at(cmd.pos, || cmd.to_string());
+                self.at(cmd.pos, cmd.pos, Ctx::Cmd);
                 Err(self.error(format!("error calling {name}: {e}")))
             }
         }
@@ -555,7 +557,7 @@ impl<'e> State<'e> {
 
     /// Go's `evalArg`: one operand for a parameter of type `ty`.
     fn eval_arg(&mut self, dot: &V, ty: Ty, a: &Arg) -> R<Value> {
-        self.at(a.pos(), || a.to_string());
+        self.at(a.pos(), a.pos(), Ctx::Arg);
         let (v, boxed) = match a {
             Arg::Dot(_) => (dot.v.clone(), dot.boxed),
             Arg::Nil(_) => {
@@ -655,6 +657,65 @@ impl<'e> State<'e> {
         sub.run(&mut out).map_err(|e| e.message)?;
         Ok(out)
     }
+}
+
+/// Which kind of node an error's context names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Ctx {
+    Pipe,
+    Cmd,
+    Arg,
+    Template,
+}
+
+/// The text of the node of `kind` at `key` (Go's `node.String()`).
+fn find_ctx(list: &[Node], key: Pos, kind: Ctx) -> Option<String> {
+    fn in_pipe(p: &Pipe, key: Pos, kind: Ctx) -> Option<String> {
+        if kind == Ctx::Pipe && p.pos == key {
+            return Some(p.to_string());
+        }
+        for c in &p.cmds {
+            if kind == Ctx::Cmd && c.pos == key {
+                return Some(c.to_string());
+            }
+            for a in &c.args {
+                if let Some(s) = in_arg(a, key, kind) {
+                    return Some(s);
+                }
+            }
+        }
+        None
+    }
+    fn in_arg(a: &Arg, key: Pos, kind: Ctx) -> Option<String> {
+        if kind == Ctx::Arg && a.pos() == key {
+            return Some(a.to_string());
+        }
+        match a {
+            Arg::Pipe(_, p) => in_pipe(p, key, kind),
+            Arg::Chain(_, n, _) => in_arg(n, key, kind),
+            _ => None,
+        }
+    }
+    for n in list {
+        let found = match n {
+            Node::Action(_, p) => in_pipe(p, key, kind),
+            Node::Control(_, _, p, l, e) => in_pipe(p, key, kind)
+                .or_else(|| find_ctx(l, key, kind))
+                .or_else(|| e.as_ref().and_then(|e| find_ctx(e, key, kind))),
+            Node::Template(pos, name, p) => {
+                if kind == Ctx::Template && *pos == key {
+                    Some(template_context(name, p))
+                } else {
+                    p.as_ref().and_then(|p| in_pipe(p, key, kind))
+                }
+            }
+            _ => None,
+        };
+        if found.is_some() {
+            return found;
+        }
+    }
+    None
 }
 
 fn template_context(name: &str, pipe: &Option<Pipe>) -> String {

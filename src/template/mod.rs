@@ -6,6 +6,7 @@
 mod exec;
 mod funcs;
 mod gofmt;
+pub mod launch;
 mod parse;
 mod value;
 mod yaml;

@@ -12,3 +12,4 @@ mod live;
 mod live_cases;
 mod predict_captures;
 mod robustness;
+mod template;

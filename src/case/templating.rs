@@ -1,0 +1,132 @@
+//! Reading a case's templating configuration: `launcher.kubernetes.conf` and, with
+//! `use-templating=1`, the templates in the directory `scratch-path` maps to.
+
+use std::path::Path;
+
+use super::load::read_text;
+use super::paths;
+use crate::diag::Warning;
+use crate::error::Error;
+use crate::launcher_conf::{self, LauncherConf};
+use crate::location::Span;
+use crate::profiles::Resolved;
+use crate::template::launch::{self, Templates};
+
+/// What `launcher.kubernetes.conf` says for a case: nothing (no file), or the settings and,
+/// in templating mode, the templates.
+pub(super) struct Templating {
+    /// The file's settings.
+    pub conf: Option<LauncherConf>,
+    /// The templates, when `use-templating=1`.
+    pub templates: Option<Templates>,
+    /// Warnings from reading the file.
+    pub warnings: Vec<Warning>,
+}
+
+/// Reads the case's `launcher.kubernetes.conf` (if any) and, in templating mode, its
+/// templates; `paths` maps `scratch-path` like override paths (default: `templates/`).
+pub(super) fn read(
+    dir: &Path,
+    extra_paths: &[(String, String)],
+    resolved: &Resolved,
+) -> Result<Templating, Error> {
+    let conf_path = dir.join(launcher_conf::FILE);
+    if !conf_path.is_file() {
+        return Ok(Templating {
+            conf: None,
+            templates: None,
+            warnings: Vec::new(),
+        });
+    }
+    let text = read_text(&conf_path)?;
+    let (conf, warnings) = launcher_conf::parse(&conf_path, &text)?;
+    if !conf.use_templating() {
+        return Ok(Templating {
+            conf: Some(conf),
+            templates: None,
+            warnings,
+        });
+    }
+    if let Some(setting) = resolved.get("job-json-overrides") {
+        return Err(Error::Syntax {
+            span: setting.span.clone(),
+            message: "`job-json-overrides` with `use-templating=1`: with use-templating=1 the launcher renders job.tpl; Posit's chart refuses job-json-overrides in this mode and Connect ignores them".into(),
+            hint: Some(format!(
+                "move the overrides into `job.tpl` (or its template values), or set `use-templating=0` in `{}`",
+                launcher_conf::FILE
+            )),
+        });
+    }
+    let templates_dir = templates_dir(dir, &conf, extra_paths)?;
+    let templates = read_templates(&templates_dir)?;
+    Ok(Templating {
+        conf: Some(conf),
+        templates: Some(templates),
+        warnings,
+    })
+}
+
+/// Where `scratch-path` is in the case: `paths:` when it maps it, else `templates/`.
+fn templates_dir(
+    dir: &Path,
+    conf: &LauncherConf,
+    extra_paths: &[(String, String)],
+) -> Result<std::path::PathBuf, Error> {
+    let scratch = conf.scratch_path();
+    let mapped = extra_paths.iter().any(|(from, _)| {
+        let from = from.trim_end_matches('/');
+        scratch == from || scratch.starts_with(&format!("{from}/"))
+    });
+    if !mapped {
+        return Ok(dir.join("templates"));
+    }
+    let with_slash = format!("{}/", scratch.trim_end_matches('/'));
+    paths::map(&with_slash, dir, extra_paths).map_err(|_| Error::Syntax {
+        span: conf.get("scratch-path").map_or_else(
+            || Span::file(dir.join(launcher_conf::FILE)),
+            |s| s.span.clone(),
+        ),
+        message: format!("`scratch-path` `{scratch}` does not map into the case"),
+        hint: Some("map it in case.yaml `paths:` to a directory inside the case".into()),
+    })
+}
+
+/// Reads `job.tpl` and the other `*.tpl` files of `dir`, checking `job.tpl`'s version.
+fn read_templates(dir: &Path) -> Result<Templates, Error> {
+    let job = dir.join("job.tpl");
+    if !job.is_file() {
+        return Err(Error::Syntax {
+            span: Span::file(&job),
+            message: "`use-templating=1` but the case has no `job.tpl`".into(),
+            hint: Some(format!(
+                "put the launcher's `job.tpl` (and its helper `*.tpl` files) in `{}`",
+                dir.display()
+            )),
+        });
+    }
+    let mut files = Vec::new();
+    let entries = std::fs::read_dir(dir).map_err(|source| Error::Io {
+        action: "read",
+        path: dir.into(),
+        source,
+    })?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "tpl") && path.is_file() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            files.push((name, read_text(&path)?));
+        }
+    }
+    files.sort();
+    let job_text = files
+        .iter()
+        .find(|(n, _)| n == "job.tpl")
+        .map(|(_, t)| t.as_str())
+        .unwrap_or("");
+    let version = launch::check_version(&job, job_text)?;
+    Ok(Templates {
+        dir: dir.to_path_buf(),
+        files,
+        version,
+    })
+}

@@ -1,0 +1,195 @@
+//! `launcher.kubernetes.conf`: the Kubernetes plugin's own settings. jjo reads it for the
+//! templating switch (`use-templating`) and where the templates live (`scratch-path`).
+//!
+//! The file is `key=value` lines read with the profiles file's rules (lines trimmed, `#`/`;`
+//! comment lines, no trailing comments, the value kept as written after trimming). Known keys
+//! are those of Posit's Kubernetes plugin reference
+//! (<https://docs.posit.co/job-launcher/latest/kube.html>, "Configuration").
+
+use std::path::Path;
+
+use crate::diag::{Warning, did_you_mean};
+use crate::error::Error;
+use crate::location::Span;
+
+/// The file name, beside the profiles file in `/etc/rstudio`.
+pub const FILE: &str = "launcher.kubernetes.conf";
+
+/// Where the plugin keeps its templates unless `scratch-path` says otherwise (Posit's
+/// reference: `/var/lib/rstudio-launcher/{name of plugin}`).
+pub const DEFAULT_SCRATCH_PATH: &str = "/var/lib/rstudio-launcher/Kubernetes";
+
+/// The keys Posit documents for `launcher.kubernetes.conf`.
+pub const KNOWN_KEYS: &[&str] = &[
+    "server-user",
+    "thread-pool-size",
+    "enable-debug-logging",
+    "scratch-path",
+    "logging-dir",
+    "job-expiry-hours",
+    "profile-config",
+    "api-url",
+    "auth-token-path",
+    "auth-token",
+    "kubernetes-namespace",
+    "verify-ssl-certs",
+    "certificate-authority",
+    "watch-timeout-seconds",
+    "fetch-limit",
+    "use-templating",
+];
+
+/// One `key=value` line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Setting {
+    /// The key.
+    pub key: String,
+    /// The value as written (trimmed).
+    pub value: String,
+    /// Where the value starts.
+    pub span: Span,
+}
+
+/// The settings of a `launcher.kubernetes.conf`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LauncherConf {
+    /// Every setting, in file order.
+    pub settings: Vec<Setting>,
+}
+
+impl LauncherConf {
+    /// The setting of `key`, if the file has it.
+    pub fn get(&self, key: &str) -> Option<&Setting> {
+        self.settings.iter().find(|s| s.key == key)
+    }
+
+    /// Whether `use-templating=1`.
+    pub fn use_templating(&self) -> bool {
+        self.get("use-templating").is_some_and(|s| s.value == "1")
+    }
+
+    /// `scratch-path`, or its default.
+    pub fn scratch_path(&self) -> &str {
+        self.get("scratch-path")
+            .map_or(DEFAULT_SCRATCH_PATH, |s| s.value.as_str())
+    }
+}
+
+/// Reads `text` (the contents of `path`).
+pub fn parse(path: &Path, text: &str) -> Result<(LauncherConf, Vec<Warning>), Error> {
+    let mut conf = LauncherConf::default();
+    let mut warnings = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line_no = i as u32 + 1;
+        let indent = (raw.len() - raw.trim_start().len()) as u32;
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
+            continue;
+        }
+        let at = Span::at(path, line_no, indent + 1);
+        if line.starts_with('[') {
+            return Err(Error::Syntax {
+                span: at,
+                message: format!("unexpected section header `{line}`"),
+                hint: Some(format!("`{FILE}` has no sections: write `key=value` lines")),
+            });
+        }
+        let Some((key, value)) = line.split_once('=') else {
+            return Err(Error::Syntax {
+                span: at,
+                message: format!("expected `key=value`, found `{line}`"),
+                hint: line
+                    .split_once(':')
+                    .map(|(k, v)| format!("write `{}={}`", k.trim(), v.trim())),
+            });
+        };
+        let (key, value) = (key.trim(), value.trim());
+        let value_col = raw.find('=').map_or(1, |p| p as u32 + 2);
+        if let Some(first) = conf.settings.iter().find(|s| s.key == key) {
+            return Err(Error::Syntax {
+                span: at,
+                message: format!("`{key}` is set twice, first on line {}", first.span.line),
+                hint: Some("keep one of the two lines".into()),
+            });
+        }
+        if !KNOWN_KEYS.contains(&key) {
+            warnings.push(Warning {
+                span: Some(at.clone()),
+                pointer: None,
+                message: format!("unknown key `{key}` in `{FILE}`"),
+                hint: Some(match did_you_mean(key, KNOWN_KEYS.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => "jjo only knows the keys of Posit's Kubernetes plugin reference".into(),
+                }),
+            });
+        }
+        if key == "use-templating" && value != "0" && value != "1" {
+            return Err(Error::Syntax {
+                span: Span::at(path, line_no, value_col),
+                message: format!("`use-templating` must be `0` or `1`, found `{value}`"),
+                hint: Some("the plugin reads booleans as 0 or 1".into()),
+            });
+        }
+        conf.settings.push(Setting {
+            key: key.to_string(),
+            value: value.to_string(),
+            span: Span::at(path, line_no, value_col),
+        });
+    }
+    Ok((conf, warnings))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Result<(LauncherConf, Vec<Warning>), Error> {
+        parse(Path::new(FILE), text)
+    }
+
+    #[test]
+    fn reads_the_templating_switch_and_scratch_path() {
+        let (conf, warnings) =
+            read("# comment\napi-url=https://k8s:6443\nuse-templating=1\n").unwrap();
+        assert!(conf.use_templating());
+        assert_eq!(conf.scratch_path(), DEFAULT_SCRATCH_PATH);
+        assert!(warnings.is_empty());
+        let (conf, _) = read("use-templating = 0\nscratch-path=/opt/tpl\n").unwrap();
+        assert!(!conf.use_templating());
+        assert_eq!(conf.scratch_path(), "/opt/tpl");
+    }
+
+    #[test]
+    fn a_boolean_other_than_0_or_1_is_an_error_at_the_value() {
+        let err = read("use-templating=true\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "launcher.kubernetes.conf:1:16: `use-templating` must be `0` or `1`, found `true`"
+        );
+    }
+
+    #[test]
+    fn unknown_keys_warn_with_did_you_mean_and_duplicates_are_errors() {
+        let (_, warnings) = read("use-templateing=1\n").unwrap();
+        assert_eq!(
+            warnings[0].message,
+            "unknown key `use-templateing` in `launcher.kubernetes.conf`"
+        );
+        assert_eq!(
+            warnings[0].hint.as_deref(),
+            Some("did you mean `use-templating`?")
+        );
+        let err = read("use-templating=1\nuse-templating=0\n").unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("`use-templating` is set twice, first on line 1"),
+            "{err}"
+        );
+        let err = read("use-templating: 1\n").unwrap_err();
+        assert!(
+            err.to_string()
+                .ends_with("expected `key=value`, found `use-templating: 1`"),
+            "{err}"
+        );
+    }
+}

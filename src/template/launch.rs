@@ -1,0 +1,281 @@
+//! Templating mode for a case: the `.Job` object the launcher hands to `job.tpl`, the
+//! `# Version:` header check, and rendering the template set into the Job that the later
+//! stages (validate, predict, compare, live) take exactly like a patched Job.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value, json};
+
+use super::{TemplateError, TemplateSet};
+use crate::diag::did_you_mean;
+use crate::error::Error;
+use crate::job::Session;
+use crate::location::Span;
+
+/// The major versions of `job.tpl` jjo models, with the releases it was checked against
+/// (rstudio/helm `examples/launcher-templates/` and the Workbench chart's `files/job.tpl`).
+pub const KNOWN_VERSIONS: &[(u32, &str)] = &[(2, "2.3.1, 2.4.0, 2.5.0")];
+
+/// The templates of a case: `job.tpl` and the other `*.tpl` files beside it.
+#[derive(Debug, Clone)]
+pub struct Templates {
+    /// The directory `scratch-path` maps to.
+    pub dir: PathBuf,
+    /// `(file name, text)`, sorted by name; `job.tpl` among them.
+    pub files: Vec<(String, String)>,
+    /// The `# Version:` of `job.tpl`.
+    pub version: String,
+}
+
+/// Checks `job.tpl`'s `# Version: x.y.z` header (it must be among the leading comment
+/// lines) against [`KNOWN_VERSIONS`].
+pub fn check_version(path: &Path, text: &str) -> Result<String, Error> {
+    let known: Vec<String> = KNOWN_VERSIONS
+        .iter()
+        .map(|(major, releases)| format!("{major}.x ({releases})"))
+        .collect();
+    let hint = format!(
+        "jjo knows job.tpl versions {}; start the file with `# Version: 2.5.0`",
+        known.join(", ")
+    );
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim();
+        if !t.starts_with('#') {
+            break;
+        }
+        let Some(v) = t.trim_start_matches('#').trim().strip_prefix("Version:") else {
+            continue;
+        };
+        let v = v.trim();
+        let major = v.split('.').next().and_then(|m| m.parse::<u32>().ok());
+        return match major {
+            Some(m) if KNOWN_VERSIONS.iter().any(|(k, _)| *k == m) => Ok(v.to_string()),
+            _ => Err(Error::Syntax {
+                span: Span::at(
+                    path,
+                    i as u32 + 1,
+                    (line.find("Version:").unwrap_or(0) + 1) as u32,
+                ),
+                message: format!("`job.tpl` version `{v}` is not one jjo models"),
+                hint: Some(hint),
+            }),
+        };
+    }
+    Err(Error::Syntax {
+        span: Span::line(path, 1),
+        message: "`job.tpl` has no `# Version:` header".into(),
+        hint: Some(hint),
+    })
+}
+
+/// The `.Job` the launcher hands to `job.tpl` for this session: the launch request, with
+/// the values the profile resolved (image, resource limits, placement) taken from `base`,
+/// the Job jjo builds from the same request and profile. Field names as Posit's templates
+/// use them; the README lists them.
+pub fn job_object(session: &Session, user: &str, base: &Value) -> Value {
+    let pod = &base["spec"]["template"];
+    let spec = &pod["spec"];
+    let container = &spec["containers"][0];
+    let annotations = &pod["metadata"]["annotations"];
+    let text = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        v => v.to_string(),
+    };
+
+    let mut limits = Vec::new();
+    let res = &container["resources"];
+    let mut limit = |kind: &str, v: &Value, strip_m: bool| {
+        if !v.is_null() {
+            let mut s = text(v);
+            if strip_m {
+                s = s.strip_suffix('M').unwrap_or(&s).to_string();
+            }
+            limits.push(json!({"type": kind, "value": s}));
+        }
+    };
+    limit("cpuCount", &res["limits"]["cpu"], false);
+    limit("CPU Request", &res["requests"]["cpu"], false);
+    limit("memory", &res["limits"]["memory"], true);
+    limit("Memory Request", &res["requests"]["memory"], true);
+    limit("NVIDIA GPUs", &res["limits"]["nvidia.com/gpu"], false);
+    limit("AMD GPUs", &res["limits"]["amd.com/gpu"], false);
+
+    let placement: Vec<Value> = spec["nodeSelector"]
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| json!({"name": k, "value": text(v)}))
+                .collect()
+        })
+        .unwrap_or_default();
+
+    let mut c = Map::new();
+    c.insert("image".into(), container["image"].clone());
+    if let Some(run_as) = &session.run_as {
+        if let Some(uid) = run_as.uid {
+            c.insert("runAsUserId".into(), json!(uid));
+        }
+        if let Some(gid) = run_as.gid {
+            c.insert("runAsGroupId".into(), json!(gid));
+        }
+        c.insert(
+            "supplementalGroupIds".into(),
+            json!(run_as.supplemental_groups),
+        );
+    }
+
+    let mounts: Vec<Value> = container["volumeMounts"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    json!({
+        "id": "",
+        "name": session.name,
+        "user": user,
+        "generateName": base["metadata"]["generateName"],
+        "instanceId": session.instance_id,
+        "host": "",
+        "stdin": text(&annotations["stdin"]),
+        "tags": session.tags,
+        "servicePortsJson": text(&annotations["service_ports"]),
+        "metadata": {},
+        "shareProcessNamespace": spec["shareProcessNamespace"].as_bool().unwrap_or(false),
+        "serviceAccountName": session.service_account.clone().unwrap_or_default(),
+        "container": c,
+        "command": session.command.clone().unwrap_or_default(),
+        "exe": session.exe.clone().unwrap_or_default(),
+        "args": session.args,
+        "workingDirectory": session.working_dir.clone().unwrap_or_default(),
+        "environment": session.env.iter().map(|e| json!({"name": e.name, "value": e.value})).collect::<Vec<_>>(),
+        "config": [],
+        "exposedPorts": session.ports.iter().map(|p| {
+            let mut port = json!({"targetPort": p.target, "protocol": "TCP"});
+            if let Some(h) = p.published {
+                port["publishedPort"] = json!(h);
+            }
+            port
+        }).collect::<Vec<_>>(),
+        "resourceLimits": limits,
+        "placementConstraints": placement,
+        "volumes": spec["volumes"].as_array().cloned().unwrap_or_default(),
+        "volumeMounts": mounts,
+        "initContainers": [],
+    })
+}
+
+/// Parses the case's templates (`job.tpl` plus helpers) into one set.
+pub fn parse(t: &Templates) -> Result<TemplateSet, Error> {
+    let mut set = TemplateSet::new();
+    for (name, text) in &t.files {
+        set.add_file(name, text)
+            .map_err(|e| template_error(&t.dir, e, None))?;
+    }
+    Ok(set)
+}
+
+/// Renders `job.tpl` with `.Job` and reads the output as the Job.
+pub fn render(t: &Templates, job: &Value) -> Result<(String, Value), Error> {
+    let set = parse(t)?;
+    let data = json!({ "Job": job });
+    let rendered = set
+        .render("job.tpl", super::Value::from_json(&data))
+        .map_err(|e| template_error(&t.dir, e, Some(job)))?;
+    if let Some(nv) = rendered.no_values.first() {
+        let (file, line, col) = split_location(&nv.location);
+        let field = nv.action.rsplit('.').next().unwrap_or("");
+        let hint = job
+            .as_object()
+            .and_then(|o| did_you_mean(field, o.keys().map(String::as_str)))
+            .map(|s| format!("did you mean `.Job.{s}`?"))
+            .unwrap_or_else(|| {
+                "the launcher would write `<no value>` into the Job; `jjo` lists the fields of `.Job` in its README".into()
+            });
+        return Err(Error::Syntax {
+            span: Span::at(t.dir.join(file), line, col + 1),
+            message: format!(
+                "`{{{{ {} }}}}` printed `<no value>`: a key that is not there",
+                nv.action
+            ),
+            hint: Some(hint),
+        });
+    }
+    let value: Value = serde_yaml_ng::from_str(&rendered.text).map_err(|e| {
+        let line = e.location().map_or(0, |l| l.line());
+        let text = rendered.text.lines().nth(line.saturating_sub(1)).unwrap_or("");
+        let reason = e.to_string();
+        let reason = reason.split(" at line ").next().unwrap_or(&reason).to_string();
+        Error::Syntax {
+            span: Span::file(t.dir.join("job.tpl")),
+            message: format!(
+                "`job.tpl` rendered invalid YAML: {reason} at line {line} of the output: `{}`",
+                text.trim()
+            ),
+            hint: Some("check the indentation the template writes there (`indent`/`nindent` widths, `{{-` trimming)".into()),
+        }
+    })?;
+    if !value.is_object() {
+        return Err(Error::Syntax {
+            span: Span::file(t.dir.join("job.tpl")),
+            message: "`job.tpl` rendered no YAML mapping".into(),
+            hint: Some("the template must render one Job object".into()),
+        });
+    }
+    Ok((rendered.text, value))
+}
+
+/// `file:line:col` (Go's 0-based column) into its parts.
+fn split_location(loc: &str) -> (String, u32, u32) {
+    let mut parts = loc.rsplitn(3, ':');
+    let col = parts.next().and_then(|c| c.parse().ok()).unwrap_or(0);
+    let line = parts.next().and_then(|l| l.parse().ok()).unwrap_or(0);
+    (parts.next().unwrap_or("job.tpl").to_string(), line, col)
+}
+
+/// A template error as jjo reports it: the file, line and column, and Go's own words.
+fn template_error(dir: &Path, e: TemplateError, job: Option<&Value>) -> Error {
+    let text = e.to_string();
+    let (span, message) = match e.location() {
+        Some((file, line, col)) => {
+            let prefix = match col {
+                Some(c) => format!("template: {file}:{line}:{c}: "),
+                None => format!("template: {file}:{line}: "),
+            };
+            let msg = text.strip_prefix(&prefix).unwrap_or(&text).to_string();
+            let span = match col {
+                Some(c) => Span::at(dir.join(&file), line as u32, c as u32 + 1),
+                None => Span::line(dir.join(&file), line as u32),
+            };
+            (span, msg)
+        }
+        None => (Span::file(dir.join("job.tpl")), text.clone()),
+    };
+    let hint = hint_for(&message, job);
+    Error::Syntax {
+        span,
+        message,
+        hint,
+    }
+}
+
+fn hint_for(message: &str, job: Option<&Value>) -> Option<String> {
+    if let Some(f) = message
+        .strip_prefix("function \"")
+        .and_then(|r| r.split('"').next())
+    {
+        return did_you_mean(f, super::function_names()).map(|s| format!("did you mean `{s}`?"));
+    }
+    if let Some(rest) = message.split("no entry for key \"").nth(1) {
+        let key = rest.split('"').next().unwrap_or("");
+        if let Some(s) = job
+            .and_then(Value::as_object)
+            .and_then(|o| did_you_mean(key, o.keys().map(String::as_str)))
+        {
+            return Some(format!("did you mean `.Job.{s}`?"));
+        }
+    }
+    if message.contains("unclosed action") {
+        return Some("close the action with `}}`".into());
+    }
+    None
+}
