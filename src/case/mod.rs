@@ -5,8 +5,8 @@ mod error;
 mod load;
 mod paths;
 mod spec;
-mod yaml;
 mod templating;
+mod yaml;
 
 pub use error::{Error, ErrorKind};
 pub use load::{
