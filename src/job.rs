@@ -623,12 +623,10 @@ fn image(session: &Session, profile: &Resolved) -> Result<String, ErrorKind> {
     Ok(image)
 }
 
-/// The SDK reads booleans as `1`/`true`.
+/// A bool as the SDK reads it: `boost::lexical_cast<bool>` takes `1` and `0` only
+/// (`sdk/include/SafeConvert.hpp`); the profiles lexer has refused anything else already.
 fn truthy(value: &str) -> bool {
-    matches!(
-        value.trim().to_ascii_lowercase().as_str(),
-        "1" | "true" | "yes" | "on"
-    )
+    value.trim() == "1"
 }
 
 fn number<'a>(

@@ -555,8 +555,8 @@ mod tests {
     #[test]
     fn a_case_whose_job_cannot_be_built_keeps_its_profile_warnings() {
         let tmp = tempfile::tempdir().expect("temp dir");
-        // `[alice]` before `[*]` warns; `default-cpus=two` stops the Job from being built.
-        let profiles = "[alice]\nmax-cpus=4\n[*]\ndefault-cpus=two\n";
+        // `[alice]` before `[*]` warns; a default above the maximum stops the Job being built.
+        let profiles = "[alice]\nmax-cpus=4\n[*]\ndefault-cpus=2\nmax-cpus=1\n";
         std::fs::write(tmp.path().join(crate::case::PROFILES_FILE), profiles).expect("write");
         let (result, warnings) = run_case("c", tmp.path(), false, false);
         assert!(

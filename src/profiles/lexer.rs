@@ -1,11 +1,19 @@
 //! Reading a profiles file line by line as Boost `property_tree::read_ini` does (the SDK's
-//! parser), then the checks the launcher or jjo adds on top: section names, known keys,
-//! duplicates. Values are kept as written; nothing here interprets them.
+//! parser, `boost/property_tree/ini_parser.hpp`), then what the SDK does with the tree
+//! (`parseLevels` and `validateValues` in the SDK's `sdk/src/options/AbstractUserProfiles.cpp`):
+//! section names, known keys, duplicates, and every value typed as the plugin types it at
+//! start. Values are kept as written.
+//!
+//! Boost's rules reproduced here: a section with no key is dropped when the next header or the
+//! end of the file is read ("If the previous section was empty, drop it again"); text after a
+//! header's `]` is ignored; a key before any header becomes a top-level node, which
+//! `parseLevels` then reads as a section named after the key, with no values. A byte-order mark
+//! is not skipped: it is part of line 1.
 
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::keys::{KNOWN_KEYS, is_known_key};
+use super::keys::{KNOWN_KEYS, ValueType, is_known_key, reads_as, value_type};
 use super::{Entry, ParseOptions, Profiles, Section, SectionKind};
 use crate::diag::{Warning, did_you_mean};
 use crate::location::{Hint, Located, Span};
@@ -19,14 +27,39 @@ pub enum ErrorKind {
     /// A line starting with `[` that has no `]` (points at the `[`).
     #[error("missing `]` in section header")]
     UnclosedSection,
-    /// Something after the `]` of a section header (Boost drops it silently; jjo refuses);
-    /// points at the first character after `]` that is not blank.
-    #[error("unexpected text `{text}` after section header `[{name}]`")]
-    TextAfterSection {
+    /// A byte-order mark before a line 1 that is not `key=value`: the plugin fails to start.
+    #[error(
+        "the file starts with a UTF-8 byte-order mark; Boost reads it as part of line 1, which \
+         is then not a section header, comment or `key=value` line, and the plugin fails to start"
+    )]
+    ByteOrderMark,
+    /// A value the plugin cannot type at start (in any section, whoever the user is).
+    #[error(
+        "`{key}={value}` in section `[{section}]` is not {}; the plugin types every section's \
+         values when it starts and would not start",
+        expected(*ty)
+    )]
+    BadValue {
+        /// The key.
+        key: String,
+        /// The value as written.
+        value: String,
         /// The section name.
+        section: String,
+        /// What the plugin reads the key as.
+        ty: ValueType,
+    },
+    /// A name written twice at the top level of Boost's tree: a section header and a key
+    /// before any header (or two such keys), which `read_ini` refuses.
+    #[error(
+        "`{name}` was already written on line {first_line} as a key before any section header; \
+         Boost refuses the duplicate name"
+    )]
+    DuplicateTopLevel {
+        /// The name.
         name: String,
-        /// The text after `]`, trimmed.
-        text: String,
+        /// The line of the key.
+        first_line: u32,
     },
     /// `[]`: the SDK rejects an empty section name.
     #[error("empty section name `[]`")]
@@ -51,12 +84,6 @@ pub enum ErrorKind {
     /// `=value` with nothing before the `=` (points at the `=`).
     #[error("empty key before `=`")]
     EmptyKey,
-    /// A `key=value` line above the first section header.
-    #[error("key `{key}` before any section header")]
-    KeyOutsideSection {
-        /// The key.
-        key: String,
-    },
     /// The same key twice in one section (points at the second occurrence).
     #[error("duplicate key `{key}` in section `[{section}]`, first set on line {first_line}")]
     DuplicateKey {
@@ -86,12 +113,16 @@ impl Hint for ErrorKind {
             ErrorKind::UnclosedSection => {
                 "end the section header with `]` on the same line".to_owned()
             }
-            ErrorKind::TextAfterSection { text, .. } if text.starts_with(['#', ';']) => {
-                "the profiles file has no trailing comments; put the comment on its own line"
-                    .to_owned()
+            ErrorKind::ByteOrderMark => {
+                "save the file as UTF-8 without a byte-order mark".to_owned()
             }
-            ErrorKind::TextAfterSection { .. } => {
-                "put nothing after the `]` of a section header".to_owned()
+            ErrorKind::BadValue { ty, .. } => match ty {
+                ValueType::Bool => "write `1` for yes or `0` for no".to_owned(),
+                ValueType::Number => "write a plain number such as `2` or `0.5`".to_owned(),
+                ValueType::Text => "any text reads".to_owned(),
+            },
+            ErrorKind::DuplicateTopLevel { .. } => {
+                "add a section header such as `[*]` above the first key".to_owned()
             }
             ErrorKind::EmptySection => {
                 "name the section `[*]` (everyone), `[@group]` (a Unix group) or `[user]` (one user)"
@@ -110,9 +141,6 @@ impl Hint for ErrorKind {
                     .to_owned(),
             },
             ErrorKind::EmptyKey => "write the key before `=`, as in `max-cpus=4`".to_owned(),
-            ErrorKind::KeyOutsideSection { .. } => {
-                "add a section header above it, such as `[*]` for everyone".to_owned()
-            }
             ErrorKind::DuplicateKey { key, .. } => {
                 format!("the launcher refuses a key set twice in one section; keep one `{key}=` line")
             }
@@ -126,6 +154,15 @@ impl Hint for ErrorKind {
                 suggestion: None, ..
             } => "the Kubernetes plugin refuses to start on a key it does not know".to_owned(),
         })
+    }
+}
+
+/// How a [`ValueType`] is named in messages.
+fn expected(ty: ValueType) -> &'static str {
+    match ty {
+        ValueType::Bool => "a bool (`0` or `1`)",
+        ValueType::Number => "a number",
+        ValueType::Text => "text",
     }
 }
 
@@ -162,8 +199,13 @@ fn column(line: &str, byte: usize) -> u32 {
 enum Line<'a> {
     /// Blank or a comment.
     Skip,
-    /// `[name]`; `open` is the offset of `[`.
-    Header { name: &'a str, open: usize },
+    /// `[name]`; `open` is the offset of `[`; `after` is text after `]` (ignored by Boost)
+    /// with its offset.
+    Header {
+        name: &'a str,
+        open: usize,
+        after: Option<(&'a str, usize)>,
+    },
     /// `key=value`; offsets of the key's and the value's first characters.
     Pair {
         key: &'a str,
@@ -176,21 +218,9 @@ enum Line<'a> {
 /// Lexical errors of one line, before a file name and line number are attached.
 #[derive(Debug, PartialEq)]
 enum LineError<'a> {
-    Unclosed {
-        open: usize,
-    },
-    TextAfter {
-        name: &'a str,
-        text: &'a str,
-        at: usize,
-    },
-    NoEquals {
-        text: &'a str,
-        at: usize,
-    },
-    EmptyKey {
-        at: usize,
-    },
+    Unclosed { open: usize },
+    NoEquals { text: &'a str, at: usize },
+    EmptyKey { at: usize },
 }
 
 /// Classifies one raw line (without its `\n`) as Boost's `read_ini` does.
@@ -207,13 +237,17 @@ fn lex_line(raw: &str) -> Result<Line<'_>, LineError<'_>> {
         let name = trim(&inner[..close]);
         let after = &inner[close + 1..];
         let text = trim(after);
-        if !text.is_empty() {
-            // `body` is trimmed at the end, so only leading blanks precede `text` in `after`.
+        // `body` is trimmed at the end, so only leading blanks precede `text` in `after`.
+        let after = (!text.is_empty()).then(|| {
             let at =
                 start + 1 + close + 1 + (after.len() - after.trim_start_matches(is_space).len());
-            return Err(LineError::TextAfter { name, text, at });
-        }
-        return Ok(Line::Header { name, open: start });
+            (text, at)
+        });
+        return Ok(Line::Header {
+            name,
+            open: start,
+            after,
+        });
     }
     let Some(eq) = body.find('=') else {
         return Err(LineError::NoEquals {
@@ -268,29 +302,30 @@ pub fn parse(
     text: &str,
     opts: ParseOptions,
 ) -> Result<(Profiles, Vec<Warning>), Error> {
-    // Editors on Windows add a BOM; Boost's file reader skips it too.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut sections: Vec<Section> = Vec::new();
-    let mut first_header: HashMap<&str, u32> = HashMap::new();
+    let mut profiles = Profiles::default();
+    // Boost's top level: section names and keys written before any header, with their line.
+    let mut top_level: HashMap<String, (u32, bool)> = HashMap::new();
+    // Whether a header has been read yet; keys before it are top-level nodes.
+    let mut in_section = false;
     let mut warnings = Vec::new();
+    // Boost's `read_ini` fails on the first syntax error anywhere in the file; only a file it
+    // reads reaches `parseLevels` (section names, unknown keys) and then `validateValues`
+    // (typed values). So errors of those later stages wait for the end of the file.
+    let mut levels_error: Option<Error> = None;
+    let mut value_error: Option<Error> = None;
 
     // Boost reads with `std::getline`, so only `\n` ends a line; a `\r` before it is a blank.
     for (index, raw) in text.split('\n').enumerate() {
         let line_no = u32::try_from(index + 1).unwrap_or(u32::MAX);
         let at = |byte: usize| Span::at(file, line_no, column(raw, byte));
-        let line = lex_line(raw).map_err(|e| match e {
+        let lexed = lex_line(raw);
+        // The SDK reads the file as bytes: a BOM stays in line 1 (it is no blank to Boost), so
+        // only a `key=value` line 1 survives it, as a key whose name starts with the BOM.
+        if index == 0 && raw.starts_with('\u{feff}') && !matches!(lexed, Ok(Line::Pair { .. })) {
+            return Err(Located::new(at(0), ErrorKind::ByteOrderMark));
+        }
+        let line = lexed.map_err(|e| match e {
             LineError::Unclosed { open } => Located::new(at(open), ErrorKind::UnclosedSection),
-            LineError::TextAfter {
-                name,
-                text,
-                at: byte,
-            } => Located::new(
-                at(byte),
-                ErrorKind::TextAfterSection {
-                    name: name.to_owned(),
-                    text: text.to_owned(),
-                },
-            ),
             LineError::NoEquals { text, at: byte } => Located::new(
                 at(byte),
                 ErrorKind::MissingEquals {
@@ -301,20 +336,38 @@ pub fn parse(
         })?;
         match line {
             Line::Skip => {}
-            Line::Header { name, open } => {
+            Line::Header { name, open, after } => {
                 let span = at(open);
-                let kind = section_kind(name, &span)?;
-                if let Some(&first_line) = first_header.get(name) {
-                    return Err(Located::new(
-                        span,
-                        ErrorKind::DuplicateSection {
-                            name: name.to_owned(),
-                            first_line,
-                        },
-                    ));
+                drop_if_empty(&mut profiles, &mut top_level, in_section, &mut warnings);
+                in_section = true;
+                if let Some((text, byte)) = after {
+                    warnings.push(text_after_header(name, text, at(byte)));
                 }
-                first_header.insert(name, line_no);
-                sections.push(Section {
+                // `[]` and `[@]` fail in `parseLevels`, and only if the section survives.
+                let kind = section_kind(name, &span).unwrap_or(SectionKind::All);
+                match top_level.get(name) {
+                    Some(&(first_line, true)) => {
+                        return Err(Located::new(
+                            span,
+                            ErrorKind::DuplicateSection {
+                                name: name.to_owned(),
+                                first_line,
+                            },
+                        ));
+                    }
+                    Some(&(first_line, false)) => {
+                        return Err(Located::new(
+                            span,
+                            ErrorKind::DuplicateTopLevel {
+                                name: name.to_owned(),
+                                first_line,
+                            },
+                        ));
+                    }
+                    None => {}
+                }
+                top_level.insert(name.to_owned(), (line_no, true));
+                profiles.sections.push(Section {
                     name: name.to_owned(),
                     kind,
                     span,
@@ -328,13 +381,15 @@ pub fn parse(
                 value_at,
             } => {
                 let span = at(key_at);
-                let Some(section) = sections.last_mut() else {
-                    return Err(Located::new(
-                        span,
-                        ErrorKind::KeyOutsideSection {
-                            key: key.to_owned(),
-                        },
-                    ));
+                if !in_section {
+                    let section = top_level_key(key, &span, &top_level)?;
+                    warnings.push(key_before_section(key, &section));
+                    top_level.insert(key.to_owned(), (line_no, false));
+                    profiles.sections.push(section);
+                    continue;
+                }
+                let Some(section) = profiles.sections.last_mut() else {
+                    continue;
                 };
                 if let Some(first) = section.entries.iter().find(|e| e.key == key) {
                     return Err(Located::new(
@@ -357,21 +412,36 @@ pub fn parse(
                             suggestion,
                         },
                     );
-                    if !opts.allow_unknown_keys {
-                        return Err(error);
-                    }
-                    let mut warning = Warning::new(format!(
-                        "unknown key `{key}` in section `[{}]` is kept; a launcher that does \
+                    if opts.allow_unknown_keys {
+                        let mut warning = Warning::new(format!(
+                            "unknown key `{key}` in section `[{}]` is kept; a launcher that does \
                          not know it refuses to start",
-                        section.name
-                    ))
-                    .at(span.clone());
-                    if let Some(hint) = error.hint() {
-                        warning = warning.hint(hint);
+                            section.name
+                        ))
+                        .at(span.clone());
+                        if let Some(hint) = error.hint() {
+                            warning = warning.hint(hint);
+                        }
+                        warnings.push(warning);
+                    } else {
+                        // Kept as an entry: to Boost the section is not empty.
+                        levels_error.get_or_insert(error);
                     }
-                    warnings.push(warning);
                 }
                 let value_span = at(value_at);
+                // `validateValues()` types every section's values when the plugin starts.
+                let ty = value_type(key);
+                if !reads_as(value, ty) {
+                    value_error.get_or_insert(Located::new(
+                        value_span.clone(),
+                        ErrorKind::BadValue {
+                            key: key.to_owned(),
+                            value: value.to_owned(),
+                            section: section.name.clone(),
+                            ty,
+                        },
+                    ));
+                }
                 if let Some(offset) = trailing_comment(value) {
                     let offset = u32::try_from(offset).unwrap_or(u32::MAX);
                     warnings.push(
@@ -392,7 +462,107 @@ pub fn parse(
             }
         }
     }
-    Ok((Profiles { sections }, warnings))
+    drop_if_empty(&mut profiles, &mut top_level, in_section, &mut warnings);
+    // `parseLevels` walks the surviving sections in order: the name first, then the keys.
+    for section in &profiles.sections {
+        let name_error = section_kind(&section.name, &section.span).err();
+        if let Some(error) = name_error {
+            let first_key = levels_error.as_ref().map(|e| &e.span);
+            if first_key.is_none_or(|k| (k.line, k.col) > (error.span.line, error.span.col)) {
+                levels_error = Some(error);
+            }
+            break;
+        }
+    }
+    if let Some(error) = levels_error.or(value_error) {
+        return Err(error);
+    }
+    Ok((profiles, warnings))
+}
+
+/// Boost's "If the previous section was empty, drop it again", at a header and at the end of
+/// the file: the last section, when it holds no key, leaves the tree.
+fn drop_if_empty(
+    profiles: &mut Profiles,
+    top_level: &mut HashMap<String, (u32, bool)>,
+    in_section: bool,
+    warnings: &mut Vec<Warning>,
+) {
+    if !in_section
+        || !profiles
+            .sections
+            .last()
+            .is_some_and(|s| s.entries.is_empty())
+    {
+        return;
+    }
+    let Some(section) = profiles.sections.pop() else {
+        return;
+    };
+    top_level.remove(&section.name);
+    warnings.push(
+        Warning::new(format!(
+            "section `[{}]` has no key, so the launcher drops it: it does not apply to anyone \
+             and does not hide broader sections",
+            section.name
+        ))
+        .at(section.span.clone())
+        .hint("add a key to it, or delete the header"),
+    );
+    profiles.dropped.push(section);
+}
+
+/// The warning for text after a header's `]`, which Boost ignores.
+fn text_after_header(name: &str, text: &str, span: Span) -> Warning {
+    let hint = if text.starts_with(['#', ';']) {
+        "the profiles file has no trailing comments; put the comment on its own line"
+    } else {
+        "put nothing after the `]` of a section header"
+    };
+    Warning::new(format!(
+        "text `{text}` after section header `[{name}]` is ignored by the launcher"
+    ))
+    .at(span)
+    .hint(hint)
+}
+
+/// The section `parseLevels` makes of a key written before any header: a node named after the
+/// key, whose value is not a child, so the section has no values.
+fn top_level_key(
+    key: &str,
+    span: &Span,
+    top_level: &HashMap<String, (u32, bool)>,
+) -> Result<Section, Error> {
+    if let Some(&(first_line, _)) = top_level.get(key) {
+        return Err(Located::new(
+            span.clone(),
+            ErrorKind::DuplicateTopLevel {
+                name: key.to_owned(),
+                first_line,
+            },
+        ));
+    }
+    Ok(Section {
+        name: key.to_owned(),
+        kind: section_kind(key, span).unwrap_or(SectionKind::All),
+        span: span.clone(),
+        entries: Vec::new(),
+    })
+}
+
+/// The warning for a key before any header: what the SDK makes of it.
+fn key_before_section(key: &str, section: &Section) -> Warning {
+    let who = match &section.kind {
+        SectionKind::All => "everyone".to_owned(),
+        SectionKind::Group(g) => format!("the members of group `{g}`"),
+        SectionKind::User(u) => format!("a user named `{u}`"),
+    };
+    Warning::new(format!(
+        "key `{key}` before any section header is not a setting: the launcher reads it as an \
+         empty section for {who}, and its value is lost"
+    ))
+    .at(section.span.clone())
+    .hint("add a section header above it, such as `[*]` for everyone")
 }
 
 #[cfg(test)]
@@ -452,18 +622,23 @@ mod tests {
     #[test]
     fn semicolon_and_hash_start_comment_lines() {
         let p = ok("; top\n  # indented\n[*]\n;max-cpus=4\n   #default-cpus=1\n");
-        assert_eq!(p.sections.len(), 1);
-        assert!(p.sections[0].entries.is_empty());
+        assert!(p.sections.is_empty());
+        assert_eq!(p.dropped.len(), 1);
     }
 
     #[test]
     fn hash_after_a_value_is_part_of_the_value() {
-        let (p, warnings) = parse_with("[*]\nmax-cpus=4 # four", false).unwrap();
-        assert_eq!(entry(&p, 0, 0).value, "4 # four");
-        // The warning points at the `#` (column 12).
+        let (p, warnings) = parse_with("[*]\ncontainer-images=a # b", false).unwrap();
+        assert_eq!(entry(&p, 0, 0).value, "a # b");
+        // The warning points at the `#` (column 20).
         assert_eq!(warnings.len(), 1);
         let span = warnings[0].span.as_ref().unwrap();
-        assert_eq!((span.line, span.col), (2, 12));
+        assert_eq!((span.line, span.col), (2, 20));
+        // In a number it is not a number any more.
+        assert!(matches!(
+            err("[*]\nmax-cpus=4 # four").error,
+            ErrorKind::BadValue { .. }
+        ));
         assert!(warnings[0].message.contains("trailing comment"));
     }
 
@@ -476,7 +651,7 @@ mod tests {
 
     #[test]
     fn section_name_is_text_up_to_first_bracket_trimmed() {
-        let p = ok("[  @staff  ]\n[ alice ]\n[*]");
+        let p = ok("[  @staff  ]\nmax-cpus=1\n[ alice ]\nmax-cpus=1\n[*]\nmax-cpus=1");
         assert_eq!(p.sections[0].name, "@staff");
         assert_eq!(p.sections[0].kind, SectionKind::Group("staff".into()));
         assert_eq!(p.sections[1].name, "alice");
@@ -500,16 +675,21 @@ mod tests {
 
     #[test]
     fn empty_value_is_allowed() {
-        let p = ok("[*]\nmax-cpus=   ");
+        let p = ok("[*]\ndefault-container-image=   ");
         let e = entry(&p, 0, 0);
         assert_eq!(e.value, "");
         // An empty value starts right after the `=`.
-        assert_eq!(e.value_span.col, 10);
+        assert_eq!(e.value_span.col, 25);
+        // A number cannot be empty: `lexical_cast<double>("")` fails.
+        assert!(matches!(
+            err("[*]\nmax-cpus=   ").error,
+            ErrorKind::BadValue { .. }
+        ));
     }
 
     #[test]
     fn crlf_line_endings_are_accepted() {
-        let p = ok("[*]\r\nmax-cpus=4\r\n[alice]\r\n");
+        let p = ok("[*]\r\nmax-cpus=4\r\n[alice]\r\nmax-cpus=2\r\n");
         assert_eq!(entry(&p, 0, 0).value, "4");
         assert_eq!(p.sections[1].name, "alice");
         assert_eq!(p.sections[1].span.line, 3);
@@ -518,24 +698,40 @@ mod tests {
     #[test]
     fn lone_carriage_return_does_not_end_a_line() {
         // `std::getline` splits at `\n` only, so this is one header line with text after `]`.
-        let e = err("[*]\rmax-cpus=4");
+        let (p, warnings) = parse_with("[*]\rmax-cpus=4", false).unwrap();
+        assert_eq!(p.dropped.len(), 1);
         assert!(
-            matches!(e.error, ErrorKind::TextAfterSection { .. }),
-            "{e:?}"
+            warnings[0].message.contains("text `max-cpus=4`"),
+            "{warnings:?}"
         );
     }
 
+    // Source: the SDK's `AbstractUserProfiles::initialize` reads the file with
+    // `readFileIntoString` (`sdk/src/utils/FileUtils.cpp`) and hands the bytes to Boost's
+    // `read_ini`, which does not skip a byte-order mark: line 1 is then no header.
     #[test]
-    fn utf8_bom_is_skipped_silently() {
-        let (p, warnings) = parse_with("\u{feff}[*]\nmax-cpus=4", false).unwrap();
-        assert_eq!(p.sections[0].name, "*");
-        assert_eq!(p.sections[0].span.col, 1);
-        assert!(warnings.is_empty());
+    fn a_utf8_bom_is_an_error_saying_the_plugin_fails_to_start() {
+        let e = err("\u{feff}[*]\nmax-cpus=4");
+        assert_eq!(e.error, ErrorKind::ByteOrderMark);
+        assert_eq!(at(&e), (1, 1));
+        assert!(e.to_string().contains("the plugin fails to start"), "{e}");
+        assert!(e.hint().unwrap().contains("without a byte-order mark"));
+        let e = err("\u{feff}# comment\n[*]\nmax-cpus=4");
+        assert_eq!(e.error, ErrorKind::ByteOrderMark);
+    }
+
+    // Source: Boost `read_ini` keeps the BOM in the key; `parseLevels` then makes that
+    // top-level key an empty section, which warns like any key before a header.
+    #[test]
+    fn a_utf8_bom_before_a_key_makes_a_key_before_any_section() {
+        let (p, warnings) = parse_with("\u{feff}max-cpus=4\n[*]\nmax-cpus=2", false).unwrap();
+        assert_eq!(p.sections[0].name, "\u{feff}max-cpus");
+        assert!(warnings[0].message.contains("before any section header"));
     }
 
     #[test]
     fn only_c_locale_blanks_are_trimmed() {
-        let p = ok("[*]\n\x0B\x0Cmax-cpus=4\u{a0}");
+        let p = ok("[*]\n\x0B\x0Ccontainer-images=4\u{a0}");
         // Vertical tab and form feed are blanks to Boost; U+00A0 is not.
         assert_eq!(entry(&p, 0, 0).value, "4\u{a0}");
         assert_eq!(entry(&p, 0, 0).span.col, 3);
@@ -556,27 +752,33 @@ mod tests {
         assert!(e.hint().is_some());
     }
 
+    // Source: Boost `ini_parser.hpp` `read_ini` takes the name up to the first `]` and
+    // ignores the rest of the line.
     #[test]
-    fn text_after_the_closing_bracket_is_an_error() {
-        let e = err("[a]b]");
-        match &e.error {
-            ErrorKind::TextAfterSection { name, text, .. } => {
-                assert_eq!((name.as_str(), text.as_str()), ("a", "b]"));
-            }
-            other => panic!("{other:?}"),
-        }
-        assert_eq!(at(&e), (1, 4));
+    fn text_after_the_closing_bracket_is_ignored_with_a_warning() {
+        let (p, warnings) = parse_with("[a]b]\nmax-cpus=1", false).unwrap();
+        assert_eq!(p.sections[0].name, "a");
+        assert_eq!(warnings.len(), 1);
+        let span = warnings[0].span.as_ref().unwrap();
+        assert_eq!((span.line, span.col), (1, 4));
+        assert_eq!(
+            warnings[0].message,
+            "text `b]` after section header `[a]` is ignored by the launcher"
+        );
     }
 
     #[test]
     fn comment_after_a_header_gets_the_no_trailing_comments_hint() {
-        let e = err("[*]   # everyone");
+        let (_, warnings) = parse_with("[*]   # everyone\nmax-cpus=1", false).unwrap();
+        let span = warnings[0].span.as_ref().unwrap();
+        assert_eq!((span.line, span.col), (1, 7));
         assert!(
-            matches!(e.error, ErrorKind::TextAfterSection { .. }),
-            "{e:?}"
+            warnings[0]
+                .hint
+                .as_ref()
+                .unwrap()
+                .contains("no trailing comments")
         );
-        assert_eq!(at(&e), (1, 7));
-        assert!(e.hint().unwrap().contains("no trailing comments"));
     }
 
     #[test]
@@ -633,7 +835,7 @@ mod tests {
 
     #[test]
     fn duplicate_section_names_the_first_line() {
-        let e = err("[*]\n[alice]\n [ * ]");
+        let e = err("[*]\nmax-cpus=1\n[alice]\nmax-cpus=2\n [ * ]");
         match &e.error {
             ErrorKind::DuplicateSection {
                 name, first_line, ..
@@ -642,31 +844,126 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        assert_eq!(at(&e), (3, 2));
+        assert_eq!(at(&e), (5, 2));
     }
 
+    // Source: Boost `read_ini` puts a key before any header at the top of the tree; the SDK's
+    // `parseLevels` (`sdk/src/options/AbstractUserProfiles.cpp`) reads every top-level node as
+    // a section, so the key is a user section with no values and its value is lost.
     #[test]
-    fn key_before_any_section_is_an_error() {
-        let e = err("# header\n max-cpus=1\n[*]");
-        assert!(
-            matches!(e.error, ErrorKind::KeyOutsideSection { .. }),
-            "{e:?}"
+    fn key_before_any_section_is_an_empty_section_named_after_it() {
+        let (p, warnings) =
+            parse_with("# header\n max-cpus=1\n[*]\ndefault-cpus=1", false).unwrap();
+        assert_eq!(p.sections.len(), 2);
+        assert_eq!(p.sections[0].name, "max-cpus");
+        assert_eq!(p.sections[0].kind, SectionKind::User("max-cpus".into()));
+        assert!(p.sections[0].entries.is_empty());
+        assert_eq!((p.sections[0].span.line, p.sections[0].span.col), (2, 2));
+        assert_eq!(
+            warnings[0].message,
+            "key `max-cpus` before any section header is not a setting: the launcher reads it \
+             as an empty section for a user named `max-cpus`, and its value is lost"
         );
-        assert_eq!(at(&e), (2, 2));
     }
 
+    // Source: Boost `read_ini` checks a new section name against the whole top level, keys
+    // before any header included ("duplicate section name").
     #[test]
-    fn empty_section_name_is_an_error() {
-        let e = err("[*]\n[  ]");
-        assert!(matches!(e.error, ErrorKind::EmptySection), "{e:?}");
+    fn a_section_named_like_a_key_before_any_section_is_a_duplicate() {
+        let e = err("alice=1\n[alice]\nmax-cpus=1");
+        assert_eq!(
+            e.error,
+            ErrorKind::DuplicateTopLevel {
+                name: "alice".into(),
+                first_line: 1
+            }
+        );
         assert_eq!(at(&e), (2, 1));
     }
 
     #[test]
+    fn empty_section_name_is_an_error() {
+        let e = err("[*]\n[  ]\nmax-cpus=1");
+        assert!(matches!(e.error, ErrorKind::EmptySection), "{e:?}");
+        assert_eq!(at(&e), (2, 1));
+    }
+
+    // Source: Boost drops the empty `[]` before the SDK's `parseLevels` could refuse its name.
+    #[test]
+    fn an_empty_section_without_a_name_is_dropped_not_refused() {
+        let (p, _) = parse_with("[*]\nmax-cpus=1\n[]\n[@]\n", false).unwrap();
+        assert_eq!(p.sections.len(), 1);
+        assert_eq!(p.dropped.len(), 2);
+    }
+
+    #[test]
     fn empty_group_name_is_an_error() {
-        let e = err("[*]\n  [ @ ]");
+        let e = err("[*]\n  [ @ ]\nmax-cpus=1");
         assert!(matches!(e.error, ErrorKind::EmptyGroup), "{e:?}");
         assert_eq!(at(&e), (2, 3));
+    }
+
+    // Source: Boost `ini_parser.hpp` `read_ini`: "If the previous section was empty, drop it
+    // again", at the next header and at the end of the file.
+    #[test]
+    fn empty_sections_are_dropped_with_a_warning() {
+        let text = "[*]\nmax-cpus=4\n[alice]\n# nothing yet\n[@staff]\nmax-cpus=2\n[bob]\n";
+        let (p, warnings) = parse_with(text, false).unwrap();
+        let names: Vec<&str> = p.sections.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["*", "@staff"]);
+        let dropped: Vec<(&str, u32)> = p
+            .dropped
+            .iter()
+            .map(|s| (s.name.as_str(), s.span.line))
+            .collect();
+        assert_eq!(dropped, [("alice", 3), ("bob", 7)]);
+        assert_eq!(warnings.len(), 2);
+        assert!(
+            warnings[0]
+                .message
+                .starts_with("section `[alice]` has no key, so the launcher drops it")
+        );
+    }
+
+    // Source: the same `read_ini`: the duplicate check runs after the empty section is gone.
+    #[test]
+    fn a_dropped_section_does_not_count_as_a_duplicate() {
+        let (p, _) = parse_with("[alice]\n[*]\nmax-cpus=4\n[alice]\nmax-cpus=8", false).unwrap();
+        assert_eq!(p.sections.len(), 2);
+        assert_eq!(p.sections[1].name, "alice");
+        assert_eq!(p.sections[1].span.line, 4);
+    }
+
+    // Source: `validateValues()` (the plugin's, through `AbstractUserProfiles::validateValue`)
+    // walks every section; `SafeConvert.hpp` reads a bool as `0` or `1` only.
+    #[test]
+    fn a_bad_value_in_any_section_is_an_error_naming_line_and_section() {
+        let e = err("[*]\nmax-cpus=4\n[nobody]\nallow-unknown-images=true");
+        assert_eq!(at(&e), (4, 22));
+        assert_eq!(
+            e.to_string(),
+            "p.conf:4:22: `allow-unknown-images=true` in section `[nobody]` is not a bool (`0` \
+             or `1`); the plugin types every section's values when it starts and would not start"
+        );
+        assert_eq!(e.hint().as_deref(), Some("write `1` for yes or `0` for no"));
+        let e = err("[*]\nmax-cpus=four");
+        assert!(
+            matches!(
+                e.error,
+                ErrorKind::BadValue {
+                    ty: ValueType::Number,
+                    ..
+                }
+            ),
+            "{e}"
+        );
+    }
+
+    // Source: `parseLevels` refuses an unknown key before `validateValues` types any value.
+    #[test]
+    fn an_unknown_key_is_reported_before_a_bad_value_earlier_in_the_file() {
+        let e = err("[*]\nmax-cpus=four\nmax-cpu=4");
+        assert!(matches!(e.error, ErrorKind::UnknownKey { .. }), "{e}");
     }
 
     #[test]
@@ -743,14 +1040,14 @@ mod tests {
 
     #[test]
     fn first_error_in_file_order_wins() {
-        let e = err("[*]\nnope\n[]");
+        let e = err("[*]\nnope\n[]\nmax-cpus=1");
         assert_eq!(at(&e), (2, 1));
     }
 
     #[test]
     fn every_known_key_parses() {
         let text: String = std::iter::once("[*]\n".to_owned())
-            .chain(KNOWN_KEYS.iter().map(|k| format!("{k}=x\n")))
+            .chain(KNOWN_KEYS.iter().map(|k| format!("{k}=1\n")))
             .collect();
         assert_eq!(ok(&text).sections[0].entries.len(), KNOWN_KEYS.len());
     }

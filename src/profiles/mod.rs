@@ -15,15 +15,18 @@ use std::collections::BTreeMap;
 use crate::diag::Warning;
 use crate::location::Span;
 
-pub use keys::{KNOWN_KEYS, is_known_key};
+pub use keys::{KNOWN_KEYS, ValueType, is_known_key, reads_as, value_type};
 pub use lexer::{Error, ErrorKind, parse};
 pub use resolve::resolve;
 
 /// A parsed profiles file, sections in file order.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Profiles {
-    /// The sections in file order.
+    /// The sections in file order, as the SDK sees them: empty sections are gone, and a key
+    /// written before any section header is an empty section named after the key.
     pub sections: Vec<Section>,
+    /// Sections that were written but hold no key, which Boost's `read_ini` drops.
+    pub dropped: Vec<Section>,
 }
 
 /// One `[name]` section.
@@ -118,7 +121,8 @@ mod tests {
         ]
     }
 
-    /// Files that parse: distinct sections in any order, each with distinct known keys.
+    /// Files that parse: distinct sections in any order, each with distinct known keys and
+    /// numbers for values (every key here reads a number or text).
     fn valid_file() -> impl Strategy<Value = String> {
         let headers = ["[*]", "[@staff]", "[@other]", "[alice]", "[bob]"];
         let keys = [
@@ -132,7 +136,10 @@ mod tests {
             .prop_flat_map(move |hs| {
                 let n = hs.len();
                 let body = proptest::sample::subsequence(keys.to_vec(), 0..=keys.len());
-                (Just(hs), proptest::collection::vec((body, "[ -~]{0,6}"), n))
+                (
+                    Just(hs),
+                    proptest::collection::vec((body, "[0-9]{1,4}(\\.[0-9]{1,2})?"), n),
+                )
             })
             .prop_map(|(hs, bodies)| {
                 let mut text = String::new();
