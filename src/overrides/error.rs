@@ -88,6 +88,24 @@ pub enum PointerError {
         /// The character after the `~`, if any.
         found: Option<char>,
     },
+    /// A `%` in a URI fragment pointer that does not start `%XX` escapes of one UTF-8 character.
+    #[error("invalid percent-encoding at offset {offset} in pointer `{pointer}`")]
+    PercentEncoding {
+        /// The pointer as written.
+        pointer: String,
+        /// The `%`'s offset in the pointer, in characters from 0.
+        offset: usize,
+    },
+    /// A character a URI fragment pointer must write as `%XX`.
+    #[error("`{}` at offset {offset} must be percent-encoded in pointer `{pointer}`", shown(*found))]
+    MustPercentEncode {
+        /// The pointer as written.
+        pointer: String,
+        /// The character's offset in the pointer, in characters from 0.
+        offset: usize,
+        /// The character.
+        found: char,
+    },
 }
 
 fn escape_message(pointer: &str, offset: usize, found: Option<char>) -> String {
@@ -104,7 +122,20 @@ impl PointerError {
     /// The pointer as written.
     pub fn pointer(&self) -> &str {
         match self {
-            PointerError::NotAbsolute { pointer } | PointerError::Escape { pointer, .. } => pointer,
+            PointerError::NotAbsolute { pointer }
+            | PointerError::Escape { pointer, .. }
+            | PointerError::PercentEncoding { pointer, .. }
+            | PointerError::MustPercentEncode { pointer, .. } => pointer,
+        }
+    }
+
+    /// Where in the pointer the problem is, in characters from 0, when it is one character.
+    pub fn offset(&self) -> Option<usize> {
+        match self {
+            PointerError::NotAbsolute { .. } => None,
+            PointerError::Escape { offset, .. }
+            | PointerError::PercentEncoding { offset, .. }
+            | PointerError::MustPercentEncode { offset, .. } => Some(*offset),
         }
     }
 }
@@ -114,13 +145,29 @@ impl Hint for PointerError {
         match self {
             PointerError::NotAbsolute { pointer } => {
                 let fixed = match pointer.strip_prefix('#') {
-                    Some(rest) if rest.starts_with('/') => rest.to_owned(),
-                    _ => format!("/{pointer}"),
+                    Some(rest) => format!("#/{rest}"),
+                    None => format!("/{pointer}"),
                 };
                 Some(format!("did you mean `{fixed}`?"))
             }
             PointerError::Escape { .. } => {
                 Some("write `~0` for `~` and `~1` for `/`; no other `~` escape exists".to_owned())
+            }
+            PointerError::PercentEncoding { .. } => Some(
+                "in a `#` pointer `%` starts two hex digits of a UTF-8 byte; write `%` itself as `%25`"
+                    .to_owned(),
+            ),
+            PointerError::MustPercentEncode { found, .. } => {
+                let mut buf = [0; 4];
+                let encoded: String = found
+                    .encode_utf8(&mut buf)
+                    .bytes()
+                    .map(|b| format!("%{b:02X}"))
+                    .collect();
+                Some(format!(
+                    "write `{}` as `{encoded}`, or drop the `#` and write a plain pointer",
+                    shown(*found)
+                ))
             }
         }
     }

@@ -216,8 +216,8 @@ impl Parser<'_> {
         decoded: &str,
     ) -> Error {
         let inner: String = self.chars[start + 1..end - 1].iter().collect();
-        let at = match &e {
-            PointerError::Escape { offset, .. } if inner == decoded => start + 1 + offset,
+        let at = match e.offset() {
+            Some(offset) if inner == decoded => start + 1 + offset,
             _ if inner == decoded => start + 1,
             _ => start,
         };

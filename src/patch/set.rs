@@ -1,5 +1,5 @@
-//! The launcher's walk: rapidjson's `GenericPointer::Set`, which RStudio's
-//! `setValueAtPointerPath` wraps (launcher.md §3), plus a warning at every quirk.
+//! The launcher's walk: rapidjson's `GenericPointer::Set` (`include/rapidjson/pointer.h`),
+//! which RStudio's `setValueAtPointerPath` wraps, plus a warning at every quirk.
 
 use serde_json::{Map, Value};
 
@@ -8,14 +8,24 @@ use crate::overrides::{Override, escape_token};
 
 use super::{Effect, Error, MAX_INDEX};
 
-/// An index token: digits, no leading zero except `0` itself. Too many digits read as
-/// `usize::MAX`, which is refused rather than treated as a name.
+/// An index token as rapidjson's `GenericPointer::Parse` reads it (`include/rapidjson/
+/// pointer.h`): digits, no leading zero except `0` itself, and a value that fits its 32-bit
+/// `SizeType` by its own overflow check (`m < n`) without being `kPointerInvalidIndex` (`~0`).
+/// Any other token is a member name, however many digits it has.
 pub(crate) fn index_token(token: &str) -> Option<usize> {
     let digits = !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit());
     if !digits || (token.len() > 1 && token.starts_with('0')) {
         return None;
     }
-    Some(token.parse().unwrap_or(usize::MAX))
+    let mut n: u32 = 0;
+    for b in token.bytes() {
+        let m = n.wrapping_mul(10).wrapping_add(u32::from(b - b'0'));
+        if m < n {
+            return None;
+        }
+        n = m;
+    }
+    (n != u32::MAX).then(|| usize::try_from(n).unwrap_or(usize::MAX))
 }
 
 /// Writes the override's value at its pointer, creating what is missing; says what it did.
@@ -518,10 +528,18 @@ mod tests {
         }));
     }
 
+    // Source: rapidjson `include/rapidjson/pointer.h` `Parse`: a token whose digits overflow
+    // `SizeType` gets `kPointerInvalidIndex`, and `Create` then treats it as a member name,
+    // turning an array into an object.
     #[test]
-    fn an_index_that_overflows_is_refused() {
-        let err = apply(json!({}), &[ov("/a/99999999999999999999999", json!(1))]).err();
-        assert!(matches!(err, Some(Error::IndexTooLarge { .. })), "{err:?}");
+    fn an_index_too_large_for_rapidjson_is_a_member_name() {
+        let (job, _, _) = one(json!({"a": [1]}), "/a/99999999999999999999999", json!(1));
+        assert_eq!(job, json!({"a": {"99999999999999999999999": 1}}));
+        assert_eq!(super::index_token("4294967294"), Some(4_294_967_294));
+        assert_eq!(super::index_token("4294967295"), None);
+        assert_eq!(super::index_token("4294967296"), None);
+        // rapidjson's `m < n` check misses this wrap, which lands on `~0`: a name again.
+        assert_eq!(super::index_token("42949672959"), None);
     }
 
     #[test]
@@ -542,13 +560,13 @@ mod tests {
     #[test]
     fn index_tokens_are_digits_without_leading_zero() {
         use super::index_token;
-        assert_eq!(index_token("0"), Some(0));
-        assert_eq!(index_token("12"), Some(12));
-        assert_eq!(index_token("01"), None);
-        assert_eq!(index_token("-1"), None);
-        assert_eq!(index_token("+1"), None);
-        assert_eq!(index_token(""), None);
-        assert_eq!(index_token("1a"), None);
+        assert_eq!(super::index_token("0"), Some(0));
+        assert_eq!(super::index_token("12"), Some(12));
+        assert_eq!(super::index_token("01"), None);
+        assert_eq!(super::index_token("-1"), None);
+        assert_eq!(super::index_token("+1"), None);
+        assert_eq!(super::index_token(""), None);
+        assert_eq!(super::index_token("1a"), None);
     }
 
     #[test]
