@@ -59,6 +59,13 @@ fn explain(case: &crate::case::Case, rendered: &Rendered) -> String {
     if case.resolved.values.is_empty() {
         let _ = writeln!(out, "#   (no section applies: launcher defaults)");
     }
+    for dropped in &case.profiles.dropped {
+        let _ = writeln!(
+            out,
+            "#   [{}] at {} has no key: dropped, as Boost's read_ini drops empty sections",
+            dropped.name, dropped.span
+        );
+    }
     if let Some(t) = &case.templates {
         // Templating mode: say which files rendered the Job and what `.Job` held.
         let names: Vec<&str> = t.files.iter().map(|(n, _)| n.as_str()).collect();

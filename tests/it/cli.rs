@@ -706,6 +706,21 @@ fn render_prints_the_patched_job_and_explains() {
 }
 
 #[test]
+fn render_explain_lists_a_dropped_empty_section() {
+    let case = TempCase::profiles("[alice]\n# later\n[*]\ndefault-cpus=2\n");
+    let run = jjo(&["render", case.dir.to_str().expect("utf-8"), "--explain"]);
+    assert_run(
+        &run,
+        0,
+        &[
+            &format!("{PROFILES}:1:1: section `[alice]` has no key, so the launcher drops it"),
+            &format!("#   [alice] at {}", case.dir.join(PROFILES).display()),
+            ":1:1 has no key: dropped, as Boost's read_ini drops empty sections",
+        ],
+    );
+}
+
+#[test]
 fn render_json_is_json() {
     let case = TempCase::with_override(b"{\"privileged\": true}");
     let run = case.jjo(&["render", case.arg(), "--format", "json"]);
