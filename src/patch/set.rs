@@ -559,7 +559,6 @@ mod tests {
 
     #[test]
     fn index_tokens_are_digits_without_leading_zero() {
-        use super::index_token;
         assert_eq!(super::index_token("0"), Some(0));
         assert_eq!(super::index_token("12"), Some(12));
         assert_eq!(super::index_token("01"), None);

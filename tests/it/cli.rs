@@ -708,16 +708,19 @@ fn render_prints_the_patched_job_and_explains() {
 #[test]
 fn render_explain_lists_a_dropped_empty_section() {
     let case = TempCase::profiles("[alice]\n# later\n[*]\ndefault-cpus=2\n");
-    let run = jjo(&["render", case.dir.to_str().expect("utf-8"), "--explain"]);
-    assert_run(
-        &run,
-        0,
-        &[
-            &format!("{PROFILES}:1:1: section `[alice]` has no key, so the launcher drops it"),
-            &format!("#   [alice] at {}", case.dir.join(PROFILES).display()),
-            ":1:1 has no key: dropped, as Boost's read_ini drops empty sections",
-        ],
-    );
+    let run = case.jjo(&["render", case.arg(), "--explain"]);
+    assert_eq!(run.code, Some(0), "{run}");
+    // The explanation (the YAML comments before the Job) and the warning.
+    let explained: Vec<&str> = run.stdout.lines().filter(|l| l.starts_with('#')).collect();
+    insta::assert_snapshot!(format!("{}\n{}", explained.join("\n"), run.stderr), @r"
+    # profile of `rstudio-user` (groups: none)
+    #   default-cpus = 2    from [*] at [TEMP]/case/launcher.kubernetes.profiles.conf:4:14
+    #   [alice] at [TEMP]/case/launcher.kubernetes.profiles.conf:1:1 has no key: dropped, as Boost's read_ini drops empty sections
+    # overrides, in order:
+    #   (none)
+    warning: [TEMP]/case/launcher.kubernetes.profiles.conf:1:1: section `[alice]` has no key, so the launcher drops it: it does not apply to anyone and does not hide broader sections
+      hint: add a key to it, or delete the header
+    ");
 }
 
 #[test]
