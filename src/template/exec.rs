@@ -80,9 +80,9 @@ pub(super) struct State<'e> {
     pub no_values: &'e mut Vec<NoValue>,
 }
 
-/// Deeper `template`/`include` nesting than this is an error (Go allows 100000 frames; a
-/// Rust stack does not, and no real template comes near either).
-const MAX_DEPTH: usize = 500;
+/// Deeper `template`/`include` nesting than this is an error. Go allows 100000 (its stacks
+/// grow); a Rust thread's stack does not, and no real job template nests more than a few.
+const MAX_DEPTH: usize = 64;
 
 impl<'e> State<'e> {
     pub(super) fn new(

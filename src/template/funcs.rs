@@ -250,6 +250,14 @@ pub const NOT_IMPLEMENTED: &[&str] = &[
 
 type F = Result<Value, String>;
 
+/// The most text one `indent`, `nindent` or `repeat` may make (64 MiB): far beyond any Job,
+/// and a bound on what a runaway template can make jjo allocate.
+const MAX_OUTPUT: i64 = 64 << 20;
+
+fn too_big(name: &str, size: i64) -> String {
+    format!("`{name}` would make {size} bytes; jjo stops at {MAX_OUTPUT}")
+}
+
 /// Calls function `name` with checked arguments.
 pub(super) fn call(st: &mut State<'_>, name: &str, a: Vec<Value>) -> F {
     let s = |i: usize| -> Rc<str> {
@@ -336,24 +344,43 @@ pub(super) fn call(st: &mut State<'_>, name: &str, a: Vec<Value>) -> F {
                 .collect::<Vec<_>>()
                 .join(" "),
         ),
-        "indent" => string(indent(int(0), &s(1))),
-        "nindent" => string(format!("\n{}", indent(int(0), &s(1)))),
+        "indent" | "nindent" => {
+            let n = int(0).max(0);
+            let lines = s(1).matches('\n').count() as i64 + 1;
+            if n.saturating_mul(lines) > MAX_OUTPUT {
+                return Err(too_big(name, n.saturating_mul(lines)));
+            }
+            let pad = indent(n, &s(1));
+            string(if name == "nindent" {
+                format!("\n{pad}")
+            } else {
+                pad
+            })
+        }
         "repeat" => {
             if int(0) < 0 {
                 return Err("strings: negative Repeat count".into());
             }
+            let size = int(0).saturating_mul(s(1).len() as i64);
+            if size > MAX_OUTPUT {
+                return Err(too_big(name, size));
+            }
             string(s(1).repeat(int(0) as usize))
         }
         "trunc" => {
+            // Sprig cuts bytes; a cut inside a UTF-8 character leaves an invalid byte, which
+            // jjo writes as U+FFFD.
             let (c, t) = (int(0), s(1));
-            let n = t.len() as i64;
-            string(if c < 0 && -c < n {
-                t[(n + c) as usize..].to_string()
+            let b = t.as_bytes();
+            let n = b.len() as i64;
+            let cut = if c < 0 && -c < n {
+                &b[(n + c) as usize..]
             } else if c >= 0 && n > c {
-                t[..c as usize].to_string()
+                &b[..c as usize]
             } else {
-                t.to_string()
-            })
+                b
+            };
+            string(String::from_utf8_lossy(cut).into_owned())
         }
         "trim" => string(s(0).trim_matches(is_go_space).to_string()),
         "upper" => string(s(0).to_uppercase()),

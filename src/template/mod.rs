@@ -220,3 +220,81 @@ pub fn function_names() -> Vec<&'static str> {
     debug_assert!(ALL.iter().all(|f| has_func(f)));
     ALL.to_vec()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn render(text: &str) -> Result<String, String> {
+        let mut set = TemplateSet::new();
+        set.add_file("t.tpl", text).map_err(|e| e.to_string())?;
+        let data = serde_json::json!({"a": {"b": [1, "x", null]}, "s": "é"});
+        set.render("t.tpl", Value::from_json(&data))
+            .map(|r| r.text)
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn maps_are_shared_by_reference() {
+        let out = render(r#"{{ $a := dict }}{{ $b := $a }}{{ $_ := set $b "k" 1 }}{{ $a }}"#);
+        assert_eq!(out.as_deref(), Ok("map[k:1]"));
+    }
+
+    #[test]
+    fn runaway_recursion_and_output_are_errors_not_crashes() {
+        let err = render(r#"{{ define "r" }}{{ include "r" . }}{{ end }}{{ include "r" . }}"#)
+            .unwrap_err();
+        assert!(
+            err.contains("exceeded maximum template depth (64)"),
+            "{err}"
+        );
+        let err = render(r#"{{ repeat 100000000 "abcdefgh" }}"#).unwrap_err();
+        assert!(err.contains("`repeat` would make 800000000 bytes"), "{err}");
+        assert_eq!(render(r#"{{ trunc 1 .s }}"#).as_deref(), Ok("\u{fffd}"));
+    }
+
+    /// Pieces templates are made of, so random texts reach the parser's and executor's
+    /// corners rather than failing in the lexer.
+    fn piece() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("{{".to_string()),
+            Just("{{- ".to_string()),
+            Just("}}".to_string()),
+            Just(" -}}".to_string()),
+            Just("{{ end }}".to_string()),
+            Just("{{ else }}".to_string()),
+            Just("{{ if .a }}".to_string()),
+            Just("{{ range $i, $v := .a.b }}".to_string()),
+            Just("{{ with .s }}".to_string()),
+            Just("{{ define \"x\" }}".to_string()),
+            Just("{{ template \"x\" . }}".to_string()),
+            Just("{{ break }}".to_string()),
+            Just("$v".to_string()),
+            Just("$".to_string()),
+            Just(".a.b".to_string()),
+            Just("(".to_string()),
+            Just(")".to_string()),
+            Just(" | ".to_string()),
+            Just(":=".to_string()),
+            Just("\"str\"".to_string()),
+            Just("`raw`".to_string()),
+            Just("'c'".to_string()),
+            Just("1.5e3".to_string()),
+            Just("-0x1F".to_string()),
+            Just("/* c */".to_string()),
+            "(printf|index|slice|len|eq|lt|and|not|default|toYaml|toJson|include|set|dict|list|trunc|indent|repeat|splitList|mergeOverwrite|first|add|mulf) ".prop_map(String::from),
+            "[ a-zé\n]{0,4}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 500, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Any text, however broken, parses or fails with an error; execution never panics.
+        #[test]
+        fn no_template_text_panics(pieces in prop::collection::vec(piece(), 0..24)) {
+            let _ = render(&pieces.concat());
+        }
+    }
+}

@@ -214,3 +214,26 @@ fn a_template_error_while_running_points_at_the_action() {
         ],
     );
 }
+
+#[test]
+fn jjo_diff_takes_a_templating_configuration_and_sees_no_change_in_the_migration() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("cases");
+    let out = Command::new(env!("CARGO_BIN_EXE_jjo"))
+        .arg("diff")
+        .arg(root.join("migration-overrides"))
+        .arg(root.join("migration-templates"))
+        .arg("--color=never")
+        .output()
+        .expect("run jjo");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("0 principals changed, 1 unchanged: [*]"),
+        "{text}"
+    );
+}
