@@ -166,7 +166,7 @@ fn jjo(args: &[&str]) -> Run {
 #[test]
 fn profiles_missing_bracket_names_the_line() {
     let case = TempCase::profiles("[*]\ndefault-cpus=1\n[@staff\n");
-    insta::assert_snapshot!(case.test(&[]), @r"
+    insta::assert_snapshot!(case.test(&[]), @"
     exit code: 2
     ----- stdout -----
     ERROR   case
@@ -182,7 +182,7 @@ fn profiles_missing_bracket_names_the_line() {
 #[test]
 fn profiles_line_without_equals_names_the_line() {
     let case = TempCase::profiles("[*]\ndefault-cpus\n");
-    insta::assert_snapshot!(case.test(&[]), @r"
+    insta::assert_snapshot!(case.test(&[]), @"
     exit code: 2
     ----- stdout -----
     ERROR   case
@@ -198,7 +198,7 @@ fn profiles_line_without_equals_names_the_line() {
 #[test]
 fn profiles_colon_instead_of_equals_gets_a_hint() {
     let case = TempCase::profiles("[*]\ndefault-cpus: 2\n");
-    insta::assert_snapshot!(case.test(&[]), @r"
+    insta::assert_snapshot!(case.test(&[]), @"
     exit code: 2
     ----- stdout -----
     ERROR   case
@@ -214,7 +214,7 @@ fn profiles_colon_instead_of_equals_gets_a_hint() {
 #[test]
 fn profiles_duplicate_key_names_both_lines() {
     let case = TempCase::profiles("[*]\ndefault-cpus=1\ndefault-cpus=2\n");
-    insta::assert_snapshot!(case.test(&[]), @r"
+    insta::assert_snapshot!(case.test(&[]), @"
     exit code: 2
     ----- stdout -----
     ERROR   case
@@ -230,7 +230,7 @@ fn profiles_duplicate_key_names_both_lines() {
 #[test]
 fn profiles_duplicate_section_names_the_line() {
     let case = TempCase::profiles("[*]\ndefault-cpus=1\n[*]\nmax-cpus=2\n");
-    insta::assert_snapshot!(case.test(&[]), @r"
+    insta::assert_snapshot!(case.test(&[]), @"
     exit code: 2
     ----- stdout -----
     ERROR   case
@@ -246,7 +246,7 @@ fn profiles_duplicate_section_names_the_line() {
 #[test]
 fn profiles_unknown_key_suggests_the_known_one() {
     let case = TempCase::profiles("[*]\ndefault-cpu=1\n");
-    insta::assert_snapshot!(case.test(&[]), @r"
+    insta::assert_snapshot!(case.test(&[]), @"
     exit code: 2
     ----- stdout -----
     ERROR   case
@@ -263,7 +263,7 @@ fn profiles_unknown_key_suggests_the_known_one() {
 fn unknown_key_is_a_warning_with_allow_unknown_keys() {
     // The case itself then fails for want of a golden, not for bad input.
     let case = TempCase::profiles("[*]\nnew-launcher-key=1\n");
-    insta::assert_snapshot!(case.test(&["--allow-unknown-keys"]), @r"
+    insta::assert_snapshot!(case.test(&["--allow-unknown-keys"]), @"
     exit code: 1
     ----- stdout -----
     FAILED  case
@@ -314,7 +314,7 @@ fn override_list_pair_without_colon_names_the_column() {
 #[test]
 fn missing_override_file_says_how_to_fix() {
     let case = TempCase::with_list(&sc_list(), &[]);
-    insta::assert_snapshot!(case.test(&[]), @r"
+    insta::assert_snapshot!(case.test(&[]), @"
     exit code: 2
     ----- stdout -----
     ERROR   case
@@ -332,7 +332,7 @@ fn unreadable_override_file_is_an_error_not_a_panic() {
     // Root reads any file, so "unreadable" is a directory where the file should be.
     let case = TempCase::with_list(&sc_list(), &[]);
     std::fs::create_dir_all(case.dir.join("job-json-overrides/sc")).expect("mkdir");
-    insta::assert_snapshot!(case.test(&[]), @r"
+    insta::assert_snapshot!(case.test(&[]), @"
     exit code: 2
     ----- stdout -----
     ERROR   case
@@ -348,7 +348,7 @@ fn unreadable_override_file_is_an_error_not_a_panic() {
 #[test]
 fn empty_override_file_is_an_error() {
     let case = TempCase::with_override(b"  \n");
-    insta::assert_snapshot!(case.test(&[]), @r"
+    insta::assert_snapshot!(case.test(&[]), @"
     exit code: 2
     ----- stdout -----
     ERROR   case
@@ -364,7 +364,7 @@ fn empty_override_file_is_an_error() {
 #[test]
 fn non_utf8_override_file_is_an_error() {
     let case = TempCase::with_override(b"{\"a\": \"\xff\"}");
-    insta::assert_snapshot!(case.test(&[]), @r"
+    insta::assert_snapshot!(case.test(&[]), @"
     exit code: 2
     ----- stdout -----
     ERROR   case
@@ -415,7 +415,7 @@ fn pointer_without_leading_slash_is_an_error() {
         r#""spec/template":"/etc/rstudio/o.json""#,
         &[("o.json", b"{}")],
     );
-    insta::assert_snapshot!(case.test(&[]), @r"
+    insta::assert_snapshot!(case.test(&[]), @"
     exit code: 2
     ----- stdout -----
     ERROR   case
@@ -434,7 +434,7 @@ fn pointer_with_bad_escape_is_an_error() {
         r#""/spec/a~2b":"/etc/rstudio/o.json""#,
         &[("o.json", b"{}")],
     );
-    insta::assert_snapshot!(case.test(&[]), @r"
+    insta::assert_snapshot!(case.test(&[]), @"
     exit code: 2
     ----- stdout -----
     ERROR   case
@@ -453,7 +453,7 @@ fn relative_override_path_is_an_error() {
         r#""/spec/a":"job-json-overrides/o.json""#,
         &[("job-json-overrides/o.json", b"{}")],
     );
-    insta::assert_snapshot!(case.test(&[]), @r"
+    insta::assert_snapshot!(case.test(&[]), @"
     exit code: 2
     ----- stdout -----
     ERROR   case
@@ -469,7 +469,7 @@ fn relative_override_path_is_an_error() {
 #[test]
 fn override_path_escaping_the_case_is_an_error() {
     let case = TempCase::with_list(r#""/spec/a":"/etc/rstudio/../o.json""#, &[]);
-    insta::assert_snapshot!(case.test(&[]), @r"
+    insta::assert_snapshot!(case.test(&[]), @"
     exit code: 2
     ----- stdout -----
     ERROR   case
@@ -488,7 +488,7 @@ fn override_symlink_out_of_the_case_is_an_error() {
     let outside = case.dir.parent().expect("parent").join("outside.json");
     std::fs::write(&outside, "{}").expect("write");
     std::os::unix::fs::symlink(&outside, case.dir.join("o.json")).expect("symlink");
-    insta::assert_snapshot!(case.test(&[]), @r"
+    insta::assert_snapshot!(case.test(&[]), @"
     exit code: 2
     ----- stdout -----
     ERROR   case
@@ -523,7 +523,7 @@ fn case_yaml_typo_gets_a_did_you_mean() {
         (PROFILES, b"[*]\n"),
         ("case.yaml", b"user: alice\ngrups: [staff]\n"),
     ]);
-    insta::assert_snapshot!(case.test(&[]), @r"
+    insta::assert_snapshot!(case.test(&[]), @"
     exit code: 2
     ----- stdout -----
     ERROR   case
@@ -539,7 +539,7 @@ fn case_yaml_typo_gets_a_did_you_mean() {
 #[test]
 fn case_without_golden_fails_and_says_how_to_bless() {
     let case = TempCase::profiles("[*]\ndefault-cpus=1\n");
-    insta::assert_snapshot!(case.test(&[]), @r"
+    insta::assert_snapshot!(case.test(&[]), @"
     exit code: 1
     ----- stdout -----
     FAILED  case
@@ -555,7 +555,7 @@ fn case_without_golden_fails_and_says_how_to_bless() {
 #[test]
 fn bless_writes_goldens_that_then_pass() {
     let case = TempCase::with_override(b"{\"privileged\": true}");
-    insta::assert_snapshot!(case.bless(), @r"
+    insta::assert_snapshot!(case.bless(), @"
     exit code: 0
     ----- stdout -----
     blessed case (job, validation, pod)
@@ -577,7 +577,7 @@ fn bless_writes_goldens_that_then_pass() {
         .filter(|e| e.file_name().to_string_lossy().starts_with(".jjo-"))
         .collect();
     assert!(leftovers.is_empty(), "temporary files left behind");
-    insta::assert_snapshot!(case.test(&[]), @r"
+    insta::assert_snapshot!(case.test(&[]), @"
     exit code: 0
     ----- stdout -----
     ok      case (job, validation, pod)
@@ -602,7 +602,7 @@ fn bless_is_refused_under_ci() {
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     };
-    insta::assert_snapshot!(run.filter(case.tmp.path()), @r"
+    insta::assert_snapshot!(run.filter(case.tmp.path()), @"
     exit code: 2
     ----- stdout -----
 
@@ -622,7 +622,7 @@ fn changed_override_fails_with_path_expected_and_actual() {
         "{\"privileged\": false}",
     )
     .expect("write");
-    insta::assert_snapshot!(case.test(&[]), @r"
+    insta::assert_snapshot!(case.test(&[]), @"
     exit code: 1
     ----- stdout -----
     FAILED  case
@@ -643,7 +643,7 @@ fn changed_override_fails_with_path_expected_and_actual() {
 fn not_a_case_is_bad_input() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let run = jjo(&["test", tmp.path().to_str().expect("utf-8")]).filter(tmp.path());
-    insta::assert_snapshot!(run, @r"
+    insta::assert_snapshot!(run, @"
     exit code: 2
     ----- stdout -----
 
@@ -758,7 +758,7 @@ fn resolve(case: &TempCase, format: &[&str]) -> (Run, Run) {
 
 #[test]
 fn resolve_prints_the_winning_section() {
-    insta::assert_snapshot!(resolve(&resolve_case(), &[]).1, @r"
+    insta::assert_snapshot!(resolve(&resolve_case(), &[]).1, @"
     exit code: 0
     ----- stdout -----
     default-cpus = 2    # [@staff] [TEMP]/case/launcher.kubernetes.profiles.conf:4:14
@@ -776,7 +776,7 @@ fn resolve_yaml_is_the_json_as_yaml() {
     let from_json: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
     let from_yaml: Result<serde_json::Value, _> = serde_yaml_ng::from_str(&yaml.stdout);
     assert_eq!(from_yaml.ok(), Some(from_json), "{yaml}");
-    insta::assert_snapshot!(filtered, @r"
+    insta::assert_snapshot!(filtered, @"
     exit code: 0
     ----- stdout -----
     default-cpus:
@@ -800,7 +800,7 @@ fn resolve_yaml_is_the_json_as_yaml() {
 
 #[test]
 fn usage_errors_exit_2() {
-    insta::assert_snapshot!(jjo(&["test", "--no-such-flag"]), @r"
+    insta::assert_snapshot!(jjo(&["test", "--no-such-flag"]), @"
     exit code: 2
     ----- stdout -----
 
@@ -813,7 +813,7 @@ fn usage_errors_exit_2() {
 
     For more information, try '--help'.
     ");
-    insta::assert_snapshot!(jjo(&["predict"]), @r"
+    insta::assert_snapshot!(jjo(&["predict"]), @"
     exit code: 2
     ----- stdout -----
 
@@ -842,7 +842,7 @@ fn a_bad_variable_is_named_by_the_variable_not_the_flag() {
         }
         .filter(case.tmp.path())
     };
-    insta::assert_snapshot!(run(("JJO_CLUSTER", "kinde"), &[]), @r"
+    insta::assert_snapshot!(run(("JJO_CLUSTER", "kinde"), &[]), @"
     exit code: 2
     ----- stdout -----
 
@@ -850,7 +850,7 @@ fn a_bad_variable_is_named_by_the_variable_not_the_flag() {
     error: `JJO_CLUSTER` is `kinde`, expected one of `none`, `kind`, `kubeconfig`, `k3s`
       hint: did you mean `kind`?
     ");
-    insta::assert_snapshot!(run(("JJO_BLESS", "maybe"), &[]), @r"
+    insta::assert_snapshot!(run(("JJO_BLESS", "maybe"), &[]), @"
     exit code: 2
     ----- stdout -----
 
@@ -859,7 +859,7 @@ fn a_bad_variable_is_named_by_the_variable_not_the_flag() {
       hint: use one of `1`, `true`, `yes`, `on` (or `0`, `false`, `no`, `off`)
     ");
     // Typed on the command line, the flag is what clap names.
-    insta::assert_snapshot!(run(("JJO_CLUSTER", "kind"), &["--cluster", "kinde"]), @r"
+    insta::assert_snapshot!(run(("JJO_CLUSTER", "kind"), &["--cluster", "kinde"]), @"
     exit code: 2
     ----- stdout -----
 
@@ -877,7 +877,7 @@ fn a_bad_variable_is_named_by_the_variable_not_the_flag() {
 #[test]
 fn k3s_without_the_feature_says_so() {
     let case = TempCase::profiles("[*]\n");
-    insta::assert_snapshot!(case.test(&["--cluster", "k3s"]), @r"
+    insta::assert_snapshot!(case.test(&["--cluster", "k3s"]), @"
     exit code: 2
     ----- stdout -----
 
@@ -893,7 +893,7 @@ fn kubernetes_version_out_of_range_names_the_line() {
         (PROFILES, b"[*]\n"),
         ("case.yaml", b"user: alice\nkubernetes: \"1.20\"\n"),
     ]);
-    insta::assert_snapshot!(case.test(&[]), @r"
+    insta::assert_snapshot!(case.test(&[]), @"
     exit code: 2
     ----- stdout -----
     ERROR   case
@@ -911,7 +911,7 @@ fn golden_that_is_not_yaml_names_the_line() {
         (PROFILES, b"[*]\n"),
         ("expected-job.yaml", b"apiVersion: batch/v1\nkind: [Job\n"),
     ]);
-    insta::assert_snapshot!(case.test(&[]), @r"
+    insta::assert_snapshot!(case.test(&[]), @"
     exit code: 2
     ----- stdout -----
     ERROR   case
@@ -929,7 +929,7 @@ fn placeholder_typo_in_golden_names_the_line_and_suggests() {
     assert_eq!(case.bless().code, Some(0));
     let golden = "spec:\n  containers:\n  - name: rs-launcher-container\n    securityContext:\n      privileged: true\n  volumes:\n  - name: kube-api-access-{{sufix:sa}}\n";
     std::fs::write(case.dir.join("expected-pod.yaml"), golden).expect("write");
-    insta::assert_snapshot!(case.test(&[]), @r"
+    insta::assert_snapshot!(case.test(&[]), @"
     exit code: 2
     ----- stdout -----
     ERROR   case
@@ -948,7 +948,7 @@ fn placeholder_typo_in_golden_names_the_line_and_suggests() {
 fn misspelt_field_fails_with_did_you_mean() {
     let case = TempCase::with_override(b"{\"priviliged\": true}");
     // Blessing still validates.
-    insta::assert_snapshot!(case.bless(), @r"
+    insta::assert_snapshot!(case.bless(), @"
     exit code: 1
     ----- stdout -----
     FAILED  case
@@ -960,7 +960,7 @@ fn misspelt_field_fails_with_did_you_mean() {
 
     ----- stderr -----
     ");
-    insta::assert_snapshot!(case.test(&[]), @r"
+    insta::assert_snapshot!(case.test(&[]), @"
     exit code: 1
     ----- stdout -----
     FAILED  case
@@ -979,7 +979,7 @@ fn privileged_fails_baseline_and_passes_privileged() {
     let case = TempCase::with_override(b"{\"privileged\": true}");
     assert_eq!(case.bless().code, Some(0));
     std::fs::write(case.dir.join("case.yaml"), "pod-security: baseline\n").expect("write");
-    insta::assert_snapshot!(case.test(&[]), @r"
+    insta::assert_snapshot!(case.test(&[]), @"
     exit code: 1
     ----- stdout -----
     FAILED  case
@@ -1004,7 +1004,7 @@ fn check_unreferenced_finds_stray_goldens() {
     std::fs::write(case.dir.join("expected-pod-old.yaml"), "spec: {}\n").expect("write");
     // Stray goldens only matter when asked.
     assert_eq!(case.test(&[]).code, Some(0));
-    insta::assert_snapshot!(case.test(&["--check-unreferenced"]), @r"
+    insta::assert_snapshot!(case.test(&["--check-unreferenced"]), @"
     exit code: 1
     ----- stdout -----
     ok      case (job, validation, pod)
@@ -1114,7 +1114,7 @@ fn a_closed_pipe_on_stdout_is_not_an_error() {
     let case = TempCase::with_override(b"{\"runAsNonRoot\": true}");
     let (reader, writer) = std::io::pipe().expect("pipe");
     drop(reader);
-    insta::assert_snapshot!(render_into(&case, writer), @r"
+    insta::assert_snapshot!(render_into(&case, writer), @"
     exit code: 0
     ----- stdout -----
 
@@ -1130,7 +1130,7 @@ fn other_errors_writing_stdout_are_errors() {
         .write(true)
         .open("/dev/full")
         .expect("/dev/full");
-    insta::assert_snapshot!(render_into(&case, full), @r"
+    insta::assert_snapshot!(render_into(&case, full), @"
     exit code: 2
     ----- stdout -----
 
