@@ -1,7 +1,8 @@
 //! Every integration test in one binary, so the crate links once and the Kubernetes API
 //! double (`live/double.rs`) compiles once; each former test file is a module. The case
-//! harness (`harness/main.rs`, target `cases`) stays its own binary: it is a libtest-mimic
-//! `main`, not `#[test]` functions.
+//! harness (`harness/main.rs`, target `cases`) and the template differential tests
+//! (`tests/template_diff.rs`) stay their own binaries: each is a libtest-mimic `main`, not
+//! `#[test]` functions.
 
 mod admin;
 mod cli;
