@@ -1181,3 +1181,59 @@ fn the_ci_workflow_runs_live_only_where_it_should() {
         );
     }
 }
+
+/// Issue 8, item 12: a `Status` in the watch stream (the server giving up on the watch)
+/// leads to a fresh list, never a re-watch from the version it had.
+#[tokio::test]
+async fn a_status_in_the_watch_stream_lists_afresh() {
+    let double = Double::start(Faults {
+        failing_watches: Some(("pods", 1)),
+        pod_delay: Duration::from_millis(100),
+        ..Faults::default()
+    })
+    .await;
+    let outcome = run_case(&double.client(), &case("status"), &options())
+        .await
+        .expect("relisted");
+    assert!(matches!(outcome.result, LiveResult::Admitted { .. }));
+    let pod_calls: Vec<String> = double
+        .requests()
+        .into_iter()
+        .filter(|r| r.starts_with("GET") && r.contains("/pods?") && r.contains("labelSelector"))
+        .collect();
+    // list, watch (ends with the Status), then a list again.
+    assert!(pod_calls.len() >= 3, "{pod_calls:?}");
+    assert!(pod_calls[1].contains("watch=true"), "{pod_calls:?}");
+    assert!(!pod_calls[2].contains("watch=true"), "{pod_calls:?}");
+    double.wait_terminated().await;
+    double.assert_none_left();
+}
+
+/// The double's serviceaccount controller: a new namespace's `default` ServiceAccount comes
+/// a moment later, and jjo creates the Job only once it is there.
+#[tokio::test]
+async fn the_job_waits_for_the_default_service_account() {
+    let double = Double::start(Faults {
+        service_account_delay: Duration::from_millis(300),
+        ..Faults::default()
+    })
+    .await;
+    let outcome = run_case(&double.client(), &case("young-namespace"), &options())
+        .await
+        .expect("live case");
+    assert!(matches!(outcome.result, LiveResult::Admitted { .. }));
+    let requests = double.requests();
+    let watch = requests
+        .iter()
+        .position(|r| r.contains("/serviceaccounts?") && r.contains("watch=true"))
+        .expect("a watch for the ServiceAccount");
+    let create = requests
+        .iter()
+        .position(|r| r.starts_with("POST /apis/batch/v1/"))
+        .expect("the Job create");
+    assert!(watch < create, "{requests:?}");
+    // No FailedCreate for the missing account was ever needed.
+    assert!(double.created("events").is_empty());
+    double.wait_terminated().await;
+    double.assert_none_left();
+}

@@ -71,6 +71,9 @@ pub struct Faults {
     /// The first `n` watches on this resource send a `Status` (410 Expired) `ERROR` event
     /// and end, as the watch cache does for a compacted resourceVersion.
     pub expired_watches: Option<(&'static str, usize)>,
+    /// The first `n` watches on this resource send a `Status` (500 InternalError) `ERROR`
+    /// event and end, as the server does when it gives up on a watch.
+    pub failing_watches: Option<(&'static str, usize)>,
     /// How long a deleted namespace stays `Terminating` (its `kubernetes` finalizer)
     /// before it and its contents are gone; a second delete meanwhile answers 409.
     pub terminating: Duration,
@@ -1747,7 +1750,7 @@ fn watch(
     fields: Option<String>,
     timeout: Option<String>,
 ) -> Response<Body> {
-    let (drop_it, gone, expired, current) = {
+    let (drop_it, gone, expired, failing, current) = {
         let mut s = lock(state);
         let count = s.watches.entry(target.resource.clone()).or_default();
         *count += 1;
@@ -1757,6 +1760,7 @@ fn watch(
             hit(s.faults.drop_watches),
             hit(s.faults.gone_watches),
             hit(s.faults.expired_watches),
+            hit(s.faults.failing_watches),
             s.rv,
         )
     };
@@ -1780,6 +1784,16 @@ fn watch(
     let mut seen: u64 = version.and_then(|v| v.parse().ok()).unwrap_or(0);
     let timeout = Duration::from_secs(timeout.and_then(|t| t.parse().ok()).unwrap_or(290));
     tokio::spawn(async move {
+        if failing {
+            let status = status(
+                500,
+                "InternalError",
+                "Internal error occurred: the watch was closed by the server",
+            );
+            let line = json!({"type": "ERROR", "object": status}).to_string() + "\n";
+            let _ = tx.send(Ok(Frame::data(Bytes::from(line)))).await;
+            return;
+        }
         if expired {
             // The watch cache's answer to a compacted version: a Status in the stream.
             let line = json!({"type": "ERROR", "object": expired_status}).to_string() + "\n";
