@@ -766,8 +766,10 @@ fn warning_finding(message: String) -> Finding {
 /// resource "…"` (kube-apiserver `staging/src/k8s.io/apiserver/pkg/endpoints/handlers/
 /// responsewriters/errors.go`, `forbiddenMessage`). A ResourceQuota (`exceeded quota: …`,
 /// `plugin/pkg/admission/resourcequota`) and admission webhooks (`admission webhook "…"
-/// denied the request: …`) answer 403 too; those are refusals of the object, not a right
-/// jjo lacks.
+/// denied the request: …`: 403 from Gatekeeper, which denies through controller-runtime's
+/// `admission.Denied`; a webhook that names no code gets 400, kube-apiserver
+/// `staging/src/k8s.io/apiserver/pkg/admission/plugin/webhook/errors/statuserror.go`)
+/// answer 403 too; those are refusals of the object, not a right jjo lacks.
 pub(crate) fn is_rbac_denial(message: &str) -> bool {
     message
         .split_once("User \"")

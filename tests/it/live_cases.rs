@@ -361,3 +361,21 @@ fn drift_is_against_the_prediction_for_the_clusters_version() {
     // that is drift, as it would be on a real one.
     assert!(generation_drift("v1.33.1"));
 }
+
+/// Issue 8, item 7: the shipped case with a runtime check execs into the running container
+/// and reads the file its ConfigMap mount provides.
+#[test]
+fn the_shipped_check_runs_in_the_container() {
+    let setup = setup(Faults::default());
+    let dir = root().join("cases").join("session-config-check");
+    let ran = run_one(&setup.runner, "session-config-check", &dir);
+    assert!(ran.passed, "{}", ran.text);
+    let execs: Vec<String> = setup
+        .double
+        .requests()
+        .into_iter()
+        .filter(|r| r.contains("/exec?"))
+        .collect();
+    assert_eq!(execs.len(), 1, "{execs:?}");
+    assert!(execs[0].contains("command=cat"), "{execs:?}");
+}
