@@ -1,7 +1,8 @@
 //! Why a check failed, as data. `pipeline` (offline checks) and `live` (a case on a cluster)
 //! produce a [`Failure`]; `report` renders it for people and for JUnit; serde serialises it
-//! for the JSON report, tagged by `kind` as ripgrep's `crates/printer/src/jsont.rs` tags its
-//! messages, so that later consumers (lint, diff, SARIF) read fields, never text.
+//! for the JSON report as `{"type": ..., "data": {...}}`, as ripgrep's
+//! `crates/printer/src/jsont.rs` serialises its messages, so that later consumers (lint,
+//! diff, SARIF) read fields, never text.
 
 use std::path::PathBuf;
 
@@ -69,7 +70,7 @@ pub struct FailedCheck {
 
 /// Why one check of a case failed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
+#[serde(tag = "type", content = "data", rename_all = "kebab-case")]
 pub enum Failure {
     /// A golden the check compares with does not exist.
     MissingGolden {

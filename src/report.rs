@@ -544,20 +544,23 @@ mod tests {
     }
 
     #[test]
-    fn a_failure_is_serialised_as_data_tagged_by_kind() {
+    fn a_failure_is_serialised_as_data_tagged_by_type() {
         let json = serde_json::to_value(differs()).expect("serialises");
-        assert_eq!(json["kind"], "differs");
-        assert_eq!(json["subject"], "patched-job");
-        assert_eq!(json["differences"][0]["at"]["line"], 34);
-        assert_eq!(json["differences"][0]["difference"]["path"], "spec.x");
-        assert_eq!(json["case"]["dir"], "cases/seed");
+        assert_eq!(json["type"], "differs");
+        let data = &json["data"];
+        assert_eq!(data["subject"], "patched-job");
+        assert_eq!(data["differences"][0]["at"]["line"], 34);
+        assert_eq!(data["differences"][0]["difference"]["path"], "spec.x");
+        assert_eq!(data["case"]["dir"], "cases/seed");
         let missing = Failure::MissingGolden {
             golden: "g.yaml".into(),
             case: seed(),
         };
         let json = serde_json::to_value(missing).expect("serialises");
-        assert_eq!(json["kind"], "missing-golden");
-        assert_eq!(json["golden"], "g.yaml");
+        assert_eq!(json["type"], "missing-golden");
+        assert_eq!(json["data"]["golden"], "g.yaml");
+        let json = serde_json::to_value(Failure::NotDropped).expect("serialises");
+        assert_eq!(json, serde_json::json!({"type": "not-dropped"}));
     }
 
     #[test]

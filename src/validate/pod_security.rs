@@ -1,10 +1,12 @@
 //! Pod Security admission: which checks of the Pod Security Standards a Pod fails.
 //!
-//! Follows `k8s.io/pod-security-admission/policy` at "latest" (Kubernetes 1.34). The
-//! `privileged` level admits everything; `restricted` includes every `baseline` check. A
-//! finding's `check` names the level whose rule it breaks, so a `privileged: true` container
-//! shows `pod-security:baseline` in the restricted list too. Container-level security context
-//! fields win over pod-level ones, as the kubelet applies them.
+//! Follows `k8s.io/pod-security-admission/policy` at "latest" (Kubernetes 1.34), laid out as
+//! it is: one small function per check and a table ([`CHECKS`]: upstream's check id, the
+//! level, the function), as upstream has one `check_*.go` per check. The `privileged` level
+//! admits everything; `restricted` runs every `baseline` check too. A finding's `rule` is the
+//! check's id and its `check` names the level whose rule it breaks, so a `privileged: true`
+//! container shows `pod-security:baseline` in the restricted list too. Container-level
+//! security context fields win over pod-level ones, as the kubelet applies them.
 
 use k8s_openapi::api::core::v1::{
     Container, PodSecurityContext, PodSpec, PodTemplateSpec, SELinuxOptions, SecurityContext,

@@ -3,7 +3,10 @@
 //! Follows `pkg/apis/batch/validation` and the pod-template part of
 //! `pkg/apis/core/validation` (Kubernetes 1.34), including the defaulting that happens first
 //! (a missing `restartPolicy` becomes `Always`, which a Job may not use). Rules that only fail
-//! when the Job controller creates the Pods say so in their message.
+//! when the Job controller creates the Pods say so in their message. Every finding carries the
+//! id of the rule that made it; the Job spec's rules are a table ([`JOB_SPEC`]) of small
+//! functions, the rest are tagged by the function that checks one part (`pod-spec`,
+//! `container`, `ports`, `volume-mounts`, `resources`, `env`...).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
