@@ -2,7 +2,7 @@
 //! the "what will this rollout do" page.
 
 use std::fmt::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
@@ -87,14 +87,29 @@ impl PrincipalDiff {
     }
 }
 
-/// The Pod a configuration gives a principal, or the error that stops it, as one line.
+/// The Pod a configuration gives a principal, or the error that stops it, as one line with
+/// the configuration's own path left out (so that the same error in both compares equal).
 fn pod(config: &Config, p: &Principal) -> Result<Value, String> {
     let run = || -> Result<Value, Error> {
         let case = config.case(p)?;
         let rendered = crate::pipeline::render(&case)?;
         crate::pipeline::predict_pod(&case, &rendered.patched.job)
     };
-    run().map_err(|e| e.to_string())
+    run().map_err(|e| {
+        let text = e.to_string();
+        let root = match &config.source {
+            crate::principals::Source::Dir(dir) => dir.clone(),
+            crate::principals::Source::Helm(file) => {
+                file.parent().map(Path::to_path_buf).unwrap_or_default()
+            }
+        };
+        let prefix = format!("{}/", root.display());
+        if root.as_os_str().is_empty() {
+            text
+        } else {
+            text.replace(&prefix, "")
+        }
+    })
 }
 
 /// Diffs every principal either configuration names: old order first, then the new ones.

@@ -1,10 +1,10 @@
 //! The command line: clap definitions and one file per command. No pipeline logic lives here.
 
 mod cluster;
-mod diff;
+pub mod diff;
 mod gc;
 mod init;
-mod lint;
+pub mod lint;
 mod predict;
 mod render;
 mod resolve;

@@ -426,3 +426,36 @@ fn lint_of_malformed_helm_values_is_an_annotated_error() {
     let run = jjo(&["lint", "--helm-values", &path(&tmp, "nowhere.yaml")]);
     assert_run(&run, 2, &["nowhere.yaml"]);
 }
+
+#[test]
+fn diff_of_the_same_broken_principal_in_both_is_no_change() {
+    let files = |label: &str| {
+        vec![(
+            "launcher.kubernetes.profiles.conf".to_string(),
+            format!(
+                "[*]\nmax-cpus=2\n[@ops]\njob-json-overrides=\"/spec/x\":\"/etc/rstudio/missing.json\"\n# {label}\n"
+            ),
+        )]
+    };
+    let tmp = tempfile::tempdir().expect("temp dir");
+    for side in ["old", "new"] {
+        for (name, text) in files(side) {
+            let p = tmp.path().join(side).join(name);
+            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            std::fs::write(p, text).expect("write");
+        }
+    }
+    let run = jjo(&["diff", &path(&tmp, "old"), &path(&tmp, "new")]);
+    assert_run(&run, 0, &["0 principals changed, 2 unchanged: [*], [@ops]"]);
+    // A principal whose session stops building is a change, with the reason.
+    std::fs::write(tmp.path().join("new/missing.json"), "1").expect("write");
+    let run = jjo(&["diff", &path(&tmp, "new"), &path(&tmp, "old")]);
+    assert_run(
+        &run,
+        1,
+        &[
+            "[@ops] (`rstudio-user` in ops): the session no longer starts",
+            "missing.json",
+        ],
+    );
+}
