@@ -256,8 +256,27 @@ pub fn render(path: &Path, text: &str, opts: &Options) -> Result<Chart, Error> {
                 ));
             }
         }
+        let mut section = section.clone();
+        if let Value::Object(keys) = &mut section {
+            for (key, value) in keys.iter_mut() {
+                let path = [&here[..], &[key.as_str()]].concat();
+                if let Some(b) = yaml11_bool(value)
+                    && at.is_plain(&path)
+                {
+                    let word = value.as_str().unwrap_or_default().to_string();
+                    warnings.push(
+                        Warning::new(format!(
+                            "Helm reads the unquoted `{word}` of `{key}` in `[{name}]` as the boolean `{b}` (YAML 1.1), so the chart writes `{key}={b}`"
+                        ))
+                        .at(at.span(&path))
+                        .hint(format!("quote it (`\"{word}\"`) if the text is meant, or write `{b}`")),
+                    );
+                    *value = Value::Bool(b);
+                }
+            }
+        }
         let merged = data.remove(name).unwrap_or(Value::Object(Map::new()));
-        data.insert(name.clone(), merge_overwrite(merged, section.clone()));
+        data.insert(name.clone(), merge_overwrite(merged, section));
     }
 
     // Each section's own entries, checked where they are written.
@@ -674,6 +693,16 @@ fn fullname(values: &Value, release: &str) -> String {
     cut.trim_end_matches('-').to_string()
 }
 
+/// The boolean an unquoted YAML 1.1 word means to Helm's YAML reader (`yes`, `off`, ...),
+/// which serde_yaml_ng (YAML 1.2) reads as text.
+fn yaml11_bool(v: &Value) -> Option<bool> {
+    match v.as_str()? {
+        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => Some(true),
+        "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => Some(false),
+        _ => None,
+    }
+}
+
 /// Go template truthiness, as `{{ if }}` tests a value.
 fn truthy(v: &Value) -> bool {
     match v {
@@ -999,6 +1028,21 @@ impl Locator<'_> {
         }
     }
 
+    /// Whether the scalar at `keys` is written unquoted on its key's line.
+    fn is_plain(&self, keys: &[&str]) -> bool {
+        let line = self.line(keys);
+        let source = self
+            .text
+            .lines()
+            .nth(line.saturating_sub(1) as usize)
+            .unwrap_or("");
+        let last = keys.last().copied().unwrap_or("");
+        source
+            .split_once(&format!("{last}:"))
+            .map(|(_, v)| v.split(" #").next().unwrap_or("").trim())
+            .is_some_and(|v| !v.is_empty() && !v.starts_with(['"', '\'']))
+    }
+
     /// Whether the value at `keys` is written as an explicit null (`null`, `~`).
     fn says_null(&self, keys: &[&str]) -> bool {
         let line = self.line(keys);
@@ -1286,6 +1330,28 @@ config:
         let (_, message, hint) = refused("launcher:\n  templateValues:\n    pod: {}\n");
         assert!(message.contains("templating mode"), "{message}");
         assert!(hint.contains("useTemplates: false"), "{hint}");
+    }
+
+    #[test]
+    fn unquoted_yaml11_words_are_booleans_as_helm_reads_them() {
+        let c = chart(
+            "launcher:\n  useTemplates: false\nsession:\n  defaultConfigMount: false\nconfig:\n  profiles:\n    launcher.kubernetes.profiles.conf:\n      \"*\":\n        allow-unknown-images: yes\n        allow-custom-resources: \"no\"\n",
+        );
+        assert!(
+            c.profiles.contains("allow-unknown-images=true\n"),
+            "{}",
+            c.profiles
+        );
+        assert!(
+            c.profiles.contains("allow-custom-resources=no\n"),
+            "{}",
+            c.profiles
+        );
+        assert_eq!(c.warnings.len(), 1, "{:?}", c.warnings);
+        assert_eq!(
+            c.warnings[0].span.as_ref().map(|s| (s.line, s.col)),
+            Some((9, 9))
+        );
     }
 
     #[test]
