@@ -66,6 +66,9 @@ pub struct Session {
     pub service_account: Option<String>,
     /// The launcher instance id (label `launcher-instance-id`).
     pub instance_id: Option<String>,
+    /// A resource profile of `launcher.kubernetes.resources.conf` (its section name), which
+    /// fills the amounts as the New Session dialog does.
+    pub resource_profile: Option<String>,
 }
 
 impl Default for Session {
@@ -95,6 +98,7 @@ impl Default for Session {
             tags: Vec::new(),
             service_account: None,
             instance_id: Some("jjo".into()),
+            resource_profile: None,
         }
     }
 }

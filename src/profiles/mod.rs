@@ -6,9 +6,11 @@
 //! picks each key's value for one user the way the launcher SDK does. It does not interpret
 //! values (the `job-json-overrides` list belongs to `crate::overrides`).
 
+pub mod host;
 mod keys;
 mod lexer;
 mod resolve;
+pub mod resources;
 
 use std::collections::BTreeMap;
 
