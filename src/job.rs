@@ -10,7 +10,7 @@
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use crate::diag::did_you_mean;
+use crate::diag::{Warning, did_you_mean};
 use crate::location::Span;
 use crate::profiles::{Resolved, Setting};
 
@@ -576,14 +576,18 @@ fn volume_mount(mount: &Mount) -> Value {
     Value::Object(m)
 }
 
+/// The pod `securityContext` as template 2.4.0 writes it (rstudio/helm
+/// `examples/launcher-templates/default/2.4.0/job.tpl`): each field under Go's `if`, which
+/// treats `0` and an empty list as false, so `runAsUser: 0` and `runAsGroup: 0` are never
+/// written (the container then runs as the image's user), while `supplementalGroups: [0]` is.
+/// [`template_drops`] says so to the admin.
 fn run_as(run_as: Option<&RunAs>) -> Option<Value> {
     let run_as = run_as?;
     let mut ctx = Map::new();
-    if let Some(uid) = run_as.uid {
-        ctx.insert("runAsUser".into(), json!(uid));
-    }
-    if let Some(gid) = run_as.gid {
-        ctx.insert("runAsGroup".into(), json!(gid));
+    for (key, id) in [("runAsUser", run_as.uid), ("runAsGroup", run_as.gid)] {
+        if let Some(id) = id.filter(|id| *id != 0) {
+            ctx.insert(key.into(), json!(id));
+        }
     }
     if !run_as.supplemental_groups.is_empty() {
         ctx.insert(
@@ -592,6 +596,33 @@ fn run_as(run_as: Option<&RunAs>) -> Option<Value> {
         );
     }
     (!ctx.is_empty()).then_some(Value::Object(ctx))
+}
+
+/// Warnings for what the session asks that the launcher's template silently leaves out of the
+/// Job: a `run-as` uid or gid of 0 (see [`run_as`]).
+pub fn template_drops(session: &Session) -> Vec<Warning> {
+    let Some(run_as) = &session.run_as else {
+        return Vec::new();
+    };
+    [
+        ("uid", "runAsUser", run_as.uid),
+        ("gid", "runAsGroup", run_as.gid),
+    ]
+    .into_iter()
+    .filter(|(_, _, id)| *id == Some(0))
+    .map(|(field, key, _)| {
+        Warning::new(format!(
+            "session `run-as.{field}: 0` is not written: the launcher's template sets `{key}` \
+                 under Go's `if`, which treats 0 as false, so the container runs as the image's \
+                 user"
+        ))
+        .pointer(format!("/spec/template/spec/securityContext/{key}"))
+        .hint(format!(
+            "to run as root, set `{key}` to 0 with a job-json-override on \
+                 `/spec/template/spec/securityContext/{key}`"
+        ))
+    })
+    .collect()
 }
 
 fn image(session: &Session, profile: &Resolved) -> Result<String, ErrorKind> {
@@ -651,6 +682,11 @@ fn number<'a>(
 }
 
 /// A session amount: the request's own value, else the profile default; checked against the max.
+///
+/// [DECISION] `0` as a default or a maximum means none: no limit is sent and any amount is
+/// allowed (README, "The launcher's rules"). It is the reading of `0` as "left to Kubernetes";
+/// the table of defaults on docs.posit.co/job-launcher/latest/kube.html could not be read from
+/// here to confirm it, and a maximum of 0 that refused every amount would make no sense.
 fn amount(
     profile: &Resolved,
     asked: Option<f64>,
@@ -660,9 +696,12 @@ fn amount(
 ) -> Result<Option<f64>, ErrorKind> {
     let value = match asked {
         Some(v) => Some(v),
-        None => number(profile, default_key)?.map(|(n, _)| n),
+        None => number(profile, default_key)?
+            .map(|(n, _)| n)
+            .filter(|n| *n != 0.0),
     };
-    if let (Some(v), Some((max, setting))) = (value, number(profile, max_key)?)
+    let max = number(profile, max_key)?.filter(|(n, _)| *n != 0.0);
+    if let (Some(v), Some((max, setting))) = (value, max)
         && v > max
     {
         return Err(ErrorKind::AboveMax {
@@ -1286,6 +1325,144 @@ mod tests {
         assert_eq!(
             spec["securityContext"],
             json!({"runAsUser": 1000, "runAsGroup": 1000})
+        );
+    }
+
+    /// rstudio/helm `examples/launcher-templates/default/2.4.0/job.tpl`: `runAsUser` and
+    /// `runAsGroup` are set under `{{- if .Job.container.runAsUserId }}`; Go's `if` is false for
+    /// 0, so root ids are not written. `supplementalGroups` is under `if` on the list, which is
+    /// true for any non-empty list, `[0]` included.
+    #[test]
+    fn root_ids_are_not_written_as_go_if_treats_zero_as_false() {
+        let session = Session {
+            run_as: Some(RunAs {
+                uid: Some(0),
+                gid: Some(0),
+                supplemental_groups: vec![0],
+            }),
+            ..Session::default()
+        };
+        let job = build_ok(&session, &[]);
+        assert_eq!(
+            job["spec"]["template"]["spec"]["securityContext"],
+            json!({"supplementalGroups": [0]})
+        );
+        let warnings = template_drops(&session);
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(
+            warnings[0]
+                .message
+                .contains("`run-as.uid: 0` is not written")
+        );
+        assert_eq!(
+            warnings[1].pointer.as_deref(),
+            Some("/spec/template/spec/securityContext/runAsGroup")
+        );
+        assert!(template_drops(&Session::default()).is_empty());
+        let only_root = Session {
+            run_as: Some(RunAs {
+                uid: Some(0),
+                gid: None,
+                supplemental_groups: vec![],
+            }),
+            ..Session::default()
+        };
+        let job = build_ok(&only_root, &[]);
+        assert!(
+            job["spec"]["template"]["spec"]
+                .get("securityContext")
+                .is_none()
+        );
+    }
+
+    /// job.tpl 2.4.0: `requests` exist only for the launcher's `CPU Request` and `Memory
+    /// Request` limits, memory is `printf "%s%s" .value "M"`, GPUs are `float64` and left out
+    /// when 0 (`if ne $val 0.0`).
+    #[test]
+    fn requests_appear_only_when_asked_and_memory_is_in_m() {
+        let limits_only = build_ok(
+            &Session {
+                cpus: Some(1.5),
+                memory_mb: Some(512.0),
+                nvidia_gpus: Some(0.0),
+                ..Session::default()
+            },
+            &[],
+        );
+        assert_eq!(
+            limits_only["spec"]["template"]["spec"]["containers"][0]["resources"],
+            json!({"limits": {"cpu": "1.5", "memory": "512M"}})
+        );
+        let with_requests = build_ok(
+            &Session {
+                cpus: Some(2.0),
+                memory_mb: Some(1024.0),
+                amd_gpus: Some(1.0),
+                ..Session::default()
+            },
+            &[
+                ("default-cpus-request", "0.5"),
+                ("default-mem-mb-request", "256"),
+            ],
+        );
+        assert_eq!(
+            with_requests["spec"]["template"]["spec"]["containers"][0]["resources"],
+            json!({
+                "requests": {"cpu": "0.5", "memory": "256M"},
+                "limits": {"cpu": "2", "memory": "1024M", "amd.com/gpu": 1}
+            })
+        );
+    }
+
+    /// [DECISION] (README, "The launcher's rules"): `0` for a default or a maximum means none.
+    #[test]
+    fn zero_defaults_and_maximums_mean_none() {
+        let zeros = [
+            ("default-cpus", "0"),
+            ("default-mem-mb", "0.0"),
+            ("max-cpus", "0"),
+            ("max-mem-mb", "0"),
+            ("default-cpus-request", "0"),
+            ("max-cpus-request", "0"),
+        ];
+        let defaults = build_ok(&Session::default(), &zeros);
+        assert!(
+            defaults["spec"]["template"]["spec"]["containers"][0]
+                .get("resources")
+                .is_none()
+        );
+        let asked = build_ok(
+            &Session {
+                cpus: Some(64.0),
+                memory_mb: Some(1e6),
+                cpus_request: Some(32.0),
+                ..Session::default()
+            },
+            &zeros,
+        );
+        assert_eq!(
+            asked["spec"]["template"]["spec"]["containers"][0]["resources"]["limits"],
+            json!({"cpu": "64", "memory": "1000000M"})
+        );
+        // A maximum above 0 still refuses more.
+        let err = build(
+            &Session {
+                memory_mb: Some(4096.0),
+                ..Session::default()
+            },
+            &profile(&[("max-mem-mb", "2048")]),
+            "a",
+        )
+        .unwrap_err();
+        assert!(
+            matches!(
+                err.kind,
+                ErrorKind::AboveMax {
+                    key: "max-mem-mb",
+                    ..
+                }
+            ),
+            "{err}"
         );
     }
 
