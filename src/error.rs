@@ -85,6 +85,12 @@ pub enum Error {
     /// The override list or an override file.
     #[error(transparent)]
     Overrides(#[from] crate::overrides::Error),
+    /// The host's users and groups, or a profile section naming a group the host lacks.
+    #[error(transparent)]
+    Host(#[from] Located<crate::profiles::host::ErrorKind>),
+    /// The resources file, or the resource profile a case picks.
+    #[error(transparent)]
+    Resources(#[from] Located<crate::profiles::resources::ErrorKind>),
     /// The session cannot be built with this profile.
     #[error(transparent)]
     Job(#[from] crate::job::Error),
@@ -118,6 +124,8 @@ impl Error {
             Error::Case(e) => e.hint(),
             Error::Profiles(e) => e.hint(),
             Error::Overrides(e) => e.hint(),
+            Error::Host(e) => e.hint(),
+            Error::Resources(e) => e.hint(),
             Error::Job(e) => e.hint(),
             Error::Patch(e) => e.hint(),
             Error::Golden(e) => e.error.hint().map(str::to_string),

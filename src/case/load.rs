@@ -16,6 +16,8 @@ use crate::helm;
 use crate::location::{Located, Span};
 use crate::overrides::{self, Override};
 use crate::predict::Version;
+use crate::profiles::host::{self, HostDb};
+use crate::profiles::resources::{self, RESOURCES_FILE, ResourceProfile};
 use crate::profiles::{self, ParseOptions, Profiles, Resolved};
 
 /// The file that makes a directory a case.
@@ -63,6 +65,21 @@ pub struct Case {
     pub launcher_conf: Option<crate::launcher_conf::LauncherConf>,
     /// With `use-templating=1`: the templates that render the Job instead of overrides.
     pub templates: Option<crate::template::launch::Templates>,
+    /// The host's users and groups, when the case (or `--host-db`) carries them; the case's
+    /// `spec.groups` are then the user's memberships there.
+    pub host: Option<HostDb>,
+    /// The resource profile the session picked, already applied to `spec.session`.
+    pub resource_profile: Option<ResourceProfile>,
+}
+
+/// How to read a case.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Unknown profile keys are warnings, not errors.
+    pub allow_unknown_keys: bool,
+    /// A directory holding `group` and `passwd` (`getent` output) for every case; default: the
+    /// case's own `host/`, when it has one.
+    pub host_db: Option<PathBuf>,
 }
 
 impl Case {
@@ -227,6 +244,58 @@ fn read_golden(path: PathBuf) -> Result<Option<Golden>, Error> {
 
 /// Reads the case in `dir` named `name`.
 pub fn load(name: &str, dir: &Path, allow_unknown_keys: bool) -> Result<Case, Error> {
+    let opts = LoadOptions {
+        allow_unknown_keys,
+        host_db: None,
+    };
+    load_with(name, dir, &opts)
+}
+
+/// The line of a `key:` at any depth in a YAML text (0 when not found), for errors about it.
+fn nested_key_line(text: &str, key: &str) -> u32 {
+    let prefix = format!("{key}:");
+    text.lines()
+        .position(|l| l.trim_start().starts_with(&prefix))
+        .map_or(0, |i| i as u32 + 1)
+}
+
+/// The host's users and groups from `dir/group` and `dir/passwd` (`getent` output).
+pub fn read_host_db(dir: &Path) -> Result<HostDb, Error> {
+    let group = dir.join(host::GROUP_FILE);
+    let passwd = dir.join(host::PASSWD_FILE);
+    for file in [&group, &passwd] {
+        if !file.is_file() {
+            let kind = host::ErrorKind::MissingFile {
+                dir: dir.to_path_buf(),
+            };
+            return Err(Located::new(Span::file(file), kind).into());
+        }
+    }
+    Ok(HostDb::parse(
+        &group,
+        &read_text(&group)?,
+        &passwd,
+        &read_text(&passwd)?,
+    )?)
+}
+
+/// Reads `launcher.kubernetes.resources.conf` in `dir`, when there is one.
+fn read_resources(dir: &Path) -> Result<Option<resources::ResourceProfiles>, Error> {
+    let path = dir.join(RESOURCES_FILE);
+    if !path.exists() {
+        return Ok(None);
+    }
+    let text = read_text(&path)?;
+    // The same Boost INI rules as the profiles file; its own keys are checked below.
+    let opts = ParseOptions {
+        allow_unknown_keys: true,
+    };
+    let (ini, _) = profiles::parse(&path, &text, opts)?;
+    Ok(Some(resources::from_sections(&ini.sections)?))
+}
+
+/// Reads the case in `dir` named `name`, with options.
+pub fn load_with(name: &str, dir: &Path, load_opts: &LoadOptions) -> Result<Case, Error> {
     let spec_path = dir.join("case.yaml");
     let spec_text = if spec_path.exists() {
         read_text(&spec_path)?
@@ -238,7 +307,7 @@ pub fn load(name: &str, dir: &Path, allow_unknown_keys: bool) -> Result<Case, Er
     } else {
         yaml::parse_with(&spec_path, &spec_text, spec::known_keys)?
     };
-    load_spec(name, dir, spec, &spec_text, allow_unknown_keys)
+    load_spec(name, dir, spec, &spec_text, load_opts)
 }
 
 /// Reads the case in `dir` with `spec` standing for its `case.yaml` (whose text, for error
@@ -246,10 +315,11 @@ pub fn load(name: &str, dir: &Path, allow_unknown_keys: bool) -> Result<Case, Er
 pub fn load_spec(
     name: &str,
     dir: &Path,
-    spec: CaseSpec,
+    mut spec: CaseSpec,
     spec_text: &str,
-    allow_unknown_keys: bool,
+    load_opts: &LoadOptions,
 ) -> Result<Case, Error> {
+    let allow_unknown_keys = load_opts.allow_unknown_keys;
     let spec_path = dir.join("case.yaml");
     let version = match &spec.kubernetes {
         None => Version::NEWEST,
@@ -276,6 +346,21 @@ pub fn load_spec(
         }
         Some(chart) => helm::profiles(chart, opts)?,
     };
+
+    let host = match &load_opts.host_db {
+        Some(d) => Some(read_host_db(d)?),
+        None if dir.join(host::HOST_DIR).exists() => Some(read_host_db(&dir.join(host::HOST_DIR))?),
+        None => None,
+    };
+    if let Some(host) = &host {
+        host.check_sections(&profiles)?;
+        let user_at = Span::line(&spec_path, key_line(spec_text, "user"));
+        let groups_at = Span::line(&spec_path, key_line(spec_text, "groups"));
+        let (groups, group_warnings) =
+            host.groups_for(&spec.user, &spec.groups, &profiles, (&user_at, &groups_at))?;
+        warnings.extend(group_warnings);
+        spec.groups = groups;
+    }
     let resolved = profiles::resolve(&profiles, &spec.user, &spec.groups);
     let path_map: Vec<(String, String)> = spec
         .paths
@@ -284,6 +369,15 @@ pub fn load_spec(
         .collect();
     let templating = super::templating::read(dir, &path_map, &resolved)?;
     warnings.extend(templating.warnings);
+
+    let resource_profiles = read_resources(dir)?;
+    if let Some(r) = &resource_profiles {
+        warnings.extend(r.check_offered(&resolved));
+    }
+    let at = Span::line(&spec_path, nested_key_line(spec_text, "resource-profile"));
+    let (session, resource_profile) =
+        resources::apply(resource_profiles.as_ref(), &spec.session, &resolved, &at)?;
+    spec.session = session;
 
     let mut overrides = Vec::new();
     if let Some(setting) = resolved.get("job-json-overrides") {
@@ -355,6 +449,8 @@ pub fn load_spec(
         warnings,
         launcher_conf: templating.conf,
         templates: templating.templates,
+        host,
+        resource_profile,
     })
 }
 
@@ -454,6 +550,128 @@ mod tests {
             Ok(spec) => panic!("{text:?} should fail, got {spec:?}"),
             Err(e) => e,
         }
+    }
+
+    /// A case directory under the system temp dir, removed when dropped.
+    struct TempCase(PathBuf);
+
+    impl TempCase {
+        fn new(files: &[(&str, &str)]) -> TempCase {
+            use std::sync::atomic::{AtomicU32, Ordering};
+            static NEXT: AtomicU32 = AtomicU32::new(0);
+            let n = NEXT.fetch_add(1, Ordering::Relaxed);
+            let dir = std::env::temp_dir().join(format!("jjo-load-{}-{n}", std::process::id()));
+            for (name, text) in files {
+                let path = dir.join(name);
+                std::fs::create_dir_all(path.parent().expect("has a parent")).expect("mkdir");
+                std::fs::write(path, text).expect("write");
+            }
+            TempCase(dir)
+        }
+
+        fn load(&self) -> Result<Case, Error> {
+            load("t", &self.0, false)
+        }
+    }
+
+    impl Drop for TempCase {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    const GROUP: &str = "staff:x:50:alice\ngpu:x:60:\nalice:x:1000:\n";
+    const PASSWD: &str = "alice:x:1000:1000::/home/alice:/bin/sh\n";
+
+    #[test]
+    fn host_dir_gives_the_users_groups_and_checks_group_sections() {
+        let case = TempCase::new(&[
+            (PROFILES_FILE, "[*]\nmax-cpus=1\n[@staff]\nmax-cpus=2\n"),
+            ("case.yaml", "user: alice\n"),
+            ("host/group", GROUP),
+            ("host/passwd", PASSWD),
+        ]);
+        let loaded = case.load().expect("loads");
+        assert_eq!(loaded.spec.groups, ["staff", "alice"]);
+        assert_eq!(
+            loaded.resolved.get("max-cpus").map(|s| s.value.as_str()),
+            Some("2")
+        );
+
+        // SDK `populateGroups`: a `[@group]` the host lacks stops the plugin for everybody.
+        let bad = TempCase::new(&[
+            (PROFILES_FILE, "[*]\nmax-cpus=1\n\n[@admins]\nmax-cpus=2\n"),
+            ("host/group", GROUP),
+            ("host/passwd", PASSWD),
+        ]);
+        let err = bad.load().unwrap_err();
+        assert!(matches!(err, Error::Host(_)), "{err}");
+        assert!(
+            err.to_string().ends_with(&format!(
+                "{PROFILES_FILE}:4:1: unable to retrieve group information for `[@admins]`: the host has no group `admins`"
+            )),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn contradicting_case_groups_warn_at_their_line() {
+        let case = TempCase::new(&[
+            (PROFILES_FILE, "[@staff]\nmax-cpus=2\n"),
+            ("case.yaml", "user: alice\ngroups: [gpu]\n"),
+            ("host/group", GROUP),
+            ("host/passwd", PASSWD),
+        ]);
+        let loaded = case.load().expect("loads");
+        assert_eq!(loaded.spec.groups, ["staff", "alice"]);
+        let lines: Vec<u32> = loaded
+            .warnings
+            .iter()
+            .filter_map(|w| w.span.as_ref().map(|s| s.line))
+            .collect();
+        assert_eq!(lines, [2, 2], "{:?}", loaded.warnings);
+    }
+
+    #[test]
+    fn half_a_host_dir_is_an_error() {
+        let case = TempCase::new(&[(PROFILES_FILE, "[*]\nmax-cpus=1\n"), ("host/group", GROUP)]);
+        let err = case.load().unwrap_err();
+        assert!(
+            err.to_string()
+                .ends_with("host/passwd: missing: the host's view needs both `group` and `passwd`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn resource_profile_is_picked_and_checked_against_the_users_list() {
+        let files = |profile: &'static str| {
+            vec![
+                (PROFILES_FILE, "[*]\nresource-profiles=small\n"),
+                (
+                    resources::RESOURCES_FILE,
+                    "[small]\ncpus=1\n[big]\ncpus=8\n",
+                ),
+                ("case.yaml", profile),
+            ]
+        };
+        let ok = TempCase::new(&files("session:\n  resource-profile: small\n"));
+        let loaded = ok.load().expect("loads");
+        assert_eq!(loaded.spec.session.cpus, Some(1.0));
+        assert_eq!(
+            loaded.resource_profile.map(|p| p.id),
+            Some("small".to_owned())
+        );
+
+        let refused = TempCase::new(&files("user: bob\nsession:\n  resource-profile: big\n"));
+        let err = refused.load().unwrap_err();
+        assert!(matches!(err, Error::Resources(_)), "{err}");
+        assert!(
+            err.to_string().ends_with(
+                "case.yaml:3: resource profile `[big]` is not in the user's `resource-profiles`"
+            ),
+            "{err}"
+        );
     }
 
     #[test]

@@ -10,8 +10,8 @@ mod yaml;
 
 pub use error::{Error, ErrorKind};
 pub use load::{
-    Case, Golden, PROFILES_FILE, discover, is_case, load, load_spec, parse_yaml, read_text,
-    unreferenced_goldens,
+    Case, Golden, LoadOptions, PROFILES_FILE, discover, is_case, load, load_spec, load_with,
+    parse_yaml, read_host_db, read_text, unreferenced_goldens,
 };
 pub use paths::{ETC_RSTUDIO, Unmapped, map};
 pub use spec::{CaseSpec, Expect, RuntimeCheck};

@@ -105,11 +105,28 @@ pub fn run(cli: Cli) -> u8 {
     }
 }
 
+/// The host's users and groups for a command that reads one case or profiles file.
+#[derive(Debug, clap::Args)]
+pub struct HostDbArgs {
+    /// A directory holding `group` and `passwd` as `getent group` and `getent passwd` print
+    /// them on the Workbench host (default: the case's `host/`, when it has one).
+    #[arg(long, value_name = "DIR")]
+    pub host_db: Option<PathBuf>,
+}
+
 /// Loads the single case in `dir`.
-fn load_case(dir: &PathBuf, opts: &CaseOptions) -> Result<crate::case::Case, Error> {
+fn load_case(
+    dir: &PathBuf,
+    opts: &CaseOptions,
+    host: &HostDbArgs,
+) -> Result<crate::case::Case, Error> {
     let found = crate::case::discover(std::slice::from_ref(dir))?;
+    let load_opts = crate::case::LoadOptions {
+        allow_unknown_keys: opts.allow_unknown_keys,
+        host_db: host.host_db.clone(),
+    };
     match found.as_slice() {
-        [(name, path)] if path == dir => crate::case::load(name, path, opts.allow_unknown_keys),
+        [(name, path)] if path == dir => crate::case::load_with(name, path, &load_opts),
         _ => Err(Error::NotACase { path: dir.clone() }),
     }
 }

@@ -25,6 +25,8 @@ pub struct Args {
     pub format: Format,
     #[command(flatten)]
     pub opts: CaseOptions,
+    #[command(flatten)]
+    pub host: super::HostDbArgs,
 }
 
 /// Runs `jjo predict`.
@@ -39,7 +41,7 @@ pub fn run(args: Args) -> Result<u8, Error> {
     };
     let (job, version) = match (&args.case, &args.job) {
         (Some(dir), _) => {
-            let case = super::load_case(dir, &args.opts)?;
+            let case = super::load_case(dir, &args.opts, &args.host)?;
             let rendered = pipeline::render(&case)?;
             let version = version.unwrap_or(case.version);
             (rendered.patched.job, version)

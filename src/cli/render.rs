@@ -20,11 +20,13 @@ pub struct Args {
     pub format: Format,
     #[command(flatten)]
     pub opts: CaseOptions,
+    #[command(flatten)]
+    pub host: super::HostDbArgs,
 }
 
 /// Runs `jjo render`.
 pub fn run(args: Args) -> Result<u8, Error> {
-    let case = super::load_case(&args.case, &args.opts)?;
+    let case = super::load_case(&args.case, &args.opts, &args.host)?;
     let rendered = pipeline::render(&case)?;
     for w in &rendered.warnings {
         crate::report::warning(w);
@@ -43,7 +45,41 @@ fn explain(case: &crate::case::Case, rendered: &Rendered) -> String {
     } else {
         case.spec.groups.join(", ")
     };
-    let _ = writeln!(out, "# profile of `{}` (groups: {groups})", case.spec.user);
+    let source = match &case.host {
+        Some(host) => format!(", as `{}` and `{}` say", host.group_file, host.passwd_file),
+        None => String::new(),
+    };
+    let _ = writeln!(
+        out,
+        "# profile of `{}` (groups: {groups}{source})",
+        case.spec.user
+    );
+    if let Some(p) = &case.resource_profile {
+        let label = p
+            .label
+            .as_deref()
+            .map(|l| format!(" ({l})"))
+            .unwrap_or_default();
+        let amounts: Vec<String> = [
+            ("cpus", p.cpus),
+            ("cpus-request", p.cpus_request),
+            ("mem-mb", p.mem_mb),
+            ("mem-mb-request", p.mem_mb_request),
+            ("nvidia-gpus", p.nvidia_gpus),
+            ("amd-gpus", p.amd_gpus),
+        ]
+        .iter()
+        .filter_map(|(k, v)| v.map(|v| format!("{k}={v}")))
+        .chain((!p.placement.is_empty()).then(|| format!("placement={}", p.placement.join(","))))
+        .collect();
+        let _ = writeln!(
+            out,
+            "# resource profile `[{}]`{label} at {}: {}",
+            p.id,
+            p.span,
+            amounts.join(", ")
+        );
+    }
     for (key, setting) in &case.resolved.values {
         let value = if key == "job-json-overrides" {
             "…".to_string()

@@ -7,6 +7,7 @@ use serde_json::json;
 
 use super::Format;
 use crate::error::Error;
+use crate::location::Span;
 use crate::profiles::{self, ParseOptions};
 
 /// Print the profile values a user gets.
@@ -34,6 +35,8 @@ pub struct Args {
     /// Treat unknown keys as warnings.
     #[arg(long)]
     pub allow_unknown_keys: bool,
+    #[command(flatten)]
+    pub host: super::HostDbArgs,
 }
 
 /// What `jjo resolve` prints.
@@ -52,7 +55,7 @@ pub fn run(args: Args) -> Result<u8, Error> {
     let opts = ParseOptions {
         allow_unknown_keys: args.allow_unknown_keys,
     };
-    let (parsed, warnings) = match (&args.profiles, &args.helm_values) {
+    let (parsed, mut warnings) = match (&args.profiles, &args.helm_values) {
         (_, Some(values)) => {
             let text = crate::case::read_text(values)?;
             let options = crate::helm::Options {
@@ -73,7 +76,18 @@ pub fn run(args: Args) -> Result<u8, Error> {
             });
         }
     };
-    let resolved = profiles::resolve(&parsed, &args.user, &args.groups);
+    let mut groups = args.groups.clone();
+    if let Some(dir) = &args.host.host_db {
+        let host = crate::case::read_host_db(dir)?;
+        host.check_sections(&parsed)?;
+        let at = Span::file("--user");
+        let groups_at = Span::file("--group");
+        let (host_groups, group_warnings) =
+            host.groups_for(&args.user, &args.groups, &parsed, (&at, &groups_at))?;
+        warnings.extend(group_warnings);
+        groups = host_groups;
+    }
+    let resolved = profiles::resolve(&parsed, &args.user, &groups);
     for w in warnings.iter().chain(&resolved.warnings) {
         crate::report::warning(w);
     }

@@ -61,6 +61,12 @@ pub enum ErrorKind {
         /// The closest group the host has.
         suggestion: Option<String>,
     },
+    /// A host directory without both files.
+    #[error("missing: the host's view needs both `group` and `passwd`")]
+    MissingFile {
+        /// The host directory.
+        dir: std::path::PathBuf,
+    },
     /// The case's user is not a user of the host.
     #[error("user `{user}` is not in `{passwd_file}`")]
     UnknownUser {
@@ -112,6 +118,11 @@ impl Hint for ErrorKind {
                 "the launcher looks up every `[@group]` section's group when it starts and does \
                  not start when one is missing; create the group on the host (and refresh \
                  `{group_file}`), or remove the section"
+            ),
+            ErrorKind::MissingFile { dir } => format!(
+                "on the Workbench host run `getent group > {0}/group` and `getent passwd > \
+                 {0}/passwd`",
+                dir.display()
             ),
             ErrorKind::UnknownUser {
                 suggestion: Some(s),
@@ -338,14 +349,17 @@ impl HostDb {
     /// `groups:` contradicts the host: a group the host says the user is not in, or a group a
     /// `[@group]` section names that the host says the user is in but the case leaves out.
     /// An empty `case_groups` means the case did not say, and is not a contradiction.
+    ///
+    /// `user_at` and `groups_at` are where case.yaml names the user and the groups.
     pub fn groups_for(
         &self,
         user: &str,
         case_groups: &[String],
         profiles: &Profiles,
-        span: &Span,
+        (user_at, groups_at): (&Span, &Span),
     ) -> Result<(Vec<String>, Vec<Warning>), Located<ErrorKind>> {
-        let host = self.memberships(user, span)?;
+        let host = self.memberships(user, user_at)?;
+        let span = groups_at;
         let mut warnings = Vec::new();
         if case_groups.is_empty() {
             return Ok((host, warnings));
@@ -494,7 +508,9 @@ bob:x:1001:50:Bob:/home/bob:/bin/bash
     #[test]
     fn case_groups_default_to_the_hosts() {
         let p = profiles("[@staff]\nmax-cpus=2\n");
-        let (groups, warnings) = db().groups_for("alice", &[], &p, &span()).unwrap();
+        let (groups, warnings) = db()
+            .groups_for("alice", &[], &p, (&span(), &span()))
+            .unwrap();
         assert_eq!(groups, ["staff", "alice"]);
         assert!(warnings.is_empty());
     }
@@ -503,7 +519,9 @@ bob:x:1001:50:Bob:/home/bob:/bin/bash
     fn contradicting_case_groups_warn_both_ways_and_the_host_wins() {
         let p = profiles("[@staff]\nmax-cpus=2\n[@gpu]\nmax-cpus=4\n");
         let case = vec!["gpu".to_owned()];
-        let (groups, warnings) = db().groups_for("alice", &case, &p, &span()).unwrap();
+        let (groups, warnings) = db()
+            .groups_for("alice", &case, &p, (&span(), &span()))
+            .unwrap();
         assert_eq!(groups, ["staff", "alice"]);
         assert_eq!(warnings.len(), 2, "{warnings:?}");
         assert!(
@@ -514,7 +532,9 @@ bob:x:1001:50:Bob:/home/bob:/bin/bash
         assert!(warnings[1].message.contains("leaves out group `staff`"));
         // Agreeing on every group a section names is no contradiction, even without `alice`.
         let agree = vec!["staff".to_owned()];
-        let (_, warnings) = db().groups_for("alice", &agree, &p, &span()).unwrap();
+        let (_, warnings) = db()
+            .groups_for("alice", &agree, &p, (&span(), &span()))
+            .unwrap();
         assert!(warnings.is_empty(), "{warnings:?}");
     }
 }
