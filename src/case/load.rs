@@ -552,31 +552,22 @@ mod tests {
         }
     }
 
-    /// A case directory under the system temp dir, removed when dropped.
-    struct TempCase(PathBuf);
+    /// A case directory in a temporary folder, removed when dropped.
+    struct TempCase(tempfile::TempDir);
 
     impl TempCase {
         fn new(files: &[(&str, &str)]) -> TempCase {
-            use std::sync::atomic::{AtomicU32, Ordering};
-            static NEXT: AtomicU32 = AtomicU32::new(0);
-            let n = NEXT.fetch_add(1, Ordering::Relaxed);
-            let dir = std::env::temp_dir().join(format!("jjo-load-{}-{n}", std::process::id()));
+            let tmp = tempfile::tempdir().expect("temp dir");
             for (name, text) in files {
-                let path = dir.join(name);
+                let path = tmp.path().join(name);
                 std::fs::create_dir_all(path.parent().expect("has a parent")).expect("mkdir");
                 std::fs::write(path, text).expect("write");
             }
-            TempCase(dir)
+            TempCase(tmp)
         }
 
         fn load(&self) -> Result<Case, Error> {
-            load("t", &self.0, false)
-        }
-    }
-
-    impl Drop for TempCase {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
+            load("t", self.0.path(), false)
         }
     }
 

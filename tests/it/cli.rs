@@ -798,6 +798,61 @@ fn resolve_yaml_is_the_json_as_yaml() {
     ");
 }
 
+/// `getent group` and `getent passwd` as saved from a host where alice is in `staff`.
+const HOST: [(&str, &[u8]); 2] = [
+    ("host/group", b"staff:x:50:alice\nalice:x:1000:\n"),
+    ("host/passwd", b"alice:x:1000:1000::/home/alice:/bin/sh\n"),
+];
+
+#[test]
+fn resolve_takes_the_users_groups_from_the_host_db() {
+    let case = TempCase::new(
+        &[
+            &[(
+                PROFILES,
+                &b"[*]\ndefault-cpus=1\n[@staff]\ndefault-cpus=2\n"[..],
+            )][..],
+            &HOST,
+        ]
+        .concat(),
+    );
+    let profiles = case.dir.join(PROFILES);
+    let host = case.dir.join("host");
+    let run = jjo(&[
+        "resolve",
+        "--profiles",
+        profiles.to_str().expect("utf-8"),
+        "--user",
+        "alice",
+        "--host-db",
+        host.to_str().expect("utf-8"),
+    ]);
+    assert_run(&run, 0, &["default-cpus = 2    # [@staff]"]);
+}
+
+#[test]
+fn group_section_unknown_to_the_host_is_bad_input_at_its_line() {
+    let case = TempCase::new(
+        &[
+            &[(
+                PROFILES,
+                &b"[*]\ndefault-cpus=1\n[@staf]\ndefault-cpus=2\n"[..],
+            )][..],
+            &HOST,
+        ]
+        .concat(),
+    );
+    let run = case.test(&[]);
+    assert_bad_input(
+        &run,
+        &[
+            "launcher.kubernetes.profiles.conf:3:1: unable to retrieve group information for \
+             `[@staf]`: the host has no group `staf`",
+            "hint: did you mean `[@staff]`?",
+        ],
+    );
+}
+
 #[test]
 fn usage_errors_exit_2() {
     insta::assert_snapshot!(jjo(&["test", "--no-such-flag"]), @"
