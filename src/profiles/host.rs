@@ -367,8 +367,8 @@ impl HostDb {
         for group in case_groups.iter().filter(|g| !host.contains(g)) {
             warnings.push(
                 Warning::new(format!(
-                    "case says user `{user}` is in group `{group}`, but `{}` does not; jjo \
-                     uses the host's groups",
+                    "user `{user}` is given group `{group}`, which `{}` does not list for them; \
+                     jjo uses the host's groups",
                     self.group_file
                 ))
                 .at(span.clone())
@@ -384,8 +384,9 @@ impl HostDb {
         for group in named.filter(|g| host.contains(g) && !case_groups.contains(g)) {
             warnings.push(
                 Warning::new(format!(
-                    "case leaves out group `{group}`, but on the host user `{user}` is in it, \
-                     so section `[@{group}]` applies; jjo uses the host's groups"
+                    "group `{group}` is not given, but `{}` puts user `{user}` in it, so \
+                     section `[@{group}]` applies; jjo uses the host's groups",
+                    self.group_file
                 ))
                 .at(span.clone())
                 .hint(format!(
@@ -527,9 +528,9 @@ bob:x:1001:50:Bob:/home/bob:/bin/bash
         assert!(
             warnings[0]
                 .message
-                .contains("user `alice` is in group `gpu`, but `host/group` does not")
+                .contains("user `alice` is given group `gpu`, which `host/group` does not list")
         );
-        assert!(warnings[1].message.contains("leaves out group `staff`"));
+        assert!(warnings[1].message.contains("group `staff` is not given"));
         // Agreeing on every group a section names is no contradiction, even without `alice`.
         let agree = vec!["staff".to_owned()];
         let (_, warnings) = db()
