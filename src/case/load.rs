@@ -280,18 +280,17 @@ pub fn read_host_db(dir: &Path) -> Result<HostDb, Error> {
 }
 
 /// Reads `launcher.kubernetes.resources.conf` in `dir`, when there is one.
-fn read_resources(dir: &Path) -> Result<Option<resources::ResourceProfiles>, Error> {
+fn read_resources(
+    dir: &Path,
+) -> Result<Option<(resources::ResourceProfiles, Vec<Warning>)>, Error> {
     let path = dir.join(RESOURCES_FILE);
     if !path.exists() {
         return Ok(None);
     }
     let text = read_text(&path)?;
-    // The same Boost INI rules as the profiles file; its own keys are checked below.
-    let opts = ParseOptions {
-        allow_unknown_keys: true,
-    };
-    let (ini, _) = profiles::parse(&path, &text, opts)?;
-    Ok(Some(resources::from_sections(&ini.sections)?))
+    // The same Boost INI rules as the profiles file; its own keys are checked by `resources`.
+    let (ini, warnings) = profiles::parse_ini(&path, &text)?;
+    Ok(Some((resources::from_sections(&ini.sections)?, warnings)))
 }
 
 /// Reads the case in `dir` named `name`, with options.
@@ -370,10 +369,14 @@ pub fn load_spec(
     let templating = super::templating::read(dir, &path_map, &resolved)?;
     warnings.extend(templating.warnings);
 
-    let resource_profiles = read_resources(dir)?;
-    if let Some(r) = &resource_profiles {
-        warnings.extend(r.check_offered(&resolved));
-    }
+    let resource_profiles = match read_resources(dir)? {
+        Some((r, lex_warnings)) => {
+            warnings.extend(lex_warnings);
+            warnings.extend(r.check_offered(&resolved));
+            Some(r)
+        }
+        None => None,
+    };
     let at = Span::line(&spec_path, nested_key_line(spec_text, "resource-profile"));
     let (session, resource_profile) =
         resources::apply(resource_profiles.as_ref(), &spec.session, &resolved, &at)?;
@@ -430,6 +433,10 @@ pub fn load_spec(
     }
 
     let base_job = read_optional_yaml(&dir.join("base-job.yaml"))?.map(|(_, job)| job);
+    if base_job.is_none() {
+        // What the session asks that the launcher's template leaves out of the Job it builds.
+        warnings.extend(crate::job::template_drops(&spec.session));
+    }
 
     let mut setup = spec.setup.clone();
     setup.extend(setup_files(&dir.join("setup"))?);
@@ -621,6 +628,26 @@ mod tests {
             .filter_map(|w| w.span.as_ref().map(|s| s.line))
             .collect();
         assert_eq!(lines, [2, 2], "{:?}", loaded.warnings);
+    }
+
+    /// job.tpl 2.4.0 writes `runAsUser` under Go's `if`: a uid of 0 is left out, with a warning.
+    #[test]
+    fn root_uid_warns_unless_a_captured_job_replaces_the_model() {
+        let spec = "session:\n  run-as: {uid: 0, gid: 1000}\n";
+        let built = TempCase::new(&[(PROFILES_FILE, "[*]\nmax-cpus=1\n"), ("case.yaml", spec)]);
+        let warnings = built.load().expect("loads").warnings;
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0]
+                .message
+                .contains("`run-as.uid: 0` is not written")
+        );
+        let captured = TempCase::new(&[
+            (PROFILES_FILE, "[*]\nmax-cpus=1\n"),
+            ("case.yaml", spec),
+            ("base-job.yaml", "apiVersion: batch/v1\nkind: Job\n"),
+        ]);
+        assert!(captured.load().expect("loads").warnings.is_empty());
     }
 
     #[test]

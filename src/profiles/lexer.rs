@@ -302,6 +302,22 @@ pub fn parse(
     text: &str,
     opts: ParseOptions,
 ) -> Result<(Profiles, Vec<Warning>), Error> {
+    lex(file, text, Some(opts))
+}
+
+/// Parses another file in the same Boost INI dialect (`launcher.kubernetes.resources.conf`):
+/// every rule of [`parse`] but the profiles file's keys and value types, which the caller
+/// checks.
+pub fn parse_ini(file: &Path, text: &str) -> Result<(Profiles, Vec<Warning>), Error> {
+    lex(file, text, None)
+}
+
+/// The lexer behind [`parse`] and [`parse_ini`]; keys and values are checked only with `opts`.
+fn lex(
+    file: &Path,
+    text: &str,
+    opts: Option<ParseOptions>,
+) -> Result<(Profiles, Vec<Warning>), Error> {
     let mut profiles = Profiles::default();
     // Boost's top level: section names and keys written before any header, with their line.
     let mut top_level: HashMap<String, (u32, bool)> = HashMap::new();
@@ -401,7 +417,9 @@ pub fn parse(
                         },
                     ));
                 }
-                if !is_known_key(key) {
+                if let Some(opts) = opts
+                    && !is_known_key(key)
+                {
                     let suggestion =
                         did_you_mean(key, KNOWN_KEYS.iter().copied()).map(str::to_owned);
                     let error = Located::new(
@@ -431,7 +449,7 @@ pub fn parse(
                 let value_span = at(value_at);
                 // `validateValues()` types every section's values when the plugin starts.
                 let ty = value_type(key);
-                if !reads_as(value, ty) {
+                if opts.is_some() && !reads_as(value, ty) {
                     value_error.get_or_insert(Located::new(
                         value_span.clone(),
                         ErrorKind::BadValue {

@@ -18,7 +18,7 @@ use crate::diag::Warning;
 use crate::location::Span;
 
 pub use keys::{KNOWN_KEYS, ValueType, is_known_key, reads_as, value_type};
-pub use lexer::{Error, ErrorKind, parse};
+pub use lexer::{Error, ErrorKind, parse, parse_ini};
 pub use resolve::resolve;
 
 /// A parsed profiles file, sections in file order.

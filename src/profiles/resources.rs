@@ -461,7 +461,7 @@ mod tests {
     use std::collections::BTreeMap;
     use std::path::Path;
 
-    use super::super::{ParseOptions, Setting, parse};
+    use super::super::{Setting, parse_ini};
     use super::*;
 
     const FILE: &str = "\
@@ -480,10 +480,7 @@ placement-constraints=pool:gpu
 ";
 
     fn sections(text: &str) -> Vec<Section> {
-        let opts = ParseOptions {
-            allow_unknown_keys: true,
-        };
-        parse(Path::new("r.conf"), text, opts)
+        parse_ini(Path::new("r.conf"), text)
             .expect("lexes")
             .0
             .sections
