@@ -153,7 +153,11 @@ impl Config {
                 .parent()
                 .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
         };
-        case::load_spec(&p.slug, &dir, self.spec(p), "", self.allow_unknown_keys)
+        let opts = case::LoadOptions {
+            allow_unknown_keys: self.allow_unknown_keys,
+            host_db: None,
+        };
+        case::load_spec(&p.slug, &dir, self.spec(p), "", &opts)
     }
 }
 
