@@ -806,19 +806,11 @@ const HOST: [(&str, &[u8]); 2] = [
 
 #[test]
 fn resolve_takes_the_users_groups_from_the_host_db() {
-    let case = TempCase::new(
-        &[
-            &[(
-                PROFILES,
-                &b"[*]\ndefault-cpus=1\n[@staff]\ndefault-cpus=2\n"[..],
-            )][..],
-            &HOST,
-        ]
-        .concat(),
-    );
+    let profiles = b"[*]\ndefault-cpus=1\n[@staff]\ndefault-cpus=2\n";
+    let case = TempCase::new(&[&[(PROFILES, &profiles[..])][..], &HOST].concat());
     let profiles = case.dir.join(PROFILES);
     let host = case.dir.join("host");
-    let run = jjo(&[
+    let run = case.jjo(&[
         "resolve",
         "--profiles",
         profiles.to_str().expect("utf-8"),
@@ -827,30 +819,30 @@ fn resolve_takes_the_users_groups_from_the_host_db() {
         "--host-db",
         host.to_str().expect("utf-8"),
     ]);
-    assert_run(&run, 0, &["default-cpus = 2    # [@staff]"]);
+    insta::assert_snapshot!(run, @r"
+    exit code: 0
+    ----- stdout -----
+    default-cpus = 2    # [@staff] [TEMP]/case/launcher.kubernetes.profiles.conf:4:14
+
+    ----- stderr -----
+    ");
 }
 
 #[test]
 fn group_section_unknown_to_the_host_is_bad_input_at_its_line() {
-    let case = TempCase::new(
-        &[
-            &[(
-                PROFILES,
-                &b"[*]\ndefault-cpus=1\n[@staf]\ndefault-cpus=2\n"[..],
-            )][..],
-            &HOST,
-        ]
-        .concat(),
-    );
-    let run = case.test(&[]);
-    assert_bad_input(
-        &run,
-        &[
-            "launcher.kubernetes.profiles.conf:3:1: unable to retrieve group information for \
-             `[@staf]`: the host has no group `staf`",
-            "hint: did you mean `[@staff]`?",
-        ],
-    );
+    let profiles = b"[*]\ndefault-cpus=1\n[@staf]\ndefault-cpus=2\n";
+    let case = TempCase::new(&[&[(PROFILES, &profiles[..])][..], &HOST].concat());
+    insta::assert_snapshot!(case.test(&[]), @r"
+    exit code: 2
+    ----- stdout -----
+    ERROR   case
+      error: [TEMP]/case/launcher.kubernetes.profiles.conf:3:1: unable to retrieve group information for `[@staf]`: the host has no group `staf`
+        hint: did you mean `[@staff]`?
+
+    0 passed, 1 failed
+
+    ----- stderr -----
+    ");
 }
 
 #[test]
