@@ -23,6 +23,7 @@ pub(crate) fn apply(pod: &mut Map) {
     default_value(spec, "enableServiceLinks", json!(true));
     for list in ["initContainers", "containers"] {
         for container in objects_in(spec, list) {
+            whole_numbers_as_quantity_strings(container);
             requests_from_limits(container);
         }
     }
@@ -32,6 +33,39 @@ pub(crate) fn apply(pod: &mut Map) {
                 for port in objects_in(container, "ports") {
                     host_port_from_container_port(port);
                 }
+            }
+        }
+    }
+}
+
+/// A quantity sent as a JSON number comes back as a string: `resource.Quantity` reads a number
+/// but always writes a string (apimachinery `pkg/api/resource/quantity.go`, `MarshalJSON`).
+/// Launcher templates write GPU counts as numbers (`float64` in job.tpl 2.4.0). Only whole
+/// numbers are converted, whose canonical form is their digits; a fractional number is left
+/// as it is (its canonical form, such as `500m`, is not computed here).
+fn whole_numbers_as_quantity_strings(container: &mut Map) {
+    let Some(resources) = object_mut(container, "resources") else {
+        return;
+    };
+    for list in ["limits", "requests"] {
+        let Some(Value::Object(amounts)) = resources.get_mut(list) else {
+            continue;
+        };
+        for amount in amounts.values_mut() {
+            let whole = match amount {
+                Value::Number(n) => n
+                    .as_i64()
+                    .map(|i| i.to_string())
+                    .or_else(|| n.as_u64().map(|u| u.to_string()))
+                    .or_else(|| {
+                        n.as_f64()
+                            .filter(|f| f.fract() == 0.0 && f.abs() < 1e15)
+                            .map(|f| format!("{f:.0}"))
+                    }),
+                _ => None,
+            };
+            if let Some(text) = whole {
+                *amount = Value::String(text);
             }
         }
     }
@@ -217,6 +251,25 @@ mod tests {
         assert_eq!(
             pod["spec"]["initContainers"][0]["resources"]["requests"],
             json!({"cpu": "1"})
+        );
+    }
+
+    /// apimachinery `pkg/api/resource/quantity.go`: `MarshalJSON` writes every quantity as a
+    /// string, so the Pod read back holds `"1"` where the Job said `1`.
+    #[test]
+    fn whole_number_quantities_come_back_as_strings() {
+        let pod = defaulted(json!({"containers": [{"name": "c", "resources": {
+            "limits": {"nvidia.com/gpu": 1.0, "cpu": "2", "amd.com/gpu": 2},
+            "requests": {"cpu": 0.5}}}]}));
+        let resources = &pod["spec"]["containers"][0]["resources"];
+        assert_eq!(
+            resources["limits"],
+            json!({"nvidia.com/gpu": "1", "cpu": "2", "amd.com/gpu": "2"})
+        );
+        // Fractions keep their number (their canonical `500m` is not computed).
+        assert_eq!(
+            resources["requests"],
+            json!({"cpu": 0.5, "nvidia.com/gpu": "1", "amd.com/gpu": "2"})
         );
     }
 
