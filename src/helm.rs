@@ -66,6 +66,11 @@ pub struct Chart {
     lines: Vec<u32>,
     /// For each section, where each override pair of its rendered list comes from.
     pairs: BTreeMap<String, Vec<Span>>,
+    /// Whether sessions are built in templating mode (`launcher.useTemplates`, the default).
+    pub use_templates: bool,
+    /// In templating mode, the `rstudio-library-templates-data.tpl` the chart writes beside
+    /// `job.tpl`: `launcher.templateValues` plus the session mounts, as JSON in a named template.
+    pub template_data: Option<String>,
     /// `launcher.templateValues` (the data of templating mode), when present.
     pub template_values: Option<Value>,
     /// Duplicate names, values the chart prints oddly, entries shadowed by others.
@@ -192,18 +197,17 @@ pub fn render(path: &Path, text: &str, opts: &Options) -> Result<Chart, Error> {
                 "move the overrides to `launcher.templateValues`, or set `launcher.useTemplates: false`",
             ));
         }
-        return Err(at.error(
-            &["launcher", "useTemplates"],
-            "this values file uses templating mode (`launcher.useTemplates` is true, the chart's \
-             default): sessions are built from `launcher.templateValues`, not job-json-overrides"
-                .to_string(),
-            "jjo does not model templating mode yet; set `launcher.useTemplates: false` to test \
-             job-json-overrides",
-        ));
     }
+    let templating = use_templates && flag("enabled", true);
 
     let mut warnings = Vec::new();
-    let defaults = default_overrides(&values, opts);
+    // In templating mode the chart empties its own overrides and puts the session mounts into
+    // the template values instead (configmap-general.yaml).
+    let defaults = if templating {
+        Vec::new()
+    } else {
+        default_overrides(&values, opts)
+    };
     // Sections, sorted as Go ranges over a map; each value checked for what the chart can print.
     let mut data: BTreeMap<String, Value> = BTreeMap::new();
     data.insert("*".into(), default_profile(&values));
@@ -440,7 +444,11 @@ pub fn render(path: &Path, text: &str, opts: &Options) -> Result<Chart, Error> {
         }
     }
     let template_values = launcher.and_then(|l| l.get("templateValues")).cloned();
+    let template_data = (templating && flag("includeTemplateValues", true))
+        .then(|| template_data(&values, template_values.clone(), opts));
     Ok(Chart {
+        use_templates: templating,
+        template_data,
         path: path.to_path_buf(),
         profiles: out,
         files,
@@ -671,6 +679,54 @@ fn default_overrides(values: &Value, opts: &Options) -> Vec<Entry> {
         ));
     }
     out
+}
+
+/// The name of the data template the chart writes (`rstudio-library.templates.dataOutput`).
+pub const TEMPLATE_DATA_FILE: &str = "rstudio-library-templates-data.tpl";
+
+/// The chart's `rstudio-library-templates-data.tpl`: the template values with the session
+/// ConfigMap (and secret) volume and mount appended to `pod.volumes` and `pod.volumeMounts`
+/// (configmap-general.yaml), as compact JSON with sorted keys (`toJson`) in a named template.
+fn template_data(values: &Value, template_values: Option<Value>, opts: &Options) -> String {
+    let mut data = template_values.unwrap_or_else(|| Value::Object(Map::new()));
+    if data.get("pod").is_none()
+        && let Value::Object(map) = &mut data
+    {
+        map.insert("pod".into(), Value::Object(Map::new()));
+    }
+    let mut append = |list: &str, item: Value| {
+        if let Some(pod) = data.get_mut("pod").and_then(Value::as_object_mut) {
+            let entry = pod.entry(list).or_insert_with(|| Value::Array(Vec::new()));
+            if entry.is_null() {
+                *entry = Value::Array(Vec::new());
+            }
+            if let Value::Array(items) = entry {
+                items.push(item);
+            }
+        }
+    };
+    let mounts = default_overrides(values, opts);
+    let has_pip = values
+        .get("config")
+        .and_then(|c| c.get("session"))
+        .is_some_and(|s| s.get("pip.conf").is_some());
+    for e in mounts {
+        match e.name.as_str() {
+            "defaultSessionVolume" | "defaultSessionSecretVolume" => append("volumes", e.json),
+            "defaultSessionVolumeMount" => {
+                append("volumeMounts", e.json);
+                if has_pip {
+                    append(
+                        "volumeMounts",
+                        serde_json::json!({"mountPath": "/etc/pip.conf", "name": "session-config", "subPath": "pip.conf"}),
+                    );
+                }
+            }
+            _ => append("volumeMounts", e.json),
+        }
+    }
+    let json = serde_json::to_string(&sorted(&data)).unwrap_or_default();
+    format!("{{{{- define \"rstudio-library.templates.data\" -}}}}\n{json}\n{{{{- end }}}}")
 }
 
 /// The chart's `rstudio-workbench.fullname` (templates/_helpers.tpl).
@@ -1326,10 +1382,18 @@ config:
     }
 
     #[test]
-    fn templating_mode_is_a_clear_error() {
-        let (_, message, hint) = refused("launcher:\n  templateValues:\n    pod: {}\n");
-        assert!(message.contains("templating mode"), "{message}");
-        assert!(hint.contains("useTemplates: false"), "{hint}");
+    fn templating_mode_writes_the_template_values_with_the_session_mounts() {
+        let c = chart(
+            "launcher:\n  templateValues:\n    pod:\n      volumes: []\n      nodeSelector: {pool: sessions}\n",
+        );
+        assert!(c.use_templates);
+        assert!(!c.profiles.contains("job-json-overrides"), "{}", c.profiles);
+        assert_eq!(
+            c.template_data.as_deref(),
+            Some(
+                "{{- define \"rstudio-library.templates.data\" -}}\n{\"pod\":{\"nodeSelector\":{\"pool\":\"sessions\"},\"volumeMounts\":[{\"mountPath\":\"/mnt/session-configmap/rstudio\",\"name\":\"session-config\"}],\"volumes\":[{\"configMap\":{\"defaultMode\":420,\"name\":\"rstudio-workbench-session\"},\"name\":\"session-config\"}]}}\n{{- end }}"
+            )
+        );
     }
 
     #[test]

@@ -366,7 +366,10 @@ pub fn load_spec(
         .iter()
         .map(|(a, b)| (a.clone(), b.clone()))
         .collect();
-    let templating = super::templating::read(dir, &path_map, &resolved)?;
+    let templating = match &chart {
+        Some(chart) if chart.use_templates => super::templating::from_helm(dir, chart)?,
+        _ => super::templating::read(dir, &path_map, &resolved)?,
+    };
     warnings.extend(templating.warnings);
 
     let resource_profiles = match read_resources(dir)? {

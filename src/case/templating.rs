@@ -66,6 +66,25 @@ pub(super) fn read(
     })
 }
 
+/// Templating mode as Posit's Helm chart sets it up (`launcher.useTemplates`): the chart turns
+/// `use-templating` on, and writes the template values as `rstudio-library-templates-data.tpl`
+/// beside the case's `templates/job.tpl` (which the chart ships; a case brings its own copy).
+pub(super) fn from_helm(dir: &Path, chart: &crate::helm::Chart) -> Result<Templating, Error> {
+    let (conf, warnings) = launcher_conf::parse(&chart.path, "use-templating=1\n")?;
+    let mut templates = read_templates(&dir.join("templates"))?;
+    if let Some(data) = &chart.template_data {
+        let name = crate::helm::TEMPLATE_DATA_FILE.to_string();
+        templates.files.retain(|(n, _)| *n != name);
+        templates.files.push((name, data.clone()));
+        templates.files.sort();
+    }
+    Ok(Templating {
+        conf: Some(conf),
+        templates: Some(templates),
+        warnings,
+    })
+}
+
 /// Where `scratch-path` is in the case: `paths:` when it maps it, else `templates/`.
 fn templates_dir(
     dir: &Path,

@@ -459,3 +459,27 @@ fn diff_of_the_same_broken_principal_in_both_is_no_change() {
         ],
     );
 }
+
+#[test]
+fn diff_of_an_overrides_configuration_and_its_templating_replacement() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let run = jjo(&[
+        "diff",
+        &format!("{root}/cases/migration-overrides"),
+        &format!("{root}/cases/migration-templates"),
+    ]);
+    assert_run(&run, 0, &["0 principals changed, 1 unchanged: [*]\n"]);
+}
+
+#[test]
+fn helm_templating_mode_needs_the_cases_job_tpl() {
+    let tmp = tree(&[
+        ("c/case.yaml", "helm-values: values.yaml\n"),
+        (
+            "c/values.yaml",
+            "launcher:\n  templateValues:\n    pod: {volumes: [], volumeMounts: []}\n",
+        ),
+    ]);
+    let run = jjo(&["test", &path(&tmp, "c")]);
+    assert_run(&run, 2, &["templates/job.tpl", "no `job.tpl`"]);
+}
