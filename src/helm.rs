@@ -183,12 +183,13 @@ pub fn render(path: &Path, text: &str, opts: &Options) -> Result<Chart, Error> {
         }
     };
     let profiles_path = ["config", "profiles", PROFILES_KEY];
-    if use_templates && flag("enabled", true) {
-        if let Some((name, _)) = sections
+    let templating = use_templates && flag("enabled", true);
+    if templating
+        && let Some((name, _)) = sections
             .iter()
             .find(|(_, s)| s.get("job-json-overrides").is_some())
-        {
-            return Err(at.error(
+    {
+        return Err(at.error(
                 &[profiles_path[0], profiles_path[1], profiles_path[2], name, "job-json-overrides"],
                 format!(
                     "`[{name}]` has `job-json-overrides`, which the chart refuses with \
@@ -196,9 +197,7 @@ pub fn render(path: &Path, text: &str, opts: &Options) -> Result<Chart, Error> {
                 ),
                 "move the overrides to `launcher.templateValues`, or set `launcher.useTemplates: false`",
             ));
-        }
     }
-    let templating = use_templates && flag("enabled", true);
 
     let mut warnings = Vec::new();
     // In templating mode the chart empties its own overrides and puts the session mounts into
