@@ -1237,3 +1237,75 @@ async fn the_job_waits_for_the_default_service_account() {
     double.wait_terminated().await;
     double.assert_none_left();
 }
+
+/// Issue 8, item 4, as an admin runs it: `jjo gc` lists what it deleted, what is already
+/// Terminating and what is left, and exits 1 only while something of jjo's remains.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn jjo_gc_exits_non_zero_only_while_something_remains() {
+    let double = Double::start(Faults {
+        terminating: Duration::from_secs(30),
+        rules: vec![Rule {
+            method: "DELETE",
+            path: "/namespaces/jjo-broken-",
+            status: 500,
+            times: 6,
+        }],
+        ..Faults::default()
+    })
+    .await;
+    let ns = |name: &str| json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name, "labels": {"jjo.dev/run-id": "old-run"}}});
+    double.insert("namespaces", "", ns("jjo-a-bcdfg"));
+    double.insert("namespaces", "", ns("jjo-broken-bcdfg"));
+    let kubeconfig = tempfile::NamedTempFile::new().expect("temp file");
+    let text = format!(
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: staging\n  cluster: {{server: '{}'}}\nusers:\n- name: me\n  user: {{token: t}}\ncontexts:\n- name: staging\n  context: {{cluster: staging, user: me}}\ncurrent-context: staging\n",
+        double.url
+    );
+    std::fs::write(kubeconfig.path(), text).expect("write kubeconfig");
+    let path = kubeconfig.path().to_path_buf();
+    let gc = move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_jjo"))
+            .args([
+                "gc",
+                "--cluster",
+                "kubeconfig",
+                "--context",
+                "staging",
+                "--kubeconfig",
+            ])
+            .arg(&path)
+            .env_remove("JJO_CLUSTER")
+            .env_remove("JJO_NAMESPACE")
+            .output()
+            .expect("run jjo")
+    };
+    let first = tokio::task::spawn_blocking(gc.clone())
+        .await
+        .expect("jjo gc");
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    assert_eq!(first.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("deleted namespaces/jjo-a-bcdfg"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("left namespaces/jjo-broken-bcdfg"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("1 deleted, 0 terminating, 1 left"),
+        "{stdout}"
+    );
+    // The server recovered; `a` is still Terminating.
+    let second = tokio::task::spawn_blocking(gc).await.expect("jjo gc");
+    let stdout = String::from_utf8_lossy(&second.stdout);
+    assert_eq!(second.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("terminating namespaces/jjo-a-bcdfg (already being deleted)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("1 deleted, 1 terminating, 0 left"),
+        "{stdout}"
+    );
+}
