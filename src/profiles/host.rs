@@ -373,7 +373,7 @@ impl HostDb {
                 ))
                 .at(span.clone())
                 .hint(format!(
-                    "remove `{group}` from `groups:`, or add `{user}` to `{group}` on the host"
+                    "drop `{group}` from the groups given, or add `{user}` to `{group}` on the host"
                 )),
             );
         }
@@ -390,7 +390,7 @@ impl HostDb {
                 ))
                 .at(span.clone())
                 .hint(format!(
-                    "add `{group}` to `groups:`, or drop `groups:` to take the host's"
+                    "give `{group}` too, or give no groups to take the host's"
                 )),
             );
         }
