@@ -588,6 +588,20 @@ fn bless_writes_goldens_that_then_pass() {
     warning: [TEMP]/case/launcher.kubernetes.profiles.conf:2:20: sets `privileged: true` (at `/spec/template/spec/containers/0/securityContext/privileged`)
       hint: a privileged container has full access to the node; Pod Security `baseline` rejects it
     ");
+    // Blessing again changes nothing, and says so: `ok`, not `blessed`.
+    let before = case.files();
+    insta::assert_snapshot!(case.bless(), @"
+    exit code: 0
+    ----- stdout -----
+    ok      case (job, validation, pod)
+
+    1 passed, 0 failed
+
+    ----- stderr -----
+    warning: [TEMP]/case/launcher.kubernetes.profiles.conf:2:20: sets `privileged: true` (at `/spec/template/spec/containers/0/securityContext/privileged`)
+      hint: a privileged container has full access to the node; Pod Security `baseline` rejects it
+    ");
+    assert!(case.files() == before, "an unchanged bless changed a file");
 }
 
 #[test]
