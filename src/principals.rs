@@ -33,6 +33,8 @@ pub struct Config {
     pub groups_of: BTreeMap<String, Vec<String>>,
     /// Unknown profile keys are warnings.
     pub allow_unknown_keys: bool,
+    /// The host's users and groups (`host/group`, `host/passwd` beside the profiles file).
+    pub host: Option<crate::profiles::host::HostDb>,
 }
 
 /// Who launches a session: the principal a section names.
@@ -111,11 +113,18 @@ impl Config {
                 crate::helm::profiles(&chart, opts)?.0
             }
         };
+        let host = match &source {
+            Source::Dir(dir) if dir.join(crate::profiles::host::HOST_DIR).is_dir() => Some(
+                case::read_host_db(&dir.join(crate::profiles::host::HOST_DIR))?,
+            ),
+            _ => None,
+        };
         Ok(Config {
             source,
             profiles,
             groups_of: BTreeMap::new(),
             allow_unknown_keys,
+            host,
         })
     }
 
@@ -126,9 +135,70 @@ impl Config {
         }
     }
 
-    /// The principals the profiles file names, in file order, each once.
+    /// The principals the profiles file names, in file order, each once. With the host's
+    /// users and groups, a user's groups come from the host (unless `--groups-of` names them),
+    /// a group is launched as a host user in it, and anyone as a host user in none of the
+    /// profiles' groups.
     pub fn principals(&self) -> Vec<Principal> {
-        principals(&self.profiles, &self.groups_of)
+        let mut out = principals(&self.profiles, &self.groups_of);
+        let Some(host) = &self.host else {
+            return out;
+        };
+        let sections: Vec<&str> = self
+            .profiles
+            .sections
+            .iter()
+            .filter_map(|s| match &s.kind {
+                SectionKind::Group(g) => Some(g.as_str()),
+                _ => None,
+            })
+            .collect();
+        let named: Vec<&str> = out
+            .iter()
+            .filter(|p| p.label.starts_with('[') && !p.label.starts_with("[@") && p.label != "[*]")
+            .map(|p| p.user.as_str())
+            .collect::<Vec<_>>();
+        let named: Vec<String> = named.into_iter().map(str::to_string).collect();
+        let groups_of = |user: &str| {
+            host.memberships(user, &crate::location::Span::default())
+                .ok()
+        };
+        for p in &mut out {
+            if p.label == "[*]" {
+                if let Some(u) = host.users.iter().find(|u| {
+                    !named.contains(&u.name)
+                        && groups_of(&u.name)
+                            .is_some_and(|gs| !gs.iter().any(|g| sections.contains(&g.as_str())))
+                }) {
+                    p.user = u.name.clone();
+                    p.groups = groups_of(&u.name).unwrap_or_default();
+                }
+            } else if let Some(group) = p.label.strip_prefix("[@").and_then(|l| l.strip_suffix(']'))
+            {
+                // Prefer a member of no other section's group, whose session shows this one.
+                let member = |only: bool| {
+                    host.users.iter().find(|u| {
+                        !named.contains(&u.name)
+                            && groups_of(&u.name).is_some_and(|gs| {
+                                gs.iter().any(|g| g == group)
+                                    && (!only
+                                        || gs
+                                            .iter()
+                                            .all(|g| g == group || !sections.contains(&g.as_str())))
+                            })
+                    })
+                };
+                if let Some(u) = member(true).or_else(|| member(false)) {
+                    p.user = u.name.clone();
+                    p.groups = groups_of(&u.name).unwrap_or_default();
+                }
+            } else if !self.groups_of.contains_key(&p.user)
+                && let Some(gs) = groups_of(&p.user)
+            {
+                p.groups = gs;
+            }
+        }
+        out
     }
 
     /// The case spec that launches a session as `p` from this configuration.

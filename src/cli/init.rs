@@ -148,6 +148,18 @@ fn write_case(
         Source::Dir(from) => {
             crate::bless::write_bytes(&dir.join(PROFILES_FILE), &read(&from.join(PROFILES_FILE))?)?;
             copied += 1;
+            // The host's users and groups travel with every case, so it checks the same.
+            let host = crate::profiles::host::HOST_DIR;
+            for file in [
+                crate::profiles::host::GROUP_FILE,
+                crate::profiles::host::PASSWD_FILE,
+            ] {
+                let source = from.join(host).join(file);
+                if source.is_file() {
+                    crate::bless::write_bytes(&dir.join(host).join(file), &read(&source)?)?;
+                    copied += 1;
+                }
+            }
             let mut files: Vec<&PathBuf> = case.overrides.iter().map(|o| &o.file).collect();
             files.sort();
             files.dedup();

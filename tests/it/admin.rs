@@ -483,3 +483,39 @@ fn helm_templating_mode_needs_the_cases_job_tpl() {
     let run = jjo(&["test", &path(&tmp, "c")]);
     assert_run(&run, 2, &["templates/job.tpl", "no `job.tpl`"]);
 }
+
+#[test]
+fn init_takes_memberships_from_the_hosts_group_and_passwd() {
+    let tmp = tree(&[
+        (
+            "etc/launcher.kubernetes.profiles.conf",
+            "[*]\nmax-cpus=2\n[@staff]\njob-json-overrides=\"/spec/template/spec/containers/0/imagePullPolicy\":\"/etc/rstudio/job-json-overrides/pull.json\"\n[@gpu]\nmax-cpus=8\n[alice]\nmax-cpus=4\n",
+        ),
+        ("etc/job-json-overrides/pull.json", "\"Always\"\n"),
+        (
+            "etc/host/group",
+            "staff:x:100:alice,carol\ngpu:x:200:carol\nusers:x:300:\n",
+        ),
+        (
+            "etc/host/passwd",
+            "alice:x:1000:300::/home/alice:/bin/bash\ncarol:x:1001:300::/home/carol:/bin/bash\nbob:x:1002:100::/home/bob:/bin/bash\ndave:x:1003:300::/home/dave:/bin/bash\n",
+        ),
+    ]);
+    let out = path(&tmp, "cases");
+    let run = jjo(&["init", "--from", &path(&tmp, "etc"), "--out", &out]);
+    assert_run(
+        &run,
+        0,
+        &[
+            // Anyone: a host user in none of the sections' groups.
+            "/cases/all: [*] as `dave` in users, 3 files copied, 0 overrides: blessed",
+            // bob is in staff only (his primary group); gpu's only member is carol, who is in
+            // staff too, so her session takes staff's list (`[@gpu]` sets none).
+            "/cases/group-staff: [@staff] as `bob` in staff, 4 files copied, 1 override: blessed",
+            "/cases/group-gpu: [@gpu] as `carol` in staff, gpu, users, 4 files copied, 1 override: blessed",
+            "/cases/user-alice: [alice] as `alice` in staff, users, 4 files copied, 1 override: blessed",
+        ],
+    );
+    assert!(tmp.path().join("cases/user-alice/host/passwd").is_file());
+    assert_run(&jjo(&["test", &out]), 0, &["4 passed, 0 failed"]);
+}
