@@ -519,3 +519,99 @@ fn init_takes_memberships_from_the_hosts_group_and_passwd() {
     assert!(tmp.path().join("cases/user-alice/host/passwd").is_file());
     assert_run(&jjo(&["test", &out]), 0, &["4 passed, 0 failed"]);
 }
+
+/// A run as the CLI snapshots show it (tests/it/cli.rs): exit code, stdout, stderr, with
+/// `root` written `[ROOT]` so that snapshots hold in any checkout or temporary directory.
+fn snapshot(run: &Run, root: &str) -> String {
+    let filter = |s: &str| s.replace(root, "[ROOT]");
+    format!(
+        "exit code: {}\n----- stdout -----\n{}\n----- stderr -----\n{}",
+        run.code,
+        filter(&run.stdout),
+        filter(&run.stderr)
+    )
+}
+
+#[test]
+fn diff_page_snapshot() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let run = jjo(&[
+        "diff",
+        "tests/fixtures/rollout/production",
+        "tests/fixtures/rollout/change",
+    ]);
+    insta::assert_snapshot!(snapshot(&run, root), @r#"
+    exit code: 1
+    ----- stdout -----
+    [*] (`rstudio-user` in no group): 1 field changes
+      ~ metadata.labels.team: "general" -> "shared"
+
+    [@gpu-users] (`rstudio-user` in gpu-users): 2 fields change
+      - spec.tolerations[key=nvidia.com/gpu]: {"key":"nvidia.com/gpu","operator":"Exists"}
+      + spec.tolerations[key=nvidia.com/gpu,effect=NoSchedule]: {"effect":"NoSchedule","key":"nvidia.com/gpu","operator":"Exists"}
+
+    [@interns] (`rstudio-user` in interns): 1 field changes
+      ~ metadata.labels.team: "general" -> "shared"
+
+    [alice] (`alice` in no group): 1 field changes
+      ~ metadata.labels.team: "general" -> "shared"
+
+    [dave] (`dave` in no group): 1 field changes
+      ~ metadata.labels.team: "general" -> "shared"
+
+    5 principals changed, 5 unchanged: [@data-science], [@finance], [@admins], [bob], [carol]
+
+    ----- stderr -----
+    "#);
+}
+
+#[test]
+fn lint_page_snapshot() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let run = jjo(&["lint", "tests/fixtures/rollout/production"]);
+    insta::assert_snapshot!(snapshot(&run, root), @r#"
+    exit code: 0
+    ----- stdout -----
+    warning: tests/fixtures/rollout/production/launcher.kubernetes.profiles.conf:31:20: sets `privileged: true` (at `/spec/template/spec/containers/0/securityContext/privileged`) [warning]
+      for: [carol]
+      hint: a privileged container has full access to the node; Pod Security `baseline` rejects it
+
+    [*] (`rstudio-user` in no group): 1 override, Pod Security `baseline`
+    [@gpu-users] (`rstudio-user` in gpu-users): 2 overrides, Pod Security `baseline`
+    [@data-science] (`rstudio-user` in data-science): 1 override, Pod Security `baseline`
+    [@finance] (`rstudio-user` in finance): 1 override, Pod Security `baseline`
+    [@interns] (`rstudio-user` in interns): 1 override, Pod Security `baseline`
+    [@admins] (`rstudio-user` in admins): 1 override, Pod Security `baseline`
+      serviceAccount: `spec.template.spec.serviceAccountName` = "workbench-admin"
+    [alice] (`alice` in no group): 1 override, Pod Security `baseline`
+    [bob] (`bob` in no group): 1 override, Pod Security `baseline`
+    [carol] (`carol` in no group): 1 override, Pod Security `privileged`
+      privileged: `spec.template.spec.containers[0].securityContext.privileged` = true
+    [dave] (`dave` in no group): 1 override, Pod Security `baseline`
+
+    0 errors, 1 warning in 10 principals
+
+    ----- stderr -----
+    "#);
+}
+
+#[test]
+fn truncated_helm_values_snapshot() {
+    let tmp = tree(&[
+        ("c/case.yaml", "helm-values: values.yaml\n"),
+        ("c/values.yaml", HELM_HEAD),
+    ]);
+    let run = jjo(&["test", &path(&tmp, "c")]);
+    let root = tmp.path().to_str().expect("utf-8 path");
+    insta::assert_snapshot!(snapshot(&run, root), @"
+    exit code: 2
+    ----- stdout -----
+    ERROR   c
+      error: [ROOT]/c/values.yaml:8:13: an entry of `[*].job-json-overrides` has no `json`; the chart refuses it (it must have keys `name`, `json` and `target`)
+        hint: the entry is the end of the file: was the file truncated?
+
+    0 passed, 1 failed
+
+    ----- stderr -----
+    ");
+}
