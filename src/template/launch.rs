@@ -279,3 +279,88 @@ fn hint_for(message: &str, job: Option<&Value>) -> Option<String> {
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::job::{self, Port, RunAs};
+    use crate::location::Span;
+    use crate::profiles::{Resolved, Setting};
+
+    #[test]
+    fn the_job_object_carries_the_request_and_the_profile_s_resolved_values() {
+        let mut profile = Resolved::default();
+        profile.values.insert(
+            "placement-constraints".into(),
+            Setting {
+                value: "zone:eu-1a".into(),
+                section: "*".into(),
+                span: Span::line("p.conf", 2),
+            },
+        );
+        let session = Session {
+            cpus: Some(2.0),
+            cpus_request: Some(0.5),
+            memory_mb: Some(4096.0),
+            nvidia_gpus: Some(1.0),
+            placement: vec!["zone:eu-1a".into()],
+            run_as: Some(RunAs {
+                uid: Some(1001),
+                gid: Some(1001),
+                supplemental_groups: vec![2000],
+            }),
+            ports: vec![Port {
+                target: 8787,
+                published: Some(2222),
+            }],
+            ..Session::default()
+        };
+        let base = job::build(&session, &profile, "alice").expect("builds");
+        let dot = job_object(&session, "alice", &base);
+        assert_eq!(
+            dot["resourceLimits"],
+            json!([
+                {"type": "cpuCount", "value": "2"},
+                {"type": "CPU Request", "value": "0.5"},
+                {"type": "memory", "value": "4096"},
+                {"type": "NVIDIA GPUs", "value": "1"},
+            ])
+        );
+        assert_eq!(
+            dot["placementConstraints"],
+            json!([{"name": "zone", "value": "eu-1a"}])
+        );
+        assert_eq!(
+            dot["container"],
+            json!({"image": job::DEFAULT_IMAGE, "runAsUserId": 1001, "runAsGroupId": 1001, "supplementalGroupIds": [2000]})
+        );
+        assert_eq!(
+            dot["exposedPorts"],
+            json!([{"targetPort": 8787, "publishedPort": 2222, "protocol": "TCP"}])
+        );
+        assert_eq!(dot["user"], "alice");
+        assert_eq!(dot["generateName"], "rstudio-session-");
+        assert_eq!(dot["exe"], "/usr/lib/rstudio-server/bin/rsession-run");
+    }
+
+    #[test]
+    fn version_headers() {
+        let p = Path::new("job.tpl");
+        assert_eq!(
+            check_version(p, "# Version: 2.5.0\n# x\n").unwrap(),
+            "2.5.0"
+        );
+        assert_eq!(
+            check_version(p, "# DO NOT MODIFY\n# Version: 2.4.0\n").unwrap(),
+            "2.4.0"
+        );
+        assert!(check_version(p, "apiVersion: v1\n# Version: 2.5.0\n").is_err());
+        let e = check_version(p, "# Version: 1.9\n")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "job.tpl:1:3: `job.tpl` version `1.9` is not one jjo models"
+        );
+    }
+}
