@@ -111,15 +111,13 @@ where
                     // A Status in the stream (410 Gone: the version is too old; or the
                     // server ended this watch): list again, never resume from `version`.
                     Ok(WatchEvent::Error(_)) => {
-                        restarts.fetch_add(1, Ordering::Relaxed);
-                        failures += 1;
-                        if failures >= retry.attempts.max(1) * 4 {
-                            return Err(Error::Unavailable {
-                                operation: watch_op.describe(),
-                                attempts: failures,
-                                last: "the watch kept ending with an error".into(),
-                            });
-                        }
+                        count_end(
+                            &mut failures,
+                            retry,
+                            &watch_op,
+                            restarts,
+                            "the watch kept ending with an error",
+                        )?;
                         continue 'relist;
                     }
                     // A broken connection: re-watch from `version` below.
@@ -127,16 +125,35 @@ where
                 }
             }
             // The watch ended (server timeout, dropped connection): resume from `version`.
-            restarts.fetch_add(1, Ordering::Relaxed);
-            failures += 1;
-            if failures >= retry.attempts.max(1) * 4 {
-                return Err(Error::Unavailable {
-                    operation: watch_op.describe(),
-                    attempts: failures,
-                    last: "the watch kept dropping".into(),
-                });
-            }
+            count_end(
+                &mut failures,
+                retry,
+                &watch_op,
+                restarts,
+                "the watch kept dropping",
+            )?;
             tokio::time::sleep(retry.delay(failures.saturating_sub(1))).await;
         }
     }
+}
+
+/// Counts a watch that ended before an event got through (in `restarts` and `failures`);
+/// `last` is the error once that happened `attempts * 4` times in a row.
+fn count_end(
+    failures: &mut u32,
+    retry: &RetryPolicy,
+    op: &Op,
+    restarts: &AtomicU32,
+    last: &str,
+) -> Result<(), Error> {
+    restarts.fetch_add(1, Ordering::Relaxed);
+    *failures += 1;
+    if *failures >= retry.attempts.max(1) * 4 {
+        return Err(Error::Unavailable {
+            operation: op.describe(),
+            attempts: *failures,
+            last: last.into(),
+        });
+    }
+    Ok(())
 }
