@@ -253,14 +253,8 @@ pub fn judge(case: &Case, rendered: &Rendered, outcome: &LiveOutcome) -> (Status
             }
         }
         Expect::Rejected => {
-            let wanted = case
-                .spec
-                .reason
-                .as_deref()
-                .unwrap_or_default()
-                .to_lowercase();
             let status = match refusal {
-                Some(found) if mentions(&found, &wanted) => Status::Passed,
+                Some(found) if mentions(&found, case.spec.reason.as_deref()) => Status::Passed,
                 Some(found) => Status::Failed(Failure::LiveRefusedOtherwise { findings: found }),
                 None => Status::Failed(Failure::LiveNotRefused),
             };
@@ -350,12 +344,13 @@ fn server_finding(f: &cluster::Finding, offline: &Validation) -> ServerFinding {
     }
 }
 
-/// Whether any of the server's findings, as a line, holds `wanted` (lowercase; a case's
-/// `reason:` is text the server's message must contain).
-fn mentions(found: &[ServerFinding], wanted: &str) -> bool {
+/// Whether any of the server's findings, as a line, holds a case's `reason:` (text the
+/// server's message must contain, in any letter case; without one any finding will do).
+fn mentions(found: &[ServerFinding], reason: Option<&str>) -> bool {
+    let wanted = reason.unwrap_or_default().to_lowercase();
     found
         .iter()
-        .any(|f| f.line().to_lowercase().contains(wanted))
+        .any(|f| f.line().to_lowercase().contains(&wanted))
 }
 
 /// Whether a server finding is about an unknown field (refused by a strict create, dropped
@@ -396,13 +391,7 @@ fn judge_dropped(
     if evidence.is_empty() {
         return Some(Failure::LiveNotDropped);
     }
-    let wanted = case
-        .spec
-        .reason
-        .as_deref()
-        .unwrap_or_default()
-        .to_lowercase();
-    if !mentions(&evidence, &wanted) {
+    if !mentions(&evidence, case.spec.reason.as_deref()) {
         return Some(Failure::LiveDroppedOtherwise { findings: evidence });
     }
     None
