@@ -173,7 +173,7 @@ pub fn render(path: &Path, text: &str, opts: &Options) -> Result<Chart, Error> {
         Some(Value::Object(map)) => map.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
         Some(other) => {
             return Err(at.error(
-                &["config", "profiles", PROFILES_KEY],
+                &in_profiles(&[]),
                 format!(
                     "`config.profiles.{PROFILES_KEY}` must be a map of sections, not {}",
                     kind(other)
@@ -182,7 +182,6 @@ pub fn render(path: &Path, text: &str, opts: &Options) -> Result<Chart, Error> {
             ));
         }
     };
-    let profiles_path = ["config", "profiles", PROFILES_KEY];
     let templating = use_templates && flag("enabled", true);
     if templating
         && let Some((name, _)) = sections
@@ -190,7 +189,7 @@ pub fn render(path: &Path, text: &str, opts: &Options) -> Result<Chart, Error> {
             .find(|(_, s)| s.get("job-json-overrides").is_some())
     {
         return Err(at.error(
-                &[profiles_path[0], profiles_path[1], profiles_path[2], name, "job-json-overrides"],
+                &in_profiles(&[name, "job-json-overrides"]),
                 format!(
                     "`[{name}]` has `job-json-overrides`, which the chart refuses with \
                      `launcher.useTemplates: true` (the default since chart 0.9.0)"
@@ -211,12 +210,7 @@ pub fn render(path: &Path, text: &str, opts: &Options) -> Result<Chart, Error> {
     let mut data: BTreeMap<String, Value> = BTreeMap::new();
     data.insert("*".into(), default_profile(&values));
     for (name, section) in &sections {
-        let here = [
-            profiles_path[0],
-            profiles_path[1],
-            profiles_path[2],
-            name.as_str(),
-        ];
+        let here = in_profiles(&[name.as_str()]);
         let Value::Object(keys) = section else {
             return Err(at.error(
                 &here,
@@ -288,13 +282,7 @@ pub fn render(path: &Path, text: &str, opts: &Options) -> Result<Chart, Error> {
         let Some(list) = section.get("job-json-overrides") else {
             continue;
         };
-        let here = [
-            profiles_path[0],
-            profiles_path[1],
-            profiles_path[2],
-            name.as_str(),
-            "job-json-overrides",
-        ];
+        let here = in_profiles(&[name.as_str(), "job-json-overrides"]);
         let Value::Array(items) = list else {
             return Err(at.error(
                 &here,
@@ -391,7 +379,7 @@ pub fn render(path: &Path, text: &str, opts: &Options) -> Result<Chart, Error> {
             own.get(name)
                 .map(|mine| star.iter().cloned().chain(mine.iter().cloned()).collect())
         };
-        let header = at.line(&[profiles_path[0], profiles_path[1], profiles_path[2], name]);
+        let header = at.line(&in_profiles(&[name]));
         if !out.is_empty() {
             out.push('\n');
             lines.push(0);
@@ -404,13 +392,7 @@ pub fn render(path: &Path, text: &str, opts: &Options) -> Result<Chart, Error> {
         }
         sorted_keys.sort();
         for key in &sorted_keys {
-            let key_line = at.line(&[
-                profiles_path[0],
-                profiles_path[1],
-                profiles_path[2],
-                name,
-                key,
-            ]);
+            let key_line = at.line(&in_profiles(&[name, key]));
             if key == "job-json-overrides" {
                 let Some(list) = &list else { continue };
                 let text: Vec<String> = list
@@ -433,7 +415,7 @@ pub fn render(path: &Path, text: &str, opts: &Options) -> Result<Chart, Error> {
                 && s.contains('\n')
             {
                 return Err(at.error(
-                    &[profiles_path[0], profiles_path[1], profiles_path[2], name, key],
+                    &in_profiles(&[name, key]),
                     format!("`{key}` in `[{name}]` holds a line break, which ends the value in the profiles file"),
                     "write the value on one line",
                 ));
@@ -456,6 +438,11 @@ pub fn render(path: &Path, text: &str, opts: &Options) -> Result<Chart, Error> {
         template_values,
         warnings,
     })
+}
+
+/// The path of `rest` under the chart's `config.profiles."launcher.kubernetes.profiles.conf"`.
+fn in_profiles<'a>(rest: &[&'a str]) -> Vec<&'a str> {
+    [&["config", "profiles", PROFILES_KEY][..], rest].concat()
 }
 
 /// Adds one entry's file the way the chart's `mergeOverwrite` into its file dict does.
