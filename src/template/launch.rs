@@ -188,13 +188,12 @@ pub fn render(t: &Templates, job: &Value) -> Result<(String, Value), Error> {
             .as_object()
             .and_then(|o| did_you_mean(field, o.keys().map(String::as_str)))
             .map(|s| format!("did you mean `.Job.{s}`?"))
-            .unwrap_or_else(|| {
-                "the launcher would write `<no value>` into the Job; `jjo` lists the fields of `.Job` in its README".into()
-            });
+            .unwrap_or_else(|| "`jjo` lists the fields of `.Job` in its README".into());
         return Err(Error::Syntax {
             span: Span::at(t.dir.join(file), line, col + 1),
             message: format!(
-                "`{{{{ {} }}}}` printed `<no value>`: a key that is not there",
+                "`{{{{ {} }}}}` printed `<no value>`: a key that is not there (Go renders on; \
+                 jjo refuses, as the launcher would write `<no value>` into the Job)",
                 nv.action
             ),
             hint: Some(hint),
