@@ -180,22 +180,13 @@ mod listing {
 
     use super::*;
 
-    /// Every variable [`jjo::env::Env`] reads, removed so the child sees no cluster.
-    const VARIABLES: &[&str] = &[
-        "JJO_BLESS",
-        "JJO_CLUSTER",
-        "JJO_CONTEXT",
-        "JJO_NAMESPACE",
-        "JJO_KUBECONFIG",
-        "JJO_KIND_IMAGE",
-    ];
-
     /// Runs this binary with `args` and the extra variables `vars`.
     fn this(args: &[&str], vars: &[(&str, &str)]) -> Result<Output, Failed> {
         let exe = std::env::current_exe().map_err(|e| format!("no current exe: {e}"))?;
         let mut command = Command::new(exe);
         command.args(args);
-        for name in VARIABLES {
+        // Every variable [`jjo::env::Env`] reads, removed so the child sees no cluster.
+        for name in jjo::env::Env::variables() {
             command.env_remove(name);
         }
         // Messages are compared as text: no colours whatever the terminal asks for.

@@ -25,6 +25,15 @@ pub struct Env {
 }
 
 impl Env {
+    /// The names of the variables [`Env`] reads: the `env = ...` of its flags.
+    pub fn variables() -> Vec<String> {
+        <Env as clap::CommandFactory>::command()
+            .get_arguments()
+            .filter_map(|arg| arg.get_env())
+            .map(|name| name.to_string_lossy().into_owned())
+            .collect()
+    }
+
     /// Reads the environment of this process (no command-line arguments).
     pub fn read() -> Result<Env, Error> {
         Env::try_parse_from(std::iter::empty::<&str>()).map_err(|err| {
@@ -117,6 +126,21 @@ fn find_arg<'a>(command: &'a clap::Command, flag: &str) -> Option<&'a clap::Arg>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn variables_are_the_flags_environment_names() {
+        let names = Env::variables();
+        for name in [
+            "JJO_BLESS",
+            "JJO_CLUSTER",
+            "JJO_CONTEXT",
+            "JJO_NAMESPACE",
+            "JJO_KUBECONFIG",
+            "JJO_KIND_IMAGE",
+        ] {
+            assert!(names.iter().any(|n| n == name), "{name} not in {names:?}");
+        }
+    }
 
     /// The error `variable_error` makes of parsing `args` with `C`, as if the flags in `args`
     /// had come from their variables (`typed` being what the user really typed). The

@@ -139,16 +139,10 @@ impl std::fmt::Display for Run {
 fn command(args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_jjo"));
     command.args(args).env("NO_COLOR", "1");
-    for name in [
-        "JJO_BLESS",
-        "JJO_CLUSTER",
-        "JJO_CONTEXT",
-        "JJO_NAMESPACE",
-        "JJO_KUBECONFIG",
-        "JJO_KIND_IMAGE",
-        "CI",
-        "CLICOLOR_FORCE",
-    ] {
+    for name in jjo::env::Env::variables() {
+        command.env_remove(name);
+    }
+    for name in ["CI", "CLICOLOR_FORCE"] {
         command.env_remove(name);
     }
     command
