@@ -58,48 +58,61 @@ const fn sig(params: &'static [Ty], variadic: Option<Ty>) -> Sig {
 
 use Ty::*;
 
-/// The signature of a function jjo implements, by name.
-pub fn signature(name: &str) -> Option<Sig> {
-    Some(match name {
-        // Go builtins.
-        "and" | "or" => sig(&[RValue], Some(RValue)),
-        "not" | "len" => sig(&[RValue], None),
-        "index" => sig(&[RValue], Some(RValue)),
-        "print" | "println" => sig(&[], Some(Any)),
-        "printf" => sig(&[Str], Some(Any)),
-        "eq" => sig(&[RValue], Some(RValue)),
-        "ne" | "lt" | "le" | "gt" | "ge" => sig(&[RValue, RValue], None),
-        // Helm-style helpers.
-        "include" => sig(&[Str, Any], None),
-        "toYaml" | "toJson" | "toPrettyJson" => sig(&[Any], None),
-        "fromJson" | "mustFromJson" => sig(&[Str], None),
-        // Sprig: strings.
-        "toString" | "empty" | "deepCopy" | "first" | "last" | "rest" | "initial" | "toStrings"
-        | "sortAlpha" | "uniq" | "compact" | "float64" | "int" | "int64" | "add1" | "kindOf"
-        | "typeOf" => sig(&[Any], None),
-        "default" => sig(&[Any], Some(Any)),
-        "coalesce" | "list" | "dict" | "cat" | "quote" | "squote" | "concat" | "add" | "all"
-        | "any" => sig(&[], Some(Any)),
-        "ternary" => sig(&[Any, Any, Bool], None),
-        "indent" | "nindent" | "repeat" | "trunc" => sig(&[Int, Str], None),
-        "trim" | "upper" | "lower" | "title" | "b64enc" | "b64dec" | "nospace" | "atoi"
-        | "fail" => sig(&[Str], None),
-        "trimAll" | "trimPrefix" | "trimSuffix" | "contains" | "hasPrefix" | "hasSuffix"
-        | "splitList" => sig(&[Str, Str], None),
-        "replace" => sig(&[Str, Str, Str], None),
-        "join" => sig(&[Str, Any], None),
-        "append" | "push" | "prepend" | "has" => sig(&[Any, Any], None),
-        "slice" => sig(&[Any], Some(Any)),
-        "get" | "hasKey" | "unset" => sig(&[Map, Str], None),
-        "set" => sig(&[Map, Str, Any], None),
-        "keys" => sig(&[], Some(Map)),
-        "merge" | "mergeOverwrite" => sig(&[Map], Some(Map)),
-        "pick" | "omit" => sig(&[Map], Some(Str)),
-        "sub" | "div" | "mod" => sig(&[Any, Any], None),
-        "mul" | "max" | "min" | "addf" | "subf" | "mulf" | "divf" => sig(&[Any], Some(Any)),
-        "kindIs" | "typeIs" => sig(&[Str, Any], None),
-        _ => return None,
-    })
+/// Writes [`signature`] and [`NAMES`] from one table, so the did-you-mean list cannot miss a
+/// function the engine has.
+macro_rules! functions {
+    ($($($name:literal)|+ => $sig:expr,)*) => {
+        /// The signature of a function jjo implements, by name.
+        pub fn signature(name: &str) -> Option<Sig> {
+            Some(match name {
+                $($($name)|+ => $sig,)*
+                _ => return None,
+            })
+        }
+
+        /// The names of the functions jjo implements, in the order of [`signature`].
+        pub const NAMES: &[&str] = &[$($($name,)+)*];
+    };
+}
+
+functions! {
+    // Go builtins.
+    "and" | "or" => sig(&[RValue], Some(RValue)),
+    "not" | "len" => sig(&[RValue], None),
+    "index" => sig(&[RValue], Some(RValue)),
+    "print" | "println" => sig(&[], Some(Any)),
+    "printf" => sig(&[Str], Some(Any)),
+    "eq" => sig(&[RValue], Some(RValue)),
+    "ne" | "lt" | "le" | "gt" | "ge" => sig(&[RValue, RValue], None),
+    // Helm-style helpers.
+    "include" => sig(&[Str, Any], None),
+    "toYaml" | "toJson" | "toPrettyJson" => sig(&[Any], None),
+    "fromJson" | "mustFromJson" => sig(&[Str], None),
+    // Sprig: strings.
+    "toString" | "empty" | "deepCopy" | "first" | "last" | "rest" | "initial" | "toStrings"
+    | "sortAlpha" | "uniq" | "compact" | "float64" | "int" | "int64" | "add1" | "kindOf"
+    | "typeOf" => sig(&[Any], None),
+    "default" => sig(&[Any], Some(Any)),
+    "coalesce" | "list" | "dict" | "cat" | "quote" | "squote" | "concat" | "add" | "all"
+    | "any" => sig(&[], Some(Any)),
+    "ternary" => sig(&[Any, Any, Bool], None),
+    "indent" | "nindent" | "repeat" | "trunc" => sig(&[Int, Str], None),
+    "trim" | "upper" | "lower" | "title" | "b64enc" | "b64dec" | "nospace" | "atoi"
+    | "fail" => sig(&[Str], None),
+    "trimAll" | "trimPrefix" | "trimSuffix" | "contains" | "hasPrefix" | "hasSuffix"
+    | "splitList" => sig(&[Str, Str], None),
+    "replace" => sig(&[Str, Str, Str], None),
+    "join" => sig(&[Str, Any], None),
+    "append" | "push" | "prepend" | "has" => sig(&[Any, Any], None),
+    "slice" => sig(&[Any], Some(Any)),
+    "get" | "hasKey" | "unset" => sig(&[Map, Str], None),
+    "set" => sig(&[Map, Str, Any], None),
+    "keys" => sig(&[], Some(Map)),
+    "merge" | "mergeOverwrite" => sig(&[Map], Some(Map)),
+    "pick" | "omit" => sig(&[Map], Some(Str)),
+    "sub" | "div" | "mod" => sig(&[Any, Any], None),
+    "mul" | "max" | "min" | "addf" | "subf" | "mulf" | "divf" => sig(&[Any], Some(Any)),
+    "kindIs" | "typeIs" => sig(&[Str, Any], None),
 }
 
 /// Sprig (and Helm) functions that exist for the launcher but that jjo does not implement:
