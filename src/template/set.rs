@@ -1,0 +1,191 @@
+//! A set of parsed templates sharing one namespace, and rendering one of them: the entry
+//! point of the engine (Go's `template.Template`).
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use super::exec::{self, ExecError, MissingKey, NoValue};
+use super::parse::{self, ParseError};
+use super::value::Value;
+use super::{funcs, gofmt};
+
+/// A template error: a parse or execution error with Go's own words and its location.
+#[derive(Clone, Debug, thiserror::Error)]
+pub enum TemplateError {
+    /// The text is not a valid template.
+    #[error("{0}")]
+    Parse(ParseError),
+    /// The template failed while running.
+    #[error("{0}")]
+    Exec(ExecError),
+}
+
+impl TemplateError {
+    /// The file, 1-based line and (for execution errors) Go's 0-based column.
+    pub fn location(&self) -> Option<(String, usize, Option<usize>)> {
+        match self {
+            TemplateError::Parse(p) => Some((p.file.clone(), p.line, None)),
+            TemplateError::Exec(e) => e.at.clone().map(|(f, l, c)| (f, l, Some(c))),
+        }
+    }
+}
+
+/// A set of parsed templates sharing one namespace (Go's `template.Template` tree set).
+#[derive(Clone, Debug, Default)]
+pub struct TemplateSet {
+    templates: HashMap<String, Rc<parse::Tree>>,
+    missing: MissingKey,
+}
+
+/// The result of rendering: the text, and every action that printed a missing value.
+#[derive(Clone, Debug)]
+pub struct Rendered {
+    /// The output.
+    pub text: String,
+    /// Actions that printed `<no value>`.
+    pub no_values: Vec<NoValue>,
+}
+
+fn has_func(name: &str) -> bool {
+    funcs::signature(name).is_some()
+}
+
+impl TemplateSet {
+    /// An empty set with Go's default `missingkey` option.
+    pub fn new() -> TemplateSet {
+        TemplateSet::default()
+    }
+
+    /// Sets the `missingkey` option.
+    pub fn missing_key(mut self, m: MissingKey) -> TemplateSet {
+        self.missing = m;
+        self
+    }
+
+    /// Parses one file (named by its base name) into the set; its `define`s join the set.
+    pub fn add_file(&mut self, name: &str, text: &str) -> Result<(), TemplateError> {
+        let trees = parse::parse_file(name, text, &has_func).map_err(|mut e| {
+            if let Some(f) = e.msg.strip_prefix("function ").and_then(|r| r.strip_suffix(" not defined")) {
+                let f = f.trim_matches('"');
+                if funcs::NOT_IMPLEMENTED.contains(&f) {
+                    e.msg = format!(
+                        "function {} not defined (it is a Sprig or Helm function jjo does not implement)",
+                        gofmt::quote(f)
+                    );
+                }
+            }
+            TemplateError::Parse(e)
+        })?;
+        parse::add_trees(&mut self.templates, trees);
+        Ok(())
+    }
+
+    /// Whether a template of that name exists.
+    pub fn has(&self, name: &str) -> bool {
+        self.templates.contains_key(name)
+    }
+
+    /// Renders template `name` with `data` as dot.
+    pub fn render(&self, name: &str, data: Value) -> Result<Rendered, TemplateError> {
+        let Some(tree) = self.templates.get(name).cloned() else {
+            return Err(TemplateError::Exec(ExecError {
+                at: None,
+                message: format!(
+                    "template: no template {} associated with template \"\"",
+                    gofmt::quote(name)
+                ),
+            }));
+        };
+        let mut no_values = Vec::new();
+        let mut out = String::new();
+        let mut st = exec::State::new(&self.templates, self.missing, tree, data, 0, &mut no_values);
+        st.run(&mut out).map_err(TemplateError::Exec)?;
+        Ok(Rendered {
+            text: out,
+            no_values,
+        })
+    }
+}
+
+/// Names of the functions templates can call, for did-you-mean hints.
+pub fn function_names() -> Vec<&'static str> {
+    funcs::NAMES.to_vec()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn render(text: &str) -> Result<String, String> {
+        let mut set = TemplateSet::new();
+        set.add_file("t.tpl", text).map_err(|e| e.to_string())?;
+        let data = serde_json::json!({"a": {"b": [1, "x", null]}, "s": "é"});
+        set.render("t.tpl", Value::from_json(&data))
+            .map(|r| r.text)
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn maps_are_shared_by_reference() {
+        let out = render(r#"{{ $a := dict }}{{ $b := $a }}{{ $_ := set $b "k" 1 }}{{ $a }}"#);
+        assert_eq!(out.as_deref(), Ok("map[k:1]"));
+    }
+
+    #[test]
+    fn runaway_recursion_and_output_are_errors_not_crashes() {
+        let err = render(r#"{{ define "r" }}{{ include "r" . }}{{ end }}{{ include "r" . }}"#)
+            .unwrap_err();
+        assert!(
+            err.contains("exceeded maximum template depth (64)"),
+            "{err}"
+        );
+        let err = render(r#"{{ repeat 100000000 "abcdefgh" }}"#).unwrap_err();
+        assert!(err.contains("`repeat` would make 800000000 bytes"), "{err}");
+        assert_eq!(render(r#"{{ trunc 1 .s }}"#).as_deref(), Ok("\u{fffd}"));
+    }
+
+    /// Pieces templates are made of, so random texts reach the parser's and executor's
+    /// corners rather than failing in the lexer.
+    fn piece() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("{{".to_string()),
+            Just("{{- ".to_string()),
+            Just("}}".to_string()),
+            Just(" -}}".to_string()),
+            Just("{{ end }}".to_string()),
+            Just("{{ else }}".to_string()),
+            Just("{{ if .a }}".to_string()),
+            Just("{{ range $i, $v := .a.b }}".to_string()),
+            Just("{{ with .s }}".to_string()),
+            Just("{{ define \"x\" }}".to_string()),
+            Just("{{ template \"x\" . }}".to_string()),
+            Just("{{ break }}".to_string()),
+            Just("$v".to_string()),
+            Just("$".to_string()),
+            Just(".a.b".to_string()),
+            Just("(".to_string()),
+            Just(")".to_string()),
+            Just(" | ".to_string()),
+            Just(":=".to_string()),
+            Just("\"str\"".to_string()),
+            Just("`raw`".to_string()),
+            Just("'c'".to_string()),
+            Just("1.5e3".to_string()),
+            Just("-0x1F".to_string()),
+            Just("/* c */".to_string()),
+            "(printf|index|slice|len|eq|lt|and|not|default|toYaml|toJson|include|set|dict|list|trunc|indent|repeat|splitList|mergeOverwrite|first|add|mulf) ".prop_map(String::from),
+            "[ a-zé\n]{0,4}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 500, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Any text, however broken, parses or fails with an error; execution never panics.
+        #[test]
+        fn no_template_text_panics(pieces in prop::collection::vec(piece(), 0..24)) {
+            let _ = render(&pieces.concat());
+        }
+    }
+}
