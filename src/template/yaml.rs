@@ -383,22 +383,24 @@ fn is_timestamp(s: &str) -> bool {
     // "2006-1-2" optionally followed by [Tt ] and a time: yaml.v2 tries these layouts.
     let b = s.as_bytes();
     let mut i = 0;
-    let num = |i: &mut usize, min: usize, max: usize| {
+    // `min..=max` digits at `*i`, then `sep` if given; moves `*i` past what it read.
+    let field = |i: &mut usize, min: usize, max: usize, sep: Option<u8>| {
         let st = *i;
         while *i < b.len() && b[*i].is_ascii_digit() && *i - st < max {
             *i += 1;
         }
-        *i - st >= min
+        if *i - st < min {
+            return false;
+        }
+        let Some(sep) = sep else { return true };
+        let found = b.get(*i) == Some(&sep);
+        *i += usize::from(found);
+        found
     };
-    if !num(&mut i, 4, 4) || b.get(i) != Some(&b'-') {
-        return false;
-    }
-    i += 1;
-    if !num(&mut i, 1, 2) || b.get(i) != Some(&b'-') {
-        return false;
-    }
-    i += 1;
-    if !num(&mut i, 1, 2) {
+    let date = field(&mut i, 4, 4, Some(b'-'))
+        && field(&mut i, 1, 2, Some(b'-'))
+        && field(&mut i, 1, 2, None);
+    if !date {
         return false;
     }
     if i == b.len() {
@@ -409,20 +411,15 @@ fn is_timestamp(s: &str) -> bool {
         return false;
     }
     i += 1;
-    if !num(&mut i, 1, 2) || b.get(i) != Some(&b':') {
-        return false;
-    }
-    i += 1;
-    if !num(&mut i, 1, 2) || b.get(i) != Some(&b':') {
-        return false;
-    }
-    i += 1;
-    if !num(&mut i, 1, 2) {
+    let time = field(&mut i, 1, 2, Some(b':'))
+        && field(&mut i, 1, 2, Some(b':'))
+        && field(&mut i, 1, 2, None);
+    if !time {
         return false;
     }
     if b.get(i) == Some(&b'.') {
         i += 1;
-        num(&mut i, 1, 9);
+        field(&mut i, 1, 9, None);
     }
     let rest = &s[i..];
     rest.is_empty() || rest == "Z" || {
@@ -882,6 +879,31 @@ mod tests {
         let mut ks = vec!["k10", "k9", "ab", "a-b", ""];
         ks.sort_by(|a, b| key_order(a, b));
         assert_eq!(ks, ["", "a-b", "ab", "k9", "k10"]);
+    }
+
+    #[test]
+    fn timestamps_are_the_layouts_yaml_v2_tries() {
+        for s in [
+            "2001-12-14",
+            "2001-1-2",
+            "2001-12-14t21:59:43.10-05:00",
+            "2001-12-14 21:59:43.10Z",
+            "2001-12-14T1:2:3",
+            "2001-12-14T21:59:43+01:00",
+        ] {
+            assert!(is_timestamp(s), "{s}");
+        }
+        for s in [
+            "01-12-14",
+            "2001-12",
+            "2001-123-14",
+            "2001-12-14X",
+            "2001-12-14T21:59",
+            "2001-12-14T21:59:43+0100",
+            "2001-12-14T21:59:43Zz",
+        ] {
+            assert!(!is_timestamp(s), "{s}");
+        }
     }
 
     #[test]
