@@ -580,14 +580,23 @@ pub struct Cmd {
 
 impl std::fmt::Display for Cmd {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        for (i, a) in self.args.iter().enumerate() {
-            if i > 0 {
-                write!(f, " ")?;
-            }
-            write!(f, "{a}")?;
-        }
-        Ok(())
+        write_joined(f, &self.args, " ")
     }
+}
+
+/// Writes `items` with `sep` between them.
+fn write_joined<T: std::fmt::Display>(
+    f: &mut std::fmt::Formatter<'_>,
+    items: &[T],
+    sep: &str,
+) -> std::fmt::Result {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            f.write_str(sep)?;
+        }
+        write!(f, "{item}")?;
+    }
+    Ok(())
 }
 
 /// A pipeline: optional declarations, then commands joined by `|`.
@@ -608,13 +617,7 @@ impl std::fmt::Display for Pipe {
         if !self.decl.is_empty() {
             write!(f, "{} := ", self.decl.join(", "))?;
         }
-        for (i, c) in self.cmds.iter().enumerate() {
-            if i > 0 {
-                write!(f, " | ")?;
-            }
-            write!(f, "{c}")?;
-        }
-        Ok(())
+        write_joined(f, &self.cmds, " | ")
     }
 }
 
