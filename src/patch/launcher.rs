@@ -1,5 +1,7 @@
-//! Fields the launcher sets and depends on (launcher.md §5): an override that replaces or
-//! removes one is flagged, because Posit warns it breaks session launches.
+//! Fields the launcher sets and depends on: an override that replaces or removes one is
+//! flagged, because Posit warns it breaks session launches
+//! (https://docs.posit.co/job-launcher/latest/kube.html; README "The launcher's rules, in
+//! brief").
 
 use serde_json::Value;
 

@@ -1,9 +1,12 @@
 //! Applying overrides with the launcher's "set, creating what is missing" semantics
-//! (launcher.md §3), and saying what each override did.
+//! (RStudio's `setValueAtPointerPath` in `src/cpp/shared_core/json/Json.cpp`, over rapidjson's
+//! `GenericPointer::Set` in `include/rapidjson/pointer.h`; README "The launcher's rules, in
+//! brief"), and saying what each override did.
 //!
 //! The walk itself is in `set`; the warnings about fields the launcher depends on and about
-//! security-relevant values (launcher.md §5) are in `launcher` and `security`. Validating the
-//! patched Job against Kubernetes is `validate`'s job, not this module's.
+//! security-relevant values (Posit's warning against overriding what the launcher sets,
+//! https://docs.posit.co/job-launcher/latest/kube.html) are in `launcher` and `security`.
+//! Validating the patched Job against Kubernetes is `validate`'s job, not this module's.
 
 mod launcher;
 mod security;

@@ -1,6 +1,6 @@
-//! Security-relevant values an override writes (launcher.md §5): privileged containers, host
-//! namespaces and paths, added capabilities, root. Pod Security levels are `validate`'s; this
-//! only points the admin at the override that introduced them.
+//! Security-relevant values an override writes (README "The launcher's rules, in brief"):
+//! privileged containers, host namespaces and paths, added capabilities, root. Pod Security
+//! levels are `validate`'s; this only points the admin at the override that introduced them.
 
 use serde_json::Value;
 
