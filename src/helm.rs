@@ -1127,6 +1127,14 @@ mod tests {
         render(Path::new("values.yaml"), text, &Options::default()).expect("renders")
     }
 
+    /// Values with `useTemplates: false` whose `"*"` section lists `entries` as its
+    /// `job-json-overrides` (the first entry on line 8).
+    fn overrides(entries: &str) -> String {
+        format!(
+            "launcher:\n  useTemplates: false\nconfig:\n  profiles:\n    launcher.kubernetes.profiles.conf:\n      \"*\":\n        job-json-overrides:\n{entries}"
+        )
+    }
+
     fn refused(text: &str) -> (Span, String, String) {
         match render(Path::new("values.yaml"), text, &Options::default()) {
             Err(Error::Syntax {
@@ -1273,9 +1281,9 @@ config:
 
     #[test]
     fn an_entry_without_json_is_refused_and_a_truncated_file_says_so() {
-        let (span, message, hint) = refused(
-            "launcher:\n  useTemplates: false\nconfig:\n  profiles:\n    launcher.kubernetes.profiles.conf:\n      \"*\":\n        job-json-overrides:\n          - name: vol\n            target: /spec/template/spec/volumes/-\n",
-        );
+        let (span, message, hint) = refused(&overrides(
+            "          - name: vol\n            target: /spec/template/spec/volumes/-\n",
+        ));
         assert_eq!((span.line, span.col), (8, 13));
         assert!(message.contains("has no `json`"), "{message}");
         assert!(hint.contains("truncated"), "{hint}");
@@ -1283,7 +1291,7 @@ config:
 
     #[test]
     fn an_empty_json_is_an_error_and_an_explicit_null_is_not() {
-        let base = "launcher:\n  useTemplates: false\nconfig:\n  profiles:\n    launcher.kubernetes.profiles.conf:\n      \"*\":\n        job-json-overrides:\n          - name: vol\n            target: /spec/x\n";
+        let base = &overrides("          - name: vol\n            target: /spec/x\n");
         let (span, message, _) = refused(&format!(
             "{base}            json:\n          - name: other\n            target: /spec/y\n            json: 2\n"
         ));
@@ -1295,9 +1303,9 @@ config:
 
     #[test]
     fn a_comment_that_empties_a_target_says_so() {
-        let (span, message, hint) = refused(
-            "launcher:\n  useTemplates: false\nconfig:\n  profiles:\n    launcher.kubernetes.profiles.conf:\n      \"*\":\n        job-json-overrides:\n          - name: vol\n            target: #/spec/template/spec/volumes/-\n            json: 1\n",
-        );
+        let (span, message, hint) = refused(&overrides(
+            "          - name: vol\n            target: #/spec/template/spec/volumes/-\n            json: 1\n",
+        ));
         assert_eq!((span.line, span.col), (9, 13));
         assert_eq!(message, "`target` is empty");
         assert!(hint.contains("YAML comment"), "{hint}");
@@ -1305,9 +1313,9 @@ config:
 
     #[test]
     fn a_comment_on_the_json_line_empties_it_and_the_hint_says_so() {
-        let (span, message, hint) = refused(
-            "launcher:\n  useTemplates: false\nconfig:\n  profiles:\n    launcher.kubernetes.profiles.conf:\n      \"*\":\n        job-json-overrides:\n          - name: sel\n            target: /spec/template/spec/nodeSelector # ssd nodes\n            json: # {\"disk\": \"ssd\"}\n",
-        );
+        let (span, message, hint) = refused(&overrides(
+            "          - name: sel\n            target: /spec/template/spec/nodeSelector # ssd nodes\n            json: # {\"disk\": \"ssd\"}\n",
+        ));
         assert_eq!((span.line, span.col), (10, 13));
         assert!(message.contains("`json` is empty"), "{message}");
         assert!(hint.contains("YAML comment"), "{hint}");
@@ -1330,18 +1338,18 @@ config:
 
     #[test]
     fn an_unquoted_pointer_with_colon_space_is_a_yaml_error_with_a_quote_hint() {
-        let (span, message, hint) = refused(
-            "launcher:\n  useTemplates: false\nconfig:\n  profiles:\n    launcher.kubernetes.profiles.conf:\n      \"*\":\n        job-json-overrides:\n          - name: note\n            target: /metadata/annotations/note: x\n            json: 1\n",
-        );
+        let (span, message, hint) = refused(&overrides(
+            "          - name: note\n            target: /metadata/annotations/note: x\n            json: 1\n",
+        ));
         assert_eq!(span.line, 9, "{message}");
         assert!(hint.contains("quote"), "{hint}");
     }
 
     #[test]
     fn a_pointer_without_slash_is_refused() {
-        let (span, message, hint) = refused(
-            "launcher:\n  useTemplates: false\nconfig:\n  profiles:\n    launcher.kubernetes.profiles.conf:\n      \"*\":\n        job-json-overrides:\n          - name: vol\n            target: spec/x\n            json: 1\n",
-        );
+        let (span, message, hint) = refused(&overrides(
+            "          - name: vol\n            target: spec/x\n            json: 1\n",
+        ));
         assert_eq!((span.line, span.col), (9, 13));
         assert!(message.contains("not a JSON pointer"), "{message}");
         assert!(hint.contains("`/spec/x`"), "{hint}");
@@ -1349,9 +1357,9 @@ config:
 
     #[test]
     fn a_truncated_flow_value_is_a_yaml_error_at_the_end() {
-        let (span, message, hint) = refused(
-            "launcher:\n  useTemplates: false\nconfig:\n  profiles:\n    launcher.kubernetes.profiles.conf:\n      \"*\":\n        job-json-overrides:\n          - name: vol\n            target: /spec/x\n            json: {\"a\": 1,\n",
-        );
+        let (span, message, hint) = refused(&overrides(
+            "          - name: vol\n            target: /spec/x\n            json: {\"a\": 1,\n",
+        ));
         assert!(span.line >= 10, "{span:?}");
         assert!(message.starts_with("invalid YAML"), "{message}");
         assert!(hint.contains("truncated"), "{hint}");
