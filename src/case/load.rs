@@ -140,8 +140,17 @@ fn entries(dir: &Path) -> Result<impl Iterator<Item = std::fs::DirEntry>, Error>
 /// Whether `dir` is a case: it holds the profiles file, or a `case.yaml` naming Helm values.
 pub fn is_case(dir: &Path) -> bool {
     dir.join(PROFILES_FILE).is_file()
-        || std::fs::read_to_string(dir.join("case.yaml"))
-            .is_ok_and(|t| t.lines().any(|l| l.starts_with("helm-values:")))
+        || std::fs::read_to_string(dir.join("case.yaml")).is_ok_and(|t| names_helm_values(&t))
+}
+
+/// Whether `case.yaml` text has a top-level `helm-values` key, however YAML spells it
+/// (quoted, flow style). Text that is not YAML counts when a line starts with
+/// `helm-values:`, so that loading the case reports the YAML error instead of skipping it.
+fn names_helm_values(text: &str) -> bool {
+    match serde_yaml_ng::from_str::<serde_yaml_ng::Value>(text) {
+        Ok(spec) => spec.get("helm-values").is_some(),
+        Err(_) => text.lines().any(|l| l.starts_with("helm-values:")),
+    }
 }
 
 fn walk(root: &Path, dir: &Path, found: &mut Vec<(String, PathBuf)>) -> Result<(), Error> {
@@ -583,6 +592,23 @@ mod tests {
 
     const GROUP: &str = "staff:x:50:alice\ngpu:x:60:\nalice:x:1000:\n";
     const PASSWD: &str = "alice:x:1000:1000::/home/alice:/bin/sh\n";
+
+    #[test]
+    fn a_case_yaml_naming_helm_values_in_any_spelling_makes_a_case() {
+        for spec in [
+            "helm-values: values.yaml\n",
+            "\"helm-values\": values.yaml\n",
+            "{helm-values: values.yaml, user: alice}\n",
+            "user: alice\nhelm-values: [values.yaml\n",
+        ] {
+            let dir = TempCase::new(&[("case.yaml", spec)]);
+            assert!(is_case(dir.0.path()), "{spec:?}");
+        }
+        for spec in ["user: alice\n", "session:\n  helm-values: x\n", "user: [\n"] {
+            let dir = TempCase::new(&[("case.yaml", spec)]);
+            assert!(!is_case(dir.0.path()), "{spec:?}");
+        }
+    }
 
     #[test]
     fn host_dir_gives_the_users_groups_and_checks_group_sections() {
