@@ -17,7 +17,7 @@ pub const FILE: &str = "launcher.kubernetes.conf";
 
 /// Where the plugin keeps its templates unless `scratch-path` says otherwise (Posit's
 /// reference: `/var/lib/rstudio-launcher/{name of plugin}`).
-pub const DEFAULT_SCRATCH_PATH: &str = "/var/lib/rstudio-launcher/Kubernetes";
+const DEFAULT_SCRATCH_PATH: &str = "/var/lib/rstudio-launcher/Kubernetes";
 
 /// The keys Posit documents for `launcher.kubernetes.conf`.
 pub const KNOWN_KEYS: &[&str] = &[

@@ -173,7 +173,7 @@ pub fn check(case: &Case, rendered: &Rendered, which: Check) -> Result<Status, E
 /// is already right leaves the check [`Status::Passed`]. A comparison that failed or could
 /// not run (a broken placeholder) is what blessing replaces, so `checked` only counts for
 /// the checks without a golden (validation) and for a Pod that must not exist.
-pub fn bless_check(
+fn bless_check(
     case: &Case,
     rendered: &Rendered,
     which: Check,
@@ -305,7 +305,7 @@ pub fn refusals<'a>(case: &Case, validation: &'a validate::Validation) -> Vec<&'
 
 /// The fields of the Job that the case's Kubernetes version drops on create, because they
 /// came in a later release (`predict::FIELD_RELEASES`), as dropped-field findings.
-pub fn newer_fields(job: &Value, version: predict::Version) -> Vec<Finding> {
+fn newer_fields(job: &Value, version: predict::Version) -> Vec<Finding> {
     predict::dropped_fields(job, version)
         .into_iter()
         .map(|d| Finding {
@@ -328,7 +328,7 @@ pub fn newer_fields(job: &Value, version: predict::Version) -> Vec<Finding> {
 }
 
 /// The rule id of a field newer than the case's Kubernetes version.
-pub const NEWER_FIELD: &str = "newer-field";
+const NEWER_FIELD: &str = "newer-field";
 
 fn check_validation(case: &Case, rendered: &Rendered) -> Status {
     let mut validation = validate::validate(&rendered.patched.job);

@@ -18,7 +18,7 @@ use crate::location::{Hint, Located, Span};
 pub const RESOURCES_FILE: &str = "launcher.kubernetes.resources.conf";
 
 /// The keys a resource profile may set.
-pub const KEYS: &[&str] = &[
+const KEYS: &[&str] = &[
     "name",
     "cpus",
     "cpus-request",

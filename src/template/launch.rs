@@ -14,7 +14,7 @@ use crate::location::Span;
 
 /// The major versions of `job.tpl` jjo models, with the releases it was checked against
 /// (rstudio/helm `examples/launcher-templates/` and the Workbench chart's `files/job.tpl`).
-pub const KNOWN_VERSIONS: &[(u32, &str)] = &[(2, "2.3.1, 2.4.0, 2.5.0")];
+const KNOWN_VERSIONS: &[(u32, &str)] = &[(2, "2.3.1, 2.4.0, 2.5.0")];
 
 /// The templates of a case: `job.tpl` and the other `*.tpl` files beside it.
 #[derive(Debug, Clone)]
