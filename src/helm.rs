@@ -501,15 +501,28 @@ fn entry(at: &Locator<'_>, path: &[&str], section: &str, item: &Value) -> Result
             .map(|k| format!("`{k}`"))
             .collect::<Vec<_>>()
             .join(", ");
-        let truncated = at.is_last_entry(path);
+        // A misspelt key (`nme:`) explains a missing one better than truncation does.
+        let typo = map
+            .keys()
+            .filter(|k| !["name", "target", "json"].contains(&k.as_str()))
+            .find_map(|k| {
+                crate::diag::did_you_mean(k, missing.iter().copied()).map(|m| (k.clone(), m))
+            });
+        let hint = if let Some((found, meant)) = &typo {
+            format!("`{found}` is not a key of an entry: did you mean `{meant}`?")
+        } else if at.is_last_entry(path) {
+            "the entry is the end of the file: was the file truncated?".into()
+        } else {
+            "every entry needs `name`, `target` and `json`".into()
+        };
+        let typo_key: Vec<&str> = match &typo {
+            Some((found, _)) => [path, &[found.as_str()]].concat(),
+            None => path.to_vec(),
+        };
         return Err(at.error(
-            path,
+            &typo_key,
             format!("an entry of `[{section}].job-json-overrides` has no {list}; the chart refuses it (it must have keys `name`, `json` and `target`)"),
-            if truncated {
-                "the entry is the end of the file: was the file truncated?"
-            } else {
-                "every entry needs `name`, `target` and `json`"
-            },
+            &hint,
         ));
     }
     let key = |k: &'static str| -> Vec<&str> { [path, &[k]].concat() };

@@ -85,6 +85,13 @@ impl Config {
                     "give a copy of `/etc/rstudio`, or a Helm values file (`values.yaml`)".into(),
                 ),
             });
+        } else if !path.exists() {
+            return Err(Error::Usage {
+                message: format!("`{}` does not exist", path.display()),
+                hint: Some(
+                    "give a copy of `/etc/rstudio`, or a Helm values file (`values.yaml`)".into(),
+                ),
+            });
         } else {
             return Err(Error::Usage {
                 message: format!(

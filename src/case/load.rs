@@ -260,12 +260,19 @@ pub fn load(name: &str, dir: &Path, allow_unknown_keys: bool) -> Result<Case, Er
     load_with(name, dir, &opts)
 }
 
-/// The line of a `key:` at any depth in a YAML text (0 when not found), for errors about it.
-fn nested_key_line(text: &str, key: &str) -> u32 {
+/// The line and the column of the value of a `key:` at any depth in a YAML text ((0, 0) when
+/// not found), for errors about it.
+fn nested_key_at(text: &str, key: &str) -> (u32, u32) {
     let prefix = format!("{key}:");
     text.lines()
-        .position(|l| l.trim_start().starts_with(&prefix))
-        .map_or(0, |i| i as u32 + 1)
+        .enumerate()
+        .find_map(|(i, l)| {
+            let rest = l.trim_start().strip_prefix(&prefix)?;
+            // The column of the value, where the name the error is about is written.
+            let value = l.len() - rest.trim_start().len();
+            Some((i as u32 + 1, value as u32 + 1))
+        })
+        .unwrap_or((0, 0))
 }
 
 /// The host's users and groups from `dir/group` and `dir/passwd` (`getent` output).
@@ -389,7 +396,8 @@ pub fn load_spec(
         }
         None => None,
     };
-    let at = Span::line(&spec_path, nested_key_line(spec_text, "resource-profile"));
+    let (line, col) = nested_key_at(spec_text, "resource-profile");
+    let at = Span::at(&spec_path, line, col);
     let (session, resource_profile) =
         resources::apply(resource_profiles.as_ref(), &spec.session, &resolved, &at)?;
     spec.session = session;

@@ -414,7 +414,10 @@ pub fn run(args: Args) -> Result<u8, Error> {
         Err(e @ (Error::Usage { .. } | Error::Io { .. })) => return Err(clone_usage(e)),
         Err(e) => {
             let mut l = Lint::default();
-            l.add(error_problem(e), "(configuration)");
+            l.add(
+                error_problem(e),
+                "every principal (the configuration does not load)",
+            );
             l
         }
     };
@@ -478,6 +481,13 @@ pub fn human(l: &Lint) -> String {
     if !l.problems.is_empty() {
         out.push('\n');
     }
+    out.push_str(&principals_page(l));
+    out
+}
+
+/// A line per principal with its security summary, then the counts of the whole run.
+fn principals_page(l: &Lint) -> String {
+    let mut out = String::new();
     for pl in &l.principals {
         let p = &pl.principal;
         let groups = if p.groups.is_empty() {
@@ -571,11 +581,8 @@ pub fn github(l: &Lint) -> String {
             gh_escape(&message, false)
         );
     }
-    // The summary goes to the log as plain lines.
-    out.push_str(&human(&Lint {
-        problems: Vec::new(),
-        principals: l.principals.clone(),
-    }));
+    // The summary goes to the log as plain lines, counting the problems annotated above.
+    out.push_str(&principals_page(l));
     out
 }
 
@@ -605,6 +612,10 @@ pub fn sarif(l: &Lint) -> Value {
                 let _ = write!(text, " (at `{f}`)");
             }
             let _ = write!(text, "; for {}", p.principals.join(", "));
+            // The hint (the did-you-mean) is half of the message for a reader of code scanning.
+            if let Some(h) = &p.hint {
+                let _ = write!(text, "\nhint: {h}");
+            }
             let mut result = json!({
                 "ruleId": p.rule,
                 "level": p.severity,

@@ -276,6 +276,13 @@ fn hint_for(message: &str, job: Option<&Value>) -> Option<String> {
     if message.contains("unclosed action") {
         return Some("close the action with `}}`".into());
     }
+    // Go says only this when a block is still open at the end of the file.
+    if message.ends_with("unexpected EOF") {
+        return Some(
+            "an `{{ if }}`, `{{ range }}`, `{{ with }}`, `{{ define }}` or `{{ block }}` has no `{{ end }}`"
+                .into(),
+        );
+    }
     None
 }
 

@@ -212,14 +212,18 @@ fn diff_json_and_json_patch_formats() {
 fn diff_reads_helm_values_too_and_refuses_what_is_neither() {
     let values = format!("{HELM_HEAD}            json: Always\n");
     let changed = format!("{HELM_HEAD}            json: Never\n");
-    let tmp = tree(&[("old.yaml", &values), ("new.yaml", &changed)]);
+    let tmp = tree(&[
+        ("old.yaml", &values),
+        ("new.yaml", &changed),
+        ("notes.txt", "not a configuration\n"),
+    ]);
     assert_run(
         &jjo(&["diff", &path(&tmp, "old.yaml"), &path(&tmp, "new.yaml")]),
         1,
         &["~ spec.containers[name=rs-launcher-container].imagePullPolicy: \"Always\" -> \"Never\""],
     );
     assert_run(
-        &jjo(&["diff", &path(&tmp, "old.yaml"), &path(&tmp, "nowhere")]),
+        &jjo(&["diff", &path(&tmp, "old.yaml"), &path(&tmp, "notes.txt")]),
         2,
         &["is neither a configuration directory nor a Helm values file"],
     );
@@ -609,6 +613,129 @@ fn truncated_helm_values_snapshot() {
     ERROR   c
       error: [ROOT]/c/values.yaml:8:13: an entry of `[*].job-json-overrides` has no `json`; the chart refuses it (it must have keys `name`, `json` and `target`)
         hint: the entry is the end of the file: was the file truncated?
+
+    0 passed, 1 failed
+
+    ----- stderr -----
+    ");
+}
+
+// Broken on purpose, as a new admin breaks things: each error names the file and place, says
+// what was expected and hints at the fix.
+
+#[test]
+fn helm_entry_with_a_misspelt_key_points_at_it_not_at_truncation() {
+    let values = format!("{HELM_HEAD}            jsn: Always\n");
+    let tmp = tree(&[
+        ("c/case.yaml", "helm-values: values.yaml\n"),
+        ("c/values.yaml", &values),
+    ]);
+    let run = jjo(&["test", &path(&tmp, "c")]);
+    let root = tmp.path().to_str().expect("utf-8 path");
+    insta::assert_snapshot!(snapshot(&run, root), @"
+    exit code: 2
+    ----- stdout -----
+    ERROR   c
+      error: [ROOT]/c/values.yaml:10:13: an entry of `[*].job-json-overrides` has no `json`; the chart refuses it (it must have keys `name`, `json` and `target`)
+        hint: `jsn` is not a key of an entry: did you mean `json`?
+
+    0 passed, 1 failed
+
+    ----- stderr -----
+    ");
+}
+
+#[test]
+fn lint_of_a_configuration_that_does_not_load_keeps_its_hint_and_count_in_every_format() {
+    let tmp = tree(&[("etc/launcher.kubernetes.profiles.conf", "[*]\nmax-cpu=2\n")]);
+    let root = tmp.path().to_str().expect("utf-8 path");
+    let etc = path(&tmp, "etc");
+    let run = jjo(&["lint", &etc, "--format", "github"]);
+    insta::assert_snapshot!(snapshot(&run, root), @"
+    exit code: 1
+    ----- stdout -----
+    ::error file=[ROOT]/etc/launcher.kubernetes.profiles.conf,line=2,col=1,title=jjo bad-input::unknown key `max-cpu` in section `[*]`%0Afor: every principal (the configuration does not load)%0Ahint: did you mean `max-cpus`?
+
+    1 error, 0 warnings in 0 principals
+
+    ----- stderr -----
+    ");
+    let run = jjo(&["lint", &etc, "--format", "sarif"]);
+    let sarif: serde_json::Value = serde_json::from_str(&run.stdout).expect("SARIF is JSON");
+    insta::assert_snapshot!(
+        sarif["runs"][0]["results"][0]["message"]["text"].as_str().expect("text"),
+        @"
+    unknown key `max-cpu` in section `[*]`; for every principal (the configuration does not load)
+    hint: did you mean `max-cpus`?
+    "
+    );
+}
+
+#[test]
+fn diff_lint_and_init_say_when_a_path_does_not_exist() {
+    let tmp = tree(&[("etc/launcher.kubernetes.profiles.conf", "[*]\nmax-cpus=2\n")]);
+    let root = tmp.path().to_str().expect("utf-8 path");
+    let run = jjo(&["diff", &path(&tmp, "etc"), &path(&tmp, "etc-new")]);
+    insta::assert_snapshot!(snapshot(&run, root), @"
+    exit code: 2
+    ----- stdout -----
+
+    ----- stderr -----
+    error: `[ROOT]/etc-new` does not exist
+      hint: give a copy of `/etc/rstudio`, or a Helm values file (`values.yaml`)
+    ");
+    let run = jjo(&["lint", &path(&tmp, "nowhere")]);
+    assert_run(&run, 2, &["nowhere` does not exist"]);
+    let run = jjo(&[
+        "init",
+        "--from",
+        &path(&tmp, "nowhere"),
+        "--out",
+        &path(&tmp, "cases"),
+    ]);
+    assert_run(&run, 2, &["nowhere` does not exist"]);
+}
+
+#[test]
+fn unknown_resource_profile_names_case_yaml_line_and_column() {
+    let tmp = tree(&[
+        ("c/case.yaml", "session:\n  resource-profile: gpux\n"),
+        ("c/launcher.kubernetes.profiles.conf", "[*]\nmax-cpus=8\n"),
+        ("c/launcher.kubernetes.resources.conf", "[gpu]\ncpus=4\n"),
+    ]);
+    let run = jjo(&["test", &path(&tmp, "c")]);
+    let root = tmp.path().to_str().expect("utf-8 path");
+    insta::assert_snapshot!(snapshot(&run, root), @"
+    exit code: 2
+    ----- stdout -----
+    ERROR   c
+      error: [ROOT]/c/case.yaml:2:21: no resource profile `[gpux]` in `launcher.kubernetes.resources.conf`
+        hint: did you mean `gpu`?
+
+    0 passed, 1 failed
+
+    ----- stderr -----
+    ");
+}
+
+#[test]
+fn template_block_without_end_hints_at_the_missing_end() {
+    let tmp = tree(&[
+        ("c/launcher.kubernetes.conf", "use-templating=1\n"),
+        ("c/launcher.kubernetes.profiles.conf", "[*]\nmax-cpus=8\n"),
+        (
+            "c/templates/job.tpl",
+            "# Version: 2.5.0\n{{ if .Job.name }}\napiVersion: batch/v1\n",
+        ),
+    ]);
+    let run = jjo(&["test", &path(&tmp, "c")]);
+    let root = tmp.path().to_str().expect("utf-8 path");
+    insta::assert_snapshot!(snapshot(&run, root), @"
+    exit code: 2
+    ----- stdout -----
+    ERROR   c
+      error: [ROOT]/c/templates/job.tpl:4: unexpected EOF
+        hint: an `{{ if }}`, `{{ range }}`, `{{ with }}`, `{{ define }}` or `{{ block }}` has no `{{ end }}`
 
     0 passed, 1 failed
 
