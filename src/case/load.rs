@@ -723,7 +723,7 @@ mod tests {
         assert!(matches!(err, Error::Resources(_)), "{err}");
         assert!(
             err.to_string().ends_with(
-                "case.yaml:3: resource profile `[big]` is not in the user's `resource-profiles`"
+                "case.yaml:3:21: resource profile `[big]` is not in the user's `resource-profiles`"
             ),
             "{err}"
         );
