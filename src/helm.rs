@@ -21,6 +21,7 @@ use serde_json::{Map, Value};
 use crate::diag::Warning;
 use crate::error::Error;
 use crate::location::Span;
+use crate::template::gofmt;
 
 /// Where the chart mounts the override files it renders.
 pub const MOUNT: &str = "/mnt/job-json-overrides-new/";
@@ -400,8 +401,8 @@ pub fn render(path: &Path, text: &str, opts: &Options) -> Result<Chart, Error> {
                     .map(|e| {
                         format!(
                             "{}:{}",
-                            go_quote(&e.target),
-                            go_quote(&format!("{MOUNT}{}", e.file()))
+                            gofmt::quote(&e.target),
+                            gofmt::quote(&format!("{MOUNT}{}", e.file()))
                         )
                     })
                     .collect();
@@ -808,7 +809,7 @@ fn go_print(v: &Value) -> String {
     match v {
         Value::Null => "<nil>".into(),
         Value::Bool(b) => b.to_string(),
-        Value::Number(n) => go_float(n.as_f64().unwrap_or(0.0)),
+        Value::Number(n) => gofmt::float_v(n.as_f64().unwrap_or(0.0)),
         Value::String(s) => s.clone(),
         Value::Array(items) => format!(
             "[{}]",
@@ -822,73 +823,6 @@ fn go_print(v: &Value) -> String {
                 .join(" ")
         ),
     }
-}
-
-/// Go's `%v` of a float64: the shortest digits, in exponent form from 1e+06 and below 1e-04.
-fn go_float(f: f64) -> String {
-    if f == 0.0 {
-        return "0".into();
-    }
-    if !f.is_finite() {
-        return if f.is_nan() {
-            "NaN".into()
-        } else if f > 0.0 {
-            "+Inf".into()
-        } else {
-            "-Inf".into()
-        };
-    }
-    let e = format!("{f:e}");
-    let (mantissa, exp) = e.split_once('e').unwrap_or((&e, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let (sign, mantissa) = match mantissa.strip_prefix('-') {
-        Some(m) => ("-", m),
-        None => ("", mantissa),
-    };
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    if !(-4..6).contains(&exp) {
-        let rest = &digits[1..];
-        let dot = if rest.is_empty() {
-            String::new()
-        } else {
-            format!(".{rest}")
-        };
-        let esign = if exp < 0 { '-' } else { '+' };
-        return format!("{sign}{}{dot}e{esign}{:02}", &digits[..1], exp.abs());
-    }
-    let point = exp + 1;
-    let text = if point <= 0 {
-        format!("0.{}{digits}", "0".repeat((-point) as usize))
-    } else if point as usize >= digits.len() {
-        format!("{digits}{}", "0".repeat(point as usize - digits.len()))
-    } else {
-        format!(
-            "{}.{}",
-            &digits[..point as usize],
-            &digits[point as usize..]
-        )
-    };
-    format!("{sign}{text}")
-}
-
-/// Sprig's `quote`: Go's `%q` (backslash escapes for `"`, `\` and control characters).
-fn go_quote(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\x{:02x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// Sprig's `nospace`: every Unicode space removed.
@@ -1232,8 +1166,9 @@ config:
             (0.00001, "1e-05"),
             (-2.5, "-2.5"),
             (16384.0, "16384"),
+            (-0.0, "-0"),
         ] {
-            assert_eq!(go_float(f), s, "{f}");
+            assert_eq!(gofmt::float_v(f), s, "{f}");
         }
     }
 

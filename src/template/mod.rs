@@ -5,7 +5,7 @@
 
 mod exec;
 mod funcs;
-mod gofmt;
+pub(crate) mod gofmt;
 pub mod launch;
 mod parse;
 mod set;
