@@ -72,13 +72,9 @@ fn format_g(f: f64, eprec: i32) -> String {
     out
 }
 
-/// `%v` of a float64: `fmt` uses `strconv.FormatFloat(f, 'g', -1, 64)`.
+/// `strconv.FormatFloat(f, 'g', -1, 64)`: `fmt`'s `%v` of a float64, and how yaml.v2 writes
+/// floats.
 pub fn float_v(f: f64) -> String {
-    format_g(f, 6)
-}
-
-/// `strconv.FormatFloat(f, 'g', -1, 64)` (yaml.v2 writes floats with it).
-pub fn float_g(f: f64) -> String {
     format_g(f, 6)
 }
 
@@ -86,14 +82,8 @@ pub fn float_g(f: f64) -> String {
 pub fn float_f(f: f64, prec: Option<usize>) -> String {
     match prec {
         Some(p) => format!("{:.*}", p, f),
-        None => {
-            if f.is_finite() {
-                let s = format!("{}", f);
-                s
-            } else {
-                format_g(f, 6)
-            }
-        }
+        None if f.is_finite() => f.to_string(),
+        None => format_g(f, 6),
     }
 }
 
@@ -415,7 +405,7 @@ fn format_one(
                 space,
             )
         }
-        ('g', Value::Float(f)) if prec.is_none() => signed(float_g(*f), plus, space),
+        ('g', Value::Float(f)) if prec.is_none() => signed(float_v(*f), plus, space),
         _ => bad_verb(verb, arg),
     }
 }

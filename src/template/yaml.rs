@@ -677,7 +677,7 @@ impl Emitter {
             Node::Null => self.put("null"),
             Node::Bool(b) => self.put(if *b { "true" } else { "false" }),
             Node::Int(i) => self.put(i),
-            Node::Float(f) => self.put(&gofmt::float_g(*f)),
+            Node::Float(f) => self.put(&gofmt::float_v(*f)),
             Node::Str(s) => self.string(s, indent, key),
             Node::Map(_) => self.put("{}"),
             Node::Seq(_) => self.put("[]"),
