@@ -420,30 +420,30 @@ fn lex(
                 if let Some(opts) = opts
                     && !is_known_key(key)
                 {
-                    let suggestion =
-                        did_you_mean(key, KNOWN_KEYS.iter().copied()).map(str::to_owned);
-                    let error = Located::new(
-                        span.clone(),
-                        ErrorKind::UnknownKey {
-                            key: key.to_owned(),
-                            section: section.name.clone(),
-                            suggestion,
-                        },
-                    );
+                    let suggestion = did_you_mean(key, KNOWN_KEYS.iter().copied());
                     if opts.allow_unknown_keys {
+                        // Only a suggestion is news here: without one, the error's hint says
+                        // why the plugin refuses the key, which this message already says.
                         let mut warning = Warning::new(format!(
                             "unknown key `{key}` in section `[{}]` is kept; a launcher that does \
                          not know it refuses to start",
                             section.name
                         ))
                         .at(span.clone());
-                        if let Some(hint) = error.hint() {
-                            warning = warning.hint(hint);
+                        if let Some(known) = suggestion {
+                            warning = warning.hint(format!("did you mean `{known}`?"));
                         }
                         warnings.push(warning);
                     } else {
                         // Kept as an entry: to Boost the section is not empty.
-                        levels_error.get_or_insert(error);
+                        levels_error.get_or_insert(Located::new(
+                            span.clone(),
+                            ErrorKind::UnknownKey {
+                                key: key.to_owned(),
+                                section: section.name.clone(),
+                                suggestion: suggestion.map(str::to_owned),
+                            },
+                        ));
                     }
                 }
                 let value_span = at(value_at);
@@ -1045,6 +1045,20 @@ mod tests {
             warnings[0].hint.as_deref(),
             Some("did you mean `max-cpus`?")
         );
+    }
+
+    #[test]
+    fn allowed_unknown_key_far_from_any_has_no_hint_repeating_the_message() {
+        // The error's hint then says why the key is refused, which the warning's message
+        // already says ("a launcher that does not know it refuses to start").
+        let (_, warnings) = parse_with("[*]\nzzz=4", true).unwrap();
+        assert_eq!(warnings.len(), 1);
+        assert!(
+            warnings[0].message.contains("refuses to start"),
+            "{}",
+            warnings[0]
+        );
+        assert_eq!(warnings[0].hint, None, "{}", warnings[0]);
     }
 
     #[test]

@@ -268,7 +268,6 @@ fn unknown_key_is_a_warning_with_allow_unknown_keys() {
 
     ----- stderr -----
     warning: [TEMP]/case/launcher.kubernetes.profiles.conf:2:1: unknown key `new-launcher-key` in section `[*]` is kept; a launcher that does not know it refuses to start
-      hint: the Kubernetes plugin refuses to start on a key it does not know
     ");
 }
 
