@@ -345,37 +345,33 @@ pub fn failure_text(result: &CaseResult) -> String {
     out
 }
 
-/// Prints one line per case, the details of failures, and returns nothing; see [`summary`].
-pub fn case(name: &str, result: &CaseResult) {
-    let mut out = anstream::stdout().lock();
+/// One case as printed on stdout: its status line, then the details of a failure; see
+/// [`summary`]. The CLI writes it, so that a write error other than a closed pipe fails the
+/// run instead of passing unseen.
+pub fn case(name: &str, result: &CaseResult) -> String {
+    let mut out = String::new();
     match result {
         CaseResult::Ran(checks) => {
             let names: Vec<&str> = checks.iter().map(|(c, _)| c.name()).collect();
             let blessed = checks.iter().any(|(_, s)| matches!(s, Status::Blessed(_)));
             if result.passed() {
                 let word = if blessed { "blessed" } else { "ok" };
-                let _ = writeln!(
-                    out,
-                    "{OK}{word:<7}{OK:#} {name} {DIM}({}){DIM:#}",
-                    names.join(", ")
-                );
-                return;
+                let names = names.join(", ");
+                return format!("{OK}{word:<7}{OK:#} {name} {DIM}({names}){DIM:#}\n");
             }
-            let _ = writeln!(out, "{ERROR}FAILED{ERROR:#}  {name}");
+            out.push_str(&format!("{ERROR}FAILED{ERROR:#}  {name}\n"));
         }
-        CaseResult::Error(_) => {
-            let _ = writeln!(out, "{ERROR}ERROR{ERROR:#}   {name}");
-        }
+        CaseResult::Error(_) => out.push_str(&format!("{ERROR}ERROR{ERROR:#}   {name}\n")),
     }
     for line in failure_text(result).lines() {
-        let _ = writeln!(out, "  {line}");
+        out.push_str(&format!("  {line}\n"));
     }
+    out
 }
 
-/// Prints the closing `N passed, N failed` line.
-pub fn summary(passed: usize, failed: usize) {
-    let mut out = anstream::stdout().lock();
-    let _ = writeln!(out, "\n{passed} passed, {failed} failed");
+/// The closing `N passed, N failed` line, after an empty one.
+pub fn summary(passed: usize, failed: usize) -> String {
+    format!("\n{passed} passed, {failed} failed\n")
 }
 
 /// The JUnit XML report: one test case per jjo case, the failure text as the message body.

@@ -58,7 +58,7 @@ pub fn run(args: Args) -> Result<u8, Error> {
         for w in &run.warnings {
             report::warning(w);
         }
-        report::case(&run.name, &run.result);
+        super::print(&report::case(&run.name, &run.result))?;
         match &run.result {
             r if r.passed() => passed += 1,
             CaseResult::Error(_) => errors += 1,
@@ -80,7 +80,7 @@ pub fn run(args: Args) -> Result<u8, Error> {
     if let Some(path) = &args.report {
         write_report(path, &report::json(&runs, &unreferenced)?)?;
     }
-    report::summary(passed, failed + errors);
+    super::print(&report::summary(passed, failed + errors))?;
     Ok(if errors > 0 {
         exit::ERROR
     } else if failed > 0 {

@@ -1150,7 +1150,12 @@ fn junit_and_json_reports_name_every_case() {
 
 /// `jjo render` on a case, its stdout going to `stdout`.
 fn render_into(case: &TempCase, stdout: impl Into<Stdio>) -> Run {
-    let out = command(&["render", case.arg()])
+    run_into(case, "render", stdout)
+}
+
+/// `jjo <subcommand>` on a case, its stdout going to `stdout`.
+fn run_into(case: &TempCase, subcommand: &str, stdout: impl Into<Stdio>) -> Run {
+    let out = command(&[subcommand, case.arg()])
         .stdout(stdout)
         .output()
         .expect("run jjo");
@@ -1185,6 +1190,48 @@ fn other_errors_writing_stdout_are_errors() {
         .open("/dev/full")
         .expect("/dev/full");
     insta::assert_snapshot!(render_into(&case, full), @"
+    exit code: 2
+    ----- stdout -----
+
+    ----- stderr -----
+    error: cannot write to `stdout`
+      caused by: No space left on device (os error 28)
+    ");
+}
+
+/// A writer whose reader is gone, as `jjo ... | head -0` leaves it.
+fn closed_pipe() -> std::io::PipeWriter {
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    writer
+}
+
+/// `/dev/full`: every write fails with ENOSPC, as on a full disk.
+fn dev_full() -> std::fs::File {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full")
+}
+
+#[test]
+fn a_closed_pipe_on_stdout_leaves_the_test_exit_code_to_the_run() {
+    // `jjo test case | head -0`: the case fails for want of a golden, so the exit code is 1,
+    // as it would be with a reader; the closed pipe adds no error.
+    let case = TempCase::with_override(b"{\"runAsNonRoot\": true}");
+    insta::assert_snapshot!(run_into(&case, "test", closed_pipe()), @"
+    exit code: 1
+    ----- stdout -----
+
+    ----- stderr -----
+    ");
+}
+
+#[test]
+fn other_errors_writing_test_results_to_stdout_are_errors() {
+    // `jjo test case > file` on a full disk: a truncated result list must not look whole.
+    let case = TempCase::with_override(b"{\"runAsNonRoot\": true}");
+    insta::assert_snapshot!(run_into(&case, "test", dev_full()), @"
     exit code: 2
     ----- stdout -----
 
