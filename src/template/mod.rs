@@ -7,6 +7,7 @@ mod exec;
 mod funcs;
 pub(crate) mod gofmt;
 pub mod launch;
+mod lex;
 mod parse;
 mod set;
 mod value;
