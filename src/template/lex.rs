@@ -188,15 +188,16 @@ impl<'a> Lexer<'a> {
         }
         self.pos += 2;
         if trim {
-            let skip = self.rest().len()
-                - self
-                    .rest()
-                    .trim_start_matches([' ', '\t', '\r', '\n'])
-                    .len();
-            self.pos += skip;
+            self.skip_trimmed_space();
         }
         self.ignore();
         true
+    }
+
+    /// Moves past the spaces after a ` -}}` trim marker, which trimming removes.
+    fn skip_trimmed_space(&mut self) {
+        let rest = self.rest();
+        self.pos += rest.len() - rest.trim_start_matches([' ', '\t', '\r', '\n']).len();
     }
 
     fn inside_action(&mut self) -> bool {
@@ -211,12 +212,7 @@ impl<'a> Lexer<'a> {
                     self.pos += 2;
                     self.emit(Tok::RightDelim);
                     if trim {
-                        let skip = self.rest().len()
-                            - self
-                                .rest()
-                                .trim_start_matches([' ', '\t', '\r', '\n'])
-                                .len();
-                        self.pos += skip;
+                        self.skip_trimmed_space();
                         self.ignore();
                     }
                     return true;
