@@ -97,7 +97,8 @@ impl Hint for ErrorKind {
                     None => format!("known keys: {}", known.join(", ")),
                 },
             ),
-            ErrorKind::Yaml { .. } | ErrorKind::Version(_) => None,
+            ErrorKind::Yaml { message, .. } => variant_hint(message),
+            ErrorKind::Version(_) => None,
             ErrorKind::HelmAndProfiles => Some(format!(
                 "the chart renders the profiles file from the values: delete `{}` or `helm-values:`",
                 super::PROFILES_FILE
@@ -121,5 +122,53 @@ impl Hint for ErrorKind {
                 Some("copy the file into the case instead of linking to it".to_owned())
             }
         }
+    }
+}
+
+/// A did-you-mean for serde's "unknown variant `x`, expected one of `a`, `b`" (a misspelt
+/// `expect:`, `match:` or `pod-security:` value).
+fn variant_hint(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown variant `")?;
+    let (word, rest) = rest.split_once('`')?;
+    let expected = rest.split_once("expected ")?.1;
+    let choices: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    // The words README and the API server use for `expect:`'s outcomes.
+    let synonym = match word {
+        "refused" | "denied" | "forbidden" => Some("rejected"),
+        "accepted" | "allowed" => Some("admitted"),
+        "ignored" => Some("dropped"),
+        _ => None,
+    };
+    if let Some(s) = synonym.filter(|s| choices.contains(s)) {
+        return Some(format!("did you mean `{s}`?"));
+    }
+    crate::diag::did_you_mean(word, choices.iter().copied()).map(|c| format!("did you mean `{c}`?"))
+}
+
+#[cfg(test)]
+mod variant_tests {
+    use super::variant_hint;
+
+    #[test]
+    fn a_misspelt_variant_gets_a_did_you_mean() {
+        assert_eq!(
+            variant_hint(
+                "unknown variant `rejcted`, expected one of `admitted`, `rejected`, `dropped`"
+            )
+            .as_deref(),
+            Some("did you mean `rejected`?")
+        );
+        assert_eq!(
+            variant_hint("unknown variant `zzz`, expected `exact` or `subset`"),
+            None
+        );
+        assert_eq!(
+            variant_hint(
+                "unknown variant `refused`, expected one of `admitted`, `rejected`, `dropped`"
+            )
+            .as_deref(),
+            Some("did you mean `rejected`?")
+        );
+        assert_eq!(variant_hint("invalid type: sequence"), None);
     }
 }

@@ -229,12 +229,24 @@ pub fn parse_yaml<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, Err
     Ok(yaml::parse_with(path, text, |_| &[])?)
 }
 
-/// The line of a top-level `key:` in a YAML text (0 when not found), for errors about its value.
-fn key_line(text: &str, key: &str) -> u32 {
+/// The line and the column of the value of a top-level `key:` in a YAML text ((0, 0) when not
+/// found), for errors about that value.
+fn key_at(text: &str, key: &str) -> (u32, u32) {
     let prefix = format!("{key}:");
     text.lines()
-        .position(|l| l.starts_with(&prefix))
-        .map_or(0, |i| i as u32 + 1)
+        .enumerate()
+        .find_map(|(i, l)| {
+            let rest = l.strip_prefix(&prefix)?;
+            let value = l.len() - rest.trim_start().len();
+            Some((i as u32 + 1, value as u32 + 1))
+        })
+        .unwrap_or((0, 0))
+}
+
+/// A span at the value of a top-level `key:` of case.yaml.
+fn key_span(spec_path: &Path, text: &str, key: &str) -> Span {
+    let (line, col) = key_at(text, key);
+    Span::at(spec_path, line, col)
 }
 
 /// The text and content of an optional YAML file; `None` when it does not exist.
@@ -340,7 +352,7 @@ pub fn load_spec(
         None => Version::NEWEST,
         Some(text) => Version::parse(text).map_err(|e| {
             Located::new(
-                Span::line(&spec_path, key_line(spec_text, "kubernetes")),
+                key_span(&spec_path, spec_text, "kubernetes"),
                 ErrorKind::Version(e),
             )
         })?,
@@ -369,8 +381,8 @@ pub fn load_spec(
     };
     if let Some(host) = &host {
         host.check_sections(&profiles)?;
-        let user_at = Span::line(&spec_path, key_line(spec_text, "user"));
-        let groups_at = Span::line(&spec_path, key_line(spec_text, "groups"));
+        let user_at = key_span(&spec_path, spec_text, "user");
+        let groups_at = key_span(&spec_path, spec_text, "groups");
         let (groups, group_warnings) =
             host.groups_for(&spec.user, &spec.groups, &profiles, (&user_at, &groups_at))?;
         warnings.extend(group_warnings);
@@ -493,7 +505,7 @@ fn helm_chart(
     // A spec made by a command (no case.yaml text) names a values file next to anything.
     if !spec_text.is_empty() && dir.join(PROFILES_FILE).is_file() {
         return Err(Located::new(
-            Span::line(&spec_path, key_line(spec_text, "helm-values")),
+            key_span(&spec_path, spec_text, "helm-values"),
             ErrorKind::HelmAndProfiles,
         )
         .into());

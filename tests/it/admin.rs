@@ -742,3 +742,24 @@ fn template_block_without_end_hints_at_the_missing_end() {
     ----- stderr -----
     ");
 }
+
+#[test]
+fn a_misspelt_case_yaml_value_gets_line_column_and_a_did_you_mean() {
+    let tmp = tree(&[
+        ("a/case.yaml", "user: bob\nexpect: refused\n"),
+        ("a/launcher.kubernetes.profiles.conf", "[*]\nmax-cpus=8\n"),
+    ]);
+    let run = jjo(&["test", &path(&tmp, "a")]);
+    let root = tmp.path().to_str().expect("utf-8 path");
+    insta::assert_snapshot!(snapshot(&run, root), @"
+    exit code: 2
+    ----- stdout -----
+    ERROR   a
+      error: [ROOT]/a/case.yaml:2:9: `expect`: unknown variant `refused`, expected one of `admitted`, `rejected`, `dropped`
+        hint: did you mean `rejected`?
+
+    0 passed, 1 failed
+
+    ----- stderr -----
+    ");
+}
