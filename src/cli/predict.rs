@@ -61,6 +61,7 @@ pub fn run(args: Args) -> Result<u8, Error> {
                 (file.clone(), crate::case::read_text(file)?)
             };
             let job: serde_json::Value = crate::case::parse_yaml(&name, &text)?;
+            check_kind(&name, &text, &job)?;
             (job, version.unwrap_or(Version::NEWEST))
         }
         // clap requires one of the two; this arm only keeps the match total.
@@ -78,4 +79,23 @@ pub fn run(args: Args) -> Result<u8, Error> {
         },
     )?;
     super::print_value(&prediction.pod, args.format)
+}
+
+/// `--job` must be a Job: a Pod, a Deployment or a typo in `kind:` would otherwise be
+/// predicted as if it were one, or fail later with a message about its metadata.
+fn check_kind(name: &std::path::Path, text: &str, job: &serde_json::Value) -> Result<(), Error> {
+    let kind = job.get("kind").and_then(serde_json::Value::as_str);
+    if kind == Some("Job") {
+        return Ok(());
+    }
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("kind:"))
+        .map_or(0, |i| i as u32 + 1);
+    let found = kind.map_or("no `kind`".to_string(), |k| format!("`kind: {k}`"));
+    Err(Error::Syntax {
+        span: crate::location::Span::line(name, line),
+        message: format!("expected a Job (`kind: Job`), found {found}"),
+        hint: Some("give a Job as `kubectl get job NAME -o yaml` prints it".into()),
+    })
 }

@@ -763,3 +763,21 @@ fn a_misspelt_case_yaml_value_gets_line_column_and_a_did_you_mean() {
     ----- stderr -----
     ");
 }
+
+#[test]
+fn predict_of_something_that_is_not_a_job_says_so() {
+    let tmp = tree(&[(
+        "pod.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n",
+    )]);
+    let run = jjo(&["predict", "--job", &path(&tmp, "pod.yaml")]);
+    let root = tmp.path().to_str().expect("utf-8 path");
+    insta::assert_snapshot!(snapshot(&run, root), @"
+    exit code: 2
+    ----- stdout -----
+
+    ----- stderr -----
+    error: [ROOT]/pod.yaml:2: expected a Job (`kind: Job`), found `kind: Pod`
+      hint: give a Job as `kubectl get job NAME -o yaml` prints it
+    ");
+}
