@@ -873,6 +873,148 @@ async fn a_dry_run_carries_the_pod_security_warning() {
     double.assert_none_left();
 }
 
+/// `case` in a namespace whose Pod Security enforce level is `level`.
+fn case_at(name: &str, level: &str) -> LiveCase {
+    let mut c = case(name);
+    c.namespace_labels
+        .insert("pod-security.kubernetes.io/enforce".into(), json!(level));
+    c
+}
+
+/// Runs `case` against a fresh double and returns what it made of the Pod.
+async fn pod_verdict(case: &LiveCase) -> LiveResult {
+    let double = Double::start(Faults::default()).await;
+    let outcome = run_case(&double.client(), case, &options())
+        .await
+        .expect("live case");
+    double.wait_terminated().await;
+    double.assert_none_left();
+    outcome.result
+}
+
+/// The `violates PodSecurity` part of a refused Pod's `FailedCreate` message.
+fn violation(result: &LiveResult) -> String {
+    let LiveResult::Rejected { reason, message } = result else {
+        panic!("expected a refused Pod, got {result:?}")
+    };
+    assert_eq!(reason, "FailedCreate");
+    let (_, violation) = message
+        .split_once("is forbidden: violates PodSecurity ")
+        .unwrap_or_else(|| panic!("not a PodSecurity refusal: {message}"));
+    violation.to_string()
+}
+
+/// The launcher's plain Job (no securityContext) is what `baseline` admits and `restricted`
+/// refuses: the double enforces the namespace's level, with each restricted check named.
+#[tokio::test]
+async fn a_pod_baseline_admits_is_refused_by_restricted() {
+    let admitted = pod_verdict(&case_at("plain-baseline", "baseline")).await;
+    assert!(
+        matches!(admitted, LiveResult::Admitted { .. }),
+        "{admitted:?}"
+    );
+    let refused = pod_verdict(&case_at("plain-restricted", "restricted")).await;
+    assert_eq!(
+        violation(&refused),
+        concat!(
+            "\"restricted:latest\": ",
+            "allowPrivilegeEscalation != false (container \"rs-launcher-container\" must set securityContext.allowPrivilegeEscalation=false); ",
+            "unrestricted capabilities (container \"rs-launcher-container\" must set securityContext.capabilities.drop=[\"ALL\"]); ",
+            "runAsNonRoot != true (pod or container \"rs-launcher-container\" must set securityContext.runAsNonRoot=true); ",
+            "seccompProfile (pod or container \"rs-launcher-container\" must set securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\")"
+        )
+    );
+}
+
+/// The same Job hardened the way the Pod Security Standards ask is admitted at
+/// `restricted`, so the refusals above are the checks', not a blanket no.
+#[tokio::test]
+async fn a_hardened_pod_is_admitted_by_restricted() {
+    let mut hardened = case_at("hardened", "restricted");
+    let spec = &mut hardened.job["spec"]["template"]["spec"];
+    spec["securityContext"] =
+        json!({"runAsNonRoot": true, "seccompProfile": {"type": "RuntimeDefault"}});
+    spec["containers"][0]["securityContext"] = json!({
+        "allowPrivilegeEscalation": false,
+        "capabilities": {"drop": ["ALL"], "add": ["NET_BIND_SERVICE"]}
+    });
+    spec["volumes"] = json!([{"name": "scratch", "emptyDir": {}}]);
+    let result = pod_verdict(&hardened).await;
+    assert!(matches!(result, LiveResult::Admitted { .. }), "{result:?}");
+}
+
+/// Before, the double checked only privileged containers and host namespaces: this Pod,
+/// which kube-apiserver refuses at `baseline`, was admitted.
+#[tokio::test]
+async fn baseline_refuses_host_paths_host_ports_and_added_capabilities() {
+    let mut case = case_at("baseline-holes", "baseline");
+    let spec = &mut case.job["spec"]["template"]["spec"];
+    spec["volumes"] = json!([{"name": "docker", "hostPath": {"path": "/var/run/docker.sock"}}]);
+    spec["containers"][0]["ports"] = json!([{"containerPort": 8787, "hostPort": 8787}]);
+    spec["containers"][0]["securityContext"] = json!({
+        "capabilities": {"add": ["SYS_ADMIN", "CHOWN"]},
+        "seccompProfile": {"type": "Unconfined"}
+    });
+    spec["securityContext"] = json!({"sysctls": [{"name": "kernel.msgmax", "value": "65536"}]});
+    let result = pod_verdict(&case).await;
+    assert_eq!(
+        violation(&result),
+        concat!(
+            "\"baseline:latest\": ",
+            "non-default capabilities (container \"rs-launcher-container\" must not include \"SYS_ADMIN\" in securityContext.capabilities.add); ",
+            "hostPath volumes (volume \"docker\"); ",
+            "hostPort (container \"rs-launcher-container\" uses hostPort 8787); ",
+            "seccompProfile (container \"rs-launcher-container\" must not set securityContext.seccompProfile.type to \"Unconfined\"); ",
+            "forbidden sysctls (kernel.msgmax)"
+        )
+    );
+}
+
+/// Before, a Pod that set every restricted field but ran as root and added `SYS_ADMIN`
+/// on top of dropping ALL was admitted at `restricted`; kube-apiserver refuses it. The
+/// dry run's warning keeps the `would violate PodSecurity` format.
+#[tokio::test]
+async fn restricted_refuses_root_and_added_capabilities() {
+    let mut case = case_at("restricted-holes", "restricted");
+    let spec = &mut case.job["spec"]["template"]["spec"];
+    spec["securityContext"] = json!({
+        "runAsNonRoot": true,
+        "runAsUser": 0,
+        "seccompProfile": {"type": "RuntimeDefault"}
+    });
+    spec["containers"][0]["securityContext"] = json!({
+        "allowPrivilegeEscalation": false,
+        "capabilities": {"drop": ["ALL"], "add": ["NET_BIND_SERVICE", "NET_RAW"]}
+    });
+    spec["volumes"] =
+        json!([{"name": "data", "nfs": {"server": "nfs.example.com", "path": "/home"}}]);
+    let expected = concat!(
+        "\"restricted:latest\": ",
+        "unrestricted capabilities (container \"rs-launcher-container\" must not include \"NET_RAW\" in securityContext.capabilities.add); ",
+        "restricted volume types (volume \"data\" uses restricted volume type \"nfs\"); ",
+        "runAsUser=0 (pod must not set runAsUser=0)"
+    );
+    assert_eq!(violation(&pod_verdict(&case).await), expected);
+
+    let double = Double::start(Faults::default()).await;
+    let opts = LiveOptions {
+        dry_run: true,
+        ..options()
+    };
+    let outcome = run_case(&double.client(), &case, &opts)
+        .await
+        .expect("live case");
+    assert!(matches!(outcome.result, LiveResult::DryRun { .. }));
+    let warning = format!("would violate PodSecurity {expected}");
+    assert!(
+        outcome.findings.iter().any(|f| f.message == warning),
+        "{:?}",
+        outcome.findings
+    );
+    double.wait_terminated().await;
+    double.assert_none_left();
+}
+
 /// Issue 8, item 3: a Job captured with `kubectl get job -o yaml` carries what the server
 /// set, including the old selector, which a real server refuses; jjo posts it without.
 #[tokio::test]

@@ -997,7 +997,7 @@ fn create(
         }
         // Validating admission. PodSecurity on a pod controller only warns.
         if let Some(level) = enforced_level(&s, &target.namespace)
-            && let Some(violation) = pod_security_violation(&object["spec"]["template"]["spec"])
+            && let Some(violation) = pod_security_violation(&object["spec"]["template"], &level)
         {
             warnings.push(format!(
                 "would violate PodSecurity \"{level}:latest\": {violation}"
@@ -1171,7 +1171,7 @@ fn pod_create(s: &mut State, job: &Value, namespace: &str) -> PodCreate {
         return PodCreate::Refused;
     }
     if let Some(level) = enforced_level(s, namespace)
-        && let Some(violation) = pod_security_violation(&job["spec"]["template"]["spec"])
+        && let Some(violation) = pod_security_violation(&job["spec"]["template"], &level)
     {
         let message = format!(
             "Error creating: pods \"{job_name}-\" is forbidden: violates PodSecurity \"{level}:latest\": {violation}"
@@ -1343,38 +1343,638 @@ fn failed_create(s: &mut State, namespace: &str, job_name: &str, job_uid: &str, 
     store(s, "events", namespace, event, "ADDED");
 }
 
-/// The PodSecurity admission plugin's verdict on a Pod spec, in its message format; only
-/// the baseline checks on privileged containers and host namespaces (all the cases use),
-/// written from the Pod Security Standards, not from jjo.
-fn pod_security_violation(spec: &Value) -> Option<String> {
-    let mut violations = Vec::new();
-    let privileged: Vec<String> = ["initContainers", "containers"]
-        .iter()
-        .filter_map(|kind| spec[*kind].as_array())
-        .flatten()
-        .filter(|c| c["securityContext"]["privileged"] == true)
-        .map(|c| format!("\"{}\"", c["name"].as_str().unwrap_or_default()))
-        .collect();
-    match privileged.len() {
-        0 => {}
-        1 => violations.push(format!(
-            "privileged (container {} must not set securityContext.privileged=true)",
-            privileged[0]
-        )),
-        _ => violations.push(format!(
-            "privileged (containers {} must not set securityContext.privileged=true)",
-            privileged.join(", ")
-        )),
+/// The PodSecurity admission plugin's verdict on a Pod template (`metadata` and `spec`) at
+/// an enforce `level`, in its message format: `reason (detail)` per failed check, joined
+/// with `; `, in the order of the check IDs. An independent model written from the checks in
+/// kubernetes `staging/src/k8s.io/pod-security-admission/policy/check_*.go` and the Pod
+/// Security Standards (https://kubernetes.io/docs/concepts/security/pod-security-standards/),
+/// never from jjo's `src/validate/pod_security.rs`, so the two can disagree. The Windows
+/// hostProcess check and user-namespace relaxations are left out (no case uses them).
+fn pod_security_violation(template: &Value, level: &str) -> Option<String> {
+    let restricted = level == "restricted";
+    let spec = &template["spec"];
+    let mut checks: Vec<Option<(String, String)>> = Vec::new();
+    if restricted {
+        checks.push(allow_privilege_escalation(spec));
     }
+    checks.push(app_armor(template));
+    // capabilities_restricted overrides capabilities_baseline at `restricted`.
+    checks.push(if restricted {
+        capabilities_restricted(spec)
+    } else {
+        capabilities_baseline(spec)
+    });
+    checks.push(host_namespaces(spec));
+    // restrictedVolumes overrides hostPathVolumes at `restricted` (its list covers hostPath).
+    if !restricted {
+        checks.push(host_path_volumes(spec));
+    }
+    checks.push(host_ports(spec));
+    checks.push(privileged(spec));
+    checks.push(proc_mount(spec));
+    if restricted {
+        checks.push(restricted_volumes(spec));
+        checks.push(run_as_non_root(spec));
+        checks.push(run_as_user(spec));
+    }
+    checks.push(se_linux_options(spec));
+    // seccompProfile_restricted overrides seccompProfile_baseline at `restricted`.
+    checks.push(if restricted {
+        seccomp_restricted(spec)
+    } else {
+        seccomp_baseline(spec)
+    });
+    checks.push(sysctls(spec));
+    let violations: Vec<String> = checks
+        .into_iter()
+        .flatten()
+        .map(|(reason, detail)| {
+            if detail.is_empty() {
+                reason
+            } else {
+                format!("{reason} ({detail})")
+            }
+        })
+        .collect();
+    (!violations.is_empty()).then(|| violations.join("; "))
+}
+
+/// Every container of a Pod spec: init, regular and ephemeral (the checks visit all three).
+fn all_containers(spec: &Value) -> impl Iterator<Item = &Value> {
+    ["initContainers", "containers", "ephemeralContainers"]
+        .into_iter()
+        .filter_map(|kind| spec[kind].as_array())
+        .flatten()
+}
+
+fn container_name(c: &Value) -> String {
+    c["name"].as_str().unwrap_or_default().to_string()
+}
+
+/// `"a", "b"`: the admission plugin's way of listing names.
+fn join_quote(items: &[String]) -> String {
+    items
+        .iter()
+        .map(|i| format!("\"{i}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn pluralize(singular: &'static str, plural: &'static str, n: usize) -> &'static str {
+    if n == 1 { singular } else { plural }
+}
+
+/// `container "a"` or `containers "a", "b"`.
+fn containers_phrase(names: &[String]) -> String {
+    format!(
+        "{} {}",
+        pluralize("container", "containers", names.len()),
+        join_quote(names)
+    )
+}
+
+/// A sorted, deduplicated list.
+fn sorted(mut items: Vec<String>) -> Vec<String> {
+    items.sort();
+    items.dedup();
+    items
+}
+
+/// The containers for which `bad` holds.
+fn containers_where(spec: &Value, bad: impl Fn(&Value) -> bool) -> Vec<String> {
+    all_containers(spec)
+        .filter(|c| bad(c))
+        .map(container_name)
+        .collect()
+}
+
+/// restricted `allowPrivilegeEscalation`: every container sets it to false.
+fn allow_privilege_escalation(spec: &Value) -> Option<(String, String)> {
+    let bad = containers_where(spec, |c| {
+        c["securityContext"]["allowPrivilegeEscalation"] != false
+    });
+    (!bad.is_empty()).then(|| {
+        (
+            "allowPrivilegeEscalation != false".into(),
+            format!(
+                "{} must set securityContext.allowPrivilegeEscalation=false",
+                containers_phrase(&bad)
+            ),
+        )
+    })
+}
+
+/// baseline `appArmorProfile`: no `unconfined` profile, neither through the beta
+/// annotations nor through `securityContext.appArmorProfile`.
+fn app_armor(template: &Value) -> Option<(String, String)> {
+    const PREFIX: &str = "container.apparmor.security.beta.kubernetes.io/";
+    let mut bad = Vec::new();
+    if let Some(annotations) = template["metadata"]["annotations"].as_object() {
+        for (key, value) in annotations {
+            let value = value.as_str().unwrap_or_default();
+            let allowed =
+                value.is_empty() || value == "runtime/default" || value.starts_with("localhost/");
+            if key.starts_with(PREFIX) && !allowed {
+                bad.push(format!("{key}=\"{value}\""));
+            }
+        }
+    }
+    let spec = &template["spec"];
+    let unconfined = |sc: &Value| sc["appArmorProfile"]["type"] == "Unconfined";
+    if unconfined(&spec["securityContext"]) {
+        bad.push("pod securityContext.appArmorProfile.type=\"Unconfined\"".into());
+    }
+    for c in all_containers(spec).filter(|c| unconfined(&c["securityContext"])) {
+        bad.push(format!(
+            "container \"{}\" securityContext.appArmorProfile.type=\"Unconfined\"",
+            container_name(c)
+        ));
+    }
+    let bad = sorted(bad);
+    (!bad.is_empty()).then(|| {
+        (
+            pluralize(
+                "forbidden AppArmor profile",
+                "forbidden AppArmor profiles",
+                bad.len(),
+            )
+            .into(),
+            bad.join(", "),
+        )
+    })
+}
+
+/// The capabilities baseline lets a container add (the Pod Security Standards' list).
+const BASELINE_CAPABILITIES: &[&str] = &[
+    "AUDIT_WRITE",
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "FOWNER",
+    "FSETID",
+    "KILL",
+    "MKNOD",
+    "NET_BIND_SERVICE",
+    "SETFCAP",
+    "SETGID",
+    "SETPCAP",
+    "SETUID",
+    "SYS_CHROOT",
+];
+
+/// The capabilities a container adds that `allowed` does not hold.
+fn added_beyond(c: &Value, allowed: &[&str]) -> Vec<String> {
+    c["securityContext"]["capabilities"]["add"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .filter(|cap| !allowed.contains(cap))
+        .map(str::to_string)
+        .collect()
+}
+
+/// `containers "a" must not include "X" in securityContext.capabilities.add`.
+fn forbidden_adds(spec: &Value, allowed: &[&str]) -> Option<String> {
+    let mut names = Vec::new();
+    let mut caps = Vec::new();
+    for c in all_containers(spec) {
+        let beyond = added_beyond(c, allowed);
+        if !beyond.is_empty() {
+            names.push(container_name(c));
+            caps.extend(beyond);
+        }
+    }
+    (!names.is_empty()).then(|| {
+        format!(
+            "{} must not include {} in securityContext.capabilities.add",
+            containers_phrase(&names),
+            join_quote(&sorted(caps))
+        )
+    })
+}
+
+/// baseline `capabilities_baseline`: nothing added beyond the baseline set.
+fn capabilities_baseline(spec: &Value) -> Option<(String, String)> {
+    forbidden_adds(spec, BASELINE_CAPABILITIES)
+        .map(|detail| ("non-default capabilities".into(), detail))
+}
+
+/// restricted `capabilities_restricted`: drop `ALL`, add at most `NET_BIND_SERVICE`.
+fn capabilities_restricted(spec: &Value) -> Option<(String, String)> {
+    let mut details = Vec::new();
+    let missing = containers_where(spec, |c| {
+        !c["securityContext"]["capabilities"]["drop"]
+            .as_array()
+            .is_some_and(|d| d.iter().any(|cap| cap == "ALL"))
+    });
+    if !missing.is_empty() {
+        details.push(format!(
+            "{} must set securityContext.capabilities.drop=[\"ALL\"]",
+            containers_phrase(&missing)
+        ));
+    }
+    details.extend(forbidden_adds(spec, &["NET_BIND_SERVICE"]));
+    (!details.is_empty()).then(|| ("unrestricted capabilities".into(), details.join("; ")))
+}
+
+/// baseline `hostNamespaces`: no hostNetwork, hostPID or hostIPC.
+fn host_namespaces(spec: &Value) -> Option<(String, String)> {
     let hosts: Vec<String> = ["hostNetwork", "hostPID", "hostIPC"]
         .iter()
         .filter(|k| spec[**k] == true)
         .map(|k| format!("{k}=true"))
         .collect();
-    if !hosts.is_empty() {
-        violations.insert(0, format!("host namespaces ({})", hosts.join(", ")));
+    (!hosts.is_empty()).then(|| ("host namespaces".into(), hosts.join(", ")))
+}
+
+fn volume_names(spec: &Value, bad: impl Fn(&Map<String, Value>) -> bool) -> Vec<String> {
+    spec["volumes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_object)
+        .filter(|v| bad(v))
+        .map(|v| {
+            v.get("name")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect()
+}
+
+/// baseline `hostPathVolumes`: no hostPath volume.
+fn host_path_volumes(spec: &Value) -> Option<(String, String)> {
+    let bad = volume_names(spec, |v| v.contains_key("hostPath"));
+    (!bad.is_empty()).then(|| {
+        (
+            "hostPath volumes".into(),
+            format!(
+                "{} {}",
+                pluralize("volume", "volumes", bad.len()),
+                join_quote(&bad)
+            ),
+        )
+    })
+}
+
+/// baseline `hostPorts`: no container port sets hostPort.
+fn host_ports(spec: &Value) -> Option<(String, String)> {
+    let mut names = Vec::new();
+    let mut ports = Vec::new();
+    for c in all_containers(spec) {
+        let used: Vec<String> = c["ports"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|p| p["hostPort"].as_i64())
+            .filter(|p| *p != 0)
+            .map(|p| p.to_string())
+            .collect();
+        if !used.is_empty() {
+            names.push(container_name(c));
+            ports.extend(used);
+        }
     }
-    (!violations.is_empty()).then(|| violations.join("; "))
+    let ports = sorted(ports);
+    (!names.is_empty()).then(|| {
+        (
+            "hostPort".into(),
+            format!(
+                "{} {} {} {}",
+                containers_phrase(&names),
+                pluralize("uses", "use", names.len()),
+                pluralize("hostPort", "hostPorts", ports.len()),
+                ports.join(", ")
+            ),
+        )
+    })
+}
+
+/// baseline `privileged`: no privileged container.
+fn privileged(spec: &Value) -> Option<(String, String)> {
+    let bad = containers_where(spec, |c| c["securityContext"]["privileged"] == true);
+    (!bad.is_empty()).then(|| {
+        (
+            "privileged".into(),
+            format!(
+                "{} must not set securityContext.privileged=true",
+                containers_phrase(&bad)
+            ),
+        )
+    })
+}
+
+/// baseline `procMount`: only the `Default` proc mount.
+fn proc_mount(spec: &Value) -> Option<(String, String)> {
+    let mut values = Vec::new();
+    let bad = containers_where(spec, |c| {
+        c["securityContext"]["procMount"]
+            .as_str()
+            .is_some_and(|m| m != "Default")
+    });
+    for c in all_containers(spec) {
+        if let Some(m) = c["securityContext"]["procMount"]
+            .as_str()
+            .filter(|m| *m != "Default")
+        {
+            values.push(m.to_string());
+        }
+    }
+    (!bad.is_empty()).then(|| {
+        (
+            "procMount".into(),
+            format!(
+                "{} must not set securityContext.procMount to {}",
+                containers_phrase(&bad),
+                join_quote(&sorted(values))
+            ),
+        )
+    })
+}
+
+/// Volume sources `restricted` allows.
+const RESTRICTED_VOLUME_SOURCES: &[&str] = &[
+    "configMap",
+    "csi",
+    "downwardAPI",
+    "emptyDir",
+    "ephemeral",
+    "image",
+    "persistentVolumeClaim",
+    "projected",
+    "secret",
+];
+
+/// restricted `restrictedVolumes`: only the allowed volume sources (it covers hostPath).
+fn restricted_volumes(spec: &Value) -> Option<(String, String)> {
+    let mut names = Vec::new();
+    let mut types = Vec::new();
+    for v in spec["volumes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_object)
+    {
+        if v.keys()
+            .any(|k| RESTRICTED_VOLUME_SOURCES.contains(&k.as_str()))
+        {
+            continue;
+        }
+        names.push(
+            v.get("name")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
+        );
+        types.extend(v.keys().filter(|k| *k != "name").cloned());
+    }
+    let types = sorted(types);
+    (!names.is_empty()).then(|| {
+        (
+            "restricted volume types".into(),
+            format!(
+                "{} {} {} {} {}",
+                pluralize("volume", "volumes", names.len()),
+                join_quote(&names),
+                pluralize("uses", "use", names.len()),
+                pluralize(
+                    "restricted volume type",
+                    "restricted volume types",
+                    types.len()
+                ),
+                join_quote(&types)
+            ),
+        )
+    })
+}
+
+/// The shape of the restricted checks on a pod-level default a container may override:
+/// explicit bad values are named first; else the containers the pod level does not cover.
+fn pod_or_containers(
+    spec: &Value,
+    field: &str,
+    good: impl Fn(&Value) -> bool,
+) -> (Vec<String>, Vec<String>) {
+    let pod = &spec["securityContext"][field];
+    let mut explicit = Vec::new();
+    if !pod.is_null() && !good(pod) {
+        explicit.push("pod".to_string());
+    }
+    let pod_covers = !pod.is_null() && good(pod);
+    let mut bad_containers = Vec::new();
+    let mut implicit = Vec::new();
+    for c in all_containers(spec) {
+        let own = &c["securityContext"][field];
+        if own.is_null() {
+            if !pod_covers {
+                implicit.push(container_name(c));
+            }
+        } else if !good(own) {
+            bad_containers.push(container_name(c));
+        }
+    }
+    if !bad_containers.is_empty() {
+        explicit.push(containers_phrase(&bad_containers));
+    }
+    (explicit, implicit)
+}
+
+/// restricted `runAsNonRoot`: true at pod level or in every container, never false.
+fn run_as_non_root(spec: &Value) -> Option<(String, String)> {
+    let (explicit, implicit) = pod_or_containers(spec, "runAsNonRoot", |v| *v == true);
+    let reason = "runAsNonRoot != true".to_string();
+    if !explicit.is_empty() {
+        return Some((
+            reason,
+            format!(
+                "{} must not set securityContext.runAsNonRoot=false",
+                explicit.join(" and ")
+            ),
+        ));
+    }
+    (!implicit.is_empty()).then(|| {
+        (
+            reason,
+            format!(
+                "pod or {} must set securityContext.runAsNonRoot=true",
+                containers_phrase(&implicit)
+            ),
+        )
+    })
+}
+
+/// restricted `runAsUser`: never 0, at pod or container level.
+fn run_as_user(spec: &Value) -> Option<(String, String)> {
+    let mut setters = Vec::new();
+    if spec["securityContext"]["runAsUser"] == 0 {
+        setters.push("pod".to_string());
+    }
+    let bad = containers_where(spec, |c| c["securityContext"]["runAsUser"] == 0);
+    if !bad.is_empty() {
+        setters.push(containers_phrase(&bad));
+    }
+    (!setters.is_empty()).then(|| {
+        (
+            "runAsUser=0".into(),
+            format!("{} must not set runAsUser=0", setters.join(" and ")),
+        )
+    })
+}
+
+/// baseline `seLinuxOptions`: type empty or a container type, no user, no role.
+fn se_linux_options(spec: &Value) -> Option<(String, String)> {
+    const TYPES: &[&str] = &[
+        "",
+        "container_t",
+        "container_init_t",
+        "container_kvm_t",
+        "container_engine_t",
+    ];
+    let mut types = Vec::new();
+    let (mut user, mut role) = (false, false);
+    let mut check = |o: &Value| {
+        if o.is_null() {
+            return true;
+        }
+        let t = o["type"].as_str().unwrap_or_default();
+        let mut ok = true;
+        if !TYPES.contains(&t) {
+            types.push(t.to_string());
+            ok = false;
+        }
+        if o["user"].as_str().is_some_and(|u| !u.is_empty()) {
+            user = true;
+            ok = false;
+        }
+        if o["role"].as_str().is_some_and(|r| !r.is_empty()) {
+            role = true;
+            ok = false;
+        }
+        ok
+    };
+    let mut setters = Vec::new();
+    if !check(&spec["securityContext"]["seLinuxOptions"]) {
+        setters.push("pod".to_string());
+    }
+    let bad: Vec<String> = all_containers(spec)
+        .filter(|c| !check(&c["securityContext"]["seLinuxOptions"]))
+        .map(container_name)
+        .collect();
+    if !bad.is_empty() {
+        setters.push(containers_phrase(&bad));
+    }
+    if setters.is_empty() {
+        return None;
+    }
+    let types = sorted(types);
+    let mut data = Vec::new();
+    if !types.is_empty() {
+        data.push(format!(
+            "{} {}",
+            pluralize("type", "types", types.len()),
+            join_quote(&types)
+        ));
+    }
+    if user {
+        data.push("user may not be set".to_string());
+    }
+    if role {
+        data.push("role may not be set".to_string());
+    }
+    Some((
+        "seLinuxOptions".into(),
+        format!(
+            "{} set forbidden securityContext.seLinuxOptions: {}",
+            setters.join(" and "),
+            data.join("; ")
+        ),
+    ))
+}
+
+/// baseline `seccompProfile_baseline`: nothing sets the `Unconfined` profile.
+fn seccomp_baseline(spec: &Value) -> Option<(String, String)> {
+    let unconfined = |v: &Value| v["type"] == "Unconfined";
+    let mut setters = Vec::new();
+    if unconfined(&spec["securityContext"]["seccompProfile"]) {
+        setters.push("pod".to_string());
+    }
+    let bad = containers_where(spec, |c| {
+        unconfined(&c["securityContext"]["seccompProfile"])
+    });
+    if !bad.is_empty() {
+        setters.push(containers_phrase(&bad));
+    }
+    (!setters.is_empty()).then(|| {
+        (
+            "seccompProfile".into(),
+            format!(
+                "{} must not set securityContext.seccompProfile.type to \"Unconfined\"",
+                setters.join(" and ")
+            ),
+        )
+    })
+}
+
+/// restricted `seccompProfile_restricted`: `RuntimeDefault` or `Localhost`, at pod level or
+/// in every container.
+fn seccomp_restricted(spec: &Value) -> Option<(String, String)> {
+    let good = |v: &Value| v["type"] == "RuntimeDefault" || v["type"] == "Localhost";
+    let (explicit, implicit) = pod_or_containers(spec, "seccompProfile", good);
+    if !explicit.is_empty() {
+        let mut values = Vec::new();
+        let pod = &spec["securityContext"]["seccompProfile"];
+        let profiles = std::iter::once(pod)
+            .chain(all_containers(spec).map(|c| &c["securityContext"]["seccompProfile"]));
+        for p in profiles.filter(|p| !p.is_null() && !good(p)) {
+            values.push(p["type"].as_str().unwrap_or_default().to_string());
+        }
+        return Some((
+            "seccompProfile".into(),
+            format!(
+                "{} must not set securityContext.seccompProfile.type to {}",
+                explicit.join(" and "),
+                join_quote(&sorted(values))
+            ),
+        ));
+    }
+    (!implicit.is_empty()).then(|| {
+        (
+            "seccompProfile".into(),
+            format!(
+                "pod or {} must set securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\"",
+                containers_phrase(&implicit)
+            ),
+        )
+    })
+}
+
+/// baseline `sysctls`: only the namespaced, safe sysctls (the list as of the 1.32 policy,
+/// which `latest` enforces).
+fn sysctls(spec: &Value) -> Option<(String, String)> {
+    const SAFE: &[&str] = &[
+        "kernel.shm_rmid_forced",
+        "net.ipv4.ip_local_port_range",
+        "net.ipv4.tcp_syncookies",
+        "net.ipv4.ping_group_range",
+        "net.ipv4.ip_unprivileged_port_start",
+        "net.ipv4.ip_local_reserved_ports",
+        "net.ipv4.tcp_keepalive_time",
+        "net.ipv4.tcp_fin_timeout",
+        "net.ipv4.tcp_keepalive_intvl",
+        "net.ipv4.tcp_keepalive_probes",
+        "net.ipv4.tcp_rmem",
+        "net.ipv4.tcp_wmem",
+    ];
+    let bad: Vec<String> = spec["securityContext"]["sysctls"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s["name"].as_str())
+        .filter(|n| !SAFE.contains(n))
+        .map(str::to_string)
+        .collect();
+    (!bad.is_empty()).then(|| ("forbidden sysctls".into(), bad.join(", ")))
 }
 
 // The fixture overlay, deliberately naive: a second, independent model of what the Job
