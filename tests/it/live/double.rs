@@ -82,6 +82,9 @@ pub struct Faults {
     pub service_account_delay: Duration,
     /// How long each kubelet step takes: scheduled, `ContainerCreating`, `Running`.
     pub kubelet_step: Duration,
+    /// No node takes the Pod: it stays as the Job controller created it (`Pending`, no
+    /// `nodeName`, no container statuses), as on a cluster without room for it.
+    pub unschedulable: bool,
     /// A validating admission webhook (`validation.gatekeeper.sh`) that answers 403 to a
     /// Job create with a privileged container.
     pub webhook_denies_privileged: bool,
@@ -1206,7 +1209,13 @@ async fn kubelet(state: &Arc<Mutex<State>>, notify: &Arc<Notify>, pod: Value, na
     let Ok(running) = serde_json::from_str::<Value>(RUNNING_STATUS) else {
         return;
     };
-    let step = lock(state).faults.kubelet_step;
+    let (step, unschedulable) = {
+        let s = lock(state);
+        (s.faults.kubelet_step, s.faults.unschedulable)
+    };
+    if unschedulable {
+        return;
+    }
     let name = pod["metadata"]["name"]
         .as_str()
         .unwrap_or_default()
