@@ -34,7 +34,7 @@ fn shipped_cases(bencher: Bencher) {
     let cases = shipped();
     bencher.counter(ItemsCount::new(cases.len())).bench(|| {
         for (name, dir) in &cases {
-            let (result, _) = jjo::pipeline::run_case(name, dir, false, false);
+            let (result, _) = jjo::pipeline::run_case(name, dir, &Default::default(), false);
             divan::black_box(result);
         }
     });
@@ -53,7 +53,7 @@ fn thousand_cases(bencher: Bencher) {
     let root = vec![tmp.path().to_path_buf()];
     bencher.counter(ItemsCount::new(1000usize)).bench(|| {
         let found = jjo::case::discover(&root).expect("discover");
-        let results = jjo::pipeline::run_all(&found, false, false);
+        let results = jjo::pipeline::run_all(&found, &Default::default(), false);
         divan::black_box(results);
     });
 }

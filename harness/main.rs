@@ -37,7 +37,11 @@ fn main() -> ExitCode {
         Ok(cases) => cases,
         Err(e) => return fail(&e),
     };
-    let live = match live::Live::new(&root, env.cluster) {
+    let load_opts = jjo::case::LoadOptions {
+        allow_unknown_keys: false,
+        host_db: env.host.host_db.clone(),
+    };
+    let live = match live::Live::new(&root, env.cluster, load_opts.clone()) {
         Ok(live) => Arc::new(live),
         Err(e) => return fail(&e),
     };
@@ -49,10 +53,11 @@ fn main() -> ExitCode {
     for (name, dir) in cases {
         let (offline_name, offline_dir) = (name.clone(), dir.clone());
         let blessing = env.bless;
+        let load_opts = load_opts.clone();
         trials.push(
             Trial::test(name.clone(), move || {
                 let (result, warnings) =
-                    jjo::pipeline::run_case(&offline_name, &offline_dir, false, blessing);
+                    jjo::pipeline::run_case(&offline_name, &offline_dir, &load_opts, blessing);
                 outcome(&result, &warnings)
             })
             .with_kind("case"),
@@ -104,16 +109,23 @@ mod live {
         backend: Option<Backend>,
         namespace: Option<String>,
         runner: OnceLock<Result<Runner, String>>,
+        /// How to read each case (`JJO_HOST_DB`).
+        load_opts: jjo::case::LoadOptions,
     }
 
     impl Live {
         /// The backend `args` select; the kind config is found in the repository `root`.
-        pub fn new(root: &Path, mut args: ClusterArgs) -> Result<Live, Error> {
+        pub fn new(
+            root: &Path,
+            mut args: ClusterArgs,
+            load_opts: jjo::case::LoadOptions,
+        ) -> Result<Live, Error> {
             args.kind_config = root.join(&args.kind_config);
             Ok(Live {
                 backend: args.backend()?,
                 namespace: args.namespace,
                 runner: OnceLock::new(),
+                load_opts,
             })
         }
 
@@ -140,7 +152,7 @@ mod live {
             let runner = runner
                 .as_ref()
                 .map_err(|e| Failed::from(format!("cannot reach the cluster: {e}")))?;
-            let (result, warnings, _) = jjo::live::run_case(runner, name, dir, false);
+            let (result, warnings, _) = jjo::live::run_case(runner, name, dir, &self.load_opts);
             outcome(&result, &warnings)
         }
     }
@@ -157,7 +169,7 @@ mod live {
 
     impl Live {
         /// Refuses a cluster the environment asks for: this build cannot reach one.
-        pub fn new(_: &Path, args: ClusterArgs) -> Result<Live, Error> {
+        pub fn new(_: &Path, args: ClusterArgs, _: jjo::case::LoadOptions) -> Result<Live, Error> {
             args.require_offline()?;
             Ok(Live)
         }
@@ -256,6 +268,27 @@ mod listing {
                     if output.status.code() != Some(2) || stderr != expected {
                         return Err(format!("exit {:?}: {stderr}", output.status.code()).into());
                     }
+                }
+                Ok(())
+            })
+            .with_kind("harness"),
+        );
+        trials.push(
+            Trial::test("harness::the_host_db_variable_reaches_every_case", || {
+                // A host that knows no group: the shipped case's `[@staff]` cannot start.
+                let host = tempfile::tempdir().map_err(|e| format!("temp dir: {e}"))?;
+                for (name, text) in [("group", "alice:x:1000:\n"), ("passwd", "")] {
+                    std::fs::write(host.path().join(name), text)
+                        .map_err(|e| format!("write {name}: {e}"))?;
+                }
+                let dir = host.path().to_string_lossy().into_owned();
+                let output = this(
+                    &["two-groups-last-wins", "--exact"],
+                    &[("JJO_HOST_DB", dir.as_str())],
+                )?;
+                let stdout = String::from_utf8_lossy(&output.stdout);
+                if output.status.success() || !stdout.contains("the host has no group `staff`") {
+                    return Err(format!("exit {:?}: {stdout}", output.status.code()).into());
                 }
                 Ok(())
             })

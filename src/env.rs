@@ -9,10 +9,11 @@
 use clap::Parser;
 use clap::error::{ContextKind, ContextValue};
 
-use crate::cli::ClusterArgs;
+use crate::cli::{ClusterArgs, HostDbArgs};
 use crate::error::Error;
 
-/// What the environment asks of a `cargo test` run: `JJO_BLESS` and the cluster variables.
+/// What the environment asks of a `cargo test` run: `JJO_BLESS`, the cluster variables and
+/// `JJO_HOST_DB`.
 #[derive(Debug, Parser)]
 #[command(name = "cargo test", no_binary_name = true)]
 pub struct Env {
@@ -22,6 +23,9 @@ pub struct Env {
     /// The cluster to run live trials on (`JJO_CLUSTER`, `JJO_CONTEXT`, ...).
     #[command(flatten)]
     pub cluster: ClusterArgs,
+    /// The host's users and groups for every case (`JJO_HOST_DB`, as `jjo test --host-db`).
+    #[command(flatten)]
+    pub host: HostDbArgs,
 }
 
 impl Env {
@@ -137,6 +141,7 @@ mod tests {
             "JJO_NAMESPACE",
             "JJO_KUBECONFIG",
             "JJO_KIND_IMAGE",
+            "JJO_HOST_DB",
         ] {
             assert!(names.iter().any(|n| n == name), "{name} not in {names:?}");
         }

@@ -480,9 +480,9 @@ pub fn run_case(
     runner: &Runner,
     name: &str,
     dir: &std::path::Path,
-    allow_unknown_keys: bool,
+    opts: &crate::case::LoadOptions,
 ) -> (pipeline::CaseResult, Vec<Warning>, Phases) {
-    let case = match crate::case::load(name, dir, allow_unknown_keys) {
+    let case = match crate::case::load_with(name, dir, opts) {
         Ok(c) => c,
         Err(e) => return (pipeline::CaseResult::Error(e), Vec::new(), Phases::new()),
     };

@@ -427,10 +427,10 @@ impl CaseResult {
 pub fn run_case(
     name: &str,
     dir: &Path,
-    allow_unknown_keys: bool,
+    opts: &crate::case::LoadOptions,
     blessing: bool,
 ) -> (CaseResult, Vec<Warning>) {
-    let case = match crate::case::load(name, dir, allow_unknown_keys) {
+    let case = match crate::case::load_with(name, dir, opts) {
         Ok(case) => case,
         Err(e) => return (CaseResult::Error(e), Vec::new()),
     };
@@ -474,12 +474,12 @@ pub type Phases = Vec<(&'static str, std::time::Duration)>;
 /// Runs many cases on every core, results in the order of `cases`.
 pub fn run_all(
     cases: &[(String, PathBuf)],
-    allow_unknown_keys: bool,
+    opts: &crate::case::LoadOptions,
     blessing: bool,
 ) -> Vec<CaseRun> {
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     run_all_with(cases, workers, |name, dir| {
-        let (result, warnings) = run_case(name, dir, allow_unknown_keys, blessing);
+        let (result, warnings) = run_case(name, dir, opts, blessing);
         (result, warnings, Phases::new())
     })
 }
@@ -558,7 +558,7 @@ mod tests {
         // `[alice]` before `[*]` warns; a default above the maximum stops the Job being built.
         let profiles = "[alice]\nmax-cpus=4\n[*]\ndefault-cpus=2\nmax-cpus=1\n";
         std::fs::write(tmp.path().join(crate::case::PROFILES_FILE), profiles).expect("write");
-        let (result, warnings) = run_case("c", tmp.path(), false, false);
+        let (result, warnings) = run_case("c", tmp.path(), &Default::default(), false);
         assert!(
             matches!(result, CaseResult::Error(Error::Job(_))),
             "{result:?}"
@@ -619,7 +619,7 @@ mod tests {
     #[test]
     fn blessing_an_unchanged_case_says_passed_and_a_changed_one_blessed() {
         let tmp = copy_of("seed-privileged");
-        let (result, _) = run_case("c", tmp.path(), false, true);
+        let (result, _) = run_case("c", tmp.path(), &Default::default(), true);
         let CaseResult::Ran(checks) = result else {
             panic!("{result:?}")
         };
@@ -628,7 +628,7 @@ mod tests {
             "{checks:?}"
         );
         std::fs::remove_file(tmp.path().join("expected-job.yaml")).expect("rm");
-        let (result, _) = run_case("c", tmp.path(), false, true);
+        let (result, _) = run_case("c", tmp.path(), &Default::default(), true);
         let CaseResult::Ran(checks) = result else {
             panic!("{result:?}")
         };
@@ -647,17 +647,17 @@ mod tests {
         let tmp = copy_of("seed-privileged");
         let golden = tmp.path().join("expected-pod.yaml");
         std::fs::write(&golden, "metadata:\n  name: \"{{sufix}}\"\n").expect("write");
-        let (result, _) = run_case("c", tmp.path(), false, false);
+        let (result, _) = run_case("c", tmp.path(), &Default::default(), false);
         assert!(
             matches!(result, CaseResult::Error(Error::Golden { .. })),
             "{result:?}"
         );
-        let (result, _) = run_case("c", tmp.path(), false, true);
+        let (result, _) = run_case("c", tmp.path(), &Default::default(), true);
         let CaseResult::Ran(checks) = result else {
             panic!("{result:?}")
         };
         assert_eq!(checks[2], (Check::Pod, Status::Blessed(golden)));
-        let (result, _) = run_case("c", tmp.path(), false, false);
+        let (result, _) = run_case("c", tmp.path(), &Default::default(), false);
         assert!(result.passed(), "{result:?}");
     }
 

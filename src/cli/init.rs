@@ -73,8 +73,12 @@ pub fn run(args: Args) -> Result<u8, Error> {
         let dir = args.out.join(&p.slug);
         let copied = write_case(&config, p, &case, &dir)?;
         let name = dir.display().to_string();
-        let (result, warnings) =
-            pipeline::run_case(&name, &dir, args.opts.allow_unknown_keys, true);
+        // Each case carries its own copy of `host/`, so no `--host-db` here.
+        let load_opts = crate::case::LoadOptions {
+            allow_unknown_keys: args.opts.allow_unknown_keys,
+            host_db: None,
+        };
+        let (result, warnings) = pipeline::run_case(&name, &dir, &load_opts, true);
         for w in &warnings {
             crate::report::warning(w);
         }

@@ -110,8 +110,18 @@ pub fn run(cli: Cli) -> u8 {
 pub struct HostDbArgs {
     /// A directory holding `group` and `passwd` as `getent group` and `getent passwd` print
     /// them on the Workbench host (default: the case's `host/`, when it has one).
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", env = "JJO_HOST_DB")]
     pub host_db: Option<PathBuf>,
+}
+
+impl CaseOptions {
+    /// How to read each case, with the host's users and groups from `host`.
+    pub fn load_options(&self, host: &HostDbArgs) -> crate::case::LoadOptions {
+        crate::case::LoadOptions {
+            allow_unknown_keys: self.allow_unknown_keys,
+            host_db: host.host_db.clone(),
+        }
+    }
 }
 
 /// Loads the single case in `dir`.
@@ -121,10 +131,7 @@ fn load_case(
     host: &HostDbArgs,
 ) -> Result<crate::case::Case, Error> {
     let found = crate::case::discover(std::slice::from_ref(dir))?;
-    let load_opts = crate::case::LoadOptions {
-        allow_unknown_keys: opts.allow_unknown_keys,
-        host_db: host.host_db.clone(),
-    };
+    let load_opts = opts.load_options(host);
     match found.as_slice() {
         [(name, path)] if path == dir => crate::case::load_with(name, path, &load_opts),
         _ => Err(Error::NotACase { path: dir.clone() }),

@@ -29,6 +29,8 @@ pub struct Args {
     #[command(flatten)]
     pub opts: CaseOptions,
     #[command(flatten)]
+    pub host: super::HostDbArgs,
+    #[command(flatten)]
     pub cluster: super::cluster::ClusterArgs,
     #[command(flatten)]
     pub live: super::cluster::LiveArgs,
@@ -49,7 +51,8 @@ pub fn run(args: Args) -> Result<u8, Error> {
         crate::bless::allowed()?;
     }
     let cases = crate::case::discover(&args.paths)?;
-    let mut runs = pipeline::run_all(&cases, args.opts.allow_unknown_keys, args.bless);
+    let load_opts = args.opts.load_options(&args.host);
+    let mut runs = pipeline::run_all(&cases, &load_opts, args.bless);
     if !args.bless {
         live(&args, &cases, &mut runs)?;
     }
@@ -108,8 +111,9 @@ fn live(
         .live
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let load_opts = args.opts.load_options(&args.host);
     let live = pipeline::run_all_with(cases, workers, |name, dir| {
-        crate::live::run_case(&runner, name, dir, args.opts.allow_unknown_keys)
+        crate::live::run_case(&runner, name, dir, &load_opts)
     });
     for (run, live) in runs.iter_mut().zip(live) {
         run.warnings.extend(live.warnings);

@@ -835,6 +835,49 @@ fn resolve_takes_the_users_groups_from_the_host_db() {
     ");
 }
 
+/// `jjo test --host-db DIR`, or `JJO_HOST_DB=DIR`: the host's users and groups from a
+/// directory outside the cases, for every case (the section check and the memberships).
+#[test]
+fn test_takes_the_host_db_from_its_flag_or_variable() {
+    let profiles = b"[*]\ndefault-cpus=1\n[@staf]\ndefault-cpus=2\n";
+    let case = TempCase::new(&[(PROFILES, &profiles[..])]);
+    let host = case.tmp.path().join("host-db");
+    for (name, content) in HOST {
+        let path = host.join(name.trim_start_matches("host/"));
+        std::fs::create_dir_all(&host).expect("mkdir");
+        std::fs::write(path, content).expect("write");
+    }
+    let host = host.to_str().expect("utf-8");
+    // Without the host's view no section can be checked against it (only the golden is
+    // missing).
+    let unchecked = case.test(&[]);
+    assert!(!unchecked.stdout.contains("`staf`"), "{unchecked}");
+    assert!(unchecked.stdout.contains("no golden"), "{unchecked}");
+    let flag = case.test(&["--host-db", host]);
+    let out = command(&["test", case.arg()])
+        .env("JJO_HOST_DB", host)
+        .output()
+        .expect("run jjo");
+    let variable = Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+    .filter(case.tmp.path());
+    assert_eq!(flag.to_string(), variable.to_string());
+    insta::assert_snapshot!(flag, @r"
+    exit code: 2
+    ----- stdout -----
+    ERROR   case
+      error: [TEMP]/case/launcher.kubernetes.profiles.conf:3:1: unable to retrieve group information for `[@staf]`: the host has no group `staf`
+        hint: did you mean `[@staff]`?
+
+    0 passed, 1 failed
+
+    ----- stderr -----
+    ");
+}
+
 #[test]
 fn group_section_unknown_to_the_host_is_bad_input_at_its_line() {
     let profiles = b"[*]\ndefault-cpus=1\n[@staf]\ndefault-cpus=2\n";

@@ -109,7 +109,7 @@ fn run_all(runner: &Runner, cases: &[(String, PathBuf)]) -> Vec<Ran> {
 }
 
 fn run_one(runner: &Runner, name: &str, dir: &Path) -> Ran {
-    let (result, warnings, _) = jjo::live::run_case(runner, name, dir, false);
+    let (result, warnings, _) = jjo::live::run_case(runner, name, dir, &Default::default());
     Ran {
         name: name.to_string(),
         passed: result.passed(),
@@ -326,9 +326,37 @@ fn a_missing_case_directory_is_an_error() {
         &setup.runner,
         "missing",
         &root().join("cases/does-not-exist"),
-        false,
+        &Default::default(),
     );
     assert!(matches!(result, CaseResult::Error(_)));
+}
+
+/// The live path reads a case with the same options as the offline one: a `--host-db`
+/// that knows no `staff` refuses the shipped case's `[@staff]` before any request is sent.
+#[test]
+fn the_live_path_reads_cases_with_the_host_db() {
+    let setup = setup(Faults::default());
+    let host = tempfile::tempdir().expect("temp dir");
+    std::fs::write(host.path().join("group"), "alice:x:1000:\n").expect("write");
+    std::fs::write(host.path().join("passwd"), "").expect("write");
+    let opts = jjo::case::LoadOptions {
+        allow_unknown_keys: false,
+        host_db: Some(host.path().to_path_buf()),
+    };
+    let (result, _, _) = jjo::live::run_case(
+        &setup.runner,
+        "two-groups-last-wins",
+        &root().join("cases/two-groups-last-wins"),
+        &opts,
+    );
+    let CaseResult::Error(err) = result else {
+        panic!("expected an error, got {result:?}")
+    };
+    assert!(
+        err.to_string().contains("the host has no group `staff`"),
+        "{err}"
+    );
+    assert!(setup.double.created("jobs").is_empty());
 }
 
 /// Issue 8, item 2: `ci/staging.md` starts with `--dry-run`; there the baseline case's
