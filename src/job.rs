@@ -58,8 +58,9 @@ pub struct Session {
     pub mounts: Vec<Mount>,
     /// Working directory.
     pub working_dir: Option<String>,
-    /// Whether the job reads stdin.
-    pub stdin: bool,
+    /// The text the job reads on standard input (the launcher's `Job.stdin`, a string);
+    /// empty when it reads none.
+    pub stdin: String,
     /// Job tags (become `USER_TAG_<i>` annotations).
     pub tags: Vec<String>,
     /// The service account, when the launcher is configured with one.
@@ -94,7 +95,7 @@ impl Default for Session {
             run_as: None,
             mounts: Vec::new(),
             working_dir: None,
-            stdin: false,
+            stdin: String::new(),
             tags: Vec::new(),
             service_account: None,
             instance_id: Some("jjo".into()),
@@ -369,10 +370,10 @@ fn rule_annotations(input: &Input<'_>, parts: &mut Parts) -> Result<(), ErrorKin
     for (i, tag) in session.tags.iter().enumerate() {
         annotations.insert(format!("USER_TAG_{i}"), json!(tag));
     }
-    annotations.insert(
-        "stdin".into(),
-        json!(if session.stdin { "true" } else { "" }),
-    );
+    // job.tpl 2.4.0 (rstudio/helm examples/launcher-templates/default/2.4.0/job.tpl):
+    // `stdin: {{ toYaml .Job.stdin ... }}`, the text itself (`""` when empty), and the
+    // container's `stdin: true` exactly when that text is not empty (`{{- if .Job.stdin }}`).
+    annotations.insert("stdin".into(), json!(session.stdin));
     annotations.insert("user".into(), json!(input.user));
     annotations.insert("name".into(), json!(session.name));
     annotations.insert("service_ports".into(), json!(service_ports(&session.ports)));
@@ -473,7 +474,7 @@ fn assemble(session: &Session, parts: Parts) -> Value {
     container.insert("name".into(), json!(CONTAINER_NAME));
     container.insert("image".into(), json!(parts.image));
     container.insert("command".into(), parts.command);
-    container.insert("stdin".into(), json!(session.stdin));
+    container.insert("stdin".into(), json!(!session.stdin.is_empty()));
     container.insert("stdinOnce".into(), json!(true));
     if let Some(dir) = &session.working_dir {
         container.insert("workingDir".into(), json!(dir));
@@ -1069,6 +1070,28 @@ mod tests {
             job["spec"]["template"]["metadata"]["annotations"]["user"],
             "alice"
         );
+    }
+
+    /// job.tpl 2.4.0 (rstudio/helm `examples/launcher-templates/default/2.4.0/job.tpl`)
+    /// writes the annotation as `toYaml .Job.stdin` (the text; `""` when there is none) and
+    /// the container's `stdin` as `{{- if .Job.stdin }}`: true exactly for a non-empty text.
+    #[test]
+    fn stdin_annotation_is_the_text_and_the_container_reads_it_when_not_empty() {
+        let stdin = |job: &Value| {
+            let template = &job["spec"]["template"];
+            (
+                template["metadata"]["annotations"]["stdin"].clone(),
+                template["spec"]["containers"][0]["stdin"].clone(),
+            )
+        };
+        let none = build_ok(&Session::default(), &[]);
+        assert_eq!(stdin(&none), (json!(""), json!(false)));
+        let session = Session {
+            stdin: "{\"launch\": 1}\n".into(),
+            ..Session::default()
+        };
+        let some = build_ok(&session, &[]);
+        assert_eq!(stdin(&some), (json!("{\"launch\": 1}\n"), json!(true)));
     }
 
     #[test]
