@@ -32,6 +32,17 @@ pub enum ErrorKind {
     /// `kubernetes:` names a version jjo cannot predict for.
     #[error(transparent)]
     Version(crate::predict::Error),
+    /// A `job-json-overrides` list that does not parse, in any section: the plugin reads
+    /// every section's list when it starts, whoever the case's user is.
+    #[error(
+        "bad `job-json-overrides` list in section `[{section}]`: the plugin reads every section's list when it starts, so it would not start for anyone"
+    )]
+    ListInSection {
+        /// The section's name (`*`, `@staff`, `alice`).
+        section: String,
+        /// Why the list does not parse, and where.
+        source: Box<crate::overrides::Error>,
+    },
     /// `helm-values:` in a case that also holds a profiles file.
     #[error("the case has both `helm-values:` and `{}`", super::PROFILES_FILE)]
     HelmAndProfiles,
@@ -99,6 +110,7 @@ impl Hint for ErrorKind {
             ),
             ErrorKind::Yaml { message, .. } => variant_hint(message),
             ErrorKind::Version(_) => None,
+            ErrorKind::ListInSection { source, .. } => source.hint(),
             ErrorKind::HelmAndProfiles => Some(format!(
                 "the chart renders the profiles file from the values: delete `{}` or `helm-values:`",
                 super::PROFILES_FILE

@@ -272,6 +272,35 @@ pub fn load(name: &str, dir: &Path, allow_unknown_keys: bool) -> Result<Case, Er
     load_with(name, dir, &opts)
 }
 
+/// Parses the `job-json-overrides` list of every section, not only the user's: the plugin's
+/// `validateValues()` reads every section's values when it starts (the SDK's
+/// `AbstractUserProfiles::Impl::iterateValues` in `sdk/src/options/AbstractUserProfiles.cpp`
+/// walks all sections), so a bad list anywhere stops it for everyone. Which type the plugin
+/// gives the list is in no public source; jjo checks its syntax only, not the files it names
+/// (README, "The launcher's rules"). The user's own list is read below, with its own errors.
+fn check_lists(profiles: &Profiles, resolved: &Resolved) -> Result<(), Error> {
+    let own = resolved.get("job-json-overrides").map(|s| &s.span);
+    for section in &profiles.sections {
+        for entry in section
+            .entries
+            .iter()
+            .filter(|e| e.key == "job-json-overrides" && Some(&e.value_span) != own)
+        {
+            if let Err(source) = overrides::parse_list(&entry.value, &entry.value_span) {
+                return Err(Located::new(
+                    source.span.clone(),
+                    ErrorKind::ListInSection {
+                        section: section.name.clone(),
+                        source: Box::new(source),
+                    },
+                )
+                .into());
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The line and the column of the value of a `key:` at any depth in a YAML text ((0, 0) when
 /// not found), for errors about it.
 fn nested_key_at(text: &str, key: &str) -> (u32, u32) {
@@ -389,6 +418,7 @@ pub fn load_spec(
         spec.groups = groups;
     }
     let resolved = profiles::resolve(&profiles, &spec.user, &spec.groups);
+    check_lists(&profiles, &resolved)?;
     let path_map: Vec<(String, String)> = spec
         .paths
         .iter()

@@ -878,6 +878,33 @@ fn test_takes_the_host_db_from_its_flag_or_variable() {
     ");
 }
 
+/// Issue 9, item 4: the plugin reads every section's `job-json-overrides` list when it
+/// starts (the SDK's `iterateValues` walks all sections), so a malformed list in a section
+/// the case's user is not in still fails the case, naming file, line and section.
+#[test]
+fn a_bad_list_in_a_section_that_does_not_apply_is_an_error() {
+    let profiles = format!(
+        "[*]\njob-json-overrides={}\n[@gpu]\njob-json-overrides=\"/spec/x\" \"/etc/f\"\n",
+        sc_list()
+    );
+    let case = TempCase::new(&[
+        (PROFILES, profiles.as_bytes()),
+        ("job-json-overrides/sc", b"{}"),
+    ]);
+    insta::assert_snapshot!(case.test(&[]), @r#"
+    exit code: 2
+    ----- stdout -----
+    ERROR   case
+      error: [TEMP]/case/launcher.kubernetes.profiles.conf:4:30: bad `job-json-overrides` list in section `[@gpu]`: the plugin reads every section's list when it starts, so it would not start for anyone
+        caused by: [TEMP]/case/launcher.kubernetes.profiles.conf:4:30: pointer `/spec/x` has no file: expected `:` and a quoted path
+        hint: each pointer needs a file: `"/spec/x":"/etc/rstudio/job-json-overrides/file.json"`
+
+    0 passed, 1 failed
+
+    ----- stderr -----
+    "#);
+}
+
 #[test]
 fn group_section_unknown_to_the_host_is_bad_input_at_its_line() {
     let profiles = b"[*]\ndefault-cpus=1\n[@staf]\ndefault-cpus=2\n";
