@@ -27,7 +27,7 @@ fn diff_ten_principals(bencher: Bencher) {
     );
     bencher
         .counter(ItemsCount::new(10usize))
-        .bench(|| divan::black_box(jjo::cli::diff::diff(&old, &new).expect("diffs")));
+        .bench(|| divan::black_box(jjo::diff::diff(&old, &new).expect("diffs")));
 }
 
 /// `jjo lint` of the ten-principal configuration.
@@ -36,7 +36,7 @@ fn lint_ten_principals(bencher: Bencher) {
     let config = config("tests/fixtures/rollout/production");
     bencher
         .counter(ItemsCount::new(10usize))
-        .bench(|| divan::black_box(jjo::cli::lint::lint(&config)));
+        .bench(|| divan::black_box(jjo::lint::lint(&config)));
 }
 
 /// Rendering the shipped Helm values file as the chart would.

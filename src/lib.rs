@@ -15,12 +15,14 @@ pub mod cli;
 pub mod cluster;
 pub mod compare;
 pub mod diag;
+pub mod diff;
 pub mod env;
 pub mod error;
 pub mod failure;
 pub mod helm;
 pub mod job;
 pub mod launcher_conf;
+pub mod lint;
 #[cfg(feature = "cluster")]
 pub mod live;
 pub mod location;

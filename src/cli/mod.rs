@@ -1,10 +1,10 @@
 //! The command line: clap definitions and one file per command. No pipeline logic lives here.
 
 mod cluster;
-pub mod diff;
+mod diff;
 mod gc;
 mod init;
-pub mod lint;
+mod lint;
 mod predict;
 mod render;
 mod resolve;

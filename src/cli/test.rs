@@ -78,10 +78,10 @@ pub fn run(args: Args) -> Result<u8, Error> {
         failed += 1;
     }
     if let Some(path) = &args.junit {
-        write_report(path, &report::junit(&runs)?)?;
+        write_report(path, &report::junit::test_report(&runs)?)?;
     }
     if let Some(path) = &args.report {
-        write_report(path, &report::json(&runs, &unreferenced)?)?;
+        write_report(path, &report::json::test_report(&runs, &unreferenced)?)?;
     }
     super::print(&report::summary(passed, failed + errors))?;
     Ok(if errors > 0 {

@@ -1,17 +1,25 @@
-//! Everything jjo prints for people: errors, warnings, case results and the summary.
-//! Stages return values; only this module and the CLI print.
+//! Everything jjo prints for people: errors, warnings, case results and the summary, and
+//! the pages of `jjo lint` and `jjo diff`.
 
 use std::fmt;
 use std::io::Write;
 
 use anstyle::{AnsiColor, Style};
 
+use std::fmt::Write as _;
+
+use serde_json::Value;
+
 use crate::case::Expect;
 use crate::compare;
 use crate::diag::Warning;
+use crate::diff::PrincipalDiff;
 use crate::error::Error;
 use crate::failure::{Failure, GoldenDifference, ServerFinding, Subject};
-use crate::pipeline::{CaseResult, CaseRun, Status};
+use crate::lint::Lint;
+use crate::pipeline::{CaseResult, Status};
+use crate::principals::Principal;
+use crate::validate::Level;
 use crate::validate::{Finding, Severity};
 
 const ERROR: Style = AnsiColor::Red.on_default().bold();
@@ -22,13 +30,26 @@ const DIM: Style = Style::new().dimmed();
 /// Prints an error with its hint to stderr, `error: ...` then `  hint: ...`.
 pub fn error(err: &Error) {
     let mut out = anstream::stderr().lock();
-    let _ = writeln!(out, "{ERROR}error{ERROR:#}: {err}");
+    let _ = out.write_all(error_text(err, true).as_bytes());
+}
+
+/// The one way an error is written for people, on stderr and in a case's failure text:
+/// `error: ...`, a `  caused by: ...` line per source, then `  hint: ...`; `styled` colours
+/// the words (anstream strips the colours where the reader cannot show them).
+pub fn error_text(err: &Error, styled: bool) -> String {
+    let (e, d) = if styled {
+        (ERROR, DIM)
+    } else {
+        (Style::new(), Style::new())
+    };
+    let mut out = format!("{e}error{e:#}: {err}\n");
     for cause in causes(err) {
         let _ = writeln!(out, "  caused by: {cause}");
     }
     if let Some(hint) = err.hint() {
-        let _ = writeln!(out, "  {DIM}hint: {hint}{DIM:#}");
+        let _ = writeln!(out, "  {d}hint: {hint}{d:#}");
     }
+    out
 }
 
 /// The messages of an error's sources, outermost first. An error whose message already shows
@@ -331,16 +352,8 @@ pub fn failure_text(result: &CaseResult) -> String {
                 }
             }
         }
-        CaseResult::Error(err) => {
-            out.push_str(&format!("error: {err}\n"));
-            // A case's I/O error says which file; its cause says why (missing, a directory...).
-            for cause in causes(err) {
-                out.push_str(&format!("  caused by: {cause}\n"));
-            }
-            if let Some(hint) = err.hint() {
-                out.push_str(&format!("  hint: {hint}\n"));
-            }
-        }
+        // A case's I/O error says which file; its cause says why (missing, a directory...).
+        CaseResult::Error(err) => out.push_str(&error_text(err, false)),
     }
     out
 }
@@ -374,107 +387,161 @@ pub fn summary(passed: usize, failed: usize) -> String {
     format!("\n{passed} passed, {failed} failed\n")
 }
 
-/// The JUnit XML report: one test case per jjo case, the failure text as the message body.
-pub fn junit(runs: &[CaseRun]) -> Result<String, Error> {
-    use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+fn level_name(level: Option<Level>) -> &'static str {
+    match level {
+        Some(Level::Restricted) => "restricted",
+        Some(Level::Baseline) => "baseline",
+        Some(Level::Privileged) => "privileged",
+        None => "none (no Job)",
+    }
+}
 
-    let mut suite = TestSuite::new("jjo");
-    for run in runs {
-        let status = match &run.result {
-            r if r.passed() => TestCaseStatus::success(),
-            CaseResult::Error(_) => {
-                let mut s = TestCaseStatus::non_success(NonSuccessKind::Error);
-                s.set_description(failure_text(&run.result));
-                s
-            }
-            CaseResult::Ran(_) => {
-                let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
-                s.set_description(failure_text(&run.result));
-                s
-            }
+/// `jjo lint`'s page for people: problems like `cargo` prints them, then a line per principal.
+pub fn lint(l: &Lint) -> String {
+    let mut out = String::new();
+    for p in &l.problems {
+        let at = p
+            .span
+            .as_ref()
+            .map(|s| format!("{s}: "))
+            .unwrap_or_default();
+        let field = p
+            .path
+            .as_ref()
+            .map(|f| format!(" (at `{f}`)"))
+            .unwrap_or_default();
+        let _ = writeln!(out, "{}: {at}{}{field} [{}]", p.severity, p.message, p.rule);
+        let _ = writeln!(out, "  for: {}", p.principals.join(", "));
+        if let Some(h) = &p.hint {
+            let _ = writeln!(out, "  hint: {h}");
+        }
+    }
+    if !l.problems.is_empty() {
+        out.push('\n');
+    }
+    out.push_str(&principals_page(l));
+    out
+}
+
+/// A line per principal with its security summary, then the counts of the whole run.
+pub(super) fn principals_page(l: &Lint) -> String {
+    let mut out = String::new();
+    for pl in &l.principals {
+        let p = &pl.principal;
+        let groups = if p.groups.is_empty() {
+            "no group".to_string()
+        } else {
+            p.groups.join(", ")
         };
-        let mut case = TestCase::new(run.name.as_str(), status);
-        case.set_classname("jjo.cases");
-        case.set_time(run.elapsed);
-        suite.add_test_case(case);
+        let _ = writeln!(
+            out,
+            "{} (`{}` in {groups}): {} override{}, Pod Security `{}`",
+            p.label,
+            p.user,
+            pl.overrides,
+            if pl.overrides == 1 { "" } else { "s" },
+            level_name(pl.level)
+        );
+        for f in &pl.security {
+            let _ = writeln!(out, "  {}: `{}` = {}", f.aspect, f.path, f.value);
+        }
     }
-    let mut report = Report::new("jjo");
-    report.add_test_suite(suite);
-    report.to_string().map_err(|e| unserialisable("JUnit", &e))
+    let (errors, warnings) = (l.count("error"), l.count("warning"));
+    let _ = writeln!(
+        out,
+        "\n{errors} error{}, {warnings} warning{} in {} principal{}",
+        if errors == 1 { "" } else { "s" },
+        if warnings == 1 { "" } else { "s" },
+        l.principals.len(),
+        if l.principals.len() == 1 { "" } else { "s" }
+    );
+    out
 }
 
-/// A report that cannot be serialised is a jjo bug, never an empty file and success.
-fn unserialisable(which: &str, e: &dyn std::fmt::Display) -> Error {
-    Error::Internal {
-        what: format!("cannot serialise the {which} report: {e}"),
+/// Who a principal is, for people: `alice in staff, gpu`, `rstudio-user in no group`.
+fn who(p: &Principal) -> String {
+    if p.groups.is_empty() {
+        format!("`{}` in no group", p.user)
+    } else {
+        format!("`{}` in {}", p.user, p.groups.join(", "))
     }
 }
 
-/// Pretty JSON of a report, with a final newline.
-fn to_json<T: serde::Serialize>(report: &T) -> Result<String, Error> {
-    serde_json::to_string_pretty(report)
-        .map(|text| text + "\n")
-        .map_err(|e| unserialisable("JSON", &e))
+fn short(v: &Option<Value>) -> String {
+    const MAX: usize = 100;
+    let Some(v) = v else {
+        return "nothing".into();
+    };
+    let text = v.to_string();
+    if text.chars().count() <= MAX {
+        text
+    } else {
+        text.chars().take(MAX - 1).collect::<String>() + "…"
+    }
 }
 
-/// The JSON report: per case, its status, each check, failure details, warnings and timing;
-/// `unreferenced` are golden files no case uses (`--check-unreferenced`), counted as failures.
-pub fn json(runs: &[CaseRun], unreferenced: &[std::path::PathBuf]) -> Result<String, Error> {
-    let cases: Vec<serde_json::Value> = runs
-        .iter()
-        .map(|run| {
-            let checks: Vec<serde_json::Value> = match &run.result {
-                CaseResult::Ran(checks) => checks
-                    .iter()
-                    .map(|(check, status)| match status {
-                        Status::Passed => serde_json::json!({"check": check, "status": "passed"}),
-                        Status::Blessed(p) => {
-                            serde_json::json!({"check": check, "status": "blessed", "file": p})
-                        }
-                        Status::Failed(f) => serde_json::json!({
-                            "check": check,
-                            "status": "failed",
-                            "message": f.to_string(),
-                            "failure": f,
-                        }),
-                    })
-                    .collect(),
-                CaseResult::Error(_) => Vec::new(),
-            };
-            let status = match &run.result {
-                r if r.passed() => "passed",
-                CaseResult::Error(_) => "error",
-                CaseResult::Ran(_) => "failed",
-            };
-            let error = match &run.result {
-                CaseResult::Error(e) => {
-                    Some(serde_json::json!({"message": e.to_string(), "hint": e.hint()}))
+/// `jjo diff`'s page for people: one block per principal whose Pod changes, then those whose Pods do not.
+pub fn diff(diffs: &[PrincipalDiff]) -> String {
+    let mut out = String::new();
+    let mut same = Vec::new();
+    for d in diffs {
+        if !d.changed() {
+            same.push(d.principal.label.as_str());
+            continue;
+        }
+        let p = &d.principal;
+        match (&d.old, &d.new) {
+            (Ok(_), Ok(_)) => {
+                let n = d.changes.len();
+                let _ = writeln!(
+                    out,
+                    "{} ({}): {n} field{} change{}",
+                    p.label,
+                    who(p),
+                    if n == 1 { "" } else { "s" },
+                    if n == 1 { "s" } else { "" }
+                );
+                for c in &d.changes {
+                    let line = match c.change {
+                        "added" => format!("  + {}: {}", c.path, short(&c.new)),
+                        "removed" => format!("  - {}: {}", c.path, short(&c.old)),
+                        _ => format!("  ~ {}: {} -> {}", c.path, short(&c.old), short(&c.new)),
+                    };
+                    let _ = writeln!(out, "{line}");
                 }
-                CaseResult::Ran(_) => None,
-            };
-            serde_json::json!({
-                "name": run.name,
-                "status": status,
-                "checks": checks,
-                "error": error,
-                "warnings": run.warnings,
-                "seconds": run.elapsed.as_secs_f64(),
-                "phases": run
-                    .phases
-                    .iter()
-                    .map(|(name, d)| (name.to_string(), serde_json::json!(d.as_secs_f64())))
-                    .collect::<serde_json::Map<String, serde_json::Value>>(),
-            })
-        })
-        .collect();
-    let passed = runs.iter().filter(|r| r.result.passed()).count();
-    let report = serde_json::json!({
-        "passed": passed,
-        "failed": runs.len() - passed + unreferenced.len(),
-        "cases": cases,
-        "unreferenced": unreferenced,
-    });
-    to_json(&report)
+            }
+            (Err(e), Ok(_)) => {
+                let _ = writeln!(out, "{} ({}): no Pod before, one now", p.label, who(p));
+                let _ = writeln!(out, "  old: {e}");
+            }
+            (Ok(_), Err(e)) => {
+                let _ = writeln!(
+                    out,
+                    "{} ({}): the session no longer starts",
+                    p.label,
+                    who(p)
+                );
+                let _ = writeln!(out, "  new: {e}");
+            }
+            (Err(a), Err(b)) => {
+                let _ = writeln!(out, "{} ({}): no Pod before or now", p.label, who(p));
+                let _ = writeln!(out, "  old: {a}\n  new: {b}");
+            }
+        }
+        out.push('\n');
+    }
+    let changed = diffs.len() - same.len();
+    let _ = write!(
+        out,
+        "{changed} principal{} changed, {} unchanged",
+        if changed == 1 { "" } else { "s" },
+        same.len()
+    );
+    if !same.is_empty() {
+        let _ = write!(out, ": {}", same.join(", "));
+    }
+    out.push('\n');
+    out
 }
 
 #[cfg(test)]
@@ -557,22 +624,6 @@ mod tests {
         assert_eq!(json["data"]["golden"], "g.yaml");
         let json = serde_json::to_value(Failure::NotDropped).expect("serialises");
         assert_eq!(json, serde_json::json!({"type": "not-dropped"}));
-    }
-
-    #[test]
-    fn a_report_that_cannot_be_serialised_is_an_error() {
-        struct Unserialisable;
-        impl serde::Serialize for Unserialisable {
-            fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
-                Err(serde::ser::Error::custom("no"))
-            }
-        }
-        let err = to_json(&Unserialisable).expect_err("must not become an empty report");
-        assert_eq!(
-            err.to_string(),
-            "internal error: cannot serialise the JSON report: no"
-        );
-        assert_eq!(err.exit_code(), crate::error::exit::ERROR);
     }
 
     #[test]

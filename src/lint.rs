@@ -1,0 +1,413 @@
+//! Linting a configuration without goldens: every principal's override list applied and
+//! validated, every warning and error `jjo test` knows, a security summary per principal and
+//! the highest Pod Security level its Pod meets. Returns data; `report` renders it.
+
+use std::fmt::Write;
+
+use serde_json::Value;
+
+use crate::diag::Warning;
+use crate::error::Error;
+use crate::location::Span;
+use crate::principals::{Config, Principal};
+use crate::validate::{self, Level, Severity};
+
+/// One problem, with every principal it concerns.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Problem {
+    /// `error` or `warning`.
+    pub severity: &'static str,
+    /// A stable id: the validation rule, or the kind of warning/error.
+    pub rule: String,
+    /// Where in the user's files, when known.
+    pub span: Option<Span>,
+    /// Where in the Job, when it concerns a field.
+    pub path: Option<String>,
+    /// What is wrong.
+    pub message: String,
+    /// What to do.
+    pub hint: Option<String>,
+    /// The principals it concerns (`[*]`, `[@g]`, `[user]`).
+    pub principals: Vec<String>,
+}
+
+/// A security-relevant field of the session Pod and whether the overrides changed it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SecurityField {
+    /// What it is: `privileged`, `capabilities`, `hostPath`, `hostNetwork`, ...
+    pub aspect: &'static str,
+    /// The field in the Job.
+    pub path: String,
+    /// Its value after the overrides.
+    pub value: Value,
+}
+
+/// One principal's outcome.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PrincipalLint {
+    /// Who.
+    pub principal: Principal,
+    /// The highest Pod Security level the Pod meets (`None` when no Job could be built).
+    pub level: Option<Level>,
+    /// The security-relevant fields the overrides set or changed.
+    pub security: Vec<SecurityField>,
+    /// How many overrides the principal's list applies.
+    pub overrides: usize,
+}
+
+/// What linting a configuration found.
+#[derive(Debug, Clone, Default)]
+pub struct Lint {
+    /// Problems, each once, in the order found.
+    pub problems: Vec<Problem>,
+    /// One entry per principal.
+    pub principals: Vec<PrincipalLint>,
+}
+
+impl Lint {
+    fn add(&mut self, mut p: Problem, who: &str) {
+        if let Some(same) = self.problems.iter_mut().find(|q| {
+            q.rule == p.rule && q.span == p.span && q.message == p.message && q.path == p.path
+        }) {
+            if !same.principals.iter().any(|w| w == who) {
+                same.principals.push(who.to_string());
+            }
+            return;
+        }
+        p.principals = vec![who.to_string()];
+        self.problems.push(p);
+    }
+
+    /// How many problems have this severity (`error` or `warning`).
+    pub fn count(&self, severity: &str) -> usize {
+        self.problems
+            .iter()
+            .filter(|p| p.severity == severity)
+            .count()
+    }
+}
+
+/// The lint of a configuration that does not even load: that is its one problem.
+pub fn not_loaded(e: &Error) -> Lint {
+    let mut l = Lint::default();
+    l.add(
+        error_problem(e),
+        "every principal (the configuration does not load)",
+    );
+    l
+}
+
+/// Where an error points, when it knows.
+fn error_span(e: &Error) -> Option<Span> {
+    match e {
+        Error::Syntax { span, .. } | Error::NotUtf8 { span } => Some(span.clone()),
+        Error::Case(e) => Some(e.span.clone()),
+        Error::Profiles(e) => Some(e.span.clone()),
+        Error::Overrides(e) => Some(e.span.clone()),
+        Error::Golden(e) => Some(e.span.clone()),
+        _ => None,
+    }
+}
+
+/// An error as a problem; its message without the `file:line:col: ` its Display starts with.
+fn error_problem(e: &Error) -> Problem {
+    let span = error_span(e);
+    let text = e.to_string();
+    let message = match &span {
+        Some(s) => text
+            .strip_prefix(&format!("{s}: "))
+            .unwrap_or(&text)
+            .to_string(),
+        None => text,
+    };
+    let rule = match e {
+        Error::Job(e) => e.rule,
+        _ => "bad-input",
+    };
+    Problem {
+        severity: "error",
+        rule: rule.into(),
+        span,
+        path: None,
+        message,
+        hint: e.hint(),
+        principals: Vec::new(),
+    }
+}
+
+fn warning_problem(w: &Warning) -> Problem {
+    Problem {
+        severity: "warning",
+        rule: "warning".into(),
+        span: w.span.clone(),
+        path: w.pointer.clone(),
+        message: w.message.clone(),
+        hint: w.hint.clone(),
+        principals: Vec::new(),
+    }
+}
+
+/// A JSON pointer as the dotted path validation findings use (`spec.containers[0].image`).
+fn dotted(pointer: &str) -> String {
+    let mut out = String::new();
+    for token in pointer.split('/').skip(1) {
+        let token = token.replace("~1", "/").replace("~0", "~");
+        if !token.is_empty() && token.chars().all(|c| c.is_ascii_digit()) {
+            let _ = write!(out, "[{token}]");
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(&token);
+        }
+    }
+    out
+}
+
+/// Lints every principal of a configuration.
+pub fn lint(config: &Config) -> Lint {
+    let mut out = Lint::default();
+    for p in config.principals() {
+        let who = p.label.clone();
+        let case = match config.case(&p) {
+            Ok(case) => case,
+            Err(e) => {
+                out.add(error_problem(&e), &who);
+                out.principals.push(PrincipalLint {
+                    principal: p,
+                    level: None,
+                    security: Vec::new(),
+                    overrides: 0,
+                });
+                continue;
+            }
+        };
+        let rendered = match crate::pipeline::render(&case) {
+            Ok(r) => r,
+            Err(e) => {
+                for w in case.warnings.iter().chain(&case.resolved.warnings) {
+                    out.add(warning_problem(w), &who);
+                }
+                out.add(error_problem(&e), &who);
+                out.principals.push(PrincipalLint {
+                    principal: p,
+                    level: None,
+                    security: Vec::new(),
+                    overrides: case.overrides.len(),
+                });
+                continue;
+            }
+        };
+        for w in &rendered.warnings {
+            out.add(warning_problem(w), &who);
+        }
+        // Findings point at the override that wrote their field, else at the list itself.
+        let list_span = case
+            .resolved
+            .get("job-json-overrides")
+            .map(|s| s.span.clone());
+        let span_of = |path: &str| {
+            case.overrides
+                .iter()
+                .rev()
+                .find(|o| {
+                    let d = dotted(&o.pointer.to_string());
+                    path == d
+                        || path.starts_with(&format!("{d}."))
+                        || path.starts_with(&format!("{d}["))
+                })
+                .map(|o| o.span.clone())
+                .or_else(|| list_span.clone())
+        };
+        let validation = validate::validate(&rendered.patched.job);
+        for f in &validation.findings {
+            out.add(
+                Problem {
+                    severity: if f.severity == Severity::Error {
+                        "error"
+                    } else {
+                        "warning"
+                    },
+                    rule: f.rule.to_string(),
+                    span: span_of(&f.path),
+                    path: Some(f.path.clone()),
+                    message: f.message.clone(),
+                    hint: f.hint.clone(),
+                    principals: Vec::new(),
+                },
+                &who,
+            );
+        }
+        if let Err(e) = crate::pipeline::predict_pod(&case, &rendered.patched.job) {
+            out.add(error_problem(&e), &who);
+        }
+        let mut level = None;
+        for (l, failed) in &validation.pod_security {
+            if !failed.is_empty() {
+                break;
+            }
+            level = Some(*l);
+        }
+        out.principals.push(PrincipalLint {
+            principal: p,
+            level,
+            security: security(&rendered.base, &rendered.patched.job),
+            overrides: case.overrides.len(),
+        });
+    }
+    out
+}
+
+/// The security-relevant fields of the Pod template that the overrides set or changed.
+fn security(base: &Value, patched: &Value) -> Vec<SecurityField> {
+    let before = security_fields(base);
+    security_fields(patched)
+        .into_iter()
+        .filter(|f| {
+            !before
+                .iter()
+                .any(|b| b.path == f.path && b.value == f.value)
+        })
+        .collect()
+}
+
+/// Every security-relevant field a Job's Pod template sets.
+fn security_fields(job: &Value) -> Vec<SecurityField> {
+    let mut out = Vec::new();
+    let Some(spec) = job.pointer("/spec/template/spec") else {
+        return out;
+    };
+    let base = "spec.template.spec";
+    let mut push = |aspect: &'static str, path: String, value: &Value| {
+        if !value.is_null() {
+            out.push(SecurityField {
+                aspect,
+                path,
+                value: value.clone(),
+            });
+        }
+    };
+    for key in ["hostNetwork", "hostPID", "hostIPC"] {
+        if let Some(v) = spec.get(key) {
+            push(key_aspect(key), format!("{base}.{key}"), v);
+        }
+    }
+    for key in ["serviceAccountName", "serviceAccount"] {
+        if let Some(v) = spec.get(key) {
+            push("serviceAccount", format!("{base}.{key}"), v);
+        }
+    }
+    if let Some(v) = spec.get("automountServiceAccountToken") {
+        push(
+            "serviceAccount",
+            format!("{base}.automountServiceAccountToken"),
+            v,
+        );
+    }
+    if let Some(sc) = spec.get("securityContext") {
+        context(&mut push, &format!("{base}.securityContext"), sc);
+    }
+    for (i, v) in spec
+        .get("volumes")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        if let Some(h) = v.get("hostPath") {
+            push("hostPath", format!("{base}.volumes[{i}].hostPath"), h);
+        }
+    }
+    for list in ["initContainers", "containers", "ephemeralContainers"] {
+        for (i, c) in spec
+            .get(list)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            if let Some(sc) = c.get("securityContext") {
+                context(
+                    &mut push,
+                    &format!("{base}.{list}[{i}].securityContext"),
+                    sc,
+                );
+            }
+        }
+    }
+    out
+}
+
+fn key_aspect(key: &str) -> &'static str {
+    match key {
+        "hostNetwork" => "hostNetwork",
+        "hostPID" => "hostPID",
+        _ => "hostIPC",
+    }
+}
+
+/// The security-relevant fields of a Pod or container `securityContext`.
+fn context(push: &mut impl FnMut(&'static str, String, &Value), at: &str, sc: &Value) {
+    for (key, aspect) in [
+        ("privileged", "privileged"),
+        ("allowPrivilegeEscalation", "privileged"),
+        ("runAsUser", "runAsUser"),
+        ("runAsNonRoot", "runAsNonRoot"),
+        ("seccompProfile", "seccomp"),
+    ] {
+        if let Some(v) = sc.get(key) {
+            push(aspect, format!("{at}.{key}"), v);
+        }
+    }
+    if let Some(v) = sc.pointer("/capabilities/add") {
+        push("capabilities", format!("{at}.capabilities.add"), v);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn pointers_become_the_dotted_paths_of_findings() {
+        assert_eq!(
+            dotted("/spec/template/spec/containers/0/securityContext"),
+            "spec.template.spec.containers[0].securityContext"
+        );
+        assert_eq!(dotted("/metadata/labels/a~1b"), "metadata.labels.a/b");
+    }
+
+    #[test]
+    fn security_lists_only_what_the_overrides_changed() {
+        let base = json!({"spec": {"template": {"spec": {"containers": [{"name": "c"}], "serviceAccountName": "default"}}}});
+        let patched = json!({"spec": {"template": {"spec": {
+            "containers": [{"name": "c", "securityContext": {"privileged": true, "capabilities": {"add": ["SYS_ADMIN"]}}}],
+            "serviceAccountName": "default",
+            "hostNetwork": true,
+            "volumes": [{"name": "h", "hostPath": {"path": "/var/run"}}],
+        }}}});
+        let got: Vec<(&str, String)> = security(&base, &patched)
+            .into_iter()
+            .map(|f| (f.aspect, f.path))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("hostNetwork", "spec.template.spec.hostNetwork".to_string()),
+                (
+                    "hostPath",
+                    "spec.template.spec.volumes[0].hostPath".to_string()
+                ),
+                (
+                    "privileged",
+                    "spec.template.spec.containers[0].securityContext.privileged".to_string()
+                ),
+                (
+                    "capabilities",
+                    "spec.template.spec.containers[0].securityContext.capabilities.add".to_string()
+                ),
+            ]
+        );
+    }
+}
