@@ -116,7 +116,6 @@ pub(crate) fn apply(job: &mut Map, name: &str, opts: &Options) -> Result<(), Err
     default_pod_spec(pod_spec);
 
     default_job_spec(spec, opts);
-    drop_disabled_fields(spec, opts);
     generate_selector_if_needed(spec, name);
     copy_template_labels(job);
     Ok(())
@@ -196,16 +195,6 @@ fn default_job_spec(spec: &mut Map, opts: &Options) {
         default_string(spec, "podReplacementPolicy", policy);
     }
     default_value(spec, "manualSelector", json!(false));
-}
-
-/// The Job strategy drops fields whose feature gate is off in the version.
-fn drop_disabled_fields(spec: &mut Map, opts: &Options) {
-    if !opts.version.job_managed_by() {
-        spec.remove("managedBy");
-    }
-    if !opts.version.job_success_policy() {
-        spec.remove("successPolicy");
-    }
 }
 
 /// `generateSelectorIfNeeded`: unless `manualSelector` is true, the four template labels
@@ -422,6 +411,12 @@ mod tests {
         let mut job = minimal();
         job["spec"]["managedBy"] = json!("example.com/x");
         job["spec"]["successPolicy"] = json!({"rules": []});
+        // The Job strategy's dropDisabledFields: `predict` drops them from the table of releases.
+        let stored = |job: Value, minor| {
+            crate::predict::predict(&job, &opts(minor))
+                .expect("predicts")
+                .job
+        };
         let v30 = stored(job.clone(), 30);
         assert!(
             v30["spec"].get("managedBy").is_none() && v30["spec"].get("successPolicy").is_none()

@@ -63,7 +63,11 @@ pub struct Prediction {
 pub fn predict(job: &Value, opts: &Options) -> Result<Prediction, Error> {
     // The API server stores what it decoded: nulls and empty lists (the launcher's
     // `initContainers: null`, an unused `volumes: []`) are gone before any defaulting.
+    // Fields the server does not know (a misspelt `priviliged`) or, in this version, does not
+    // keep (a newer feature's field) are dropped on create: the Pod is made without them.
     let mut stored = job.clone();
+    crate::validate::drop_unknown_fields(&mut stored);
+    version::drop_newer_fields(&mut stored, opts.version);
     json::drop_empty(&mut stored);
     let Value::Object(mut job) = stored else {
         return Err(Error::NotAnObject {

@@ -332,3 +332,19 @@ fn false_plain_bools_are_not_stored_but_false_pointer_bools_are() {
     assert_eq!(c["securityContext"]["privileged"], false);
     assert!(c["volumeMounts"][0].get("readOnly").is_none());
 }
+
+/// Issue 17 item 4, issue 15 §4: the server drops an unknown field on create (the launcher
+/// posts without `fieldValidation`), so the Pod it makes has `securityContext: {}`.
+#[test]
+fn an_unknown_field_is_not_in_the_predicted_pod() {
+    let mut job = job();
+    job["spec"]["template"]["spec"]["containers"][0]["securityContext"] =
+        json!({"priviliged": true});
+    let p = predict(&job, &opts(34)).unwrap();
+    assert_eq!(p.pod["spec"]["containers"][0]["securityContext"], json!({}));
+    assert!(
+        p.job["spec"]["template"]["spec"]["containers"][0]["securityContext"]
+            .get("priviliged")
+            .is_none()
+    );
+}

@@ -52,17 +52,6 @@ impl Version {
         self.minor <= 33
     }
 
-    /// Whether `spec.managedBy` survives Job create (JobManagedBy beta-on in 1.32; the Job
-    /// strategy drops fields of disabled gates).
-    pub(crate) fn job_managed_by(self) -> bool {
-        self.minor >= 32
-    }
-
-    /// Whether `spec.successPolicy` survives Job create (JobSuccessPolicy beta-on in 1.31).
-    pub(crate) fn job_success_policy(self) -> bool {
-        self.minor >= 31
-    }
-
     /// Whether `spec.podReplacementPolicy` is defaulted (JobPodReplacementPolicy beta-on in
     /// 1.29, so true for every supported version; kept as a gate so the rule says why).
     pub(crate) fn pod_replacement_policy(self) -> bool {
@@ -217,6 +206,43 @@ pub fn dropped_fields(job: &serde_json::Value, version: Version) -> Vec<DroppedF
     out
 }
 
+/// Removes from `job` every field a `version` API server drops on create (see
+/// [`dropped_fields`]), so that the predicted Pod is made from what that server stores.
+pub(crate) fn drop_newer_fields(job: &mut serde_json::Value, version: Version) {
+    for field in FIELD_RELEASES.iter().filter(|f| version < f.since) {
+        let segments: Vec<&str> = field.path.split('.').collect();
+        remove_pattern(job, &segments);
+    }
+}
+
+/// Removes what a `[*]` pattern (split at its dots) names in `value`.
+fn remove_pattern(value: &mut serde_json::Value, segments: &[&str]) {
+    let Some((first, rest)) = segments.split_first() else {
+        return;
+    };
+    let (key, every) = match first.strip_suffix("[*]") {
+        Some(key) => (key, true),
+        None => (*first, false),
+    };
+    let Some(map) = value.as_object_mut() else {
+        return;
+    };
+    if rest.is_empty() {
+        map.remove(key);
+        return;
+    }
+    let Some(child) = map.get_mut(key) else {
+        return;
+    };
+    match (every, child) {
+        (true, serde_json::Value::Array(items)) => {
+            items.iter_mut().for_each(|item| remove_pattern(item, rest))
+        }
+        (true, _) => {}
+        (false, child) => remove_pattern(child, rest),
+    }
+}
+
 /// The paths in `value` a pattern with `[*]` names, with their indices.
 fn paths(value: &serde_json::Value, pattern: &str) -> Vec<String> {
     let mut found: Vec<(String, &serde_json::Value)> = vec![(String::new(), value)];
@@ -322,6 +348,20 @@ mod tests {
             at(30)
         );
         assert!(at(34).is_empty());
+    }
+
+    #[test]
+    fn a_field_newer_than_the_version_is_removed_before_predicting() {
+        let mut job = serde_json::json!({"spec": {"managedBy": "x", "template": {"spec": {
+            "containers": [{"name": "a", "resizePolicy": [], "image": "i"}]}}}});
+        drop_newer_fields(&mut job, Version { minor: 32 });
+        assert_eq!(
+            job,
+            serde_json::json!({"spec": {"managedBy": "x", "template": {"spec": {
+                "containers": [{"name": "a", "image": "i"}]}}}})
+        );
+        drop_newer_fields(&mut job, Version { minor: 31 });
+        assert_eq!(job["spec"].get("managedBy"), None);
     }
 
     #[test]

@@ -34,6 +34,8 @@ pub struct Decoded<T> {
     pub findings: Vec<Finding>,
     /// Rendered paths of values that had a type error and were read as zero.
     pub elided: Vec<String>,
+    /// Where each unknown field is, as segments (for removing it: see `drop_unknown_fields`).
+    pub unknown: Vec<Vec<Seg>>,
 }
 
 /// Decodes `value` into `T`, reporting every unknown field and every type error.
@@ -128,10 +130,17 @@ fn finish<T>(state: State, type_findings: Vec<Finding>, value: Option<T>) -> Dec
     }
     findings.extend(type_findings);
     let elided = state.elided.iter().map(|s| render(s)).collect();
+    let mut unknown: Vec<Vec<Seg>> = Vec::with_capacity(state.unknown_at.len());
+    for segs in state.unknown_at {
+        if !unknown.contains(&segs) {
+            unknown.push(segs);
+        }
+    }
     Decoded {
         value,
         findings,
         elided,
+        unknown,
     }
 }
 
@@ -204,6 +213,7 @@ impl Path<'_> {
 #[derive(Default)]
 struct State {
     unknown: Vec<Finding>,
+    unknown_at: Vec<Vec<Seg>>,
     elided: Vec<Vec<Seg>>,
 }
 
@@ -684,6 +694,9 @@ impl<'de> MapAccess<'de> for Map<'de, '_, '_> {
             self.state
                 .unknown
                 .push(unknown_field(self.path, name, fields, key));
+            self.state
+                .unknown_at
+                .push(Path::Key(&self.path, key).to_segs());
         }
         self.pending = Some((key, value));
         seed.deserialize(de::value::BorrowedStrDeserializer::<DeError>::new(key))

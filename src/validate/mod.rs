@@ -116,6 +116,41 @@ pub fn validate(job: &Value) -> Validation {
     }
 }
 
+/// Removes every field of `job` the API server does not know, as a create without
+/// `fieldValidation` (the launcher's) drops it: what is stored, and what the Pod is made from,
+/// never has it. Returns the removed fields' paths, spelt as findings spell them.
+pub fn drop_unknown_fields(job: &mut Value) -> Vec<String> {
+    let decoded: Decoded<Job> = decode::decode_job(job);
+    let mut removed = Vec::new();
+    for segs in &decoded.unknown {
+        if remove_at(job, segs) {
+            removed.push(decode::render(segs));
+        }
+    }
+    removed
+}
+
+/// Removes the object key at `segs`; false when the path does not lead to one.
+fn remove_at(value: &mut Value, segs: &[decode::Seg]) -> bool {
+    let Some((decode::Seg::Key(last), parents)) = segs.split_last() else {
+        return false;
+    };
+    let mut cur = value;
+    for seg in parents {
+        let next = match (seg, cur) {
+            (decode::Seg::Key(k), Value::Object(map)) => map.get_mut(k),
+            (decode::Seg::Index(i), Value::Array(items)) => items.get_mut(*i),
+            _ => None,
+        };
+        let Some(next) = next else {
+            return false;
+        };
+        cur = next;
+    }
+    cur.as_object_mut()
+        .is_some_and(|map| map.remove(last).is_some())
+}
+
 impl Finding {
     /// Whether a case's `reason:` names this finding: its rule id, or text (any case) in its
     /// message, path, check or hint.
@@ -249,6 +284,31 @@ mod tests {
         assert_eq!(f.hint.as_deref(), Some("did you mean `privileged`?"));
         // The misspelt field is dropped, so nothing is privileged.
         assert!(v.admitted_at(Level::Baseline));
+    }
+
+    #[test]
+    fn unknown_fields_are_removed_as_the_server_drops_them() {
+        let mut job = clean();
+        job["spec"]["template"]["spec"]["containers"][0]["securityContext"] =
+            json!({"priviliged": true, "runAsUser": 1000});
+        job["spec"]["template"]["spec"]["operater"] = json!("x");
+        job["metadata"]["labelz"] = json!({"a": "b"});
+        let removed = drop_unknown_fields(&mut job);
+        assert_eq!(
+            removed,
+            [
+                "metadata.labelz",
+                "spec.template.spec.containers[0].securityContext.priviliged",
+                "spec.template.spec.operater",
+            ]
+        );
+        assert_eq!(
+            job["spec"]["template"]["spec"]["containers"][0]["securityContext"],
+            json!({"runAsUser": 1000})
+        );
+        assert!(job["spec"]["template"]["spec"].get("operater").is_none());
+        assert!(job["metadata"].get("labelz").is_none());
+        assert_eq!(validate(&job).findings, []);
     }
 
     #[test]
