@@ -58,6 +58,10 @@ fn main() -> ExitCode {
             Trial::test(name.clone(), move || {
                 let (result, warnings) =
                     jjo::pipeline::run_case(&offline_name, &offline_dir, &load_opts, blessing);
+                // Not a failure, and not a pass either: the `live::` trial decides it.
+                if let Some(why) = result.not_decided() {
+                    eprintln!("note: {offline_name}: not decided offline: {why}");
+                }
                 outcome(&result, &warnings)
             })
             .with_kind("case"),

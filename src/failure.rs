@@ -165,6 +165,15 @@ pub enum Failure {
         /// The case, for the hint.
         case: CaseRef,
     },
+    /// `--bless` wrote nothing for this golden, because another check of the case fails.
+    NotBlessed {
+        /// The golden that was not written.
+        golden: PathBuf,
+        /// The checks that fail (`validation`).
+        because: Vec<String>,
+        /// What this check found against the golden as it is.
+        failure: Box<Failure>,
+    },
     /// A failed live case whose namespace was kept (`--keep`) for inspection.
     Kept {
         /// The kept namespace.

@@ -153,6 +153,12 @@ pub enum Status {
     Blessed(PathBuf),
     /// It did not match.
     Failed(Failure),
+    /// Neither passed nor failed: only a cluster can decide it (a quota, a webhook, an
+    /// admission policy), and the live check does.
+    NotDecided {
+        /// Why the offline engine cannot decide it.
+        why: String,
+    },
 }
 
 /// Runs one check of a rendered case.
@@ -362,9 +368,12 @@ fn check_validation(case: &Case, rendered: &Rendered) -> Status {
             findings: owned(&dropped),
         },
         Expect::Rejected if matched(&refused) => return Status::Passed,
-        Expect::Rejected if refused.is_empty() => Failure::NotRefused {
-            level,
-            dropped: owned(&dropped),
+        Expect::Rejected if refused.is_empty() => match cluster_only(case) {
+            Some(why) => return Status::NotDecided { why },
+            None => Failure::NotRefused {
+                level,
+                dropped: owned(&dropped),
+            },
         },
         Expect::Rejected => Failure::RefusedOtherwise {
             reason: reason.unwrap_or_default(),
@@ -372,6 +381,44 @@ fn check_validation(case: &Case, rendered: &Rendered) -> Status {
         },
     };
     Status::Failed(failure)
+}
+
+/// Refusals only a cluster gives, as (text of a `reason:` that names one, what gives it):
+/// the offline engine models the API server, Pod Security and the namespace's LimitRange
+/// defaults, but not a quota's usage, an admission webhook or an admission policy.
+const CLUSTER_ONLY: &[(&str, &str)] = &[
+    ("quota", "a ResourceQuota"),
+    ("webhook", "an admission webhook"),
+    ("denied the request", "an admission webhook"),
+    ("admission policy", "a ValidatingAdmissionPolicy"),
+    ("validatingadmissionpolicy", "a ValidatingAdmissionPolicy"),
+    ("limitrange", "a LimitRange"),
+    ("usage per container", "a LimitRange"),
+    ("usage per pod", "a LimitRange"),
+];
+
+/// Why a refusal the case expects and the offline engine does not see is for a cluster to
+/// decide, or `None` when the offline verdict stands.
+fn cluster_only(case: &Case) -> Option<String> {
+    let live = "the live run decides it (`jjo test --cluster ...`)";
+    if let Some(reason) = &case.spec.reason {
+        let lower = reason.to_lowercase();
+        if let Some((_, what)) = CLUSTER_ONLY.iter().find(|(text, _)| lower.contains(text)) {
+            return Some(format!(
+                "`reason: {reason}` is a refusal only a cluster gives ({what}); {live}"
+            ));
+        }
+        return None;
+    }
+    let quota = case
+        .setup
+        .iter()
+        .any(|o| o.get("kind").and_then(Value::as_str) == Some("ResourceQuota"));
+    quota.then(|| {
+        format!(
+            "no refusal offline, but the namespace's ResourceQuota may refuse on a cluster; {live}"
+        )
+    })
 }
 
 /// Predicts the Pod of a Job for a case.
@@ -412,12 +459,27 @@ pub enum CaseResult {
 }
 
 impl CaseResult {
-    /// Whether every check passed (or was blessed).
+    /// Whether no check failed (each passed, was blessed, or is not decided offline).
     pub fn passed(&self) -> bool {
         match self {
             CaseResult::Ran(checks) => checks.iter().all(|(_, s)| !matches!(s, Status::Failed(_))),
             CaseResult::Error(_) => false,
         }
+    }
+
+    /// Why the case is not decided: it did not fail, a check only a cluster can decide was
+    /// met offline, and no live check ran to decide it.
+    pub fn not_decided(&self) -> Option<&str> {
+        let CaseResult::Ran(checks) = self else {
+            return None;
+        };
+        if !self.passed() || checks.iter().any(|(c, _)| *c == Check::Live) {
+            return None;
+        }
+        checks.iter().find_map(|(_, s)| match s {
+            Status::NotDecided { why } => Some(why.as_str()),
+            _ => None,
+        })
     }
 }
 
@@ -439,11 +501,27 @@ pub fn run_case(
         // The Job could not be built or patched; what reading the case warned of still holds.
         Err(e) => return (CaseResult::Error(e), read_warnings(&case)),
     };
+    let checked: Vec<(Check, Result<Status, Error>)> = checks(&case, blessing)
+        .into_iter()
+        .map(|which| (which, check(&case, &rendered, which)))
+        .collect();
+    // A golden is blessed only when every check without a golden passes: a golden of a Job
+    // the server refuses (or of a Pod that never exists) would pass the next run unseen.
+    let failing: Vec<Check> = checked
+        .iter()
+        .filter(|(which, status)| {
+            !blesses_golden(&case, *which) && matches!(status, Ok(Status::Failed(_)))
+        })
+        .map(|(which, _)| *which)
+        .collect();
     let mut statuses = Vec::new();
-    for which in checks(&case, blessing) {
-        let mut status = check(&case, &rendered, which);
-        if blessing {
-            status = bless_check(&case, &rendered, which, status);
+    for (which, mut status) in checked {
+        if blessing && blesses_golden(&case, which) {
+            status = if failing.is_empty() {
+                bless_check(&case, &rendered, which, status)
+            } else {
+                not_blessed(&case, which, status, &failing)
+            };
         }
         match status {
             Ok(status) => statuses.push((which, status)),
@@ -451,6 +529,37 @@ pub fn run_case(
         }
     }
     (CaseResult::Ran(statuses), rendered.warnings)
+}
+
+/// Whether blessing writes a golden for this check of the case.
+fn blesses_golden(case: &Case, which: Check) -> bool {
+    match which {
+        Check::Job => true,
+        Check::Pod => case.spec.expect != Expect::Rejected,
+        Check::Validation | Check::Live => false,
+    }
+}
+
+/// A golden check while another check fails: what it found stays, nothing is written, and
+/// the failure says which check stopped the bless.
+fn not_blessed(
+    case: &Case,
+    which: Check,
+    checked: Result<Status, Error>,
+    failing: &[Check],
+) -> Result<Status, Error> {
+    let golden = match which {
+        Check::Pod => case.expected_pod_path(),
+        _ => case.expected_job_path(),
+    };
+    Ok(match checked? {
+        Status::Failed(failure) => Status::Failed(Failure::NotBlessed {
+            golden,
+            because: failing.iter().map(|c| c.name().to_owned()).collect(),
+            failure: Box::new(failure),
+        }),
+        other => other,
+    })
 }
 
 /// One case's run: its result, the warnings met, and how long it took.
@@ -642,6 +751,50 @@ mod tests {
         assert_eq!(checks[2], (Check::Pod, Status::Passed));
     }
 
+    /// Issue 17 item 5: a case whose validation fails gets no golden, and says why.
+    #[test]
+    fn blessing_writes_nothing_for_a_case_that_fails_validation() {
+        let tmp = copy_of("seed-privileged");
+        // At `baseline`, the privileged override is refused: the case expects it admitted.
+        std::fs::write(tmp.path().join("case.yaml"), "pod-security: baseline\n").expect("write");
+        let job = tmp.path().join("expected-job.yaml");
+        let pod = tmp.path().join("expected-pod.yaml");
+        std::fs::remove_file(&job).expect("rm");
+        let pod_before = std::fs::read(&pod).expect("read");
+        std::fs::write(&pod, "spec: {}\n").expect("write");
+        let (result, _) = run_case("c", tmp.path(), &Default::default(), true);
+        assert!(!result.passed(), "{result:?}");
+        assert!(!job.exists(), "a failing case must not be blessed");
+        assert_eq!(std::fs::read_to_string(&pod).expect("read"), "spec: {}\n");
+        let CaseResult::Ran(checks) = &result else {
+            panic!("{result:?}")
+        };
+        let Status::Failed(Failure::NotBlessed {
+            golden, because, ..
+        }) = &checks[0].1
+        else {
+            panic!("{checks:?}")
+        };
+        assert_eq!(
+            (golden, because.as_slice()),
+            (&job, ["validation".to_string()].as_slice())
+        );
+        let text = crate::report::failure_text(&result);
+        assert!(
+            text.starts_with(&format!(
+                "job: not blessed: `{}` was not written, because the `validation` check fails\n    no golden",
+                job.display()
+            )),
+            "{text}"
+        );
+        // Fixed, the same bless writes both goldens.
+        std::fs::write(tmp.path().join("case.yaml"), "pod-security: privileged\n").expect("write");
+        let (result, _) = run_case("c", tmp.path(), &Default::default(), true);
+        assert!(result.passed(), "{result:?}");
+        assert!(job.exists());
+        assert_eq!(std::fs::read(&pod).expect("read"), pod_before);
+    }
+
     #[test]
     fn blessing_replaces_a_golden_the_check_cannot_read() {
         let tmp = copy_of("seed-privileged");
@@ -704,6 +857,47 @@ mod tests {
         assert!(details[0].ends_with(
             "unknown field `priviliged`: dropped by the API server: this override has no effect in production [schema] (hint: did you mean `privileged`?)"
         ), "{rejected:?}");
+    }
+
+    /// Issue 15 §4: a refusal only a cluster gives is not decided offline, never a failure.
+    #[test]
+    fn a_quota_refusal_is_not_decided_offline() {
+        let tmp = copy_of("seed-privileged");
+        std::fs::write(
+            tmp.path().join("case.yaml"),
+            "expect: rejected\nreason: exceeded quota\n",
+        )
+        .expect("write");
+        std::fs::remove_file(tmp.path().join("expected-pod.yaml")).expect("rm");
+        let (result, _) = run_case("c", tmp.path(), &Default::default(), false);
+        let CaseResult::Ran(checks) = &result else {
+            panic!("{result:?}")
+        };
+        let Status::NotDecided { why } = &checks[1].1 else {
+            panic!("{checks:?}")
+        };
+        assert_eq!(
+            why,
+            "`reason: exceeded quota` is a refusal only a cluster gives (a ResourceQuota); the live run decides it (`jjo test --cluster ...`)"
+        );
+        assert!(result.passed(), "not a failure");
+        assert_eq!(result.not_decided(), Some(why.as_str()));
+        let line = crate::report::case("c", &result);
+        assert!(line.contains("not decided offline"), "{line}");
+        // A live check decides it: the case is then passed (or failed) by that check.
+        let CaseResult::Ran(mut checks) = result else {
+            unreachable!()
+        };
+        checks.push((Check::Live, Status::Passed));
+        assert_eq!(CaseResult::Ran(checks).not_decided(), None);
+        // A refusal the offline engine models is still decided offline.
+        std::fs::write(
+            tmp.path().join("case.yaml"),
+            "expect: rejected\nreason: privileged\n",
+        )
+        .expect("write");
+        let (result, _) = run_case("c", tmp.path(), &Default::default(), false);
+        assert!(!result.passed(), "{result:?}");
     }
 
     #[test]

@@ -56,13 +56,15 @@ pub fn run(args: Args) -> Result<u8, Error> {
     if !args.bless {
         live(&args, &cases, &mut runs)?;
     }
-    let (mut passed, mut failed, mut errors) = (0, 0, 0);
+    let (mut passed, mut failed, mut errors, mut not_decided) = (0, 0, 0, 0);
     for run in &runs {
         for w in &run.warnings {
             report::warning(w);
         }
         super::print(&report::case(&run.name, &run.result))?;
         match &run.result {
+            // Neither a pass nor a failure: only a cluster decides it (the exit code stays 0).
+            r if r.not_decided().is_some() => not_decided += 1,
             r if r.passed() => passed += 1,
             CaseResult::Error(_) => errors += 1,
             _ => failed += 1,
@@ -83,7 +85,7 @@ pub fn run(args: Args) -> Result<u8, Error> {
     if let Some(path) = &args.report {
         write_report(path, &report::json::test_report(&runs, &unreferenced)?)?;
     }
-    super::print(&report::summary(passed, failed + errors))?;
+    super::print(&report::summary(passed, failed + errors, not_decided))?;
     Ok(if errors > 0 {
         exit::ERROR
     } else if failed > 0 {

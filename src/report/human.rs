@@ -150,6 +150,32 @@ fn differences(found: &[GoldenDifference]) -> Vec<String> {
         .collect()
 }
 
+/// Which checks refuse, in the order their findings come: `the API server's schema check and
+/// Pod Security admission at level `baseline``. Pod Security is named only when it refused.
+fn refusers(level: crate::validate::Level, found: &[Finding]) -> String {
+    let mut names: Vec<String> = Vec::new();
+    for f in found.iter().filter(|f| f.severity == Severity::Error) {
+        let name = match f.check.as_str() {
+            "schema" => "the API server's schema check".to_owned(),
+            "api" => "the API server's validation".to_owned(),
+            check if check.starts_with("pod-security:") => {
+                format!("Pod Security admission at level `{}`", level.as_str())
+            }
+            "quota" => "the namespace's ResourceQuota".to_owned(),
+            "limit-range" => "the namespace's LimitRange".to_owned(),
+            other => format!("the `{other}` check"),
+        };
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    match names.split_last() {
+        None => "the API server".to_owned(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 /// `n thing` or `n things`.
 fn count(n: usize, thing: &str) -> String {
     format!("{n} {thing}{}", if n == 1 { "" } else { "s" })
@@ -199,8 +225,8 @@ pub fn failure(f: &Failure) -> FailureText {
         }
         Failure::Refused { level, findings: found } => text(
             format!(
-                "the patched Job would be refused (Pod Security level `{}`)",
-                level.as_str()
+                "the patched Job would be refused by {}",
+                refusers(*level, found)
             ),
             findings(found),
             Some("fix the override, or set `expect: rejected` in case.yaml if the refusal is the point".into()),
@@ -326,6 +352,28 @@ pub fn failure(f: &Failure) -> FailureText {
                 )),
             )
         }
+        Failure::NotBlessed {
+            golden,
+            because,
+            failure: inner,
+        } => {
+            let checks = because
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(" and ");
+            let inner = failure(inner);
+            let mut details = vec![inner.summary];
+            details.extend(inner.details.into_iter().map(|l| format!("  {l}")));
+            text(
+                format!(
+                    "not blessed: `{}` was not written, because the {checks} check fails",
+                    golden.display()
+                ),
+                details,
+                Some("jjo blesses only a case that passes every other check".into()),
+            )
+        }
         Failure::Kept {
             namespace,
             inspect,
@@ -367,6 +415,12 @@ pub fn case(name: &str, result: &CaseResult) -> String {
         CaseResult::Ran(checks) => {
             let names: Vec<&str> = checks.iter().map(|(c, _)| c.name()).collect();
             let blessed = checks.iter().any(|(_, s)| matches!(s, Status::Blessed(_)));
+            if let Some(why) = result.not_decided() {
+                let names = names.join(", ");
+                return format!(
+                    "{WARN}{NOT_DECIDED}{WARN:#} {name} {DIM}({names}){DIM:#}\n  {why}\n"
+                );
+            }
             if result.passed() {
                 let word = if blessed { "blessed" } else { "ok" };
                 let names = names.join(", ");
@@ -382,9 +436,16 @@ pub fn case(name: &str, result: &CaseResult) -> String {
     out
 }
 
-/// The closing `N passed, N failed` line, after an empty one.
-pub fn summary(passed: usize, failed: usize) -> String {
-    format!("\n{passed} passed, {failed} failed\n")
+/// How a case that only a cluster can decide is shown: neither `ok` nor `FAILED`.
+pub(super) const NOT_DECIDED: &str = "not decided offline";
+
+/// The closing `N passed, N failed` line, after an empty one; cases not decided offline are
+/// counted apart, and only named when there are some.
+pub fn summary(passed: usize, failed: usize, not_decided: usize) -> String {
+    if not_decided == 0 {
+        return format!("\n{passed} passed, {failed} failed\n");
+    }
+    format!("\n{passed} passed, {failed} failed, {not_decided} {NOT_DECIDED}\n")
 }
 
 fn level_name(level: Option<Level>) -> &'static str {
@@ -603,6 +664,90 @@ mod tests {
             kept.to_string(),
             "expected a refusal, but the cluster admitted the Job and its Pod\n  \
              kept namespace `jjo-seed-x`; inspect with:\n    kubectl get all -n jjo-seed-x"
+        );
+    }
+
+    fn refusal(check: &str) -> Finding {
+        Finding {
+            rule: "r",
+            severity: Severity::Error,
+            check: check.into(),
+            path: "spec".into(),
+            message: "m".into(),
+            hint: None,
+        }
+    }
+
+    /// Issue 17 item 9: the header names the check that refused; Pod Security only when it did.
+    #[test]
+    fn a_refusal_header_names_the_checks_that_refused() {
+        use crate::validate::Level;
+        let header = |level, checks: &[&str]| {
+            let findings = checks.iter().map(|c| refusal(c)).collect();
+            failure(&Failure::Refused { level, findings }).summary
+        };
+        assert_eq!(
+            header(Level::Privileged, &["schema"]),
+            "the patched Job would be refused by the API server's schema check"
+        );
+        assert_eq!(
+            header(Level::Baseline, &["api", "api"]),
+            "the patched Job would be refused by the API server's validation"
+        );
+        assert_eq!(
+            header(
+                Level::Restricted,
+                &["api", "pod-security:baseline", "pod-security:restricted"]
+            ),
+            "the patched Job would be refused by the API server's validation and Pod Security admission at level `restricted`"
+        );
+        let mut dropped = refusal("schema");
+        dropped.severity = Severity::Dropped;
+        let found = vec![refusal("api"), dropped];
+        assert_eq!(
+            failure(&Failure::Refused {
+                level: Level::Baseline,
+                findings: found
+            })
+            .summary,
+            "the patched Job would be refused by the API server's validation"
+        );
+    }
+
+    /// A case only a cluster decides is said so in the JSON report and in JUnit (skipped).
+    #[test]
+    fn a_case_not_decided_offline_is_neither_passed_nor_failed_in_reports() {
+        use crate::pipeline::Check;
+        let why = "`reason: exceeded quota` is a refusal only a cluster gives";
+        let run = crate::pipeline::CaseRun {
+            name: "quota".into(),
+            result: CaseResult::Ran(vec![
+                (Check::Job, Status::Passed),
+                (Check::Validation, Status::NotDecided { why: why.into() }),
+            ]),
+            warnings: Vec::new(),
+            elapsed: std::time::Duration::ZERO,
+            phases: Vec::new(),
+        };
+        let json: serde_json::Value = serde_json::from_str(
+            &super::super::json::test_report(std::slice::from_ref(&run), &[]).expect("json"),
+        )
+        .expect("parses");
+        assert_eq!(
+            (&json["passed"], &json["failed"], &json["not_decided"]),
+            (&0.into(), &0.into(), &1.into())
+        );
+        assert_eq!(json["cases"][0]["status"], "not-decided");
+        assert_eq!(json["cases"][0]["checks"][1]["status"], "not-decided");
+        assert_eq!(json["cases"][0]["checks"][1]["message"], why);
+        let xml = super::super::junit::test_report(std::slice::from_ref(&run)).expect("junit");
+        assert!(
+            xml.contains("<skipped message=\"not decided offline\">"),
+            "{xml}"
+        );
+        assert_eq!(
+            summary(0, 0, 1),
+            "\n0 passed, 0 failed, 1 not decided offline\n"
         );
     }
 

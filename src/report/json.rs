@@ -36,6 +36,11 @@ pub fn test_report(runs: &[CaseRun], unreferenced: &[std::path::PathBuf]) -> Res
                         Status::Blessed(p) => {
                             serde_json::json!({"check": check, "status": "blessed", "file": p})
                         }
+                        Status::NotDecided { why } => serde_json::json!({
+                            "check": check,
+                            "status": "not-decided",
+                            "message": why,
+                        }),
                         Status::Failed(f) => serde_json::json!({
                             "check": check,
                             "status": "failed",
@@ -47,6 +52,7 @@ pub fn test_report(runs: &[CaseRun], unreferenced: &[std::path::PathBuf]) -> Res
                 CaseResult::Error(_) => Vec::new(),
             };
             let status = match &run.result {
+                r if r.not_decided().is_some() => "not-decided",
                 r if r.passed() => "passed",
                 CaseResult::Error(_) => "error",
                 CaseResult::Ran(_) => "failed",
@@ -72,10 +78,15 @@ pub fn test_report(runs: &[CaseRun], unreferenced: &[std::path::PathBuf]) -> Res
             })
         })
         .collect();
-    let passed = runs.iter().filter(|r| r.result.passed()).count();
+    let not_decided = runs
+        .iter()
+        .filter(|r| r.result.not_decided().is_some())
+        .count();
+    let passed = runs.iter().filter(|r| r.result.passed()).count() - not_decided;
     let report = serde_json::json!({
         "passed": passed,
-        "failed": runs.len() - passed + unreferenced.len(),
+        "failed": runs.len() - passed - not_decided + unreferenced.len(),
+        "not_decided": not_decided,
         "cases": cases,
         "unreferenced": unreferenced,
     });

@@ -10,6 +10,13 @@ pub fn test_report(runs: &[CaseRun]) -> Result<String, Error> {
     let mut suite = TestSuite::new("jjo");
     for run in runs {
         let status = match &run.result {
+            // Neither a pass nor a failure: only a cluster can decide it.
+            r if r.not_decided().is_some() => {
+                let mut s = TestCaseStatus::skipped();
+                s.set_message(super::human::NOT_DECIDED);
+                s.set_description(r.not_decided().unwrap_or_default());
+                s
+            }
             r if r.passed() => TestCaseStatus::success(),
             CaseResult::Error(_) => {
                 let mut s = TestCaseStatus::non_success(NonSuccessKind::Error);

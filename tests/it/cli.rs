@@ -1071,23 +1071,33 @@ fn placeholder_typo_in_golden_names_the_line_and_suggests() {
 #[test]
 fn misspelt_field_fails_with_did_you_mean() {
     let case = TempCase::with_override(b"{\"priviliged\": true}");
-    // Blessing still validates.
+    // Blessing still validates, and writes nothing for a case that fails (issue 17 item 5).
     insta::assert_snapshot!(case.bless(), @"
     exit code: 1
     ----- stdout -----
     FAILED  case
+      job: not blessed: `[TEMP]/case/expected-job.yaml` was not written, because the `validation` check fails
+          no golden `[TEMP]/case/expected-job.yaml`
+          hint: jjo blesses only a case that passes every other check
       validation: the API server would drop 1 field of the patched Job
           spec.template.spec.containers[0].securityContext.priviliged: unknown field `priviliged`: dropped by the API server: this override has no effect in production [schema] (hint: did you mean `privileged`?)
           hint: fix the override, or set `expect: dropped` in case.yaml if the dropped field is the point
+      pod: not blessed: `[TEMP]/case/expected-pod.yaml` was not written, because the `validation` check fails
+          no golden `[TEMP]/case/expected-pod.yaml`
+          hint: jjo blesses only a case that passes every other check
 
     0 passed, 1 failed
 
     ----- stderr -----
     ");
+    assert!(!case.dir.join("expected-job.yaml").exists());
+    assert!(!case.dir.join("expected-pod.yaml").exists());
     insta::assert_snapshot!(case.test(&[]), @"
     exit code: 1
     ----- stdout -----
     FAILED  case
+      job: no golden `[TEMP]/case/expected-job.yaml`
+          hint: create it with `jjo test --bless [TEMP]/case` or `JJO_BLESS=1 cargo test -- case`, then review and commit it
       validation: the API server would drop 1 field of the patched Job
           spec.template.spec.containers[0].securityContext.priviliged: unknown field `priviliged`: dropped by the API server: this override has no effect in production [schema] (hint: did you mean `privileged`?)
           hint: fix the override, or set `expect: dropped` in case.yaml if the dropped field is the point
@@ -1107,7 +1117,7 @@ fn privileged_fails_baseline_and_passes_privileged() {
     exit code: 1
     ----- stdout -----
     FAILED  case
-      validation: the patched Job would be refused (Pod Security level `baseline`)
+      validation: the patched Job would be refused by Pod Security admission at level `baseline`
           spec.template.spec.containers[0].securityContext.privileged: privileged (container `rs-launcher-container` must not set securityContext.privileged=true) [pod-security:baseline] (hint: remove `privileged: true`, or run the session in a namespace whose Pod Security level is `privileged`)
           hint: fix the override, or set `expect: rejected` in case.yaml if the refusal is the point
 
