@@ -17,6 +17,9 @@ pub struct Warning {
     pub message: String,
     /// What to do about it.
     pub hint: Option<String>,
+    /// A stable finding id (`shadowed-section`), when the warning has one of its own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<&'static str>,
 }
 
 impl Warning {
@@ -27,7 +30,14 @@ impl Warning {
             pointer: None,
             message: message.into(),
             hint: None,
+            id: None,
         }
+    }
+
+    /// Sets the warning's finding id.
+    pub fn id(mut self, id: &'static str) -> Warning {
+        self.id = Some(id);
+        self
     }
 
     /// Sets where the warning points in a file.

@@ -121,6 +121,7 @@ pub fn parse(path: &Path, text: &str) -> Result<(LauncherConf, Vec<Warning>), Er
                     Some(s) => format!("did you mean `{s}`?"),
                     None => "jjo only knows the keys of Posit's Kubernetes plugin reference".into(),
                 }),
+                id: None,
             });
         }
         if key == "use-templating" && value != "0" && value != "1" {

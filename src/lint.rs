@@ -138,7 +138,7 @@ fn error_problem(e: &Error) -> Problem {
 fn warning_problem(w: &Warning) -> Problem {
     Problem {
         severity: "warning",
-        rule: "warning".into(),
+        rule: w.id.unwrap_or("warning").into(),
         span: w.span.clone(),
         path: w.pointer.clone(),
         message: w.message.clone(),
@@ -167,6 +167,9 @@ fn dotted(pointer: &str) -> String {
 /// Lints every principal of a configuration.
 pub fn lint(config: &Config) -> Lint {
     let mut out = Lint::default();
+    for (label, w) in config.shadowed() {
+        out.add(warning_problem(&w), &label);
+    }
     for p in config.principals() {
         let who = p.label.clone();
         let case = match config.case(&p) {

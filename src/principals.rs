@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 
 use crate::case::{self, Case, CaseSpec, PROFILES_FILE};
 use crate::error::Error;
-use crate::profiles::{ParseOptions, Profiles, SectionKind};
+use crate::profiles::host::{self, HostDb};
+use crate::profiles::{ParseOptions, Profiles, Section, SectionKind};
 
 /// The user that stands for "anyone" (`[*]`) and for a group's members, unless a user section
 /// has that name.
@@ -33,8 +34,11 @@ pub struct Config {
     pub groups_of: BTreeMap<String, Vec<String>>,
     /// Unknown profile keys are warnings.
     pub allow_unknown_keys: bool,
-    /// The host's users and groups (`host/group`, `host/passwd` beside the profiles file).
-    pub host: Option<crate::profiles::host::HostDb>,
+    /// The host's users and groups (`host/group`, `host/passwd` beside the profiles file, or
+    /// `--host-db`).
+    pub host: Option<HostDb>,
+    /// The `--host-db` directory, when one replaces the configuration's own `host/`.
+    pub host_dir: Option<PathBuf>,
 }
 
 /// Who launches a session: the principal a section names.
@@ -48,6 +52,30 @@ pub struct Principal {
     pub user: String,
     /// The user's Unix groups.
     pub groups: Vec<String>,
+    /// The user is not on the host: no host user gets this section today, so it is launched
+    /// as the next user added to its group will be.
+    pub synthetic: bool,
+    /// Why this user stands for the section, when the host's view picked them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
+}
+
+impl Principal {
+    /// Who launches the session, for people: `` `alice` in staff, gpu ``, `` `dave` in no
+    /// group ``, with `(a new user, not on the host)` for a synthetic member.
+    pub fn who(&self) -> String {
+        let groups = if self.groups.is_empty() {
+            "no group".to_owned()
+        } else {
+            self.groups.join(", ")
+        };
+        let new = if self.synthetic {
+            " (a new user, not on the host)"
+        } else {
+            ""
+        };
+        format!("`{}` in {groups}{new}", self.user)
+    }
 }
 
 /// Parses `user=g1,g2` (the `--groups-of` flag).
@@ -132,6 +160,7 @@ impl Config {
             groups_of: BTreeMap::new(),
             allow_unknown_keys,
             host,
+            host_dir: None,
         })
     }
 
@@ -142,16 +171,36 @@ impl Config {
         }
     }
 
+    /// Uses the host's users and groups in `dir` (`--host-db`) instead of the configuration's
+    /// own `host/`.
+    pub fn with_host_db(mut self, dir: Option<&Path>) -> Result<Config, Error> {
+        if let Some(dir) = dir {
+            self.host = Some(case::read_host_db(dir)?);
+            self.host_dir = Some(dir.to_path_buf());
+        }
+        Ok(self)
+    }
+
     /// The principals the profiles file names, in file order, each once. With the host's
-    /// users and groups, a user's groups come from the host (unless `--groups-of` names them),
-    /// a group is launched as a host user in it, and anyone as a host user in none of the
-    /// profiles' groups.
+    /// users and groups, each section is launched as the host user who best shows it
+    /// ([`HostDb::best_member`]): a user's groups come from the host (unless `--groups-of`
+    /// names them), and a section no host user gets anything from today is launched as a new
+    /// user in its group (`synthetic`), as the next member added will be.
     pub fn principals(&self) -> Vec<Principal> {
         let mut out = principals(&self.profiles, &self.groups_of);
         let Some(host) = &self.host else {
             return out;
         };
-        let sections: Vec<&str> = self
+        let named: Vec<String> = self
+            .profiles
+            .sections
+            .iter()
+            .filter_map(|s| match &s.kind {
+                SectionKind::User(u) => Some(u.clone()),
+                _ => None,
+            })
+            .collect();
+        let sectioned: Vec<&str> = self
             .profiles
             .sections
             .iter()
@@ -160,52 +209,90 @@ impl Config {
                 _ => None,
             })
             .collect();
-        let named: Vec<&str> = out
-            .iter()
-            .filter(|p| p.label.starts_with('[') && !p.label.starts_with("[@") && p.label != "[*]")
-            .map(|p| p.user.as_str())
-            .collect::<Vec<_>>();
-        let named: Vec<String> = named.into_iter().map(str::to_string).collect();
-        let groups_of = |user: &str| {
-            host.memberships(user, &crate::location::Span::default())
-                .ok()
-        };
         for p in &mut out {
-            if p.label == "[*]" {
-                if let Some(u) = host.users.iter().find(|u| {
-                    !named.contains(&u.name)
-                        && groups_of(&u.name)
-                            .is_some_and(|gs| !gs.iter().any(|g| sections.contains(&g.as_str())))
-                }) {
-                    p.user = u.name.clone();
-                    p.groups = groups_of(&u.name).unwrap_or_default();
-                }
-            } else if let Some(group) = p.label.strip_prefix("[@").and_then(|l| l.strip_suffix(']'))
-            {
-                // Prefer a member of no other section's group, whose session shows this one.
-                let member = |only: bool| {
-                    host.users.iter().find(|u| {
-                        !named.contains(&u.name)
-                            && groups_of(&u.name).is_some_and(|gs| {
-                                gs.iter().any(|g| g == group)
-                                    && (!only
-                                        || gs
-                                            .iter()
-                                            .all(|g| g == group || !sections.contains(&g.as_str())))
-                            })
-                    })
+            let index = self.profiles.sections.iter().position(|s| {
+                let label = match &s.kind {
+                    SectionKind::All => "[*]".to_owned(),
+                    SectionKind::Group(g) => format!("[@{g}]"),
+                    SectionKind::User(u) => format!("[{u}]"),
                 };
-                if let Some(u) = member(true).or_else(|| member(false)) {
-                    p.user = u.name.clone();
-                    p.groups = groups_of(&u.name).unwrap_or_default();
-                }
-            } else if !self.groups_of.contains_key(&p.user)
-                && let Some(gs) = groups_of(&p.user)
+                label == p.label
+            });
+            if let Some(u) = p.label.strip_prefix('[').and_then(|l| l.strip_suffix(']'))
+                && !u.starts_with('@')
+                && u != "*"
             {
-                p.groups = gs;
+                // A named user is who they are; their groups are the host's.
+                if !self.groups_of.contains_key(&p.user)
+                    && let Ok(gs) = host.memberships(&p.user, &crate::location::Span::default())
+                {
+                    p.groups = gs;
+                }
+                continue;
+            }
+            let best = match index {
+                Some(i) => host.best_member(&self.profiles, i, &named),
+                // No `[*]` in the file: anyone is a user in none of the sections' groups.
+                None => host
+                    .users
+                    .iter()
+                    .filter(|u| !named.contains(&u.name))
+                    .filter_map(|u| {
+                        let groups = host.memberships(&u.name, &Default::default()).ok()?;
+                        let none = !groups.iter().any(|g| sectioned.contains(&g.as_str()));
+                        none.then(|| (host::is_regular(u), u, groups))
+                    })
+                    .max_by_key(|(regular, u, _)| (*regular, std::cmp::Reverse(u.span.line)))
+                    .map(|(_, u, groups)| host::Reach {
+                        user: u.name.clone(),
+                        uid: u.uid,
+                        groups,
+                        keys: Vec::new(),
+                        others: 0,
+                    }),
+            };
+            match best {
+                Some(r) => {
+                    p.why = Some(why(host, &r, index.map(|i| &self.profiles.sections[i])));
+                    p.user = r.user;
+                    p.groups = r.groups;
+                }
+                None => {
+                    let group = p.label.strip_prefix("[@").and_then(|l| l.strip_suffix(']'));
+                    p.user = new_user_name(host, group);
+                    p.groups = group.map(|g| vec![g.to_owned()]).unwrap_or_default();
+                    p.synthetic = true;
+                    p.why = Some(match group {
+                        Some(g) => format!(
+                            "no current member gets this section; the next user added to {g} will"
+                        ),
+                        None => "no current user gets this section; the next user in none of \
+                                 the profiles' groups will"
+                            .to_owned(),
+                    });
+                }
             }
         }
         out
+    }
+
+    /// The sections no host user gets anything from today, each with its principal label
+    /// (`[@data-science]`) and a [`host::SHADOWED_SECTION`] warning at its header (none
+    /// without the host's view).
+    pub fn shadowed(&self) -> Vec<(String, crate::diag::Warning)> {
+        let Some(host) = &self.host else {
+            return Vec::new();
+        };
+        (0..self.profiles.sections.len())
+            .filter(|i| host.best_member(&self.profiles, *i, &[]).is_none())
+            .map(|i| {
+                let section = &self.profiles.sections[i];
+                (
+                    format!("[{}]", section.name),
+                    host::shadowed_warning(section),
+                )
+            })
+            .collect()
     }
 
     /// The case spec that launches a session as `p` from this configuration.
@@ -213,6 +300,7 @@ impl Config {
         let mut spec = CaseSpec {
             user: p.user.clone(),
             groups: p.groups.clone(),
+            new_user: p.synthetic,
             ..CaseSpec::default()
         };
         if let Source::Helm(file) = &self.source {
@@ -232,7 +320,7 @@ impl Config {
         };
         let opts = case::LoadOptions {
             allow_unknown_keys: self.allow_unknown_keys,
-            host_db: None,
+            host_db: self.host_dir.clone(),
         };
         case::load_spec(&p.slug, &dir, self.spec(p), "", &opts)
     }
@@ -274,6 +362,8 @@ pub fn principals(
         slug: "all".into(),
         user: anyone.clone(),
         groups: Vec::new(),
+        synthetic: false,
+        why: None,
     }];
     for section in &profiles.sections {
         let p = match &section.kind {
@@ -283,12 +373,16 @@ pub fn principals(
                 slug: format!("group-{}", slug(g)),
                 user: anyone.clone(),
                 groups: vec![g.clone()],
+                synthetic: false,
+                why: None,
             },
             SectionKind::User(u) => Principal {
                 label: format!("[{u}]"),
                 slug: format!("user-{}", slug(u)),
                 user: u.clone(),
                 groups: groups_of.get(u).cloned().unwrap_or_default(),
+                synthetic: false,
+                why: None,
             },
         };
         if !out.iter().any(|o| o.label == p.label) {
@@ -296,6 +390,61 @@ pub fn principals(
         }
     }
     out
+}
+
+/// Why the host user in `r` stands for `section`, for `jjo init`'s line.
+fn why(db: &HostDb, r: &host::Reach, section: Option<&Section>) -> String {
+    let regular = db.user(&r.user).is_some_and(host::is_regular);
+    let kind = if regular {
+        format!("a regular user (uid {} ≥ {})", r.uid, host::UID_MIN)
+    } else {
+        format!(
+            "a system user (uid {}): no regular user (uid ≥ {}) gets as much of it",
+            r.uid,
+            host::UID_MIN
+        )
+    };
+    let gets = match section {
+        Some(s) => {
+            let keys: std::collections::BTreeSet<&str> =
+                s.entries.iter().map(|e| e.key.as_str()).collect();
+            if r.keys.len() == keys.len() {
+                "gets every key of the section".to_owned()
+            } else {
+                format!(
+                    "gets {} of its {} keys, the most any host user does",
+                    r.keys.len(),
+                    keys.len()
+                )
+            }
+        }
+        None => "is in none of the profiles' groups".to_owned(),
+    };
+    let alone = if r.others == 0 {
+        String::new()
+    } else {
+        format!(
+            " (and {} key{} from other sections)",
+            r.others,
+            if r.others == 1 { "" } else { "s" }
+        )
+    };
+    format!("`{}` {gets}{alone}; {kind}", r.user)
+}
+
+/// A user name the host does not have, for a section's next member.
+fn new_user_name(db: &HostDb, group: Option<&str>) -> String {
+    let base = match group {
+        Some(g) => format!("new-{}-member", slug(g)),
+        None => "new-user".to_owned(),
+    };
+    let mut name = base.clone();
+    let mut n = 2;
+    while db.user(&name).is_some() {
+        name = format!("{base}{n}");
+        n += 1;
+    }
+    name
 }
 
 /// A name safe in a directory name: letters, digits, `-`, `_`, `.`; anything else becomes `_`.

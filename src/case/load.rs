@@ -411,11 +411,15 @@ pub fn load_spec(
     if let Some(host) = &host {
         host.check_sections(&profiles)?;
         let user_at = key_span(&spec_path, spec_text, "user");
-        let groups_at = key_span(&spec_path, spec_text, "groups");
-        let (groups, group_warnings) =
-            host.groups_for(&spec.user, &spec.groups, &profiles, (&user_at, &groups_at))?;
-        warnings.extend(group_warnings);
-        spec.groups = groups;
+        if spec.new_user {
+            warnings.extend(host.new_user(&spec.user, &spec.groups, &profiles, &user_at)?);
+        } else {
+            let groups_at = key_span(&spec_path, spec_text, "groups");
+            let (groups, group_warnings) =
+                host.groups_for(&spec.user, &spec.groups, &profiles, (&user_at, &groups_at))?;
+            warnings.extend(group_warnings);
+            spec.groups = groups;
+        }
     }
     let resolved = profiles::resolve(&profiles, &spec.user, &spec.groups);
     check_lists(&profiles, &resolved)?;
@@ -835,7 +839,7 @@ mod tests {
         assert_eq!(
             err.hint().as_deref(),
             Some(
-                "known keys: user, groups, session, paths, kubernetes, match, pod-security, \
+                "known keys: user, groups, new-user, session, paths, kubernetes, match, pod-security, \
                  expect, reason, allow-unknown-keys, setup, checks, helm-values, helm-release"
             )
         );

@@ -35,6 +35,9 @@ pub struct CaseSpec {
     pub user: String,
     /// The user's Unix groups (primary group included).
     pub groups: Vec<String>,
+    /// The user is not on the host yet (the next one added to `groups`): with the host's
+    /// users and groups, `groups` is taken as given instead of from the host.
+    pub new_user: bool,
     /// The launch request.
     pub session: Session,
     /// Absolute path prefixes other than `/etc/rstudio/`, mapped to directories in the case.
@@ -69,6 +72,7 @@ impl Default for CaseSpec {
         CaseSpec {
             user: "rstudio-user".into(),
             groups: Vec::new(),
+            new_user: false,
             session: Session::default(),
             paths: BTreeMap::new(),
             kubernetes: None,

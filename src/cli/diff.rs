@@ -25,6 +25,8 @@ pub struct Args {
     #[arg(long = "groups-of", value_name = "USER=GROUPS", value_parser = crate::principals::parse_groups_of)]
     pub groups_of: Vec<(String, Vec<String>)>,
     #[command(flatten)]
+    pub host: super::HostDbArgs,
+    #[command(flatten)]
     pub opts: CaseOptions,
 }
 
@@ -42,7 +44,8 @@ pub enum DiffFormat {
 /// Runs `jjo diff`.
 pub fn run(args: Args) -> Result<u8, Error> {
     let open = |path: &PathBuf| -> Result<Config, Error> {
-        let mut config = Config::open(path, args.opts.allow_unknown_keys)?;
+        let mut config = Config::open(path, args.opts.allow_unknown_keys)?
+            .with_host_db(args.host.host_db.as_deref())?;
         config.groups_of = args.groups_of.iter().cloned().collect();
         Ok(config)
     };

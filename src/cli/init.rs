@@ -28,6 +28,8 @@ pub struct Args {
     #[arg(long)]
     pub force: bool,
     #[command(flatten)]
+    pub host: super::HostDbArgs,
+    #[command(flatten)]
     pub opts: CaseOptions,
 }
 
@@ -44,7 +46,8 @@ pub fn run(args: Args) -> Result<u8, Error> {
             });
         }
     };
-    let mut config = Config::open(&from, args.opts.allow_unknown_keys)?;
+    let mut config = Config::open(&from, args.opts.allow_unknown_keys)?
+        .with_host_db(args.host.host_db.as_deref())?;
     config.groups_of = args.groups_of.iter().cloned().collect();
     let principals = config.principals();
     let existing: Vec<String> = principals
@@ -98,8 +101,13 @@ pub fn run(args: Args) -> Result<u8, Error> {
         } else {
             ""
         };
+        let why = p
+            .why
+            .as_ref()
+            .map(|w| format!("\n  picked: {w}"))
+            .unwrap_or_default();
         super::print(&format!(
-            "[{}/{total}] {}: {} as {}, {copied} file{} copied, {} override{}{refused}: {verdict}\n",
+            "[{}/{total}] {}: {} as {}, {copied} file{} copied, {} override{}{refused}: {verdict}{why}\n",
             i + 1,
             dir.display(),
             p.label,
@@ -120,10 +128,15 @@ pub fn run(args: Args) -> Result<u8, Error> {
 }
 
 fn who(p: &Principal) -> String {
-    if p.groups.is_empty() {
-        format!("`{}`", p.user)
+    let new = if p.synthetic {
+        " (a new user, not on the host)"
     } else {
-        format!("`{}` in {}", p.user, p.groups.join(", "))
+        ""
+    };
+    if p.groups.is_empty() {
+        format!("`{}`{new}", p.user)
+    } else {
+        format!("`{}` in {}{new}", p.user, p.groups.join(", "))
     }
 }
 
@@ -148,17 +161,21 @@ fn write_case(
         let groups: Vec<String> = p.groups.iter().map(|g| yaml_scalar(g)).collect();
         spec.push_str(&format!("groups: [{}]\n", groups.join(", ")));
     }
+    if p.synthetic {
+        spec.push_str("new-user: true\n");
+    }
     match &config.source {
         Source::Dir(from) => {
             crate::bless::write_bytes(&dir.join(PROFILES_FILE), &read(&from.join(PROFILES_FILE))?)?;
             copied += 1;
             // The host's users and groups travel with every case, so it checks the same.
             let host = crate::profiles::host::HOST_DIR;
+            let host_from = config.host_dir.clone().unwrap_or_else(|| from.join(host));
             for file in [
                 crate::profiles::host::GROUP_FILE,
                 crate::profiles::host::PASSWD_FILE,
             ] {
-                let source = from.join(host).join(file);
+                let source = host_from.join(file);
                 if source.is_file() {
                     crate::bless::write_bytes(&dir.join(host).join(file), &read(&source)?)?;
                     copied += 1;
@@ -186,8 +203,13 @@ fn write_case(
         }
     }
     crate::bless::write_bytes(&dir.join("case.yaml"), spec.as_bytes())?;
+    let why = p
+        .why
+        .as_ref()
+        .map(|w| format!("Picked: {w}.\n"))
+        .unwrap_or_default();
     let readme = format!(
-        "{} as {}, scaffolded by `jjo init` from `{}`.\n",
+        "{} as {}, scaffolded by `jjo init` from `{}`.\n{why}",
         p.label,
         who(p),
         config.path().display()

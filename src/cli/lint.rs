@@ -27,6 +27,8 @@ pub struct Args {
     #[arg(long = "groups-of", value_name = "USER=GROUPS", value_parser = crate::principals::parse_groups_of)]
     pub groups_of: Vec<(String, Vec<String>)>,
     #[command(flatten)]
+    pub host: super::HostDbArgs,
+    #[command(flatten)]
     pub opts: CaseOptions,
 }
 
@@ -55,10 +57,12 @@ pub fn run(args: Args) -> Result<u8, Error> {
             });
         }
     };
-    let result = Config::open(&path, args.opts.allow_unknown_keys).map(|mut c| {
-        c.groups_of = args.groups_of.iter().cloned().collect();
-        c
-    });
+    let result = Config::open(&path, args.opts.allow_unknown_keys)
+        .and_then(|c| c.with_host_db(args.host.host_db.as_deref()))
+        .map(|mut c| {
+            c.groups_of = args.groups_of.iter().cloned().collect();
+            c
+        });
     let report = match &result {
         Ok(config) => lint::lint(config),
         // A configuration that does not even parse is the first thing lint reports.

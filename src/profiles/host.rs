@@ -67,6 +67,14 @@ pub enum ErrorKind {
         /// The host directory.
         dir: std::path::PathBuf,
     },
+    /// A case that says its user is new (`new-user: true`) names a user the host has.
+    #[error("user `{user}` is in `{passwd_file}`, but the case says `new-user: true`")]
+    NotNew {
+        /// The user.
+        user: String,
+        /// The saved `getent passwd` file.
+        passwd_file: String,
+    },
     /// The case's user is not a user of the host.
     #[error("user `{user}` is not in `{passwd_file}`")]
     UnknownUser {
@@ -124,13 +132,16 @@ impl Hint for ErrorKind {
                  {0}/passwd`",
                 dir.display()
             ),
+            ErrorKind::NotNew { .. } => "drop `new-user: true` to test them with the host's \
+                groups, or name a user the host does not have"
+                .into(),
             ErrorKind::UnknownUser {
                 suggestion: Some(s),
                 ..
             } => format!("did you mean `{s}`?"),
             ErrorKind::UnknownUser { .. } => {
-                "set `user:` in case.yaml to a user the host knows, or refresh the saved \
-                 `getent passwd` output"
+                "set `user:` in case.yaml to a user the host knows, refresh the saved \
+                 `getent passwd` output, or say `new-user: true` for a user not added yet"
                     .into()
             }
         })
@@ -398,6 +409,188 @@ impl HostDb {
     }
 }
 
+/// The lowest uid of a regular (non-system) user, as `UID_MIN` in `/etc/login.defs` has it on
+/// Debian, Ubuntu and RHEL.
+pub const UID_MIN: u32 = 1000;
+
+/// The uid of `nobody`, above [`UID_MIN`] but no one's login.
+const NOBODY: u32 = 65534;
+
+/// Whether a user is a person's login: uid at least [`UID_MIN`], and not `nobody`.
+pub fn is_regular(user: &User) -> bool {
+    user.uid >= UID_MIN && user.uid != NOBODY
+}
+
+/// What one host user gets from one section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reach {
+    /// The user.
+    pub user: String,
+    /// Their uid.
+    pub uid: u32,
+    /// Their groups, as the launcher sees them.
+    pub groups: Vec<String>,
+    /// The section's keys whose value the user gets from this section (empty: the section is
+    /// meant for them but every key is won elsewhere, by their own `[user]` section or a later
+    /// group's).
+    pub keys: Vec<String>,
+    /// How many keys the user gets from sections other than this one and `[*]`: the fewer,
+    /// the more their session shows this section alone.
+    pub others: usize,
+}
+
+impl HostDb {
+    /// For a user the host does not have yet (`new-user: true`): their groups are `groups` as
+    /// given, and each section they would get that no current host user gets is a
+    /// [`SHADOWED_SECTION`] warning. `user_at` is where the user is named.
+    pub fn new_user(
+        &self,
+        user: &str,
+        groups: &[String],
+        profiles: &Profiles,
+        user_at: &Span,
+    ) -> Result<Vec<Warning>, Located<ErrorKind>> {
+        if self.user(user).is_some() {
+            return Err(Located::new(
+                user_at.clone(),
+                ErrorKind::NotNew {
+                    user: user.to_owned(),
+                    passwd_file: self.passwd_file.clone(),
+                },
+            ));
+        }
+        let mut warnings = Vec::new();
+        for (index, section) in profiles.sections.iter().enumerate() {
+            let theirs = match &section.kind {
+                SectionKind::All => true,
+                SectionKind::Group(g) => groups.contains(g),
+                SectionKind::User(u) => u == user,
+            };
+            if theirs && self.best_member(profiles, index, &[]).is_none() {
+                warnings.push(shadowed_warning(section));
+            }
+        }
+        Ok(warnings)
+    }
+
+    /// Every host user the section at `index` is meant for (everyone for `[*]`, members for
+    /// `[@group]`, the user for `[user]`), with the keys each gets from it, in host order. The
+    /// one place that decides who gets which section; `init`, `lint`, `diff` and `test` ask it.
+    pub fn reach(&self, profiles: &Profiles, index: usize) -> Vec<Reach> {
+        let Some(section) = profiles.sections.get(index) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for user in &self.users {
+            if out.iter().any(|r: &Reach| r.user == user.name) {
+                continue;
+            }
+            let Ok(groups) = self.memberships(&user.name, &Span::default()) else {
+                continue;
+            };
+            let meant = match &section.kind {
+                SectionKind::All => true,
+                SectionKind::Group(g) => groups.contains(g),
+                SectionKind::User(u) => *u == user.name,
+            };
+            if !meant {
+                continue;
+            }
+            let resolved = super::resolve(profiles, &user.name, &groups);
+            let mut keys: Vec<String> = Vec::new();
+            for entry in &section.entries {
+                let won = resolved
+                    .get(&entry.key)
+                    .is_some_and(|s| s.span == entry.value_span);
+                if won && !keys.contains(&entry.key) {
+                    keys.push(entry.key.clone());
+                }
+            }
+            let others = resolved
+                .values
+                .values()
+                .filter(|v| v.section != section.name && v.section != "*")
+                .count();
+            out.push(Reach {
+                user: user.name.clone(),
+                uid: user.uid,
+                groups,
+                keys,
+                others,
+            });
+        }
+        out
+    }
+
+    /// The user who best shows the section at `index`: one who gets its
+    /// `job-json-overrides` (when it has one), then the most of its keys, then a regular user
+    /// over a system one, then the fewest keys from other sections, then one `avoid` does not
+    /// name (a user with a section of their own), then host order. `None` when no host user gets any of its keys: the section is
+    /// shadowed for everyone who has it today.
+    pub fn best_member(
+        &self,
+        profiles: &Profiles,
+        index: usize,
+        avoid: &[String],
+    ) -> Option<Reach> {
+        let section = profiles.sections.get(index)?;
+        let has_list = section
+            .entries
+            .iter()
+            .any(|e| e.key == "job-json-overrides");
+        let score = |r: &Reach| {
+            let regular = self.user(&r.user).is_some_and(is_regular);
+            (
+                has_list && r.keys.iter().any(|k| k == "job-json-overrides"),
+                r.keys.len(),
+                regular,
+                std::cmp::Reverse(r.others),
+                !avoid.contains(&r.user),
+            )
+        };
+        let mut best: Option<Reach> = None;
+        for r in self.reach(profiles, index) {
+            if r.keys.is_empty() {
+                continue;
+            }
+            // Ties keep the earlier user: host order.
+            if best.as_ref().is_none_or(|b| score(&r) > score(b)) {
+                best = Some(r);
+            }
+        }
+        best
+    }
+}
+
+/// The finding id of a section no current host user gets.
+pub const SHADOWED_SECTION: &str = "shadowed-section";
+
+/// The warning for a section no host user gets anything from today, at its header.
+pub fn shadowed_warning(section: &super::Section) -> Warning {
+    let (who, next) = match &section.kind {
+        SectionKind::Group(g) => (
+            "no current member gets this section".to_owned(),
+            format!("the next user added to {g} will"),
+        ),
+        SectionKind::All => (
+            "no current user gets this section".to_owned(),
+            "the next user in none of the profiles' groups will".to_owned(),
+        ),
+        SectionKind::User(u) => (
+            format!("user `{u}` gets nothing from this section"),
+            "it applies if the sections before it change".to_owned(),
+        ),
+    };
+    Warning::new(format!("section `[{}]`: {who}; {next}", section.name))
+        .id(SHADOWED_SECTION)
+        .at(section.span.clone())
+        .hint(
+            "every key it sets is won by a member's own `[user]` section or a later group's \
+             section; jjo tests it as a new member (`new-user: true`); remove the section if no \
+             one should get it",
+        )
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::{ParseOptions, parse};
@@ -537,5 +730,37 @@ bob:x:1001:50:Bob:/home/bob:/bin/bash
             .groups_for("alice", &agree, &p, (&span(), &span()))
             .unwrap();
         assert!(warnings.is_empty(), "{warnings:?}");
+    }
+
+    /// Issue 17: alice's own section and `[@gpu]` (later) win data-science's only key for
+    /// every member, so no host user reaches `[@data-science]`.
+    #[test]
+    fn a_section_every_member_gets_elsewhere_has_no_best_member() {
+        let p = profiles(
+            "[*]\nmax-cpus=1\n[@staff]\nmax-cpus=2\n[@gpu]\nmax-cpus=4\n[alice]\nmax-cpus=3\n",
+        );
+        // staff: alice (own section) and bob (in gpu, later) both get max-cpus elsewhere.
+        let reach = db().reach(&p, 1);
+        assert_eq!(
+            reach
+                .iter()
+                .map(|r| (r.user.as_str(), r.keys.len()))
+                .collect::<Vec<_>>(),
+            [("alice", 0), ("bob", 0)]
+        );
+        assert_eq!(db().best_member(&p, 1, &[]), None);
+        assert_eq!(
+            db().best_member(&p, 2, &[]).map(|r| r.user),
+            Some("bob".to_owned())
+        );
+    }
+
+    #[test]
+    fn anyone_is_a_regular_user_before_root() {
+        // root (uid 0) is listed first and gets `[*]`'s key as fully as alice does.
+        let p = profiles("[*]\nmax-cpus=1\n");
+        let best = db().best_member(&p, 0, &[]).expect("someone gets it");
+        assert_eq!(best.user, "alice");
+        assert!(!is_regular(db().user("root").expect("root")));
     }
 }

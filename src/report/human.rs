@@ -489,16 +489,11 @@ pub(super) fn principals_page(l: &Lint) -> String {
     let mut out = String::new();
     for pl in &l.principals {
         let p = &pl.principal;
-        let groups = if p.groups.is_empty() {
-            "no group".to_string()
-        } else {
-            p.groups.join(", ")
-        };
         let _ = writeln!(
             out,
-            "{} (`{}` in {groups}): {} override{}, Pod Security `{}`",
+            "{} ({}): {} override{}, Pod Security `{}`",
             p.label,
-            p.user,
+            p.who(),
             pl.overrides,
             if pl.overrides == 1 { "" } else { "s" },
             level_name(pl.level)
@@ -521,11 +516,7 @@ pub(super) fn principals_page(l: &Lint) -> String {
 
 /// Who a principal is, for people: `alice in staff, gpu`, `rstudio-user in no group`.
 fn who(p: &Principal) -> String {
-    if p.groups.is_empty() {
-        format!("`{}` in no group", p.user)
-    } else {
-        format!("`{}` in {}", p.user, p.groups.join(", "))
-    }
+    p.who()
 }
 
 fn short(v: &Option<Value>) -> String {

@@ -113,6 +113,7 @@ pub fn diff(diffs: &[PrincipalDiff]) -> Result<String, Error> {
                 "section": p.label,
                 "user": p.user,
                 "groups": p.groups,
+                "new_user": p.synthetic,
                 "changed": d.changed(),
                 "changes": d.changes,
                 "old_error": d.old.as_ref().err(),

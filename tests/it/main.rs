@@ -13,4 +13,5 @@ mod live;
 mod live_cases;
 mod predict_captures;
 mod robustness;
+mod suite;
 mod template;
