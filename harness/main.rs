@@ -258,7 +258,7 @@ mod listing {
                     (
                         ("JJO_CLUSTER", "kinde"),
                         "error: `JJO_CLUSTER` is `kinde`, expected one of `none`, `kind`, \
-                         `kubeconfig`, `k3s`\n  hint: did you mean `kind`?\n",
+                         `kubeconfig`, `k3s`, `local`\n  hint: did you mean `kind`?\n",
                     ),
                     (
                         ("JJO_BLESS", "maybe"),

@@ -166,7 +166,7 @@ mod tests {
         assert_eq!(
             error::<Env>(&["--cluster", "kinde"], &[]),
             Some((
-                "`JJO_CLUSTER` is `kinde`, expected one of `none`, `kind`, `kubeconfig`, `k3s`"
+                "`JJO_CLUSTER` is `kinde`, expected one of `none`, `kind`, `kubeconfig`, `k3s`, `local`"
                     .into(),
                 Some("did you mean `kind`?".into())
             ))

@@ -18,6 +18,9 @@ pub enum ClusterKind {
     Kubeconfig,
     /// A K3s container (cargo feature `k3s`; needs a Docker engine).
     K3s,
+    /// A control plane started on this machine for the run (no kubelet), from the builds of
+    /// `ci/control-plane/build`.
+    Local,
 }
 
 /// Which cluster to use and how.
@@ -45,6 +48,25 @@ pub struct ClusterArgs {
     /// Delete and create the kind cluster even if it exists.
     #[arg(long)]
     pub recreate: bool,
+    /// The Kubernetes version of `--cluster local` (`1.31`): its build, or a newer build
+    /// under `--emulated-version`; default: each case's `kubernetes:`, else the newest build.
+    #[arg(long, env = "JJO_KUBERNETES", value_name = "VERSION", value_parser = parse_kubernetes)]
+    pub kubernetes: Option<u8>,
+    /// Where `ci/control-plane/build` put the builds (default
+    /// `${XDG_CACHE_HOME:-~/.cache}/jjo/control-plane`).
+    #[arg(long, env = "JJO_CONTROL_PLANE_CACHE", value_name = "DIR")]
+    pub control_plane_cache: Option<PathBuf>,
+}
+
+/// `--kubernetes`: a version `1.MINOR` (a patch or a leading `v` is allowed), as a minor.
+fn parse_kubernetes(text: &str) -> Result<u8, String> {
+    let minor = text
+        .trim()
+        .trim_start_matches('v')
+        .strip_prefix("1.")
+        .and_then(|rest| rest.split('.').next())
+        .and_then(|m| m.parse::<u8>().ok());
+    minor.ok_or_else(|| format!("`{text}` is not a Kubernetes version such as `1.31`"))
 }
 
 impl ClusterArgs {
@@ -67,6 +89,10 @@ impl ClusterArgs {
                     hint: Some("jjo never uses the current context implicitly; name it, e.g. `--context staging`".into()),
                 })?,
                 namespace: self.namespace.clone(),
+            }),
+            ClusterKind::Local => Some(Backend::Local {
+                minor: self.kubernetes,
+                cache: self.control_plane_cache.clone(),
             }),
             #[cfg(feature = "k3s")]
             ClusterKind::K3s => Some(Backend::K3s),

@@ -47,6 +47,15 @@ pub enum Backend {
     /// A K3s container started for this run (needs a Docker engine).
     #[cfg(feature = "k3s")]
     K3s,
+    /// A control plane of this machine's own, started for this run from the builds in the
+    /// cache (`ci/control-plane/build`); no kubelet, so Pods stay Pending.
+    Local {
+        /// The Kubernetes minor to run (`--kubernetes 1.31`): its build, or a newer one under
+        /// `--emulated-version`; the newest build when `None`.
+        minor: Option<u8>,
+        /// The cache of builds; the build script's default when `None`.
+        cache: Option<PathBuf>,
+    },
 }
 
 /// A connected cluster: the client, the shared namespace if any, and whatever must live as
@@ -60,6 +69,14 @@ pub struct Cluster {
     pub kubeconfig: Option<PathBuf>,
     /// The API server's `/version` (`gitVersion`, e.g. `v1.33.1`), when it answered.
     pub version: Option<String>,
+    /// The minor the server emulates (`--emulated-version kube=1.31`) when that is not the
+    /// binary's own: what it stands for, although it is not an older server in every respect.
+    pub emulated: Option<u8>,
+    /// Whether the cluster runs containers (has kubelets); a local control plane does not,
+    /// so runtime `checks:` cannot run there.
+    pub runs_containers: bool,
+    /// The local control plane this cluster is, stopped when the cluster is dropped.
+    pub local: Option<super::local::ControlPlane>,
     _temp: Option<tempfile::TempPath>,
     #[cfg(feature = "k3s")]
     _container: Option<testcontainers::ContainerAsync<testcontainers_modules::k3s::K3s>>,
@@ -89,6 +106,9 @@ impl Cluster {
             namespace,
             kubeconfig: None,
             version: None,
+            emulated: None,
+            runs_containers: true,
+            local: None,
             _temp: None,
             #[cfg(feature = "k3s")]
             _container: None,
@@ -175,10 +195,37 @@ impl Backend {
             }
             #[cfg(feature = "k3s")]
             Backend::K3s => k3s_up().await?,
+            Backend::Local { .. } if !create => {
+                return Err(Error::Backend {
+                    backend: "local",
+                    message: "a local control plane lives only as long as its run: no cluster to collect from".into(),
+                    hint: None,
+                });
+            }
+            Backend::Local { minor, cache } => local_up(*minor, cache.as_deref()).await?,
         };
         cluster.version = server_version(&cluster.client).await;
         Ok(cluster)
     }
+}
+
+/// Starts a local control plane for `minor` from the cache.
+async fn local_up(minor: Option<u8>, cache: Option<&Path>) -> Result<Cluster, Error> {
+    use super::local;
+    let root = local::cache_root(cache).ok_or_else(|| Error::Backend {
+        backend: "local",
+        message: "no cache directory: none of `JJO_CONTROL_PLANE_CACHE`, `XDG_CACHE_HOME`, `HOME` is set".into(),
+        hint: Some("pass `--control-plane-cache DIR`".into()),
+    })?;
+    let choice = local::choose(&root, &local::builds(&root), minor)?;
+    let (plane, client) = local::ControlPlane::start(&choice).await?;
+    Ok(Cluster {
+        kubeconfig: Some(plane.kubeconfig().to_path_buf()),
+        emulated: choice.emulated,
+        runs_containers: false,
+        local: Some(plane),
+        ..Cluster::from_client(client, None)
+    })
 }
 
 /// The API server's `gitVersion` from `/version`; `None` when it cannot be read (the

@@ -314,13 +314,48 @@ pub async fn cleanup_registered(run_id: Option<&str>) -> usize {
     results.iter().filter(|r| r.is_ok()).count()
 }
 
+/// What else must go on Ctrl-C once the namespaces are deleted: local control planes,
+/// whose processes and directory `process::exit` would otherwise leave to their watcher.
+type Hook = Box<dyn FnOnce() + Send>;
+
+static HOOKS: Mutex<BTreeMap<u64, Hook>> = Mutex::new(BTreeMap::new());
+
+fn hooks() -> std::sync::MutexGuard<'static, BTreeMap<u64, Hook>> {
+    HOOKS.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Registers `hook` to run on Ctrl-C after the namespaces are deleted; returns its id.
+pub(crate) fn on_interrupt(hook: Hook) -> u64 {
+    let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+    hooks().insert(id, hook);
+    id
+}
+
+/// Unregisters a hook (its owner stopped on its own).
+pub(crate) fn remove_interrupt_hook(id: u64) {
+    hooks().remove(&id);
+}
+
+/// Runs and unregisters every hook.
+fn run_hooks() {
+    let all: Vec<Hook> = std::mem::take(&mut *hooks()).into_values().collect();
+    for hook in all {
+        hook();
+    }
+}
+
 /// Installs a Ctrl-C handler that deletes the namespaces of running cases (within `grace`),
-/// then exits with 130. Call once per process from inside the tokio runtime.
+/// stops local control planes, then exits with 130. Call once per process from inside the
+/// tokio runtime.
 pub fn install_interrupt_handler(grace: Duration) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
             eprintln!("interrupted: deleting the namespaces of running cases");
             let _ = tokio::time::timeout(grace, cleanup_registered(None)).await;
+            if !hooks().is_empty() {
+                eprintln!("interrupted: stopping the local control plane");
+                let _ = tokio::task::spawn_blocking(run_hooks).await;
+            }
             std::process::exit(130);
         }
     })

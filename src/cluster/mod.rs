@@ -17,6 +17,8 @@
 mod backend;
 mod cleanup;
 mod exec;
+pub mod local;
+mod pki;
 mod retry;
 mod run;
 mod watch;

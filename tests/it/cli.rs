@@ -971,7 +971,7 @@ fn a_bad_variable_is_named_by_the_variable_not_the_flag() {
     ----- stdout -----
 
     ----- stderr -----
-    error: `JJO_CLUSTER` is `kinde`, expected one of `none`, `kind`, `kubeconfig`, `k3s`
+    error: `JJO_CLUSTER` is `kinde`, expected one of `none`, `kind`, `kubeconfig`, `k3s`, `local`
       hint: did you mean `kind`?
     ");
     insta::assert_snapshot!(run(("JJO_BLESS", "maybe"), &[]), @"
