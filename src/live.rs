@@ -4,6 +4,8 @@
 //! A [`Runner`] owns the async runtime and the connected cluster for a whole run, so that the
 //! CLI and the cargo test harness share one cluster across all cases (and threads).
 
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use serde_json::Value;
@@ -22,7 +24,15 @@ pub struct Runner {
     runtime: tokio::runtime::Runtime,
     cluster: Cluster,
     options: LiveOptions,
+    /// The backend, when it can start a cluster per Kubernetes version (`--cluster local`
+    /// without `--kubernetes`): a case's `kubernetes:` then gets a control plane of its own.
+    per_version: Option<Backend>,
+    /// Those control planes, started on first use and shared by the cases of that minor.
+    others: Mutex<BTreeMap<u8, Arc<Slot>>>,
 }
+
+/// A control plane started on first use, or why it could not start.
+type Slot = OnceLock<Result<Cluster, String>>;
 
 impl std::fmt::Debug for Runner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -39,11 +49,68 @@ impl Runner {
         let cluster = runtime.block_on(backend.connect()).map_err(cluster_error)?;
         options.namespace = options.namespace.or_else(|| cluster.namespace.clone());
         runtime.spawn(async { cluster::install_interrupt_handler(Duration::from_secs(10)).await });
+        let per_version = match backend {
+            Backend::Local { minor: None, .. } => Some(backend.clone()),
+            _ => None,
+        };
         Ok(Runner {
             runtime,
             cluster,
             options,
+            per_version,
+            others: Mutex::new(BTreeMap::new()),
         })
+    }
+
+    /// The cluster of the run (for a local control plane: the default one).
+    pub fn cluster(&self) -> &Cluster {
+        &self.cluster
+    }
+
+    /// The minor of a cluster: the one it emulates, else its `/version`'s.
+    fn minor_of(cluster: &Cluster) -> Option<u8> {
+        cluster.emulated.or_else(|| {
+            cluster
+                .version
+                .as_deref()
+                .and_then(cluster::local::parse_minor)
+        })
+    }
+
+    /// The control plane for a case that names another Kubernetes minor than the default
+    /// one, when the backend starts one per version; `None`: the default cluster.
+    fn other_cluster(&self, case: &Case) -> Option<Arc<Slot>> {
+        let Backend::Local { cache, .. } = self.per_version.as_ref()? else {
+            return None;
+        };
+        let wanted = case
+            .spec
+            .kubernetes
+            .as_deref()
+            .and_then(cluster::local::parse_minor)?;
+        if Self::minor_of(&self.cluster) == Some(wanted) {
+            return None;
+        }
+        let slot = Arc::clone(
+            self.others
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .entry(wanted)
+                .or_default(),
+        );
+        slot.get_or_init(|| {
+            let backend = Backend::Local {
+                minor: Some(wanted),
+                cache: cache.clone(),
+            };
+            self.runtime
+                .block_on(backend.connect())
+                .map_err(|e| match e.hint() {
+                    Some(hint) => format!("{e}\n  hint: {hint}"),
+                    None => e.to_string(),
+                })
+        });
+        Some(slot)
     }
 
     /// Builds a runner on an existing client (tests against an API double, embedding);
@@ -58,24 +125,61 @@ impl Runner {
             runtime,
             cluster,
             options,
+            per_version: None,
+            others: Mutex::new(BTreeMap::new()),
         }
     }
 
-    /// The Kubernetes version to predict for on this cluster: its `/version`, clamped to
-    /// the versions jjo knows (with a warning when it had to), or the case's own when the
-    /// server did not say.
+    /// The Kubernetes version to predict for on this cluster: the minor it emulates, else
+    /// its `/version`, clamped to the versions jjo knows (with a warning when it had to), or
+    /// the case's own when the server did not say.
     pub fn version(&self, case: &Case) -> (crate::predict::Version, Option<Warning>) {
-        version_for(self.cluster.version.as_deref(), case.version)
+        cluster_version(&self.cluster, case.version)
     }
 
-    /// Runs one rendered case live and judges it; warnings carry the prediction drift.
+    /// Runs one rendered case live and judges it; warnings carry the prediction drift. A
+    /// failed case keeps the logs of a local control plane.
     pub fn run(
         &self,
         case: &Case,
         rendered: &Rendered,
     ) -> (Result<Status, Error>, Vec<Warning>, Phases) {
+        let slot = self.other_cluster(case);
+        let cluster = match slot.as_deref().map(|s| s.get()) {
+            None => &self.cluster,
+            Some(Some(Ok(cluster))) => cluster,
+            Some(Some(Err(message))) => {
+                let error = Error::Cluster(Box::new(cluster::Error::Backend {
+                    backend: "local",
+                    message: message.clone(),
+                    hint: None,
+                }));
+                return (Err(error), Vec::new(), Phases::new());
+            }
+            Some(None) => {
+                let error = Error::Internal {
+                    what: "the control plane for this case's version was not started".into(),
+                };
+                return (Err(error), Vec::new(), Phases::new());
+            }
+        };
+        let result = self.run_on(cluster, case, rendered);
+        if !matches!(result.0, Ok(Status::Passed))
+            && let Some(plane) = &cluster.local
+        {
+            plane.keep_logs();
+        }
+        result
+    }
+
+    fn run_on(
+        &self,
+        cluster: &Cluster,
+        case: &Case,
+        rendered: &Rendered,
+    ) -> (Result<Status, Error>, Vec<Warning>, Phases) {
         // Drift is the live Pod against the prediction for this cluster's version.
-        let (version, version_warning) = self.version(case);
+        let (version, version_warning) = cluster_version(cluster, case.version);
         let mut case = case.clone();
         case.version = version;
         let case = &case;
@@ -103,14 +207,18 @@ impl Runner {
             .into_iter()
             .collect(),
         };
+        let options = LiveOptions {
+            runs_containers: cluster.runs_containers,
+            ..self.options.clone()
+        };
         self.runtime.block_on(async {
-            let outcome = match cluster::run_case(&self.cluster.client, &live, &self.options).await
-            {
+            let outcome = match cluster::run_case(&cluster.client, &live, &options).await {
                 Ok(outcome) => outcome,
                 Err(e) => return (Err(cluster_error(e)), Vec::new(), Phases::new()),
             };
             let compare_start = std::time::Instant::now();
-            let (mut status, mut warnings) = judge(case, rendered, &outcome);
+            let emulated = cluster.emulated.is_some();
+            let (mut status, mut warnings) = judge_on(case, rendered, &outcome, emulated);
             warnings.extend(version_warning);
             let mut phases = phases(&outcome.timings);
             phases.push(("compare", compare_start.elapsed()));
@@ -130,6 +238,17 @@ impl Runner {
             }
             (Ok(status), warnings, phases)
         })
+    }
+}
+
+/// The version to predict for on `cluster`: the minor it emulates, else its `/version`.
+fn cluster_version(
+    cluster: &Cluster,
+    case: crate::predict::Version,
+) -> (crate::predict::Version, Option<Warning>) {
+    match cluster.emulated {
+        Some(minor) => version_for(Some(&format!("v1.{minor}.0")), case),
+        None => version_for(cluster.version.as_deref(), case),
     }
 }
 
@@ -194,6 +313,19 @@ fn cluster_error(e: cluster::Error) -> Error {
 /// `expected-pod.yaml`, the runtime checks; and the live Pod against the prediction (drift,
 /// reported as warnings so that the predictor can be trusted and fixed).
 pub fn judge(case: &Case, rendered: &Rendered, outcome: &LiveOutcome) -> (Status, Vec<Warning>) {
+    judge_on(case, rendered, outcome, false)
+}
+
+/// [`judge`] on a server that may be emulating an older minor (`--emulated-version`):
+/// emulation gates APIs and features but keeps the binary's own Pod bookkeeping, so
+/// `metadata.generation` (set by 1.33+ servers only) is not held against an exact golden
+/// of an older minor there.
+fn judge_on(
+    case: &Case,
+    rendered: &Rendered,
+    outcome: &LiveOutcome,
+    emulated: bool,
+) -> (Status, Vec<Warning>) {
     let mut warnings: Vec<Warning> = outcome
         .findings
         .iter()
@@ -289,6 +421,22 @@ pub fn judge(case: &Case, rendered: &Rendered, outcome: &LiveOutcome) -> (Status
         // A dry run has no Pod: the server accepting the Job is the whole check.
         return (Status::Passed, warnings);
     };
+    if let Some(why) = &outcome.not_checked {
+        let n = case.spec.checks.len();
+        warnings.push(
+            Warning::new(format!(
+                "not checked: {why}, so {} of `checks:` ran",
+                if n == 1 {
+                    "the one command".to_string()
+                } else {
+                    format!("none of the {n} commands")
+                }
+            ))
+            .hint(
+                "run the case on a cluster with nodes (`--cluster kind`, or staging) to run them",
+            ),
+        );
+    }
     warnings.extend(drift(case, rendered, pod));
     let mut differences = Vec::new();
     let mut golden_error = None;
@@ -298,7 +446,7 @@ pub fn judge(case: &Case, rendered: &Rendered, outcome: &LiveOutcome) -> (Status
             lists: Lists::MergeKeys,
         };
         let (expected, actual) = match case.spec.match_mode {
-            Mode::Exact => without_bookkeeping(&golden.value, pod),
+            Mode::Exact => without_bookkeeping(&golden.value, pod, emulated),
             Mode::Subset => (golden.value.clone(), pod.clone()),
         };
         match compare::compare(&expected, &actual, opts) {
@@ -403,8 +551,14 @@ fn judge_dropped(
 /// `metadata.deletionGracePeriodSeconds` (the Pod may be going), `spec.nodeName` unless the
 /// golden sets one (the scheduler's choice), and `status` on both sides (the kubelet's,
 /// changing by the second).
-fn without_bookkeeping(golden: &Value, pod: &Value) -> (Value, Value) {
+fn without_bookkeeping(golden: &Value, pod: &Value, emulated: bool) -> (Value, Value) {
     let (mut golden, mut pod) = (golden.clone(), pod.clone());
+    if emulated
+        && golden.pointer("/metadata/generation").is_none()
+        && let Some(metadata) = pod.get_mut("metadata").and_then(Value::as_object_mut)
+    {
+        metadata.remove("generation");
+    }
     if let Some(metadata) = pod.get_mut("metadata").and_then(Value::as_object_mut) {
         for key in [
             "managedFields",
@@ -518,6 +672,7 @@ mod tests {
             result,
             findings,
             checks: Vec::new(),
+            not_checked: None,
             timings: cluster::Timings::default(),
             cleanup: cluster::Cleanup::Deleted {
                 took: Duration::ZERO,
@@ -617,6 +772,37 @@ mod tests {
         let live = outcome(LiveResult::Admitted { pod }, Vec::new());
         let (status, _) = judge(&case, &rendered, &live);
         assert!(matches!(status, Status::Failed(_)), "{status:?}");
+    }
+
+    #[test]
+    fn checks_on_a_cluster_without_containers_are_not_checked_and_not_failed() {
+        let (case, rendered) = case("session-config-check");
+        let pod = pipeline::predict_pod(&case, &rendered.patched.job).expect("predicts");
+        let mut live = outcome(LiveResult::Admitted { pod }, Vec::new());
+        live.not_checked = Some("this cluster runs no containers".into());
+        let (status, warnings) = judge(&case, &rendered, &live);
+        assert!(matches!(status, Status::Passed), "{status:?}");
+        let text: Vec<String> = warnings.iter().map(|w| w.to_string()).collect();
+        assert!(
+            text.iter().any(|w| w.starts_with(
+                "not checked: this cluster runs no containers, so the one command of `checks:` ran"
+            )),
+            "{text:?}"
+        );
+    }
+
+    #[test]
+    fn an_emulating_server_s_pod_generation_is_not_held_against_an_older_golden() {
+        let golden = serde_json::json!({"metadata": {"name": "p"}});
+        let pod = serde_json::json!({"metadata": {"name": "p", "generation": 1}});
+        let (_, native) = without_bookkeeping(&golden, &pod, false);
+        assert_eq!(native["metadata"]["generation"], 1);
+        let (_, emulated) = without_bookkeeping(&golden, &pod, true);
+        assert!(emulated["metadata"].get("generation").is_none());
+        // A golden that pins it still compares it.
+        let pinned = serde_json::json!({"metadata": {"name": "p", "generation": 1}});
+        let (_, kept) = without_bookkeeping(&pinned, &pod, true);
+        assert_eq!(kept["metadata"]["generation"], 1);
     }
 
     #[test]

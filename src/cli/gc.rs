@@ -27,6 +27,20 @@ pub fn run(args: Args) -> Result<u8, Error> {
             ),
         });
     };
+    if let cluster::Backend::Local { .. } = backend {
+        // A local control plane ends with its run; what a killed run can leave is its directory.
+        let removed = cluster::local::sweep_stale();
+        let mut out = String::new();
+        for dir in &removed {
+            out.push_str(&format!("deleted {} (its jjo is gone)\n", dir.display()));
+        }
+        out.push_str(&format!(
+            "{} deleted: a local control plane lives only as long as its run\n",
+            removed.len()
+        ));
+        super::print(&out)?;
+        return Ok(crate::error::exit::OK);
+    }
     let runtime = crate::live::runtime()?;
     let report = runtime.block_on(async {
         // Never creates a cluster: with none there is nothing to collect.

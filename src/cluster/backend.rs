@@ -214,7 +214,9 @@ async fn local_up(minor: Option<u8>, cache: Option<&Path>) -> Result<Cluster, Er
     use super::local;
     let root = local::cache_root(cache).ok_or_else(|| Error::Backend {
         backend: "local",
-        message: "no cache directory: none of `JJO_CONTROL_PLANE_CACHE`, `XDG_CACHE_HOME`, `HOME` is set".into(),
+        message:
+            "no cache directory: none of `JJO_CONTROL_PLANE_CACHE`, `XDG_CACHE_HOME`, `HOME` is set"
+                .into(),
         hint: Some("pass `--control-plane-cache DIR`".into()),
     })?;
     let choice = local::choose(&root, &local::builds(&root), minor)?;

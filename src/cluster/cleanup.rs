@@ -321,7 +321,9 @@ type Hook = Box<dyn FnOnce() + Send>;
 static HOOKS: Mutex<BTreeMap<u64, Hook>> = Mutex::new(BTreeMap::new());
 
 fn hooks() -> std::sync::MutexGuard<'static, BTreeMap<u64, Hook>> {
-    HOOKS.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    HOOKS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Registers `hook` to run on Ctrl-C after the namespaces are deleted; returns its id.

@@ -120,7 +120,8 @@ pub fn builds(root: &Path) -> Vec<Build> {
             let minor = release_minor(&name)?;
             let dir = entry.path();
             let complete = BINARIES.iter().all(|b| {
-                std::fs::metadata(dir.join(b)).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+                std::fs::metadata(dir.join(b))
+                    .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
             });
             complete.then_some(Build {
                 version: name,
@@ -265,7 +266,9 @@ fn components(
 ) -> Result<Vec<Component>, Error> {
     let bin = |name: &str| choice.build.dir.join(name);
     let path = |p: &Path| p.to_string_lossy().into_owned();
-    let emulated = choice.emulated.map(|m| format!("--emulated-version=kube=1.{m}"));
+    let emulated = choice
+        .emulated
+        .map(|m| format!("--emulated-version=kube=1.{m}"));
     let etcd_url = format!("http://127.0.0.1:{}", ports.etcd_client);
     let peer_url = format!("http://127.0.0.1:{}", ports.etcd_peer);
     let mut etcd = Command::new(bin("etcd"));
@@ -303,7 +306,10 @@ fn components(
         // The default (false) refuses every privileged container: "disallowed by cluster policy".
         "--allow-privileged=true".into(),
         "--service-account-issuer=https://kubernetes.default.svc.cluster.local".into(),
-        format!("--service-account-key-file={}", path(&pki.service_account.1)),
+        format!(
+            "--service-account-key-file={}",
+            path(&pki.service_account.1)
+        ),
         format!(
             "--service-account-signing-key-file={}",
             path(&pki.service_account.0)
@@ -396,12 +402,8 @@ fn write_kubeconfig(
         "current-context": LOCAL_CONTEXT,
     });
     // JSON is YAML: every component reads it.
-    std::fs::write(file, text.to_string()).map_err(|e| {
-        start_error(
-            format!("cannot write `{}`: {e}", file.display()),
-            None,
-        )
-    })
+    std::fs::write(file, text.to_string())
+        .map_err(|e| start_error(format!("cannot write `{}`: {e}", file.display()), None))
 }
 
 /// The running children, owned by the thread that started them: `PR_SET_PDEATHSIG` fires
@@ -423,9 +425,9 @@ impl Supervisor {
             let file = std::fs::File::create(&log).map_err(|e| {
                 start_error(format!("cannot create `{}`: {e}", log.display()), None)
             })?;
-            let err = file.try_clone().map_err(|e| {
-                start_error(format!("cannot open `{}`: {e}", log.display()), None)
-            })?;
+            let err = file
+                .try_clone()
+                .map_err(|e| start_error(format!("cannot open `{}`: {e}", log.display()), None))?;
             command
                 .stdin(Stdio::null())
                 .stdout(file)
@@ -490,7 +492,13 @@ fn die_with_parent(command: &mut Command) {
     // async-signal-safe calls (prctl, getppid, _exit), allocating nothing.
     unsafe {
         command.pre_exec(move || {
-            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong, 0, 0, 0) == -1
+            if libc::prctl(
+                libc::PR_SET_PDEATHSIG,
+                libc::SIGKILL as libc::c_ulong,
+                0,
+                0,
+                0,
+            ) == -1
             {
                 return Err(std::io::Error::last_os_error());
             }
@@ -542,23 +550,18 @@ fn supervise(
     children.push(("watcher", watcher));
     let _ = started.send(Ok(()));
     let mut reported = vec![false; children.len()];
-    loop {
-        match stop.recv_timeout(Duration::from_millis(100)) {
-            Err(mpsc::RecvTimeoutError::Timeout) => {
-                for (i, (name, child)) in children.iter_mut().enumerate() {
-                    if !reported[i]
-                        && let Ok(Some(status)) = child.try_wait()
-                    {
-                        reported[i] = true;
-                        exited
-                            .lock()
-                            .unwrap_or_else(|p| p.into_inner())
-                            .push((name, status));
-                    }
-                }
+    // Until told to stop, or until the owner is gone (the sender dropped).
+    while let Err(mpsc::RecvTimeoutError::Timeout) = stop.recv_timeout(Duration::from_millis(100)) {
+        for (i, (name, child)) in children.iter_mut().enumerate() {
+            if !reported[i]
+                && let Ok(Some(status)) = child.try_wait()
+            {
+                reported[i] = true;
+                exited
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push((name, status));
             }
-            // Told to stop, or the owner is gone.
-            Ok(()) | Err(mpsc::RecvTimeoutError::Disconnected) => break,
         }
     }
     end(&mut children);
@@ -607,9 +610,12 @@ rm -rf -- "$dir""#;
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .process_group(0);
-    command
-        .spawn()
-        .map_err(|e| start_error(format!("cannot start `sh` (the control plane's watcher): {e}"), None))
+    command.spawn().map_err(|e| {
+        start_error(
+            format!("cannot start `sh` (the control plane's watcher): {e}"),
+            None,
+        )
+    })
 }
 
 /// What the interrupt handler and `Drop` share: the supervisor and the directory, each
@@ -624,7 +630,12 @@ impl Inner {
     /// Ends the processes and removes the directory; with `keep_logs`, moves `logs/` out
     /// first and returns where it went.
     fn shutdown(&self, keep_logs: bool) -> Option<PathBuf> {
-        if let Some(mut supervisor) = self.supervisor.lock().unwrap_or_else(|p| p.into_inner()).take() {
+        if let Some(mut supervisor) = self
+            .supervisor
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+        {
             supervisor.stop();
         }
         let dir = self.dir.lock().unwrap_or_else(|p| p.into_inner()).take()?;
@@ -688,10 +699,18 @@ impl ControlPlane {
         let dir = tempfile::Builder::new()
             .prefix(&format!("{DIR_PREFIX}{}-", std::process::id()))
             .tempdir()
-            .map_err(|e| Retry::No(start_error(format!("cannot create a temporary directory: {e}"), None)))?;
+            .map_err(|e| {
+                Retry::No(start_error(
+                    format!("cannot create a temporary directory: {e}"),
+                    None,
+                ))
+            })?;
         let logs = dir.path().join("logs");
         std::fs::create_dir(&logs).map_err(|e| {
-            Retry::No(start_error(format!("cannot create `{}`: {e}", logs.display()), None))
+            Retry::No(start_error(
+                format!("cannot create `{}`: {e}", logs.display()),
+                None,
+            ))
         })?;
         let pki = Pki::create(&dir.path().join("pki")).map_err(Retry::No)?;
         let ports = Ports {
@@ -700,8 +719,14 @@ impl ControlPlane {
             apiserver: free_port().map_err(Retry::No)?,
         };
         let kubeconfig = dir.path().join("admin.kubeconfig");
-        write_kubeconfig(&kubeconfig, ports.apiserver, &pki.ca_cert, &pki.admin.0, &pki.admin.1)
-            .map_err(Retry::No)?;
+        write_kubeconfig(
+            &kubeconfig,
+            ports.apiserver,
+            &pki.ca_cert,
+            &pki.admin.0,
+            &pki.admin.1,
+        )
+        .map_err(Retry::No)?;
         let components = components(choice, dir.path(), &pki, ports).map_err(Retry::No)?;
         let supervisor = Supervisor::start(components, &logs, dir.path()).map_err(Retry::No)?;
         let inner = Arc::new(Inner {
@@ -722,9 +747,10 @@ impl ControlPlane {
             choice: choice.clone(),
             started: Duration::ZERO,
         };
-        let client = super::backend::client_from_kubeconfig(&kubeconfig, Some(LOCAL_CONTEXT), "local")
-            .await
-            .map_err(Retry::No)?;
+        let client =
+            super::backend::client_from_kubeconfig(&kubeconfig, Some(LOCAL_CONTEXT), "local")
+                .await
+                .map_err(Retry::No)?;
         match plane.wait_ready(&client, &logs).await {
             Ok(()) => {
                 plane.started = begin.elapsed();
@@ -735,14 +761,28 @@ impl ControlPlane {
                 plane.inner.keep_logs.store(!port_taken, Ordering::Relaxed);
                 let kept = plane.stop();
                 let error = match (error, kept) {
-                    (Error::Backend { backend, message, hint }, Some(path)) => Error::Backend {
+                    (
+                        Error::Backend {
+                            backend,
+                            message,
+                            hint,
+                        },
+                        Some(path),
+                    ) => Error::Backend {
                         backend,
-                        message: format!("{message}\n  component logs kept in `{}`", path.display()),
+                        message: format!(
+                            "{message}\n  component logs kept in `{}`",
+                            path.display()
+                        ),
                         hint,
                     },
                     (error, _) => error,
                 };
-                Err(if port_taken { Retry::Port(error) } else { Retry::No(error) })
+                Err(if port_taken {
+                    Retry::Port(error)
+                } else {
+                    Retry::No(error)
+                })
             }
         }
     }
@@ -894,7 +934,15 @@ fn check_version(build: &Build) -> Result<(), Error> {
     let output = Command::new(build.dir.join("kube-apiserver"))
         .arg("--version")
         .output()
-        .map_err(|e| start_error(format!("cannot run `{}/kube-apiserver`: {e}", build.dir.display()), Some(format!("rebuild it with `{BUILD_COMMAND} {}`", build.version))))?;
+        .map_err(|e| {
+            start_error(
+                format!("cannot run `{}/kube-apiserver`: {e}", build.dir.display()),
+                Some(format!(
+                    "rebuild it with `{BUILD_COMMAND} {}`",
+                    build.version
+                )),
+            )
+        })?;
     let said = String::from_utf8_lossy(&output.stdout);
     let said = said.trim();
     if said == format!("Kubernetes {}", build.version) {
@@ -918,7 +966,11 @@ fn check_version(build: &Build) -> Result<(), Error> {
 /// watcher could run, or the machine went down); returns what was removed.
 pub fn sweep_stale() -> Vec<PathBuf> {
     let mut removed = Vec::new();
-    for entry in std::fs::read_dir(std::env::temp_dir()).into_iter().flatten().flatten() {
+    for entry in std::fs::read_dir(std::env::temp_dir())
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
         let name = entry.file_name().to_string_lossy().into_owned();
         let Some(pid) = name
             .strip_prefix(DIR_PREFIX)
@@ -978,9 +1030,15 @@ mod tests {
         let all = builds(root.path());
         let pick = |m: Option<u8>| choose(root.path(), &all, m).map(|c| describe(&c));
         assert_eq!(pick(None).ok().as_deref(), Some("v1.37.2"));
-        assert_eq!(pick(Some(31)).ok().as_deref(), Some("v1.34.4 emulating 1.31"));
+        assert_eq!(
+            pick(Some(31)).ok().as_deref(),
+            Some("v1.34.4 emulating 1.31")
+        );
         assert_eq!(pick(Some(34)).ok().as_deref(), Some("v1.34.4"));
-        assert_eq!(pick(Some(35)).ok().as_deref(), Some("v1.37.2 emulating 1.35"));
+        assert_eq!(
+            pick(Some(35)).ok().as_deref(),
+            Some("v1.37.2 emulating 1.35")
+        );
         assert_eq!(pick(Some(37)).ok().as_deref(), Some("v1.37.2"));
         let err = pick(Some(30)).unwrap_err();
         assert!(err.to_string().contains("no build in"), "{err}");
@@ -993,7 +1051,11 @@ mod tests {
     fn without_builds_the_error_names_the_build_command() {
         let root = fake_cache(&[]);
         let err = choose(root.path(), &[], Some(34)).unwrap_err();
-        assert!(err.to_string().contains("no Kubernetes control plane is built"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("no Kubernetes control plane is built"),
+            "{err}"
+        );
         let hint = err.hint().unwrap_or_default();
         assert!(hint.contains("ci/control-plane/build v1.34.4"), "{hint}");
         assert!(hint.contains("ci/control-plane/build v1.37.2"), "{hint}");
@@ -1006,7 +1068,9 @@ mod tests {
         let err = choose(root.path(), &all, Some(36)).unwrap_err();
         assert_eq!(
             err.hint().as_deref(),
-            Some("build it with `ci/control-plane/build v1.37.2` (needs Go; minutes, once: cached)")
+            Some(
+                "build it with `ci/control-plane/build v1.37.2` (needs Go; minutes, once: cached)"
+            )
         );
     }
 
@@ -1029,13 +1093,17 @@ mod tests {
         )
         .expect("write");
         let err = check_version(&build).unwrap_err();
-        assert!(err.to_string().contains("says `Kubernetes v0.0.0-master`"), "{err}");
+        assert!(
+            err.to_string().contains("says `Kubernetes v0.0.0-master`"),
+            "{err}"
+        );
     }
 
     #[test]
     fn stale_directories_of_dead_runs_are_swept_and_live_ones_kept() {
         // A PID that cannot exist (above pid_max's ceiling of 2^22).
-        let dead = std::env::temp_dir().join(format!("{DIR_PREFIX}4999999-test{}", std::process::id()));
+        let dead =
+            std::env::temp_dir().join(format!("{DIR_PREFIX}4999999-test{}", std::process::id()));
         let mine = tempfile::Builder::new()
             .prefix(&format!("{DIR_PREFIX}{}-", std::process::id()))
             .tempdir()

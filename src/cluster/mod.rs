@@ -126,6 +126,9 @@ pub struct LiveOptions {
     pub running_timeout: Duration,
     /// Print progress on stderr while waiting for Running.
     pub progress: bool,
+    /// Whether the cluster runs containers; without (a local control plane has no kubelet)
+    /// `checks:` are reported as not checked at once instead of waiting for Running.
+    pub runs_containers: bool,
 }
 
 /// The `fieldValidation` of the Job create.
@@ -153,6 +156,7 @@ impl Default for LiveOptions {
             field_validation: FieldValidation::Launcher,
             running_timeout: Duration::from_secs(300),
             progress: false,
+            runs_containers: true,
         }
     }
 }
@@ -255,6 +259,8 @@ pub struct LiveOutcome {
     pub findings: Vec<Finding>,
     /// Results of the runtime checks, in order.
     pub checks: Vec<CheckOutcome>,
+    /// Why the case's `checks:` did not run, when they could not (no kubelet).
+    pub not_checked: Option<String>,
     /// Phase timings.
     pub timings: Timings,
     /// Whether the case's objects were deleted, or are kept for the caller to decide.
@@ -336,6 +342,14 @@ pub enum Error {
         pod: String,
         /// Its phase.
         phase: String,
+    },
+    /// The scheduler cannot place the Pod, so it will never run its checks.
+    #[error("pod `{pod}` cannot be scheduled: {message}")]
+    Unschedulable {
+        /// The Pod name.
+        pod: String,
+        /// The scheduler's message (`0/3 nodes are available: ...`).
+        message: String,
     },
     /// Running a check through the exec API failed.
     #[error("exec of `{command}` in pod `{pod}` failed: {message}")]
