@@ -989,7 +989,7 @@ fn a_bad_variable_is_named_by_the_variable_not_the_flag() {
 
     ----- stderr -----
     error: invalid value 'kinde' for '--cluster <CLUSTER>'
-      [possible values: none, kind, kubeconfig, k3s]
+      [possible values: none, kind, kubeconfig, k3s, local]
 
       tip: a similar value exists: 'kind'
 
