@@ -98,6 +98,28 @@ pub fn parse_groups_of(text: &str) -> Result<(String, Vec<String>), String> {
 impl Config {
     /// Opens a configuration: a directory with a profiles file, or a `.yaml`/`.yml` values file.
     pub fn open(path: &Path, allow_unknown_keys: bool) -> Result<Config, Error> {
+        // A suite root, or a case in a suite, is the suite's shared configuration.
+        let suite = if path.join(case::SUITE_FILE).is_file() {
+            Some(case::Suite::read(path)?)
+        } else if case::is_case(path)
+            && let Some(root) = case::suite_root(path)
+        {
+            Some(case::Suite::read(&root)?)
+        } else {
+            None
+        };
+        if let Some(suite) = suite {
+            let config = suite.helm_values().unwrap_or_else(|| suite.etc());
+            if config.join(case::SUITE_FILE).is_file() {
+                return Err(Error::Usage {
+                    message: format!("`{}` names itself as its `etc:`", config.display()),
+                    hint: Some(
+                        "point `etc:` at the copy of `/etc/rstudio`, e.g. `etc: etc/`".into(),
+                    ),
+                });
+            }
+            return Config::open(&config, allow_unknown_keys || suite.spec.allow_unknown_keys);
+        }
         let source = if path.is_file()
             && path.extension().is_some_and(|e| e == "yaml" || e == "yml")
         {

@@ -9,6 +9,7 @@ use serde_json::Value;
 use super::error::{Error as CaseError, ErrorKind};
 use super::paths::{self, Unmapped};
 use super::spec::{self, CaseSpec};
+use super::suite::{SUITE_FILE, Suite, SuiteSpec};
 use super::yaml;
 use crate::diag::Warning;
 use crate::error::Error;
@@ -137,10 +138,28 @@ fn entries(dir: &Path) -> Result<impl Iterator<Item = std::fs::DirEntry>, Error>
     Ok(entries.filter_map(Result::ok))
 }
 
-/// Whether `dir` is a case: it holds the profiles file, or a `case.yaml` naming Helm values.
+/// Whether `dir` is a case: it holds the profiles file, or a `case.yaml` naming Helm values,
+/// or it is in a suite (below a `suite.yaml`) and holds a `case.yaml`. A suite's `etc`
+/// directory is not a case, though it holds the profiles file.
 pub fn is_case(dir: &Path) -> bool {
-    dir.join(PROFILES_FILE).is_file()
-        || std::fs::read_to_string(dir.join("case.yaml")).is_ok_and(|t| names_helm_values(&t))
+    match suite_of(dir) {
+        Some(suite) => !suite.holds_config(dir) && dir.join("case.yaml").is_file(),
+        None => {
+            dir.join(PROFILES_FILE).is_file()
+                || std::fs::read_to_string(dir.join("case.yaml"))
+                    .is_ok_and(|t| names_helm_values(&t))
+        }
+    }
+}
+
+/// The suite `dir` is in, when an ancestor holds a readable `suite.yaml`. One that does not
+/// parse still makes a suite (with the defaults), so that loading its cases reports the error.
+fn suite_of(dir: &Path) -> Option<Suite> {
+    let root = super::suite::root_of(dir)?;
+    Some(Suite::read(&root).unwrap_or(Suite {
+        root,
+        spec: SuiteSpec::default(),
+    }))
 }
 
 /// Whether `case.yaml` text has a top-level `helm-values` key, however YAML spells it
@@ -161,6 +180,12 @@ fn walk(root: &Path, dir: &Path, found: &mut Vec<(String, PathBuf)>) -> Result<(
         .collect();
     dirs.sort();
     for sub in dirs {
+        if sub.join(SUITE_FILE).is_file() || dir.join(SUITE_FILE).is_file() {
+            // A suite's `etc` holds the configuration, never cases.
+            if suite_of(&sub).is_some_and(|s| s.holds_config(&sub)) {
+                continue;
+            }
+        }
         if is_case(&sub) {
             let name = sub
                 .strip_prefix(root)
@@ -358,12 +383,58 @@ pub fn load_with(name: &str, dir: &Path, load_opts: &LoadOptions) -> Result<Case
     } else {
         String::new()
     };
-    let spec: CaseSpec = if spec_text.trim().is_empty() {
+    let mut spec: CaseSpec = if spec_text.trim().is_empty() {
         CaseSpec::default()
     } else {
         yaml::parse_with(&spec_path, &spec_text, spec::known_keys)?
     };
-    load_spec(name, dir, spec, &spec_text, load_opts)
+    let Some(root) = super::suite::root_of(dir) else {
+        return load_spec(name, dir, spec, &spec_text, load_opts);
+    };
+    let suite = Suite::read(&root)?;
+    // The suite's defaults, for each key the case does not set itself.
+    let set: serde_yaml_ng::Value = serde_yaml_ng::from_str(&spec_text).unwrap_or_default();
+    let unset = |key: &str| set.get(key).is_none();
+    if unset("pod-security")
+        && let Some(level) = suite.spec.pod_security
+    {
+        spec.pod_security = level;
+    }
+    if unset("kubernetes") {
+        spec.kubernetes = spec.kubernetes.or_else(|| suite.spec.kubernetes.clone());
+    }
+    if unset("paths") {
+        spec.paths = suite.spec.paths.clone();
+    }
+    if unset("helm-values")
+        && let Some(values) = suite.helm_values()
+    {
+        spec.helm_values = Some(
+            std::path::absolute(&values)
+                .unwrap_or(values)
+                .to_string_lossy()
+                .into_owned(),
+        );
+        if unset("helm-release") {
+            spec.helm_release = suite.spec.helm_release.clone();
+        }
+    }
+    spec.allow_unknown_keys |= suite.spec.allow_unknown_keys;
+    let etc = suite.etc();
+    if !etc.is_dir() {
+        return Err(Error::Usage {
+            message: format!(
+                "the suite's `etc:` directory `{}` does not exist (named in `{}`)",
+                etc.display(),
+                root.join(SUITE_FILE).display()
+            ),
+            hint: Some(
+                "copy the Workbench host's `/etc/rstudio` there, or fix `etc:` in suite.yaml"
+                    .into(),
+            ),
+        });
+    }
+    load_in(name, dir, &etc, spec, &spec_text, load_opts)
 }
 
 /// Reads the case in `dir` with `spec` standing for its `case.yaml` (whose text, for error
@@ -371,6 +442,19 @@ pub fn load_with(name: &str, dir: &Path, load_opts: &LoadOptions) -> Result<Case
 pub fn load_spec(
     name: &str,
     dir: &Path,
+    spec: CaseSpec,
+    spec_text: &str,
+    load_opts: &LoadOptions,
+) -> Result<Case, Error> {
+    load_in(name, dir, dir, spec, spec_text, load_opts)
+}
+
+/// Reads the case in `dir` whose configuration (the files standing for `/etc/rstudio`) is in
+/// `etc`: the case itself, or its suite's `etc/`.
+fn load_in(
+    name: &str,
+    dir: &Path,
+    etc: &Path,
     mut spec: CaseSpec,
     spec_text: &str,
     load_opts: &LoadOptions,
@@ -392,11 +476,11 @@ pub fn load_spec(
     };
     let chart = match &spec.helm_values {
         None => None,
-        Some(file) => Some(helm_chart(dir, file, &spec, spec_text, opts)?),
+        Some(file) => Some(helm_chart(dir, etc, file, &spec, spec_text, opts)?),
     };
     let (profiles, mut warnings) = match &chart {
         None => {
-            let profiles_path = dir.join(PROFILES_FILE);
+            let profiles_path = etc.join(PROFILES_FILE);
             let text = read_text(&profiles_path)?;
             profiles::parse(&profiles_path, &text, opts)?
         }
@@ -405,7 +489,7 @@ pub fn load_spec(
 
     let host = match &load_opts.host_db {
         Some(d) => Some(read_host_db(d)?),
-        None if dir.join(host::HOST_DIR).exists() => Some(read_host_db(&dir.join(host::HOST_DIR))?),
+        None if etc.join(host::HOST_DIR).exists() => Some(read_host_db(&etc.join(host::HOST_DIR))?),
         None => None,
     };
     if let Some(host) = &host {
@@ -429,12 +513,12 @@ pub fn load_spec(
         .map(|(a, b)| (a.clone(), b.clone()))
         .collect();
     let templating = match &chart {
-        Some(chart) if chart.use_templates => super::templating::from_helm(dir, chart)?,
-        _ => super::templating::read(dir, &path_map, &resolved)?,
+        Some(chart) if chart.use_templates => super::templating::from_helm(etc, chart)?,
+        _ => super::templating::read(etc, &path_map, &resolved)?,
     };
     warnings.extend(templating.warnings);
 
-    let resource_profiles = match read_resources(dir)? {
+    let resource_profiles = match read_resources(etc)? {
         Some((r, lex_warnings)) => {
             warnings.extend(lex_warnings);
             warnings.extend(r.check_offered(&resolved));
@@ -472,7 +556,7 @@ pub fn load_spec(
                     continue;
                 }
             }
-            let file = map_override_path(&r.path, dir, &extra, &r.span)?;
+            let file = map_override_path(&r.path, etc, &extra, &r.span)?;
             let bytes = std::fs::read(&file).map_err(|source| match source.kind() {
                 std::io::ErrorKind::NotFound => Error::from(Located::new(
                     r.span.clone(),
@@ -530,6 +614,7 @@ pub fn load_spec(
 /// Renders the Helm values file a case names, refusing a case that also has a profiles file.
 fn helm_chart(
     dir: &Path,
+    etc: &Path,
     file: &str,
     spec: &CaseSpec,
     spec_text: &str,
@@ -537,7 +622,7 @@ fn helm_chart(
 ) -> Result<helm::Chart, Error> {
     let spec_path = dir.join("case.yaml");
     // A spec made by a command (no case.yaml text) names a values file next to anything.
-    if !spec_text.is_empty() && dir.join(PROFILES_FILE).is_file() {
+    if !spec_text.is_empty() && etc.join(PROFILES_FILE).is_file() {
         return Err(Located::new(
             key_span(&spec_path, spec_text, "helm-values"),
             ErrorKind::HelmAndProfiles,

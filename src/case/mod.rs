@@ -5,6 +5,7 @@ mod error;
 mod load;
 mod paths;
 mod spec;
+mod suite;
 mod templating;
 mod yaml;
 
@@ -15,3 +16,4 @@ pub use load::{
 };
 pub use paths::{ETC_RSTUDIO, Unmapped, map};
 pub use spec::{CaseSpec, Expect, RuntimeCheck};
+pub use suite::{SUITE_FILE, Suite, SuiteSpec, root_of as suite_root};

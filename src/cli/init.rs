@@ -1,10 +1,15 @@
-//! `jjo init --from DIR --out cases/`: one case per principal a configuration names, with only
-//! the files each case uses, `case.yaml`, and blessed goldens — a suite that passes at once.
+//! `jjo init --from DIR --out suite/`: a suite — `suite.yaml`, one `etc/` with the files the
+//! configuration's principals use, and one case per principal (`case.yaml` and blessed
+//! goldens) — that passes at once.
 
 use std::path::{Path, PathBuf};
 
 use super::CaseOptions;
-use crate::case::PROFILES_FILE;
+use crate::case::{PROFILES_FILE, SUITE_FILE};
+use crate::profiles::resources::RESOURCES_FILE;
+
+/// The suite's copy of `/etc/rstudio`, beside `suite.yaml`.
+const ETC: &str = "etc";
 use crate::error::{Error, exit};
 use crate::pipeline::{self, CaseResult};
 use crate::principals::{Config, Principal, Source};
@@ -50,9 +55,36 @@ pub fn run(args: Args) -> Result<u8, Error> {
         .with_host_db(args.host.host_db.as_deref())?;
     config.groups_of = args.groups_of.iter().cloned().collect();
     let principals = config.principals();
-    let existing: Vec<String> = principals
+    let out = &args.out;
+    let ours: Vec<std::ffi::OsString> = principals
         .iter()
-        .map(|p| args.out.join(&p.slug))
+        .map(|p| p.slug.clone().into())
+        .chain([ETC.into(), SUITE_FILE.into()])
+        .collect();
+    // A suite's cases share its `etc/`: a `suite.yaml` among other cases would take them over.
+    let others: Vec<String> = std::fs::read_dir(out)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name())
+        .filter(|n| !n.to_string_lossy().starts_with('.') && !ours.contains(n))
+        .map(|n| format!("`{}`", out.join(n).display()))
+        .collect();
+    if !others.is_empty() {
+        return Err(Error::Usage {
+            message: format!(
+                "`{}` already holds other files: {}",
+                out.display(),
+                others.join(", ")
+            ),
+            hint: Some(
+                "a suite's cases share its `etc/`; give `--out` an empty or new directory".into(),
+            ),
+        });
+    }
+    let existing: Vec<String> = ours
+        .iter()
+        .map(|n| out.join(n))
         .filter(|d| d.exists())
         .map(|d| format!("`{}`", d.display()))
         .collect();
@@ -70,13 +102,20 @@ pub fn run(args: Args) -> Result<u8, Error> {
     for p in &principals {
         loaded.push((p, config.case(p)?));
     }
+    let copied = write_etc(&config, loaded.iter().map(|(_, c)| c), out)?;
+    super::print(&format!(
+        "{}: one `{ETC}/` for every case, from `{}` ({copied} file{} copied)\n",
+        out.join(SUITE_FILE).display(),
+        config.path().display(),
+        if copied == 1 { "" } else { "s" },
+    ))?;
     let total = loaded.len();
     let mut failed = 0;
     for (i, (p, case)) in loaded.into_iter().enumerate() {
-        let dir = args.out.join(&p.slug);
-        let copied = write_case(&config, p, &case, &dir)?;
+        let dir = out.join(&p.slug);
+        write_case(&config, p, &dir)?;
         let name = dir.display().to_string();
-        // Each case carries its own copy of `host/`, so no `--host-db` here.
+        // The cases read the suite's `etc/`, which holds the host's view `--host-db` gave.
         let load_opts = crate::case::LoadOptions {
             allow_unknown_keys: args.opts.allow_unknown_keys,
             host_db: None,
@@ -107,12 +146,11 @@ pub fn run(args: Args) -> Result<u8, Error> {
             .map(|w| format!("\n  picked: {w}"))
             .unwrap_or_default();
         super::print(&format!(
-            "[{}/{total}] {}: {} as {}, {copied} file{} copied, {} override{}{refused}: {verdict}{why}\n",
+            "[{}/{total}] {}: {} as {}, {} override{}{refused}: {verdict}{why}\n",
             i + 1,
             dir.display(),
             p.label,
             who(p),
-            if copied == 1 { "" } else { "s" },
             case.overrides.len(),
             if case.overrides.len() == 1 { "" } else { "s" },
         ))?;
@@ -121,8 +159,8 @@ pub fn run(args: Args) -> Result<u8, Error> {
         "\n{} case{} in `{}`; review the goldens, then run `jjo test {}`\n",
         total,
         if total == 1 { "" } else { "s" },
-        args.out.display(),
-        args.out.display()
+        out.display(),
+        out.display()
     ))?;
     Ok(if failed == 0 { exit::OK } else { exit::FAILED })
 }
@@ -140,35 +178,51 @@ fn who(p: &Principal) -> String {
     }
 }
 
-/// Writes one case: the profiles file (or the values file), the override files its principal
-/// uses, `case.yaml` and `README.md`. Returns how many files were copied.
-fn write_case(
+fn read(path: &Path) -> Result<Vec<u8>, Error> {
+    std::fs::read(path).map_err(|source| Error::Io {
+        action: "read",
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Writes `suite.yaml` and the suite's `etc/`: the profiles file (or the values file), the
+/// host's view, and the override files any principal's list uses. Returns how many files
+/// were copied.
+fn write_etc<'a>(
     config: &Config,
-    p: &Principal,
-    case: &crate::case::Case,
-    dir: &Path,
+    cases: impl Iterator<Item = &'a crate::case::Case>,
+    out: &Path,
 ) -> Result<usize, Error> {
-    let read = |path: &Path| {
-        std::fs::read(path).map_err(|source| Error::Io {
-            action: "read",
-            path: path.to_path_buf(),
-            source,
-        })
-    };
+    let etc = out.join(ETC);
     let mut copied = 0;
-    let mut spec = format!("user: {}\n", yaml_scalar(&p.user));
-    if !p.groups.is_empty() {
-        let groups: Vec<String> = p.groups.iter().map(|g| yaml_scalar(g)).collect();
-        spec.push_str(&format!("groups: [{}]\n", groups.join(", ")));
-    }
-    if p.synthetic {
-        spec.push_str("new-user: true\n");
-    }
-    match &config.source {
+    let suite = match &config.source {
         Source::Dir(from) => {
-            crate::bless::write_bytes(&dir.join(PROFILES_FILE), &read(&from.join(PROFILES_FILE))?)?;
+            crate::bless::write_bytes(&etc.join(PROFILES_FILE), &read(&from.join(PROFILES_FILE))?)?;
             copied += 1;
-            // The host's users and groups travel with every case, so it checks the same.
+            for file in [RESOURCES_FILE, crate::launcher_conf::FILE] {
+                if from.join(file).is_file() {
+                    crate::bless::write_bytes(&etc.join(file), &read(&from.join(file))?)?;
+                    copied += 1;
+                }
+            }
+            // Templating mode reads `templates/*.tpl` beside `launcher.kubernetes.conf`.
+            let templates = from.join("templates");
+            if templates.is_dir() {
+                let entries = std::fs::read_dir(&templates).map_err(|source| Error::Io {
+                    action: "read",
+                    path: templates.clone(),
+                    source,
+                })?;
+                for entry in entries.filter_map(Result::ok) {
+                    if entry.file_type().is_ok_and(|t| t.is_file()) {
+                        let target = etc.join("templates").join(entry.file_name());
+                        crate::bless::write_bytes(&target, &read(&entry.path())?)?;
+                        copied += 1;
+                    }
+                }
+            }
+            // The host's users and groups, so every case checks memberships the same.
             let host = crate::profiles::host::HOST_DIR;
             let host_from = config.host_dir.clone().unwrap_or_else(|| from.join(host));
             for file in [
@@ -177,11 +231,13 @@ fn write_case(
             ] {
                 let source = host_from.join(file);
                 if source.is_file() {
-                    crate::bless::write_bytes(&dir.join(host).join(file), &read(&source)?)?;
+                    crate::bless::write_bytes(&etc.join(host).join(file), &read(&source)?)?;
                     copied += 1;
                 }
             }
-            let mut files: Vec<&PathBuf> = case.overrides.iter().map(|o| &o.file).collect();
+            let mut files: Vec<&PathBuf> = cases
+                .flat_map(|c| c.overrides.iter().map(|o| &o.file))
+                .collect();
             files.sort();
             files.dedup();
             for file in files {
@@ -192,15 +248,33 @@ fn write_case(
                         from.display()
                     ),
                 })?;
-                crate::bless::write_bytes(&dir.join(rel), &read(file)?)?;
+                crate::bless::write_bytes(&etc.join(rel), &read(file)?)?;
                 copied += 1;
             }
+            format!("etc: {ETC}/\n")
         }
         Source::Helm(values) => {
-            crate::bless::write_bytes(&dir.join("values.yaml"), &read(values)?)?;
+            crate::bless::write_bytes(&etc.join("values.yaml"), &read(values)?)?;
             copied += 1;
-            spec.push_str("helm-values: values.yaml\n");
+            format!("etc: {ETC}/\nhelm-values: {ETC}/values.yaml\n")
         }
+    };
+    let header = "# A jjo suite: every case below reads this configuration from `etc/`.\n\
+                  # Defaults for every case (a case.yaml may override them):\n\
+                  # pod-security: baseline\n# kubernetes: \"1.33\"\n";
+    crate::bless::write_bytes(&out.join(SUITE_FILE), format!("{header}{suite}").as_bytes())?;
+    Ok(copied)
+}
+
+/// Writes one case of the suite: `case.yaml` (who launches the session) and `README.md`.
+fn write_case(config: &Config, p: &Principal, dir: &Path) -> Result<(), Error> {
+    let mut spec = format!("user: {}\n", yaml_scalar(&p.user));
+    if !p.groups.is_empty() {
+        let groups: Vec<String> = p.groups.iter().map(|g| yaml_scalar(g)).collect();
+        spec.push_str(&format!("groups: [{}]\n", groups.join(", ")));
+    }
+    if p.synthetic {
+        spec.push_str("new-user: true\n");
     }
     crate::bless::write_bytes(&dir.join("case.yaml"), spec.as_bytes())?;
     let why = p
@@ -215,7 +289,7 @@ fn write_case(
         config.path().display()
     );
     crate::bless::write_bytes(&dir.join("README.md"), readme.as_bytes())?;
-    Ok(copied)
+    Ok(())
 }
 
 /// A YAML scalar for a user or group name: plain when safe, JSON-quoted otherwise.

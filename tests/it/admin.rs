@@ -248,21 +248,33 @@ fn init_makes_a_suite_that_passes_at_once_and_fails_with_a_diff_after_a_change()
         &run,
         0,
         &[
+            "/cases/suite.yaml: one `etc/` for every case, from ",
+            "(9 files copied)\n",
             "[1/10] ",
-            "/cases/all: [*] as `rstudio-user`, 2 files copied, 1 override: blessed\n",
-            "/cases/group-gpu-users: [@gpu-users] as `rstudio-user` in gpu-users, 3 files copied, 2 overrides: blessed\n",
-            "/cases/user-alice: [alice] as `alice` in interns, 2 files copied, 1 override: blessed\n",
+            "/cases/all: [*] as `rstudio-user`, 1 override: blessed\n",
+            "/cases/group-gpu-users: [@gpu-users] as `rstudio-user` in gpu-users, 2 overrides: blessed\n",
+            "/cases/user-alice: [alice] as `alice` in interns, 1 override: blessed\n",
             "[10/10] ",
             "10 cases in",
         ],
     );
-    // Only the files each case uses: bob's case has his override and no one else's.
-    let bob = tmp.path().join("cases/user-bob/job-json-overrides");
-    let names: Vec<String> = std::fs::read_dir(&bob)
-        .expect("bob's overrides")
+    // One `etc/` for the suite; a case holds only case.yaml, README.md and its goldens.
+    let etc = tmp.path().join("cases/etc/job-json-overrides");
+    assert!(etc.join("pull-always.json").is_file());
+    let mut bob: Vec<String> = std::fs::read_dir(tmp.path().join("cases/user-bob"))
+        .expect("bob's case")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names, vec!["pull-always.json"]);
+    bob.sort();
+    assert_eq!(
+        bob,
+        [
+            "README.md",
+            "case.yaml",
+            "expected-job.yaml",
+            "expected-pod.yaml"
+        ]
+    );
     assert_eq!(
         std::fs::read_to_string(tmp.path().join("cases/user-alice/case.yaml")).expect("case.yaml"),
         "user: alice\ngroups: [interns]\n"
@@ -270,7 +282,7 @@ fn init_makes_a_suite_that_passes_at_once_and_fails_with_a_diff_after_a_change()
 
     assert_run(&jjo(&["test", out]), 0, &["10 passed, 0 failed"]);
 
-    std::fs::write(bob.join("pull-always.json"), "\"Never\"\n").expect("write");
+    std::fs::write(etc.join("pull-always.json"), "\"Never\"\n").expect("write");
     assert_run(
         &jjo(&["test", out]),
         1,
@@ -312,12 +324,21 @@ fn init_from_helm_values_copies_the_values_file() {
             &out,
         ]),
         0,
-        &["/cases/all: [*] as `rstudio-user`, 1 file copied, 3 overrides: blessed"],
+        &[
+            "(1 file copied)",
+            "/cases/all: [*] as `rstudio-user`, 3 overrides: blessed",
+        ],
     );
     assert_eq!(
         std::fs::read_to_string(tmp.path().join("cases/all/case.yaml")).expect("case.yaml"),
-        "user: rstudio-user\nhelm-values: values.yaml\n"
+        "user: rstudio-user\n"
     );
+    let suite = std::fs::read_to_string(tmp.path().join("cases/suite.yaml")).expect("suite.yaml");
+    assert!(
+        suite.ends_with("etc: etc/\nhelm-values: etc/values.yaml\n"),
+        "{suite}"
+    );
+    assert_run(&jjo(&["test", &out]), 0, &["1 passed, 0 failed"]);
     assert_run(&jjo(&["test", &out]), 0, &["1 passed, 0 failed"]);
 }
 
@@ -512,15 +533,15 @@ fn init_takes_memberships_from_the_hosts_group_and_passwd() {
         0,
         &[
             // Anyone: a host user in none of the sections' groups.
-            "/cases/all: [*] as `dave` in users, 3 files copied, 0 overrides: blessed",
+            "/cases/all: [*] as `dave` in users, 0 overrides: blessed",
             // bob is in staff only (his primary group); gpu's only member is carol, who is in
             // staff too, so her session takes staff's list (`[@gpu]` sets none).
-            "/cases/group-staff: [@staff] as `bob` in staff, 4 files copied, 1 override: blessed",
-            "/cases/group-gpu: [@gpu] as `carol` in staff, gpu, users, 4 files copied, 1 override: blessed",
-            "/cases/user-alice: [alice] as `alice` in staff, users, 4 files copied, 1 override: blessed",
+            "/cases/group-staff: [@staff] as `bob` in staff, 1 override: blessed",
+            "/cases/group-gpu: [@gpu] as `carol` in staff, gpu, users, 1 override: blessed",
+            "/cases/user-alice: [alice] as `alice` in staff, users, 1 override: blessed",
         ],
     );
-    assert!(tmp.path().join("cases/user-alice/host/passwd").is_file());
+    assert!(tmp.path().join("cases/etc/host/passwd").is_file());
     assert_run(&jjo(&["test", &out]), 0, &["4 passed, 0 failed"]);
 }
 

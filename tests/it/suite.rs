@@ -237,7 +237,7 @@ fn lint_diff_and_init_take_the_host_db_from_the_flag_or_the_variable() {
     let run = jjo(&["init", "--from", &etc, "--out", &out, "--host-db", &host]);
     assert_run(&run, 0, &["[@gpu] as `carol`"]);
     // Each case carries the host's view it was made with.
-    assert_eq!(read(&tmp.path().join("cases/group-gpu/host/group")), GROUP);
+    assert_eq!(read(&tmp.path().join("cases/etc/host/group")), GROUP);
     assert_run(&jjo(&["test", &out]), 0, &["4 passed, 0 failed"]);
 }
 
@@ -257,5 +257,156 @@ fn a_new_user_the_host_has_is_an_error() {
             "but the case says `new-user: true`",
             "hint: drop `new-user: true`",
         ],
+    );
+}
+
+/// A suite: one `etc/` for every case, suite-level defaults a case may override.
+fn suite_tree() -> tempfile::TempDir {
+    tree(&[
+        (
+            "s/suite.yaml",
+            "etc: etc/\npod-security: baseline\nkubernetes: \"1.31\"\n",
+        ),
+        (
+            "s/etc/launcher.kubernetes.profiles.conf",
+            "[*]\nmax-cpus=2\n[@admins]\njob-json-overrides=\"/spec/template/spec/containers/0/securityContext\":\"/etc/rstudio/job-json-overrides/privileged.json\"\n",
+        ),
+        (
+            "s/etc/job-json-overrides/privileged.json",
+            "{\"privileged\": true}\n",
+        ),
+        ("s/anyone/case.yaml", "user: alice\n"),
+        (
+            "s/admins-refused/case.yaml",
+            "user: bob\ngroups: [admins]\nexpect: rejected\nreason: privileged\n",
+        ),
+        (
+            "s/admins-privileged/case.yaml",
+            "user: bob\ngroups: [admins]\npod-security: privileged\n",
+        ),
+    ])
+}
+
+#[test]
+fn a_suite_shares_one_etc_and_its_defaults_which_a_case_may_override() {
+    let tmp = suite_tree();
+    let suite = path(&tmp, "s");
+    assert_run(
+        &jjo(&["test", "--bless", &suite]),
+        0,
+        &["3 passed, 0 failed"],
+    );
+    // The suite's `etc/` is its configuration, not a case.
+    let run = jjo(&["test", &suite]);
+    assert_run(
+        &run,
+        0,
+        &[
+            "ok      admins-privileged",
+            "ok      admins-refused",
+            "ok      anyone",
+            "3 passed, 0 failed",
+        ],
+    );
+    assert!(!run.stdout.contains("etc"), "{}", run.stdout);
+    // A case of the suite on its own, and the suite's Kubernetes version as the default.
+    assert_run(
+        &jjo(&["test", &path(&tmp, "s/anyone")]),
+        0,
+        &["1 passed, 0 failed"],
+    );
+    let pod = read(&tmp.path().join("s/admins-privileged/expected-pod.yaml"));
+    assert!(pod.contains("privileged: true"), "{pod}");
+    // One edit in `etc/` reaches every case that uses the file.
+    std::fs::write(
+        tmp.path().join("s/etc/job-json-overrides/privileged.json"),
+        "{\"privileged\": false}\n",
+    )
+    .expect("write");
+    assert_run(
+        &jjo(&["test", &suite]),
+        1,
+        &[
+            "FAILED  admins-privileged",
+            "FAILED  admins-refused",
+            "1 passed, 2 failed",
+        ],
+    );
+    // lint and diff read the suite's configuration from its root.
+    assert_run(
+        &jjo(&["lint", &suite]),
+        0,
+        &["[@admins] (`rstudio-user` in admins): 1 override"],
+    );
+}
+
+#[test]
+fn a_suite_yaml_typo_and_a_missing_etc_are_bad_input() {
+    let tmp = suite_tree();
+    std::fs::write(
+        tmp.path().join("s/suite.yaml"),
+        "etc: etc/\nkubernets: \"1.31\"\n",
+    )
+    .expect("write");
+    assert_run(
+        &jjo(&["test", &path(&tmp, "s")]),
+        2,
+        &[
+            "suite.yaml:2:1: unknown key `kubernets`",
+            "did you mean `kubernetes`?",
+        ],
+    );
+    std::fs::write(tmp.path().join("s/suite.yaml"), "etc: rstudio/\n").expect("write");
+    assert_run(
+        &jjo(&["test", &path(&tmp, "s/anyone")]),
+        2,
+        &["the suite's `etc:` directory", "s/rstudio/` does not exist"],
+    );
+}
+
+#[test]
+fn init_writes_a_suite_that_one_etc_edit_reaches() {
+    let tmp = shadowed_etc(SHADOWED);
+    let out = path(&tmp, "suite");
+    assert_run(
+        &jjo(&["init", "--from", &path(&tmp, "etc"), "--out", &out]),
+        0,
+        &[
+            "/suite/suite.yaml: one `etc/` for every case",
+            "(6 files copied)",
+        ],
+    );
+    assert!(
+        tmp.path()
+            .join("suite/etc/launcher.kubernetes.profiles.conf")
+            .is_file()
+    );
+    assert!(
+        !tmp.path()
+            .join("suite/group-gpu/launcher.kubernetes.profiles.conf")
+            .exists()
+    );
+    std::fs::write(
+        tmp.path().join("suite/etc/job-json-overrides/gpu.json"),
+        "{}\n",
+    )
+    .expect("write");
+    assert_run(
+        &jjo(&["test", &out]),
+        1,
+        &["FAILED  group-gpu", "3 passed, 1 failed"],
+    );
+    // A suite.yaml beside other cases would take them over: init refuses a busy `--out`.
+    std::fs::create_dir_all(tmp.path().join("busy/my-case")).expect("mkdir");
+    assert_run(
+        &jjo(&[
+            "init",
+            "--from",
+            &path(&tmp, "etc"),
+            "--out",
+            &path(&tmp, "busy"),
+        ]),
+        2,
+        &["already holds other files", "busy/my-case"],
     );
 }
