@@ -425,12 +425,8 @@ fn judge_on(
         let n = case.spec.checks.len();
         warnings.push(
             Warning::new(format!(
-                "not checked: {why}, so {} of `checks:` ran",
-                if n == 1 {
-                    "the one command".to_string()
-                } else {
-                    format!("none of the {n} commands")
-                }
+                "not checked: {why}, so the {n} command{} of `checks:` did not run",
+                if n == 1 { "" } else { "s" }
             ))
             .hint(
                 "run the case on a cluster with nodes (`--cluster kind`, or staging) to run them",
@@ -785,7 +781,7 @@ mod tests {
         let text: Vec<String> = warnings.iter().map(|w| w.to_string()).collect();
         assert!(
             text.iter().any(|w| w.starts_with(
-                "not checked: this cluster runs no containers, so the one command of `checks:` ran"
+                "not checked: this cluster runs no containers, so the 1 command of `checks:` did not run"
             )),
             "{text:?}"
         );
