@@ -9,6 +9,8 @@ use crate::location::Span;
 /// Something a user probably did not mean, which does not fail a case by itself.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Warning {
+    /// A stable id (README, "Finding ids"): what `--allow` names and machine output keys on.
+    pub id: &'static str,
     /// Where in the user's files, when known.
     pub span: Option<Span>,
     /// The JSON Pointer in the Job it concerns, when it concerns one.
@@ -17,27 +19,18 @@ pub struct Warning {
     pub message: String,
     /// What to do about it.
     pub hint: Option<String>,
-    /// A stable finding id (`shadowed-section`), when the warning has one of its own.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<&'static str>,
 }
 
 impl Warning {
-    /// A warning with a message only.
-    pub fn new(message: impl Into<String>) -> Warning {
+    /// A warning with its id and message only.
+    pub fn new(id: &'static str, message: impl Into<String>) -> Warning {
         Warning {
+            id,
             span: None,
             pointer: None,
             message: message.into(),
             hint: None,
-            id: None,
         }
-    }
-
-    /// Sets the warning's finding id.
-    pub fn id(mut self, id: &'static str) -> Warning {
-        self.id = Some(id);
-        self
     }
 
     /// Sets where the warning points in a file.

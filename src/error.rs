@@ -135,6 +135,30 @@ impl Error {
         }
     }
 
+    /// A stable id for the error as a finding (README, "Finding ids"): the stage whose input
+    /// is wrong, or the launcher's rule that stops the session.
+    pub fn id(&self) -> &'static str {
+        match self {
+            Error::Io { .. } | Error::NotUtf8 { .. } => "unreadable",
+            Error::Syntax { .. } => "syntax",
+            Error::NotACase { .. } | Error::Usage { .. } => "usage",
+            Error::Internal { .. } => "internal",
+            Error::Unreferenced { .. } => "unreferenced-golden",
+            Error::BlessRefused { .. } => "bless-refused",
+            Error::Case(_) => "case",
+            Error::Profiles(_) => "profiles",
+            Error::Overrides(_) => "overrides",
+            Error::Host(_) => "host-db",
+            Error::Resources(_) => "resource-profiles",
+            Error::Job(e) => e.rule,
+            Error::Patch(_) => "patch",
+            Error::Predict(_) => "predict",
+            #[cfg(feature = "cluster")]
+            Error::Cluster(_) => "cluster",
+            Error::Golden(_) => "golden",
+        }
+    }
+
     /// The exit code this error ends a run with.
     pub fn exit_code(&self) -> u8 {
         exit::ERROR

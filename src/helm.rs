@@ -234,9 +234,12 @@ pub fn render(path: &Path, text: &str, opts: &Options) -> Result<Chart, Error> {
                 let place = at.span(&[&here[..], &[key.as_str()]].concat());
                 if opts.allow_unknown_keys {
                     warnings.push(
-                        Warning::new(format!("unknown profile key `{key}` in `[{name}]`"))
-                            .at(place)
-                            .hint(hint),
+                        Warning::new(
+                            "unknown-key",
+                            format!("unknown profile key `{key}` in `[{name}]`"),
+                        )
+                        .at(place)
+                        .hint(hint),
                     );
                 } else {
                     return Err(Error::Syntax {
@@ -263,7 +266,7 @@ pub fn render(path: &Path, text: &str, opts: &Options) -> Result<Chart, Error> {
                 {
                     let word = value.as_str().unwrap_or_default().to_string();
                     warnings.push(
-                        Warning::new(format!(
+                        Warning::new("yaml-boolean", format!(
                             "Helm reads the unquoted `{word}` of `{key}` in `[{name}]` as the boolean `{b}` (YAML 1.1), so the chart writes `{key}={b}`"
                         ))
                         .at(at.span(&path))
@@ -305,7 +308,7 @@ pub fn render(path: &Path, text: &str, opts: &Options) -> Result<Chart, Error> {
             && serde_json::from_str::<Value>(s).is_ok_and(|v| v.is_object() || v.is_array())
         {
             warnings.push(
-                Warning::new(format!(
+                Warning::new("json-string", format!(
                     "`json` of override `{}` is a string holding JSON; the chart writes it as a JSON string, not as the {} it spells",
                     e.name,
                     if s.trim_start().starts_with('[') { "list" } else { "object" }
@@ -352,7 +355,11 @@ pub fn render(path: &Path, text: &str, opts: &Options) -> Result<Chart, Error> {
                 } else {
                     "give each override its own `name`"
                 };
-                warnings.push(Warning::new(message).at(e.span.clone()).hint(hint));
+                warnings.push(
+                    Warning::new("duplicate-override-name", message)
+                        .at(e.span.clone())
+                        .hint(hint),
+                );
                 continue;
             }
             first.insert(e.name.clone(), e.clone());
@@ -466,7 +473,7 @@ fn merge_file(
                 None => "another override".into(),
             };
             warnings.push(
-                Warning::new(format!(
+                Warning::new("same-override-file", format!(
                     "override `{}` writes the same file `{file}` as {what}; the chart merges both `json` values into it",
                     e.name
                 ))

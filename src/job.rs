@@ -612,11 +612,14 @@ pub fn template_drops(session: &Session) -> Vec<Warning> {
     .into_iter()
     .filter(|(_, _, id)| *id == Some(0))
     .map(|(field, key, _)| {
-        Warning::new(format!(
-            "session `run-as.{field}: 0` is not written: the launcher's template sets `{key}` \
+        Warning::new(
+            "run-as-zero",
+            format!(
+                "session `run-as.{field}: 0` is not written: the launcher's template sets `{key}` \
                  under Go's `if`, which treats 0 as false, so the container runs as the image's \
                  user"
-        ))
+            ),
+        )
         .pointer(format!("/spec/template/spec/securityContext/{key}"))
         .hint(format!(
             "to run as root, set `{key}` to 0 with a job-json-override on \

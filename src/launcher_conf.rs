@@ -114,6 +114,7 @@ pub fn parse(path: &Path, text: &str) -> Result<(LauncherConf, Vec<Warning>), Er
         }
         if !KNOWN_KEYS.contains(&key) {
             warnings.push(Warning {
+                id: "unknown-key",
                 span: Some(at.clone()),
                 pointer: None,
                 message: format!("unknown key `{key}` in `{FILE}`"),
@@ -121,7 +122,6 @@ pub fn parse(path: &Path, text: &str) -> Result<(LauncherConf, Vec<Warning>), Er
                     Some(s) => format!("did you mean `{s}`?"),
                     None => "jjo only knows the keys of Posit's Kubernetes plugin reference".into(),
                 }),
-                id: None,
             });
         }
         if key == "use-templating" && value != "0" && value != "1" {

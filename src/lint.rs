@@ -2,8 +2,6 @@
 //! validated, every warning and error `jjo test` knows, a security summary per principal and
 //! the highest Pod Security level its Pod meets. Returns data; `report` renders it.
 
-use std::fmt::Write;
-
 use serde_json::Value;
 
 use crate::diag::Warning;
@@ -120,10 +118,7 @@ fn error_problem(e: &Error) -> Problem {
             .to_string(),
         None => text,
     };
-    let rule = match e {
-        Error::Job(e) => e.rule,
-        _ => "bad-input",
-    };
+    let rule = e.id();
     Problem {
         severity: "error",
         rule: rule.into(),
@@ -138,7 +133,7 @@ fn error_problem(e: &Error) -> Problem {
 fn warning_problem(w: &Warning) -> Problem {
     Problem {
         severity: "warning",
-        rule: w.id.unwrap_or("warning").into(),
+        rule: w.id.into(),
         span: w.span.clone(),
         path: w.pointer.clone(),
         message: w.message.clone(),
@@ -147,21 +142,23 @@ fn warning_problem(w: &Warning) -> Problem {
     }
 }
 
-/// A JSON pointer as the dotted path validation findings use (`spec.containers[0].image`).
-fn dotted(pointer: &str) -> String {
-    let mut out = String::new();
-    for token in pointer.split('/').skip(1) {
-        let token = token.replace("~1", "/").replace("~0", "~");
-        if !token.is_empty() && token.chars().all(|c| c.is_ascii_digit()) {
-            let _ = write!(out, "[{token}]");
-        } else {
-            if !out.is_empty() {
-                out.push('.');
-            }
-            out.push_str(&token);
-        }
+/// A validation finding as a problem: a field the API server drops is an error, since the
+/// override has no effect in production, in the words `jjo test` uses.
+fn finding_problem(f: &validate::Finding, span: Option<Span>) -> Problem {
+    let (severity, message) = match f.severity {
+        Severity::Error => ("error", f.message.clone()),
+        Severity::Dropped => ("error", format!("{}: {}", f.message, validate::DROPPED)),
+        Severity::Warning => ("warning", f.message.clone()),
+    };
+    Problem {
+        severity,
+        rule: f.rule.to_string(),
+        span,
+        path: Some(f.path.clone()),
+        message,
+        hint: f.hint.clone(),
+        principals: Vec::new(),
     }
-    out
 }
 
 /// Lints every principal of a configuration.
@@ -204,40 +201,11 @@ pub fn lint(config: &Config) -> Lint {
         for w in &rendered.warnings {
             out.add(warning_problem(w), &who);
         }
-        // Findings point at the override that wrote their field, else at the list itself.
-        let list_span = case
-            .resolved
-            .get("job-json-overrides")
-            .map(|s| s.span.clone());
-        let span_of = |path: &str| {
-            case.overrides
-                .iter()
-                .rev()
-                .find(|o| {
-                    let d = dotted(&o.pointer.to_string());
-                    path == d
-                        || path.starts_with(&format!("{d}."))
-                        || path.starts_with(&format!("{d}["))
-                })
-                .map(|o| o.span.clone())
-                .or_else(|| list_span.clone())
-        };
-        let validation = validate::validate(&rendered.patched.job);
+        // Findings point at the pair of the override that wrote their field.
+        let validation = crate::pipeline::validation(&case, &rendered.patched.job);
         for f in &validation.findings {
             out.add(
-                Problem {
-                    severity: if f.severity == Severity::Error {
-                        "error"
-                    } else {
-                        "warning"
-                    },
-                    rule: f.rule.to_string(),
-                    span: span_of(&f.path),
-                    path: Some(f.path.clone()),
-                    message: f.message.clone(),
-                    hint: f.hint.clone(),
-                    principals: Vec::new(),
-                },
+                finding_problem(f, crate::pipeline::finding_span(&case, &rendered, &f.path)),
                 &who,
             );
         }
@@ -371,15 +339,6 @@ fn context(push: &mut impl FnMut(&'static str, String, &Value), at: &str, sc: &V
 mod tests {
     use super::*;
     use serde_json::json;
-
-    #[test]
-    fn pointers_become_the_dotted_paths_of_findings() {
-        assert_eq!(
-            dotted("/spec/template/spec/containers/0/securityContext"),
-            "spec.template.spec.containers[0].securityContext"
-        );
-        assert_eq!(dotted("/metadata/labels/a~1b"), "metadata.labels.a/b");
-    }
 
     #[test]
     fn security_lists_only_what_the_overrides_changed() {

@@ -278,7 +278,7 @@ fn version_for(
     (
         nearest,
         Some(
-            Warning::new(format!(
+            Warning::new("unknown-version", format!(
                 "the cluster runs Kubernetes `{server}`, which jjo does not know; predicting for {nearest}"
             ))
             .hint("prediction drift may be the version difference"),
@@ -330,7 +330,7 @@ fn judge_on(
         .findings
         .iter()
         .filter(|f| f.severity == cluster::Severity::Warning)
-        .map(|f| Warning::new(format!("API server warning: {}", f.message)))
+        .map(|f| Warning::new("api-warning", format!("API server warning: {}", f.message)))
         .collect();
     let offline = crate::validate::validate(&rendered.patched.job);
     let refusal: Option<Vec<ServerFinding>> = match &outcome.result {
@@ -368,6 +368,7 @@ fn judge_on(
         // when a Pod is made: not checked, never failed.
         warnings.push(
             Warning::new(
+                "not-checked",
                 "not checked: a dry run makes no Pod, so the expected refusal of the Pod cannot be seen",
             )
             .hint("run without `--dry-run` to check it"),
@@ -424,10 +425,13 @@ fn judge_on(
     if let Some(why) = &outcome.not_checked {
         let n = case.spec.checks.len();
         warnings.push(
-            Warning::new(format!(
-                "not checked: {why}, so the {n} command{} of `checks:` did not run",
-                if n == 1 { "" } else { "s" }
-            ))
+            Warning::new(
+                "not-checked",
+                format!(
+                    "not checked: {why}, so the {n} command{} of `checks:` did not run",
+                    if n == 1 { "" } else { "s" }
+                ),
+            )
             .hint(
                 "run the case on a cluster with nodes (`--cluster kind`, or staging) to run them",
             ),
@@ -592,7 +596,12 @@ fn offline_hint<'a>(offline: &'a Validation, field: &str) -> Option<&'a str> {
 fn drift(case: &Case, rendered: &Rendered, live: &Value) -> Vec<Warning> {
     let predicted = match pipeline::predict_pod(case, &rendered.patched.job) {
         Ok(p) => p,
-        Err(e) => return vec![Warning::new(format!("prediction drift not checked: {e}"))],
+        Err(e) => {
+            return vec![Warning::new(
+                "prediction-drift",
+                format!("prediction drift not checked: {e}"),
+            )];
+        }
     };
     // Status is the kubelet's and changes by the second; the prediction only models its shape.
     let mut predicted = predicted;
@@ -614,14 +623,20 @@ fn drift(case: &Case, rendered: &Rendered, live: &Value) -> Vec<Warning> {
         Ok(diffs) => diffs
             .iter()
             .map(|d| {
-                Warning::new(format!(
-                    "prediction drift: {}",
-                    compare::render(std::slice::from_ref(d)).trim_end()
-                ))
+                Warning::new(
+                    "prediction-drift",
+                    format!(
+                        "prediction drift: {}",
+                        compare::render(std::slice::from_ref(d)).trim_end()
+                    ),
+                )
                 .hint("the predictor differs from this cluster here; please report it")
             })
             .collect(),
-        Err(e) => vec![Warning::new(format!("prediction drift not checked: {e}"))],
+        Err(e) => vec![Warning::new(
+            "prediction-drift",
+            format!("prediction drift not checked: {e}"),
+        )],
     }
 }
 

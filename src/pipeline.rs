@@ -51,7 +51,7 @@ fn server_set_warning(case: &Case) -> Option<Warning> {
     let mut job = case.base_job.clone()?;
     let removed = job::strip_server_set(&mut job);
     (!removed.is_empty()).then(|| {
-        Warning::new(format!(
+        Warning::new("server-set-fields", format!(
             "`base-job.yaml`: ignored what the API server sets on a stored Job: {}",
             removed
                 .iter()
@@ -336,12 +336,79 @@ fn newer_fields(job: &Value, version: predict::Version) -> Vec<Finding> {
 /// The rule id of a field newer than the case's Kubernetes version.
 const NEWER_FIELD: &str = "newer-field";
 
-fn check_validation(case: &Case, rendered: &Rendered) -> Status {
-    let mut validation = validate::validate(&rendered.patched.job);
+/// What the API server and admission do with a case's Job: every validation finding, and
+/// the fields the case's Kubernetes version drops. The one verdict that `jjo test`, `jjo lint`
+/// and `jjo diff` render, so that they cannot disagree.
+pub fn validation(case: &Case, job: &Value) -> validate::Validation {
+    let mut validation = validate::validate(job);
+    validation.findings.extend(newer_fields(job, case.version));
+    validation
+}
+
+/// A JSON Pointer as the dotted path of validation findings (`spec.containers[0].image`).
+fn dotted(pointer: &str) -> String {
+    let mut out = String::new();
+    for token in pointer.split('/').skip(1) {
+        let token = token.replace("~1", "/").replace("~0", "~");
+        if !token.is_empty() && token.chars().all(|c| c.is_ascii_digit()) {
+            out.push_str(&format!("[{token}]"));
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(&token);
+        }
+    }
+    out
+}
+
+/// Where in the user's files a finding at `path` (a dotted path of the Job) comes from: the
+/// pair of the last override that wrote that field or one above it (an append's `-` counted
+/// as the index it wrote), else the `job-json-overrides` line, else nowhere.
+pub fn finding_span(case: &Case, rendered: &Rendered, path: &str) -> Option<Span> {
+    case.overrides
+        .iter()
+        .zip(&rendered.patched.applied)
+        .rev()
+        .find(|(_, a)| {
+            let d = dotted(&a.target);
+            path == d || path.starts_with(&format!("{d}.")) || path.starts_with(&format!("{d}["))
+        })
+        .map(|(o, _)| o.span.clone())
+        .or_else(|| {
+            case.resolved
+                .get("job-json-overrides")
+                .map(|s| s.span.clone())
+        })
+}
+
+/// The validation findings that do not fail a case (a duplicate env name) as warnings, each
+/// at the override it comes from, so that `jjo test` shows what `jjo lint` shows.
+pub fn finding_warnings(
+    case: &Case,
+    rendered: &Rendered,
+    validation: &validate::Validation,
+) -> Vec<Warning> {
     validation
         .findings
-        .extend(newer_fields(&rendered.patched.job, case.version));
-    let refused = refusals(case, &validation);
+        .iter()
+        .filter(|f| f.severity == Severity::Warning)
+        .map(|f| {
+            let mut w = Warning::new(f.rule, f.message.clone()).pointer(f.path.clone());
+            w.span = finding_span(case, rendered, &f.path);
+            w.hint = f.hint.clone();
+            w
+        })
+        .collect()
+}
+
+fn check_validation(case: &Case, rendered: &Rendered) -> Status {
+    verdict(case, &validation(case, &rendered.patched.job))
+}
+
+/// The validation check's status from the case's verdict.
+fn verdict(case: &Case, validation: &validate::Validation) -> Status {
+    let refused = refusals(case, validation);
     let dropped: Vec<&Finding> = validation.dropped().collect();
     let level = case.spec.pod_security;
     let reason = case.spec.reason.clone();
@@ -501,9 +568,18 @@ pub fn run_case(
         // The Job could not be built or patched; what reading the case warned of still holds.
         Err(e) => return (CaseResult::Error(e), read_warnings(&case)),
     };
+    let validation = validation(&case, &rendered.patched.job);
+    let mut warnings = rendered.warnings.clone();
+    warnings.extend(finding_warnings(&case, &rendered, &validation));
     let checked: Vec<(Check, Result<Status, Error>)> = checks(&case, blessing)
         .into_iter()
-        .map(|which| (which, check(&case, &rendered, which)))
+        .map(|which| {
+            let status = match which {
+                Check::Validation => Ok(verdict(&case, &validation)),
+                _ => check(&case, &rendered, which),
+            };
+            (which, status)
+        })
         .collect();
     // A golden is blessed only when every check without a golden passes: a golden of a Job
     // the server refuses (or of a Pod that never exists) would pass the next run unseen.
@@ -525,10 +601,10 @@ pub fn run_case(
         }
         match status {
             Ok(status) => statuses.push((which, status)),
-            Err(e) => return (CaseResult::Error(e), rendered.warnings),
+            Err(e) => return (CaseResult::Error(e), warnings),
         }
     }
-    (CaseResult::Ran(statuses), rendered.warnings)
+    (CaseResult::Ran(statuses), warnings)
 }
 
 /// Whether blessing writes a golden for this check of the case.

@@ -23,6 +23,9 @@ pub struct Args {
     /// Exit 1 on warnings too.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Leave out the findings with this id (README, "Finding ids"); repeat for several.
+    #[arg(long, value_name = "ID")]
+    pub allow: Vec<String>,
     /// A named user's Unix groups, `user=g1,g2` (repeat for several users).
     #[arg(long = "groups-of", value_name = "USER=GROUPS", value_parser = crate::principals::parse_groups_of)]
     pub groups_of: Vec<(String, Vec<String>)>,
@@ -63,12 +66,13 @@ pub fn run(args: Args) -> Result<u8, Error> {
             c.groups_of = args.groups_of.iter().cloned().collect();
             c
         });
-    let report = match &result {
+    let mut report = match &result {
         Ok(config) => lint::lint(config),
         // A configuration that does not even parse is the first thing lint reports.
         Err(e @ (Error::Usage { .. } | Error::Io { .. })) => return Err(clone_usage(e)),
         Err(e) => lint::not_loaded(e),
     };
+    report.problems.retain(|p| !args.allow.contains(&p.rule));
     let text = match args.format {
         LintFormat::Human => report::human::lint(&report),
         LintFormat::Json => report::json::lint(&report)?,

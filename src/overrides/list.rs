@@ -31,9 +31,13 @@ pub fn parse_list(value: &str, span: &Span) -> Result<(Vec<OverrideRef>, Vec<War
         } else {
             format!("whitespace around `:` or `,` in the list ({places} places)")
         };
-        warnings.push(Warning::new(message).at(parser.at(first)).hint(format!(
-            "Posit's examples never have it; write `{corrected}`"
-        )));
+        warnings.push(
+            Warning::new("list-whitespace", message)
+                .at(parser.at(first))
+                .hint(format!(
+                    "Posit's examples never have it; write `{corrected}`"
+                )),
+        );
     }
     Ok((pairs.into_iter().map(|(pair, _)| pair).collect(), warnings))
 }

@@ -112,9 +112,12 @@ pub(crate) fn check(before: &[Before<'_>], job: &Value, o: &Override) -> Vec<War
                 let n = b.value.as_array().map_or(0, Vec::len);
                 let plural = if n == 1 { "entry" } else { "entries" };
                 warnings.push(
-                    Warning::new(format!(
-                        "replaces the whole `{at}` array the launcher filled ({n} {plural})"
-                    ))
+                    Warning::new(
+                        "launcher-field",
+                        format!(
+                            "replaces the whole `{at}` array the launcher filled ({n} {plural})"
+                        ),
+                    )
                     .at(o.span.clone())
                     .pointer(o.pointer.as_str())
                     .hint(format!(
@@ -139,7 +142,7 @@ pub(crate) fn check(before: &[Before<'_>], job: &Value, o: &Override) -> Vec<War
             ),
         };
         warnings.push(
-            Warning::new(message).at(o.span.clone()).pointer(o.pointer.as_str()).hint(
+            Warning::new("launcher-field", message).at(o.span.clone()).pointer(o.pointer.as_str()).hint(
                 "the launcher relies on them and sessions may fail to start; add fields rather than overwrite them",
             ),
         );

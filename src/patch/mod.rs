@@ -43,6 +43,9 @@ pub enum Effect {
 pub struct Applied {
     /// What it did.
     pub effect: Effect,
+    /// The pointer it wrote, `-` resolved to the index it appended at: where a finding about
+    /// that part of the Job comes from.
+    pub target: String,
     /// Quirks the admin probably did not mean, and launcher-owned fields it replaced.
     pub warnings: Vec<Warning>,
 }
@@ -122,10 +125,14 @@ pub fn apply(base: Value, overrides: &[Override]) -> Result<Patched, Error> {
     for o in overrides {
         let before = launcher::snapshot(&owned, &job, o.pointer.tokens());
         let mut warnings = Vec::new();
-        let effect = set::set(&mut job, o, &mut warnings)?;
+        let (effect, target) = set::set(&mut job, o, &mut warnings)?;
         warnings.extend(launcher::check(&before, &job, o));
         warnings.extend(security::check(o));
-        applied.push(Applied { effect, warnings });
+        applied.push(Applied {
+            effect,
+            target,
+            warnings,
+        });
     }
     Ok(Patched { job, applied })
 }

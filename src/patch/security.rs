@@ -18,9 +18,9 @@ pub(crate) fn check(o: &Override) -> Vec<Warning> {
 }
 
 fn scan(path: &mut Vec<String>, v: &Value, o: &Override, out: &mut Vec<Warning>) {
-    if let Some((message, hint)) = finding(path, v) {
+    if let Some((id, message, hint)) = finding(path, v) {
         out.push(
-            Warning::new(message)
+            Warning::new(id, message)
                 .at(o.span.clone())
                 .pointer(pointer_of(path))
                 .hint(hint),
@@ -45,8 +45,8 @@ fn scan(path: &mut Vec<String>, v: &Value, o: &Override, out: &mut Vec<Warning>)
     }
 }
 
-/// The message and hint for a security-relevant value at `path`, if it is one.
-fn finding(path: &[String], v: &Value) -> Option<(String, String)> {
+/// The id, message and hint for a security-relevant value at `path`, if it is one.
+fn finding(path: &[String], v: &Value) -> Option<(&'static str, String, String)> {
     let from_end = |i: usize| {
         path.len()
             .checked_sub(i + 1)
@@ -56,22 +56,27 @@ fn finding(path: &[String], v: &Value) -> Option<(String, String)> {
     let is_true = v.as_bool() == Some(true);
     match from_end(0)? {
         "privileged" if is_true => Some((
+            "privileged",
             "sets `privileged: true`".to_owned(),
             "a privileged container has full access to the node; Pod Security `baseline` rejects it".to_owned(),
         )),
         "hostPath" if !v.is_null() => Some((
+            "host-path",
             "adds a `hostPath` volume".to_owned(),
             "it exposes a directory of the node; Pod Security `baseline` rejects it, prefer a PVC or NFS volume".to_owned(),
         )),
         name @ ("hostNetwork" | "hostPID" | "hostIPC") if is_true => Some((
+            "host-namespace",
             format!("sets `{name}: true`"),
             "the session shares the node's namespace; Pod Security `baseline` rejects it".to_owned(),
         )),
         "runAsUser" if v.as_f64() == Some(0.0) => Some((
+            "run-as-root",
             "sets `runAsUser: 0` (root)".to_owned(),
             "sessions should run as the user; Pod Security `restricted` rejects root".to_owned(),
         )),
         _ if v.is_string() && under_capabilities_add(from_end(0), from_end(1), from_end(2)) => Some((
+            "capability",
             format!("adds capability `{}`", v.as_str().unwrap_or_default()),
             "Pod Security `baseline` allows only a small default set; `restricted` only `NET_BIND_SERVICE`".to_owned(),
         )),

@@ -28,14 +28,15 @@ pub(crate) fn index_token(token: &str) -> Option<usize> {
     (n != u32::MAX).then(|| usize::try_from(n).unwrap_or(usize::MAX))
 }
 
-/// Writes the override's value at its pointer, creating what is missing; says what it did.
+/// Writes the override's value at its pointer, creating what is missing; says what it did
+/// and the pointer it wrote (`-` resolved to the index it appended at).
 pub(crate) fn set(
     root: &mut Value,
     o: &Override,
     warnings: &mut Vec<Warning>,
-) -> Result<Effect, Error> {
-    let warn = |message: String, at: &str, hint: String| {
-        Warning::new(message)
+) -> Result<(Effect, String), Error> {
+    let warn = |id: &'static str, message: String, at: &str, hint: String| {
+        Warning::new(id, message)
             .at(o.span.clone())
             .pointer(at.to_owned())
             .hint(hint)
@@ -56,11 +57,12 @@ pub(crate) fn set(
             appended = true;
             cur = match arr.last_mut() {
                 Some(last) => last,
-                None => return Ok(Effect::Appended),
+                None => return Ok((Effect::Appended, here)),
             };
         } else if let Some(index) = index_token(token).filter(|_| !cur.is_object()) {
             if !cur.is_array() && !cur.is_null() {
                 warnings.push(warn(
+                    "type-change",
                     format!("index `{token}` turns {was} into an array"),
                     &here,
                     "the value is lost; write the whole array at this pointer instead".to_owned(),
@@ -80,6 +82,7 @@ pub(crate) fn set(
                 if nulls > 0 {
                     let plural = if nulls == 1 { "" } else { "s" };
                     warnings.push(warn(
+                        "null-padding",
                         format!("index `{token}` pads the array of {} with {nulls} null{plural}", arr.len()),
                         &here,
                         format!(
@@ -94,11 +97,12 @@ pub(crate) fn set(
             here = format!("{here}/{token}");
             cur = match arr.get_mut(index) {
                 Some(element) => element,
-                None => return Ok(Effect::Created),
+                None => return Ok((Effect::Created, here)),
             };
         } else {
             if token == "-" {
                 warnings.push(warn(
+                    "dash-key",
                     format!("`-` on {was} is an object key `\"-\"`, not an append"),
                     &here,
                     format!(
@@ -108,6 +112,7 @@ pub(crate) fn set(
             }
             if !cur.is_object() && !cur.is_null() {
                 warnings.push(warn(
+                    "type-change",
                     format!("member `{token}` turns {was} into an object"),
                     &here,
                     if cur.is_array() {
@@ -123,6 +128,7 @@ pub(crate) fn set(
                 exists = false;
                 if index_token(token).is_some() {
                     warnings.push(warn(
+                        "index-on-object",
                         format!("index `{token}` on an object creates a member named `{token}`"),
                         &here,
                         "the value is an object, not an array; check the pointer".to_owned(),
@@ -134,13 +140,14 @@ pub(crate) fn set(
         }
     }
     *cur = o.value.clone();
-    Ok(if appended {
+    let effect = if appended {
         Effect::Appended
     } else if exists {
         Effect::Replaced
     } else {
         Effect::Created
-    })
+    };
+    Ok((effect, here))
 }
 
 /// The value as an array, replacing anything else by `[]`.

@@ -377,7 +377,7 @@ impl HostDb {
         }
         for group in case_groups.iter().filter(|g| !host.contains(g)) {
             warnings.push(
-                Warning::new(format!(
+                Warning::new("group-not-on-host", format!(
                     "user `{user}` is given group `{group}`, which `{}` does not list for them; \
                      jjo uses the host's groups",
                     self.group_file
@@ -394,11 +394,14 @@ impl HostDb {
         });
         for group in named.filter(|g| host.contains(g) && !case_groups.contains(g)) {
             warnings.push(
-                Warning::new(format!(
-                    "group `{group}` is not given, but `{}` puts user `{user}` in it, so \
+                Warning::new(
+                    "host-group-applies",
+                    format!(
+                        "group `{group}` is not given, but `{}` puts user `{user}` in it, so \
                      section `[@{group}]` applies; jjo uses the host's groups",
-                    self.group_file
-                ))
+                        self.group_file
+                    ),
+                )
                 .at(span.clone())
                 .hint(format!(
                     "give `{group}` too, or give no groups to take the host's"
@@ -581,14 +584,16 @@ pub fn shadowed_warning(section: &super::Section) -> Warning {
             "it applies if the sections before it change".to_owned(),
         ),
     };
-    Warning::new(format!("section `[{}]`: {who}; {next}", section.name))
-        .id(SHADOWED_SECTION)
-        .at(section.span.clone())
-        .hint(
-            "every key it sets is won by a member's own `[user]` section or a later group's \
+    Warning::new(
+        SHADOWED_SECTION,
+        format!("section `[{}]`: {who}; {next}", section.name),
+    )
+    .at(section.span.clone())
+    .hint(
+        "every key it sets is won by a member's own `[user]` section or a later group's \
              section; jjo tests it as a new member (`new-user: true`); remove the section if no \
              one should get it",
-        )
+    )
 }
 
 #[cfg(test)]

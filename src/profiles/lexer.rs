@@ -424,7 +424,7 @@ fn lex(
                     if opts.allow_unknown_keys {
                         // Only a suggestion is news here: without one, the error's hint says
                         // why the plugin refuses the key, which this message already says.
-                        let mut warning = Warning::new(format!(
+                        let mut warning = Warning::new("unknown-key", format!(
                             "unknown key `{key}` in section `[{}]` is kept; a launcher that does \
                          not know it refuses to start",
                             section.name
@@ -463,10 +463,13 @@ fn lex(
                 if let Some(offset) = trailing_comment(value) {
                     let offset = u32::try_from(offset).unwrap_or(u32::MAX);
                     warnings.push(
-                        Warning::new(format!(
-                            "value of `{key}` contains what looks like a trailing comment; the \
+                        Warning::new(
+                            "trailing-comment",
+                            format!(
+                                "value of `{key}` contains what looks like a trailing comment; the \
                              profiles file has none, so it is part of the value"
-                        ))
+                            ),
+                        )
                         .at(value_span.shifted(offset))
                         .hint("move the comment to its own line, starting with `#` or `;`"),
                     );
@@ -519,11 +522,14 @@ fn drop_if_empty(
     };
     top_level.remove(&section.name);
     warnings.push(
-        Warning::new(format!(
-            "section `[{}]` has no key, so the launcher drops it: it does not apply to anyone \
+        Warning::new(
+            "empty-section",
+            format!(
+                "section `[{}]` has no key, so the launcher drops it: it does not apply to anyone \
              and does not hide broader sections",
-            section.name
-        ))
+                section.name
+            ),
+        )
         .at(section.span.clone())
         .hint("add a key to it, or delete the header"),
     );
@@ -537,9 +543,10 @@ fn text_after_header(name: &str, text: &str, span: Span) -> Warning {
     } else {
         "put nothing after the `]` of a section header"
     };
-    Warning::new(format!(
-        "text `{text}` after section header `[{name}]` is ignored by the launcher"
-    ))
+    Warning::new(
+        "text-after-header",
+        format!("text `{text}` after section header `[{name}]` is ignored by the launcher"),
+    )
     .at(span)
     .hint(hint)
 }
@@ -575,10 +582,13 @@ fn key_before_section(key: &str, section: &Section) -> Warning {
         SectionKind::Group(g) => format!("the members of group `{g}`"),
         SectionKind::User(u) => format!("a user named `{u}`"),
     };
-    Warning::new(format!(
-        "key `{key}` before any section header is not a setting: the launcher reads it as an \
+    Warning::new(
+        "key-before-section",
+        format!(
+            "key `{key}` before any section header is not a setting: the launcher reads it as an \
          empty section for {who}, and its value is lost"
-    ))
+        ),
+    )
     .at(section.span.clone())
     .hint("add a section header above it, such as `[*]` for everyone")
 }

@@ -100,11 +100,14 @@ fn order_warning(profiles: &Profiles) -> Option<Warning> {
         match narrowest {
             Some(narrow) if section_level < level(&narrow.kind) => {
                 return Some(
-                    Warning::new(format!(
-                        "profiles file is not ordered `[*]`, groups, users: section `[{}]` on \
+                    Warning::new(
+                        "section-order",
+                        format!(
+                            "profiles file is not ordered `[*]`, groups, users: section `[{}]` on \
                          line {} comes after the narrower `[{}]` on line {}",
-                        section.name, section.span.line, narrow.name, narrow.span.line
-                    ))
+                            section.name, section.span.line, narrow.name, narrow.span.line
+                        ),
+                    )
                     .at(section.span.clone())
                     .hint(format!(
                         "move `[{}]` above `[{}]`; the launcher ignores a broader section placed \
@@ -167,11 +170,14 @@ fn shadow_warnings(
             format!("this loses {}", lost.join(", "))
         };
         warnings.push(
-            Warning::new(format!(
-                "section `[{}]` on line {} is ignored for user `{user}` because `[{}]` on line \
+            Warning::new(
+                "shadowed-section",
+                format!(
+                    "section `[{}]` on line {} is ignored for user `{user}` because `[{}]` on line \
                  {} comes before it; {cost}",
-                section.name, section.span.line, narrow.name, narrow.span.line
-            ))
+                    section.name, section.span.line, narrow.name, narrow.span.line
+                ),
+            )
             .at(section.span.clone())
             .hint(format!(
                 "move `[{}]` above `[{}]`, or copy the keys it should set into `[{}]`",

@@ -323,9 +323,12 @@ impl ResourceProfiles {
             .into_iter()
             .filter(|id| self.get(id).is_none())
             .map(|id| {
-                let mut w = Warning::new(format!(
-                    "`resource-profiles` names `{id}`, which `{RESOURCES_FILE}` does not define"
-                ))
+                let mut w = Warning::new(
+                    "unknown-resource-profile",
+                    format!(
+                        "`resource-profiles` names `{id}`, which `{RESOURCES_FILE}` does not define"
+                    ),
+                )
                 .at(setting.span.clone());
                 if let Some(s) = did_you_mean(&id, self.profiles.iter().map(|p| p.id.as_str())) {
                     w = w.hint(format!("did you mean `{s}`?"));

@@ -76,7 +76,7 @@ pub fn warning(w: &Warning) {
     if let Some(pointer) = &w.pointer {
         let _ = write!(out, " (at `{pointer}`)");
     }
-    let _ = writeln!(out);
+    let _ = writeln!(out, " [{}]", w.id);
     if let Some(hint) = &w.hint {
         let _ = writeln!(out, "  {DIM}hint: {hint}{DIM:#}");
     }
@@ -113,14 +113,12 @@ impl fmt::Display for Failure {
     }
 }
 
-/// What a dropped field means for the admin, after the finding's own message.
-const DROPPED: &str = ": dropped by the API server: this override has no effect in production";
-
 /// One validation finding as a line: `<path>: <message> [<check>] (hint: ...)`.
 pub fn finding(f: &Finding) -> String {
     let mut line = format!("{}: {}", f.path, f.message);
     if f.severity == Severity::Dropped {
-        line.push_str(DROPPED);
+        line.push_str(": ");
+        line.push_str(crate::validate::DROPPED);
     }
     line.push_str(&format!(" [{}]", f.check));
     if let Some(hint) = &f.hint {

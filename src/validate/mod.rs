@@ -71,6 +71,10 @@ pub struct Finding {
     pub hint: Option<String>,
 }
 
+/// What a dropped field means for the admin, said after the finding's own message by every
+/// command (`jjo test`, `jjo lint`, `jjo diff`).
+pub const DROPPED: &str = "dropped by the API server: this override has no effect in production";
+
 /// Everything validation found in one Job.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Validation {

@@ -385,7 +385,7 @@ fn lint_errors_point_at_the_override_that_set_the_field() {
             "[pod-spec]",
             "launcher.kubernetes.profiles.conf:2:103: unknown field `resourcez`",
             "hint: did you mean `resources`?",
-            "1 error, 2 warnings in 1 principal",
+            "2 errors, 1 warning in 1 principal",
         ],
     );
 }
@@ -398,7 +398,7 @@ fn lint_github_annotations_and_sarif_name_file_line_and_column() {
     let error = run
         .stdout
         .lines()
-        .find(|l| l.starts_with("::error "))
+        .find(|l| l.starts_with("::error ") && l.contains("pod-spec"))
         .expect("an error annotation");
     assert!(
         error.contains("launcher.kubernetes.profiles.conf,line=2,col=20,title=jjo pod-spec::unsupported value `Always`"),
@@ -412,9 +412,8 @@ fn lint_github_annotations_and_sarif_name_file_line_and_column() {
     let results = sarif["runs"][0]["results"].as_array().expect("results");
     let error = results
         .iter()
-        .find(|r| r["level"] == "error")
+        .find(|r| r["level"] == "error" && r["ruleId"] == "pod-spec")
         .expect("an error result");
-    assert_eq!(error["ruleId"], "pod-spec");
     let region = &error["locations"][0]["physicalLocation"]["region"];
     assert_eq!(
         (region["startLine"].as_u64(), region["startColumn"].as_u64()),
@@ -445,7 +444,7 @@ fn lint_of_malformed_helm_values_is_an_annotated_error() {
         1,
         &[
             "::error file=",
-            "values.yaml,line=10,col=13,title=jjo bad-input::`json` is empty",
+            "values.yaml,line=10,col=13,title=jjo syntax::`json` is empty",
         ],
     );
     let run = jjo(&["lint", "--helm-values", &path(&tmp, "nowhere.yaml")]);
@@ -597,7 +596,7 @@ fn lint_page_snapshot() {
     insta::assert_snapshot!(snapshot(&run, root), @r#"
     exit code: 0
     ----- stdout -----
-    warning: tests/fixtures/rollout/production/launcher.kubernetes.profiles.conf:31:20: sets `privileged: true` (at `/spec/template/spec/containers/0/securityContext/privileged`) [warning]
+    warning: tests/fixtures/rollout/production/launcher.kubernetes.profiles.conf:31:20: sets `privileged: true` (at `/spec/template/spec/containers/0/securityContext/privileged`) [privileged]
       for: [carol]
       hint: a privileged container has full access to the node; Pod Security `baseline` rejects it
 
@@ -675,7 +674,7 @@ fn lint_of_a_configuration_that_does_not_load_keeps_its_hint_and_count_in_every_
     insta::assert_snapshot!(snapshot(&run, root), @"
     exit code: 1
     ----- stdout -----
-    ::error file=[ROOT]/etc/launcher.kubernetes.profiles.conf,line=2,col=1,title=jjo bad-input::unknown key `max-cpu` in section `[*]`%0Afor: every principal (the configuration does not load)%0Ahint: did you mean `max-cpus`?
+    ::error file=[ROOT]/etc/launcher.kubernetes.profiles.conf,line=2,col=1,title=jjo profiles::unknown key `max-cpu` in section `[*]`%0Afor: every principal (the configuration does not load)%0Ahint: did you mean `max-cpus`?
 
     1 error, 0 warnings in 0 principals
 
@@ -801,4 +800,68 @@ fn predict_of_something_that_is_not_a_job_says_so() {
     error: [ROOT]/pod.yaml:2: expected a Job (`kind: Job`), found `kind: Pod`
       hint: give a Job as `kubectl get job NAME -o yaml` prints it
     ");
+}
+
+const TYPO_PROFILES: &str = "[*]\njob-json-overrides=\"/spec/template/spec/containers/0/securityContext\":\"/etc/rstudio/job-json-overrides/sc.json\"\n";
+
+/// Issue 17, item 2: a field the API server drops fails `jjo lint` as it fails `jjo test`,
+/// in the same words, with the did-you-mean, at the override's pair.
+#[test]
+fn lint_fails_on_a_dropped_field_in_the_words_of_test() {
+    let tmp = tree(&[
+        ("c/launcher.kubernetes.profiles.conf", TYPO_PROFILES),
+        ("c/job-json-overrides/sc.json", "{\"priviliged\": true}\n"),
+    ]);
+    let words = "unknown field `priviliged`: dropped by the API server: this override has no effect in production";
+    let lint = jjo(&["lint", &path(&tmp, "c")]);
+    assert_run(
+        &lint,
+        1,
+        &[
+            &format!("launcher.kubernetes.profiles.conf:2:20: {words}"),
+            "[unknown-field]",
+            "hint: did you mean `privileged`?",
+            "1 error, 0 warnings",
+        ],
+    );
+    let test = jjo(&["test", &path(&tmp, "c")]);
+    assert_run(&test, 1, &[words, "did you mean `privileged`?"]);
+}
+
+/// Issue 17, item 8: `jjo test` shows the warnings `jjo lint` shows (an env name set twice),
+/// with the same id and place, on stderr and in the JSON report.
+#[test]
+fn test_shows_the_warnings_lint_shows() {
+    let profiles = "[*]\njob-json-overrides=\"/spec/template/spec/containers/0/env\":\"/etc/rstudio/job-json-overrides/env.json\"\n";
+    let tmp = tree(&[
+        ("c/launcher.kubernetes.profiles.conf", profiles),
+        (
+            "c/job-json-overrides/env.json",
+            "[{\"name\": \"A\", \"value\": \"1\"}, {\"name\": \"A\", \"value\": \"2\"}]\n",
+        ),
+    ]);
+    let warning = "launcher.kubernetes.profiles.conf:2:20: environment variable `A` is set more than once; the last one wins";
+    let lint = jjo(&["lint", &path(&tmp, "c")]);
+    assert_run(&lint, 0, &[warning, "[env]"]);
+    let report = path(&tmp, "report.json");
+    let test = jjo(&["test", &path(&tmp, "c"), "--report", &report]);
+    assert!(
+        test.stderr.contains(warning) && test.stderr.contains("[env]"),
+        "{}",
+        test.text()
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).expect("report")).expect("JSON");
+    let warnings = json["cases"][0]["warnings"].as_array().expect("warnings");
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w["id"] == "env" && w["span"]["line"] == 2 && w["span"]["col"] == 20),
+        "{warnings:?}"
+    );
+    // `--allow ID` leaves the finding out of both.
+    let lint = jjo(&["lint", &path(&tmp, "c"), "--allow", "env"]);
+    assert_run(&lint, 0, &["0 errors, 0 warnings"]);
+    let test = jjo(&["test", &path(&tmp, "c"), "--allow", "env"]);
+    assert!(!test.stderr.contains("[env]"), "{}", test.text());
 }

@@ -267,7 +267,7 @@ fn unknown_key_is_a_warning_with_allow_unknown_keys() {
     0 passed, 1 failed
 
     ----- stderr -----
-    warning: [TEMP]/case/launcher.kubernetes.profiles.conf:2:1: unknown key `new-launcher-key` in section `[*]` is kept; a launcher that does not know it refuses to start
+    warning: [TEMP]/case/launcher.kubernetes.profiles.conf:2:1: unknown key `new-launcher-key` in section `[*]` is kept; a launcher that does not know it refuses to start [unknown-key]
     ");
 }
 
@@ -556,7 +556,7 @@ fn bless_writes_goldens_that_then_pass() {
     1 passed, 0 failed
 
     ----- stderr -----
-    warning: [TEMP]/case/launcher.kubernetes.profiles.conf:2:20: sets `privileged: true` (at `/spec/template/spec/containers/0/securityContext/privileged`)
+    warning: [TEMP]/case/launcher.kubernetes.profiles.conf:2:20: sets `privileged: true` (at `/spec/template/spec/containers/0/securityContext/privileged`) [privileged]
       hint: a privileged container has full access to the node; Pod Security `baseline` rejects it
     ");
     let golden =
@@ -578,7 +578,7 @@ fn bless_writes_goldens_that_then_pass() {
     1 passed, 0 failed
 
     ----- stderr -----
-    warning: [TEMP]/case/launcher.kubernetes.profiles.conf:2:20: sets `privileged: true` (at `/spec/template/spec/containers/0/securityContext/privileged`)
+    warning: [TEMP]/case/launcher.kubernetes.profiles.conf:2:20: sets `privileged: true` (at `/spec/template/spec/containers/0/securityContext/privileged`) [privileged]
       hint: a privileged container has full access to the node; Pod Security `baseline` rejects it
     ");
     // Blessing again changes nothing, and says so: `ok`, not `blessed`.
@@ -591,7 +591,7 @@ fn bless_writes_goldens_that_then_pass() {
     1 passed, 0 failed
 
     ----- stderr -----
-    warning: [TEMP]/case/launcher.kubernetes.profiles.conf:2:20: sets `privileged: true` (at `/spec/template/spec/containers/0/securityContext/privileged`)
+    warning: [TEMP]/case/launcher.kubernetes.profiles.conf:2:20: sets `privileged: true` (at `/spec/template/spec/containers/0/securityContext/privileged`) [privileged]
       hint: a privileged container has full access to the node; Pod Security `baseline` rejects it
     ");
     assert!(case.files() == before, "an unchanged bless changed a file");
@@ -707,7 +707,7 @@ fn render_prints_the_patched_job_and_explains() {
               privileged: true
 
     ----- stderr -----
-    warning: [TEMP]/case/launcher.kubernetes.profiles.conf:2:20: sets `privileged: true` (at `/spec/template/spec/containers/0/securityContext/privileged`)
+    warning: [TEMP]/case/launcher.kubernetes.profiles.conf:2:20: sets `privileged: true` (at `/spec/template/spec/containers/0/securityContext/privileged`) [privileged]
       hint: a privileged container has full access to the node; Pod Security `baseline` rejects it
     "#);
 }
@@ -725,7 +725,7 @@ fn render_explain_lists_a_dropped_empty_section() {
     #   [alice] at [TEMP]/case/launcher.kubernetes.profiles.conf:1:1 has no key: dropped, as Boost's read_ini drops empty sections
     # overrides, in order:
     #   (none)
-    warning: [TEMP]/case/launcher.kubernetes.profiles.conf:1:1: section `[alice]` has no key, so the launcher drops it: it does not apply to anyone and does not hide broader sections
+    warning: [TEMP]/case/launcher.kubernetes.profiles.conf:1:1: section `[alice]` has no key, so the launcher drops it: it does not apply to anyone and does not hide broader sections [empty-section]
       hint: add a key to it, or delete the header
     ");
 }
@@ -1063,7 +1063,7 @@ fn placeholder_typo_in_golden_names_the_line_and_suggests() {
     0 passed, 1 failed
 
     ----- stderr -----
-    warning: [TEMP]/case/launcher.kubernetes.profiles.conf:2:20: sets `privileged: true` (at `/spec/template/spec/containers/0/securityContext/privileged`)
+    warning: [TEMP]/case/launcher.kubernetes.profiles.conf:2:20: sets `privileged: true` (at `/spec/template/spec/containers/0/securityContext/privileged`) [privileged]
       hint: a privileged container has full access to the node; Pod Security `baseline` rejects it
     ");
 }
@@ -1124,7 +1124,7 @@ fn privileged_fails_baseline_and_passes_privileged() {
     0 passed, 1 failed
 
     ----- stderr -----
-    warning: [TEMP]/case/launcher.kubernetes.profiles.conf:2:20: sets `privileged: true` (at `/spec/template/spec/containers/0/securityContext/privileged`)
+    warning: [TEMP]/case/launcher.kubernetes.profiles.conf:2:20: sets `privileged: true` (at `/spec/template/spec/containers/0/securityContext/privileged`) [privileged]
       hint: a privileged container has full access to the node; Pod Security `baseline` rejects it
     ");
     std::fs::write(case.dir.join("case.yaml"), "pod-security: privileged\n").expect("write");
@@ -1146,7 +1146,7 @@ fn check_unreferenced_finds_stray_goldens() {
     1 passed, 1 failed
 
     ----- stderr -----
-    warning: [TEMP]/case/launcher.kubernetes.profiles.conf:2:20: sets `privileged: true` (at `/spec/template/spec/containers/0/securityContext/privileged`)
+    warning: [TEMP]/case/launcher.kubernetes.profiles.conf:2:20: sets `privileged: true` (at `/spec/template/spec/containers/0/securityContext/privileged`) [privileged]
       hint: a privileged container has full access to the node; Pod Security `baseline` rejects it
     error: `[TEMP]/case/expected-pod-old.yaml` is not used by any case
       hint: delete it, or move it into the case it belongs to
