@@ -332,7 +332,7 @@ fn judge_on(
         .filter(|f| f.severity == cluster::Severity::Warning)
         .map(|f| Warning::new("api-warning", format!("API server warning: {}", f.message)))
         .collect();
-    let offline = crate::validate::validate(&rendered.patched.job);
+    let offline = crate::validate::validate_with(&rendered.patched.job, case.version.validation());
     let refusal: Option<Vec<ServerFinding>> = match &outcome.result {
         LiveResult::Invalid => Some(
             outcome
@@ -825,9 +825,9 @@ mod tests {
             version_for(Some("v1.31.4+k3s1"), case_version).0,
             Version::parse("1.31").expect("1.31")
         );
-        let (newest, warning) = version_for(Some("v1.36.0"), case_version);
+        let (newest, warning) = version_for(Some("v1.38.0"), case_version);
         assert_eq!(newest, Version::NEWEST);
-        assert!(warning.is_some_and(|w| w.to_string().contains("`v1.36.0`")));
+        assert!(warning.is_some_and(|w| w.to_string().contains("`v1.38.0`")));
         assert_eq!(
             version_for(Some("v1.27.3"), case_version).0,
             Version::OLDEST

@@ -314,21 +314,38 @@ pub fn refusals<'a>(case: &Case, validation: &'a validate::Validation) -> Vec<&'
 fn newer_fields(job: &Value, version: predict::Version) -> Vec<Finding> {
     predict::dropped_fields(job, version)
         .into_iter()
-        .map(|d| Finding {
-            rule: NEWER_FIELD,
-            severity: Severity::Dropped,
-            check: "schema".into(),
-            message: format!(
-                "`{}` came in Kubernetes {} (feature `{}`); a {version} API server drops it",
-                d.path.rsplit('.').next().unwrap_or(&d.path),
-                d.since,
-                d.gate
-            ),
-            hint: Some(format!(
-                "set `kubernetes: \"{}\"` or later in case.yaml if the cluster runs it, or drop the override",
-                d.since
-            )),
-            path: d.path,
+        .map(|d| {
+            let field = d.path.rsplit('.').next().unwrap_or(&d.path).to_owned();
+            let (message, hint) = match d.since {
+                Some(since) => (
+                    format!(
+                        "`{field}` came in Kubernetes {since} (feature `{}`); a {version} API server drops it",
+                        d.gate
+                    ),
+                    format!(
+                        "set `kubernetes: \"{since}\"` or later in case.yaml if the cluster runs it, or drop the override"
+                    ),
+                ),
+                None => (
+                    format!(
+                        "`{field}` is behind the alpha feature `{}`, off by default through Kubernetes {}; a {version} API server drops it",
+                        d.gate,
+                        predict::Version::NEWEST
+                    ),
+                    format!(
+                        "drop the override, unless the cluster enables the feature gate `{}`",
+                        d.gate
+                    ),
+                ),
+            };
+            Finding {
+                rule: NEWER_FIELD,
+                severity: Severity::Dropped,
+                check: "schema".into(),
+                message,
+                hint: Some(hint),
+                path: d.path,
+            }
         })
         .collect()
 }
@@ -340,7 +357,7 @@ const NEWER_FIELD: &str = "newer-field";
 /// the fields the case's Kubernetes version drops. The one verdict that `jjo test`, `jjo lint`
 /// and `jjo diff` render, so that they cannot disagree.
 pub fn validation(case: &Case, job: &Value) -> validate::Validation {
-    let mut validation = validate::validate(job);
+    let mut validation = validate::validate_with(job, case.version.validation());
     validation.findings.extend(newer_fields(job, case.version));
     validation
 }
@@ -974,6 +991,61 @@ mod tests {
         .expect("write");
         let (result, _) = run_case("c", tmp.path(), &Default::default(), false);
         assert!(!result.passed(), "{result:?}");
+    }
+
+    /// Issue 17 item 7: env var names follow the rule of the case's version.
+    #[test]
+    fn an_env_var_name_is_checked_by_the_cases_version() {
+        let tmp = copy_of("seed-privileged");
+        let status = |version: &str| {
+            let yaml = format!(
+                "kubernetes: \"{version}\"\nsession:\n  env:\n    - name: 1ABC\n      value: x\n"
+            );
+            std::fs::write(tmp.path().join("case.yaml"), yaml).expect("write");
+            let case = crate::case::load("c", tmp.path(), false).expect("loads");
+            check_validation(&case, &render(&case).expect("renders"))
+        };
+        let Status::Failed(Failure::Refused { findings, .. }) = status("1.29") else {
+            panic!("1.29 refuses `1ABC`")
+        };
+        assert!(
+            findings[0].message.contains("must not start with a digit"),
+            "{findings:?}"
+        );
+        assert_eq!(status("1.31"), status("1.29"));
+        assert_eq!(status("1.32"), Status::Passed);
+        assert_eq!(status("1.37"), Status::Passed);
+    }
+
+    /// Fields of 1.35–1.37 and alpha fields: dropped by the releases that do not keep them.
+    #[test]
+    fn a_field_of_a_newer_or_an_alpha_feature_is_dropped() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("cases/seed-privileged");
+        let mut case = crate::case::load("seed-privileged", &dir, false).expect("case loads");
+        let mut rendered = render(&case).expect("renders");
+        rendered.patched.job["spec"]["template"]["spec"]["hostnameOverride"] = "h".into();
+        case.version = predict::Version::parse("1.34").expect("1.34");
+        let Status::Failed(Failure::Dropped { findings }) = check_validation(&case, &rendered)
+        else {
+            panic!("1.34 drops `hostnameOverride`")
+        };
+        assert_eq!(
+            findings[0].message,
+            "`hostnameOverride` came in Kubernetes 1.35 (feature `HostnameOverride`); a 1.34 API server drops it"
+        );
+        case.version = predict::Version::parse("1.35").expect("1.35");
+        assert_eq!(check_validation(&case, &rendered), Status::Passed);
+        rendered.patched.job["spec"]["template"]["spec"]["schedulingGroup"] =
+            serde_json::json!({"podGroupName": "g"});
+        case.version = predict::Version::NEWEST;
+        let Status::Failed(Failure::Dropped { findings }) = check_validation(&case, &rendered)
+        else {
+            panic!("an alpha field is dropped")
+        };
+        assert_eq!(
+            findings[0].message,
+            "`schedulingGroup` is behind the alpha feature `GenericWorkload`, off by default through Kubernetes 1.37; a 1.37 API server drops it"
+        );
     }
 
     #[test]

@@ -17,7 +17,7 @@ pub struct Args {
     /// A Job manifest instead of a case (`-` reads stdin), e.g. from `kubectl get job -o yaml`.
     #[arg(long)]
     pub job: Option<PathBuf>,
-    /// Kubernetes version to predict for (1.29 to 1.34); default the case's, else the newest.
+    /// Kubernetes version to predict for (1.29 to 1.37); default the case's, else the newest.
     #[arg(long)]
     pub kubernetes: Option<String>,
     /// Output format.

@@ -25,7 +25,7 @@ pub enum Error {
     },
     /// A Kubernetes version the predictor does not model.
     #[error(
-        "unsupported kubernetes version `{text}`: supported are 1.29 to 1.34 (`1.33`, `v1.33` or `1.33.2`)"
+        "unsupported kubernetes version `{text}`: supported are 1.29 to 1.37 (`1.33`, `v1.33` or `1.33.2`)"
     )]
     UnsupportedVersion {
         /// The version as written.

@@ -26,7 +26,7 @@ use serde_json::Value;
 
 pub use error::Error;
 
-/// A supported Kubernetes minor version (1.29 to 1.34).
+/// A supported Kubernetes minor version (1.29 to 1.37).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Version {
     /// The minor number, e.g. 33 for 1.33.
@@ -37,7 +37,7 @@ impl Version {
     /// The oldest supported version.
     pub const OLDEST: Version = Version { minor: 29 };
     /// The newest supported version, the default.
-    pub const NEWEST: Version = Version { minor: 34 };
+    pub const NEWEST: Version = Version { minor: 37 };
 }
 
 /// What the predictor needs besides the Job.

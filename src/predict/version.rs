@@ -58,6 +58,14 @@ impl Version {
         self.minor >= 29
     }
 
+    /// The validation rules of this release (RelaxedEnvironmentVariableValidation beta-on
+    /// in 1.32).
+    pub fn validation(self) -> crate::validate::Options {
+        crate::validate::Options {
+            relaxed_env_var_names: self.minor >= 32,
+        }
+    }
+
     /// Whether pod-level `spec.resources` decide the QoS class (PodLevelResources beta-on in
     /// 1.34).
     pub(crate) fn pod_level_resources(self) -> bool {
@@ -85,7 +93,7 @@ impl FromStr for Version {
     }
 }
 
-/// A Job or Pod-template field that came to Kubernetes in 1.29–1.34, with the first release
+/// A Job or Pod-template field that came to Kubernetes in 1.29–1.37, with the first release
 /// whose API server keeps it on create: the release its feature gate is on by default
 /// (kubernetes `pkg/features/kube_features.go`, versioned specs). An older server either
 /// does not know the field (it is dropped with a `Warning: unknown field`) or knows it
@@ -95,8 +103,9 @@ impl FromStr for Version {
 pub struct FieldRelease {
     /// The field in the Job, `[*]` for every list item (`spec.template.spec.containers[*].resizePolicy`).
     pub path: &'static str,
-    /// The first release that keeps it.
-    pub since: Version,
+    /// The first release that keeps it; `None` for a field whose gate is alpha (off by
+    /// default) in every supported release, which every server jjo knows drops.
+    pub since: Option<Version>,
     /// The feature gate.
     pub gate: &'static str,
 }
@@ -104,7 +113,17 @@ pub struct FieldRelease {
 const fn release(path: &'static str, minor: u8, gate: &'static str) -> FieldRelease {
     FieldRelease {
         path,
-        since: Version { minor },
+        since: Some(Version { minor }),
+        gate,
+    }
+}
+
+/// A field whose gate is off by default in 1.29–1.37 (the strategy's `dropDisabledFields`
+/// drops it on create); `k8s-openapi` knows it, so it is no unknown field.
+const fn alpha(path: &'static str, gate: &'static str) -> FieldRelease {
+    FieldRelease {
+        path,
+        since: None,
         gate,
     }
 }
@@ -178,6 +197,103 @@ pub const FIELD_RELEASES: &[FieldRelease] = &[
         34,
         "DynamicResourceAllocation",
     ),
+    // 1.35–1.37, from kubernetes v1.37.2 `pkg/features/kube_features.go` (the release each
+    // gate turns on by default) and `pkg/api/pod/util.go`, `pkg/api/job/util.go` (what
+    // `dropDisabledFields` drops while it is off).
+    release(
+        "spec.template.spec.containers[*].restartPolicy",
+        35,
+        "ContainerRestartRules",
+    ),
+    release(
+        "spec.template.spec.containers[*].restartPolicyRules",
+        35,
+        "ContainerRestartRules",
+    ),
+    release(
+        "spec.template.spec.initContainers[*].restartPolicyRules",
+        35,
+        "ContainerRestartRules",
+    ),
+    release(
+        "spec.template.spec.containers[*].env[*].valueFrom.fileKeyRef",
+        35,
+        "EnvFiles",
+    ),
+    release(
+        "spec.template.spec.initContainers[*].env[*].valueFrom.fileKeyRef",
+        35,
+        "EnvFiles",
+    ),
+    release(
+        "spec.template.spec.hostnameOverride",
+        35,
+        "HostnameOverride",
+    ),
+    release(
+        "spec.template.spec.volumes[*].projected.sources[*].podCertificate",
+        37,
+        "PodCertificateRequest",
+    ),
+    alpha("spec.scheduling", "WorkloadWithJob"),
+    alpha("spec.template.spec.workloadRef", "GenericWorkload"),
+    alpha("spec.template.spec.schedulingGroup", "GenericWorkload"),
+    alpha(
+        "spec.template.spec.evictionResponders",
+        "EvictionRequestAPI",
+    ),
+    alpha(
+        "spec.template.spec.containers[*].volumeMounts[*].bindMountOptions",
+        "VolumeBindMountOptions",
+    ),
+    alpha(
+        "spec.template.spec.initContainers[*].volumeMounts[*].bindMountOptions",
+        "VolumeBindMountOptions",
+    ),
+    alpha(
+        "spec.template.spec.volumes[*].emptyDir.mode",
+        "EmptyDirVolumeMode",
+    ),
+    alpha(
+        "spec.template.spec.containers[*].livenessProbe.httpGet.protocol",
+        "H2CContainerProbe",
+    ),
+    alpha(
+        "spec.template.spec.containers[*].readinessProbe.httpGet.protocol",
+        "H2CContainerProbe",
+    ),
+    alpha(
+        "spec.template.spec.containers[*].startupProbe.httpGet.protocol",
+        "H2CContainerProbe",
+    ),
+    alpha(
+        "spec.template.spec.containers[*].livenessProbe.grpc.mode",
+        "GRPCContainerProbeTLS",
+    ),
+    alpha(
+        "spec.template.spec.containers[*].readinessProbe.grpc.mode",
+        "GRPCContainerProbeTLS",
+    ),
+    alpha(
+        "spec.template.spec.containers[*].startupProbe.grpc.mode",
+        "GRPCContainerProbeTLS",
+    ),
+    alpha(
+        "spec.template.spec.volumes[*].configMap.defaultUser",
+        "AtomicWriteVolumeUserFields",
+    ),
+    alpha(
+        "spec.template.spec.volumes[*].secret.defaultUser",
+        "AtomicWriteVolumeUserFields",
+    ),
+    alpha(
+        "spec.template.spec.volumes[*].downwardAPI.defaultUser",
+        "AtomicWriteVolumeUserFields",
+    ),
+    alpha(
+        "spec.template.spec.volumes[*].projected.defaultUser",
+        "AtomicWriteVolumeUserFields",
+    ),
 ];
 
 /// A field of a Job that a server of some version drops on create.
@@ -185,16 +301,23 @@ pub const FIELD_RELEASES: &[FieldRelease] = &[
 pub struct DroppedField {
     /// The field with list indices (`spec.template.spec.containers[0].resizePolicy`).
     pub path: String,
-    /// The first release that keeps it.
-    pub since: Version,
+    /// The first release that keeps it (`None`: an alpha field no supported release keeps).
+    pub since: Option<Version>,
     /// The feature gate.
     pub gate: &'static str,
+}
+
+impl FieldRelease {
+    /// Whether a `version` API server drops the field on create.
+    fn dropped_by(&self, version: Version) -> bool {
+        self.since.is_none_or(|since| version < since)
+    }
 }
 
 /// The fields of `job` that a `version` API server drops on create, from [`FIELD_RELEASES`].
 pub fn dropped_fields(job: &serde_json::Value, version: Version) -> Vec<DroppedField> {
     let mut out = Vec::new();
-    for field in FIELD_RELEASES.iter().filter(|f| version < f.since) {
+    for field in FIELD_RELEASES.iter().filter(|f| f.dropped_by(version)) {
         for path in paths(job, field.path) {
             out.push(DroppedField {
                 path,
@@ -209,7 +332,7 @@ pub fn dropped_fields(job: &serde_json::Value, version: Version) -> Vec<DroppedF
 /// Removes from `job` every field a `version` API server drops on create (see
 /// [`dropped_fields`]), so that the predicted Pod is made from what that server stores.
 pub(crate) fn drop_newer_fields(job: &mut serde_json::Value, version: Version) {
-    for field in FIELD_RELEASES.iter().filter(|f| version < f.since) {
+    for field in FIELD_RELEASES.iter().filter(|f| f.dropped_by(version)) {
         let segments: Vec<&str> = field.path.split('.').collect();
         remove_pattern(job, &segments);
     }
@@ -292,12 +415,12 @@ mod tests {
     #[test]
     fn rejects_versions_outside_the_supported_range() {
         for text in [
-            "1.28", "1.35", "2.33", "1", "", "1.x", "1.33.", "1.33.2.1", "1.33-rc", "v",
+            "1.28", "1.38", "2.33", "1", "", "1.x", "1.33.", "1.33.2.1", "1.33-rc", "v",
         ] {
             let err = Version::parse(text).unwrap_err();
             let message = err.to_string();
             assert!(
-                message.contains("1.29") && message.contains("1.34"),
+                message.contains("1.29") && message.contains("1.37"),
                 "{text}: {message}"
             );
         }
@@ -312,7 +435,8 @@ mod tests {
     #[test]
     fn default_is_the_newest() {
         assert_eq!(Version::default(), Version::NEWEST);
-        assert_eq!(Version::all().count(), 6);
+        assert_eq!(Version::default(), Version { minor: 37 });
+        assert_eq!(Version::all().count(), 9);
     }
 
     #[test]
@@ -324,7 +448,7 @@ mod tests {
         let at = |minor| -> Vec<(String, String)> {
             dropped_fields(&job, Version { minor })
                 .into_iter()
-                .map(|d| (d.path, d.since.to_string()))
+                .map(|d| (d.path, d.since.map_or("alpha".into(), |s| s.to_string())))
                 .collect()
         };
         assert_eq!(
@@ -368,7 +492,9 @@ mod tests {
     fn every_release_in_the_table_is_a_supported_version() {
         for field in FIELD_RELEASES {
             assert!(
-                field.since >= Version::OLDEST && field.since <= Version::NEWEST,
+                field
+                    .since
+                    .is_none_or(|since| since >= Version::OLDEST && since <= Version::NEWEST),
                 "{field:?}"
             );
             assert!(field.path.starts_with("spec."), "{field:?}");

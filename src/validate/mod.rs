@@ -84,8 +84,31 @@ pub struct Validation {
     pub pod_security: Vec<(Level, Vec<Finding>)>,
 }
 
-/// Validates a patched Job.
+/// The rules of validation that depend on the Kubernetes version (the caller maps a
+/// version to them: `predict::Version::validation`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Environment variable names may be any printable ASCII but `=` (1.32+), not only
+    /// `[-._a-zA-Z][-._a-zA-Z0-9]*`.
+    pub relaxed_env_var_names: bool,
+}
+
+impl Default for Options {
+    /// The newest release's rules.
+    fn default() -> Options {
+        Options {
+            relaxed_env_var_names: true,
+        }
+    }
+}
+
+/// Validates a patched Job with the newest release's rules.
 pub fn validate(job: &Value) -> Validation {
+    validate_with(job, Options::default())
+}
+
+/// Validates a patched Job with the rules of `opts`.
+pub fn validate_with(job: &Value, opts: Options) -> Validation {
     let mut findings = decode::check_type_meta(job);
     let decoded: Decoded<Job> = decode::decode_job(job);
     findings.extend(decoded.findings);
@@ -94,7 +117,7 @@ pub fn validate(job: &Value) -> Validation {
         // A value that had a type error was read as zero; rules would only misreport it.
         let elided = &decoded.elided;
         findings.extend(
-            rules::check(job, elided)
+            rules::check(job, elided, opts)
                 .into_iter()
                 .filter(|f| !is_under_any(&f.path, elided)),
         );

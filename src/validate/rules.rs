@@ -31,6 +31,8 @@ const POD: &str = "spec.template.spec";
 struct Out {
     found: Vec<Finding>,
     rule: &'static str,
+    /// The version-dependent rules in force.
+    opts: super::Options,
 }
 
 impl Out {
@@ -101,7 +103,7 @@ const JOB_SPEC: &[Rule] = &[
 ];
 
 /// Runs every rule on a decoded Job; `elided` are the paths decoding could not read.
-pub fn check(job: &Job, elided: &[String]) -> Vec<Finding> {
+pub fn check(job: &Job, elided: &[String], opts: super::Options) -> Vec<Finding> {
     // Mounts can only be matched against volumes that were read.
     let volumes_path = format!("{POD}.volumes");
     let volumes_known = !elided
@@ -110,6 +112,7 @@ pub fn check(job: &Job, elided: &[String]) -> Vec<Finding> {
     let mut out = Out {
         found: Vec::new(),
         rule: "job-required",
+        opts,
     };
     out.under("job-metadata", |out| job_meta(&job.metadata, out));
     match &job.spec {
@@ -824,13 +827,34 @@ fn resources(c: &Container, at: &str, out: &mut Out) {
     }
 }
 
-/// Environment variable names (1.32+ rules: printable ASCII except `=`); duplicates only warn.
+/// Whether `name` is a C-identifier-like environment variable name, the rule before
+/// RelaxedEnvironmentVariableValidation (apimachinery `IsEnvVarName`: `[-._a-zA-Z][-._a-zA-Z0-9]*`).
+fn strict_env_var_name(name: &str) -> bool {
+    let ok = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_');
+    name.bytes()
+        .next()
+        .is_some_and(|b| !b.is_ascii_digit() && ok(b))
+        && name.bytes().all(ok)
+}
+
+/// Environment variable names: printable ASCII except `=` from 1.32
+/// (RelaxedEnvironmentVariableValidation beta-on), apimachinery's `IsEnvVarName` before;
+/// duplicates only warn.
 fn env(c: &Container, at: &str, out: &mut Out) {
     let mut seen = HashSet::new();
     for (i, e) in c.env.iter().flatten().enumerate() {
         let path = format!("{at}.env[{i}].name");
         if e.name.is_empty() {
             out.error(path, "environment variable `name` is required".to_owned());
+        } else if !out.opts.relaxed_env_var_names && !strict_env_var_name(&e.name) {
+            out.error_hint(
+                path,
+                format!(
+                    "invalid environment variable name `{}`: a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit",
+                    e.name
+                ),
+                "Kubernetes 1.32 and later accept any printable ASCII without `=`; set `kubernetes:` if the cluster runs one",
+            );
         } else if !e
             .name
             .bytes()
@@ -921,7 +945,11 @@ mod tests {
             "fixture must decode cleanly: {:?}",
             d.findings
         );
-        check(&d.value.expect("decodes"), &[])
+        check(
+            &d.value.expect("decodes"),
+            &[],
+            super::super::Options::default(),
+        )
     }
 
     /// Asserts exactly one error finding, at `path`, whose message contains `text`.
@@ -1491,6 +1519,25 @@ mod tests {
             &format!("{C0}.env[0].name"),
             "invalid environment variable name",
         );
+    }
+
+    /// Issue 17 item 7: before 1.32 a name must be a C identifier (plus `-` and `.`).
+    #[test]
+    fn env_names_follow_each_versions_rule() {
+        let mut job = clean();
+        c0(&mut job)["env"] = json!([{"name": "1ABC", "value": "x"}, {"name": "my.env-name"}]);
+        let job: Job = decode::<Job>(&job).value.expect("decodes");
+        let strict = super::super::Options {
+            relaxed_env_var_names: false,
+        };
+        let found = check(&job, &[], strict);
+        one(
+            &found,
+            &format!("{C0}.env[0].name"),
+            "must not start with a digit",
+        );
+        assert!(check(&job, &[], super::super::Options::default()).is_empty());
+        assert!(strict_env_var_name("_A.b-1") && !strict_env_var_name("A B"));
     }
 
     #[test]

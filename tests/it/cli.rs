@@ -1021,7 +1021,7 @@ fn kubernetes_version_out_of_range_names_the_line() {
     exit code: 2
     ----- stdout -----
     ERROR   case
-      error: [TEMP]/case/case.yaml:2:13: unsupported kubernetes version `1.20`: supported are 1.29 to 1.34 (`1.33`, `v1.33` or `1.33.2`)
+      error: [TEMP]/case/case.yaml:2:13: unsupported kubernetes version `1.20`: supported are 1.29 to 1.37 (`1.33`, `v1.33` or `1.33.2`)
 
     0 passed, 1 failed
 
