@@ -359,6 +359,16 @@ const NEWER_FIELD: &str = "newer-field";
 pub fn validation(case: &Case, job: &Value) -> validate::Validation {
     let mut validation = validate::validate_with(job, case.version.validation());
     validation.findings.extend(newer_fields(job, case.version));
+    // ResourceQuota admission judges the Pod as stored, after LimitRange defaults; a Job
+    // that cannot be predicted has its error reported by the pod check.
+    let quotas = setup_of_kind(case, "ResourceQuota");
+    if !quotas.is_empty()
+        && let Ok(pod) = predict_pod(case, job)
+    {
+        validation
+            .findings
+            .extend(validate::quota_of_pod(&pod, &quotas));
+    }
     validation
 }
 
@@ -510,8 +520,18 @@ pub fn predict_pod(case: &Case, job: &Value) -> Result<Value, Error> {
     let opts = predict::Options {
         version: case.version,
         namespace: "default".into(),
+        limit_ranges: setup_of_kind(case, "LimitRange"),
     };
     Ok(predict::predict(job, &opts)?.pod)
+}
+
+/// The case's `setup:` objects of one kind (its namespace's policies).
+fn setup_of_kind(case: &Case, kind: &str) -> Vec<Value> {
+    case.setup
+        .iter()
+        .filter(|o| o.get("kind").and_then(Value::as_str) == Some(kind))
+        .cloned()
+        .collect()
 }
 
 fn check_pod(case: &Case, rendered: &Rendered) -> Result<Status, Error> {
@@ -1015,6 +1035,59 @@ mod tests {
         assert_eq!(status("1.31"), status("1.29"));
         assert_eq!(status("1.32"), Status::Passed);
         assert_eq!(status("1.37"), Status::Passed);
+    }
+
+    /// Issue 15 §4: a `limits.cpu` quota refuses a container without a cpu limit, in the
+    /// server's words, unless the namespace's LimitRange gives it one.
+    #[test]
+    fn a_quota_and_a_limit_range_in_setup_decide_offline() {
+        let tmp = copy_of("seed-privileged");
+        std::fs::remove_file(tmp.path().join("expected-pod.yaml")).expect("rm");
+        let quota = "  - apiVersion: v1\n    kind: ResourceQuota\n    metadata: {name: q}\n    spec: {hard: {limits.cpu: \"64\"}}\n";
+        let limits = "  - apiVersion: v1\n    kind: LimitRange\n    metadata: {name: l}\n    spec: {limits: [{type: Container, default: {cpu: 500m}}]}\n";
+        let load = |yaml: String| {
+            std::fs::write(tmp.path().join("case.yaml"), yaml).expect("write");
+            let case = crate::case::load("c", tmp.path(), false).expect("loads");
+            let rendered = render(&case).expect("renders");
+            (case, rendered)
+        };
+        // The launcher's Job sets no cpu limit without `session: cpus`.
+        let (case, rendered) = load(format!(
+            "expect: rejected\nreason: failed quota\nsetup:\n{quota}"
+        ));
+        assert_eq!(
+            rendered
+                .patched
+                .job
+                .pointer("/spec/template/spec/containers/0/resources/limits/cpu"),
+            None
+        );
+        assert_eq!(check_validation(&case, &rendered), Status::Passed);
+        let v = validation(&case, &rendered.patched.job);
+        let refused: Vec<_> = refusals(&case, &v)
+            .into_iter()
+            .map(|f| f.message.clone())
+            .collect();
+        assert_eq!(
+            refused,
+            ["failed quota: q: must specify limits.cpu for: rs-launcher-container"]
+        );
+        // With the LimitRange's default limit the Pod states it: admitted, and predicted so.
+        let (case, rendered) = load(format!("setup:\n{quota}{limits}"));
+        assert_eq!(check_validation(&case, &rendered), Status::Passed);
+        let pod = predict_pod(&case, &rendered.patched.job).expect("predicts");
+        assert_eq!(
+            pod["spec"]["containers"][0]["resources"]["limits"]["cpu"],
+            "500m"
+        );
+        assert_eq!(
+            pod["spec"]["containers"][0]["resources"]["requests"]["cpu"],
+            "500m"
+        );
+        assert_eq!(
+            pod["metadata"]["annotations"]["kubernetes.io/limit-ranger"],
+            "LimitRanger plugin set: cpu request for container rs-launcher-container; cpu limit for container rs-launcher-container"
+        );
     }
 
     /// Fields of 1.35–1.37 and alpha fields: dropped by the releases that do not keep them.

@@ -76,6 +76,7 @@ pub fn run(args: Args) -> Result<u8, Error> {
         &predict::Options {
             version,
             namespace: "default".into(),
+            limit_ranges: Vec::new(),
         },
     )?;
     super::print_value(&prediction.pod, args.format)

@@ -58,6 +58,14 @@ pub const SETUP_KINDS: &[(&str, &str, &str)] = &[
     ("v1", "PersistentVolumeClaim", "persistentvolumeclaims"),
 ];
 
+/// The namespace policies a case's `setup:` may create in a namespace of jjo's own, which
+/// goes with them: never with `--namespace`, where they would change the admin's policy
+/// (and `ci/staging.md`'s Role does not grant them).
+pub const OWN_NAMESPACE_SETUP_KINDS: &[(&str, &str, &str)] = &[
+    ("v1", "ResourceQuota", "resourcequotas"),
+    ("v1", "LimitRange", "limitranges"),
+];
+
 /// One live case: the patched Job, the objects it needs first, and runtime checks.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LiveCase {

@@ -179,7 +179,11 @@ async fn case_body(
     let mut timings = Timings::default();
     let start = Instant::now();
     for (index, object) in case.setup.iter().enumerate() {
-        setup_kind(object, &format!("setup object {}", index + 1))?;
+        setup_kind(
+            object,
+            &format!("setup object {}", index + 1),
+            options.namespace.as_deref(),
+        )?;
     }
 
     set_phase(shared, "creating the namespace");
@@ -473,14 +477,28 @@ fn api_resource(object: &Value, what: &str) -> Result<ApiResource, Error> {
 
 /// Checks that a setup object is of a kind in [`SETUP_KINDS`]: those the documented Role
 /// grants and `jjo gc` sweeps, so nothing jjo creates can outlive a run unseen.
-fn setup_kind(object: &Value, what: &str) -> Result<(), Error> {
+/// A namespace policy ([`OWN_NAMESPACE_SETUP_KINDS`]) only in a namespace of jjo's own.
+fn setup_kind(object: &Value, what: &str, shared: Option<&str>) -> Result<(), Error> {
     let api_version = str_at(object, "/apiVersion").unwrap_or_default();
     let kind = str_at(object, "/kind").unwrap_or_default();
-    if SETUP_KINDS
-        .iter()
-        .any(|(v, k, _)| *v == api_version && *k == kind)
-    {
+    let is = |kinds: &[(&str, &str, &str)]| {
+        kinds
+            .iter()
+            .any(|(v, k, _)| *v == api_version && *k == kind)
+    };
+    if is(SETUP_KINDS) {
         return Ok(());
+    }
+    if is(super::OWN_NAMESPACE_SETUP_KINDS) {
+        return match shared {
+            None => Ok(()),
+            Some(namespace) => Err(Error::BadObject {
+                what: what.to_string(),
+                message: format!(
+                    "jjo does not create a `{kind}` in `--namespace {namespace}`: it would change the policy of a namespace jjo does not own; run the case without `--namespace`, in a namespace of jjo's own"
+                ),
+            }),
+        };
     }
     let known: Vec<String> = SETUP_KINDS
         .iter()

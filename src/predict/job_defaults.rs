@@ -254,6 +254,7 @@ mod tests {
         Options {
             version: Version { minor },
             namespace: "ns".into(),
+            limit_ranges: Vec::new(),
         }
     }
 

@@ -5,7 +5,7 @@
 //! [`placeholders`] for the list), e.g. `kube-api-access-{{suffix:sa}}`.
 //!
 //! The model is a stock kind cluster: the ServiceAccount exists and automounts its token, no
-//! default PriorityClass, LimitRange, RuntimeClass or webhook. What it does not own: validation
+//! default PriorityClass, RuntimeClass or webhook, and only the LimitRanges given in [`Options`]. What it does not own: validation
 //! (a Job the API server would reject still gets a prediction; `validate` reports why) and
 //! anything the scheduler or kubelet write later (`nodeName`, conditions, container statuses).
 
@@ -14,6 +14,7 @@ mod error;
 mod image;
 mod job_defaults;
 mod json;
+mod limit_range;
 pub mod placeholders;
 mod pod_defaults;
 mod pod_from_template;
@@ -47,6 +48,8 @@ pub struct Options {
     pub version: Version,
     /// Namespace the Job is created in.
     pub namespace: String,
+    /// The namespace's LimitRanges (a case's `setup:`), whose defaults LimitRanger gives the Pod.
+    pub limit_ranges: Vec<Value>,
 }
 
 /// The predicted objects.
@@ -81,6 +84,8 @@ pub fn predict(job: &Value, opts: &Options) -> Result<Prediction, Error> {
     let mut pod = pod_from_template::build(&job, &name, &opts.namespace);
     if let Value::Object(pod) = &mut pod {
         pod_defaults::apply(pod);
+        // LimitRanger comes before ServiceAccount in the API server's admission order.
+        limit_range::apply(pod, &opts.limit_ranges);
         admission::apply(pod);
         pod_defaults::prepare_for_create(pod, opts.version);
     }

@@ -10,6 +10,7 @@ fn opts(minor: u8) -> Options {
     Options {
         version: Version { minor },
         namespace: "default".into(),
+        limit_ranges: Vec::new(),
     }
 }
 
@@ -295,6 +296,7 @@ fn nulls_and_empty_lists_are_dropped_but_empty_structs_stay() {
     let opts = Options {
         version: Version::NEWEST,
         namespace: "default".into(),
+        limit_ranges: Vec::new(),
     };
     let pod = predict(&job, &opts).expect("predicts").pod;
     let spec = &pod["spec"];
@@ -321,6 +323,7 @@ fn false_plain_bools_are_not_stored_but_false_pointer_bools_are() {
     let opts = Options {
         version: Version::NEWEST,
         namespace: "default".into(),
+        limit_ranges: Vec::new(),
     };
     let spec = &predict(&job, &opts).expect("predicts").pod["spec"];
     assert_eq!(spec["shareProcessNamespace"], false);

@@ -9,6 +9,7 @@ mod decode;
 mod names;
 mod pod_security;
 mod quantity;
+mod quota;
 mod rules;
 
 use k8s_openapi::api::batch::v1::Job;
@@ -18,6 +19,7 @@ pub use decode::{Decoded, decode};
 pub use pod_security::{pod_security, pod_security_of_pod, pod_security_of_template};
 pub use quantity::QuantityError;
 pub use quantity::parse_quantity;
+pub use quota::quota_of_pod;
 
 /// How bad a finding is: what the API server (or admission) does with the Job because of it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]

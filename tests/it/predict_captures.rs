@@ -195,6 +195,7 @@ fn read_and_predict(capture: &Capture) -> (Value, Value, Value) {
     let opts = Options {
         version: capture.version,
         namespace: capture.namespace.clone(),
+        limit_ranges: Vec::new(),
     };
     let predicted = predict::predict(&job, &opts).expect("prediction").pod;
     (job, captured, predicted)

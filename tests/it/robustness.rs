@@ -80,7 +80,7 @@ proptest! {
         let base = base_job();
         if let Ok(patched) = jjo::patch::apply(base.clone(), &overrides) {
             let _ = jjo::validate::validate(&patched.job);
-            let opts = jjo::predict::Options { version: jjo::predict::Version { minor }, namespace: "default".into() };
+            let opts = jjo::predict::Options { version: jjo::predict::Version { minor }, namespace: "default".into(), limit_ranges: Vec::new() };
             if let Ok(prediction) = jjo::predict::predict(&patched.job, &opts) {
                 let without = jjo::predict::predict(&base, &opts).expect("the launcher's own Job predicts");
                 let reduced = jjo::compare::reduce(&prediction.pod, &without.pod);
