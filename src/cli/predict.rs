@@ -39,12 +39,19 @@ pub fn run(args: Args) -> Result<u8, Error> {
         })?),
         None => None,
     };
-    let (job, version) = match (&args.case, &args.job) {
+    let (job, version, limit_ranges) = match (&args.case, &args.job) {
         (Some(dir), _) => {
             let case = super::load_case(dir, &args.opts, &args.host)?;
             let rendered = pipeline::render(&case)?;
             let version = version.unwrap_or(case.version);
-            (rendered.patched.job, version)
+            // The namespace's LimitRanges in `setup:` default the Pod, as in `jjo test`.
+            let limit_ranges = case
+                .setup
+                .iter()
+                .filter(|o| o.get("kind").and_then(serde_json::Value::as_str) == Some("LimitRange"))
+                .cloned()
+                .collect();
+            (rendered.patched.job, version, limit_ranges)
         }
         (None, Some(file)) => {
             let (name, text) = if file.as_os_str() == "-" {
@@ -62,7 +69,7 @@ pub fn run(args: Args) -> Result<u8, Error> {
             };
             let job: serde_json::Value = crate::case::parse_yaml(&name, &text)?;
             check_kind(&name, &text, &job)?;
-            (job, version.unwrap_or(Version::NEWEST))
+            (job, version.unwrap_or(Version::NEWEST), Vec::new())
         }
         // clap requires one of the two; this arm only keeps the match total.
         (None, None) => {
@@ -76,7 +83,7 @@ pub fn run(args: Args) -> Result<u8, Error> {
         &predict::Options {
             version,
             namespace: "default".into(),
-            limit_ranges: Vec::new(),
+            limit_ranges,
         },
     )?;
     super::print_value(&prediction.pod, args.format)

@@ -1320,3 +1320,27 @@ fn other_errors_writing_test_results_to_stdout_are_errors() {
       caused by: No space left on device (os error 28)
     ");
 }
+
+/// `jjo predict CASE` applies the case's LimitRange defaults, as `jjo test` does.
+#[test]
+fn predict_applies_the_cases_limit_range() {
+    let case = TempCase::with_override(b"{}");
+    std::fs::write(
+        case.dir.join("case.yaml"),
+        "setup:\n  - apiVersion: v1\n    kind: LimitRange\n    metadata: {name: l}\n    spec: {limits: [{type: Container, default: {cpu: 500m}}]}\n",
+    )
+    .expect("write");
+    let out = case.jjo(&["predict", case.arg(), "--format", "json"]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let pod: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    assert_eq!(
+        pod["spec"]["containers"][0]["resources"]["limits"]["cpu"],
+        "500m"
+    );
+    assert!(
+        pod["metadata"]["annotations"]["kubernetes.io/limit-ranger"]
+            .as_str()
+            .is_some_and(|a| a.starts_with("LimitRanger plugin set: cpu request")),
+        "{pod}"
+    );
+}
