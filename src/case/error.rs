@@ -72,6 +72,18 @@ pub enum ErrorKind {
         /// The path as written.
         path: String,
     },
+    /// A `paths:` entry whose directory is outside the case.
+    #[error(
+        "override file `{path}` maps through `paths:` entry `{prefix}: {target}`, outside the case"
+    )]
+    PathsOutside {
+        /// The path as written.
+        path: String,
+        /// The entry's prefix.
+        prefix: String,
+        /// The entry's directory.
+        target: String,
+    },
     /// An override file that is a link to somewhere outside the case.
     #[error("override file `{path}` resolves to `{}`, outside the case", real.display())]
     LinkOutside {
@@ -101,13 +113,17 @@ fn at_prefix(at: &str) -> String {
 impl Hint for ErrorKind {
     fn hint(&self) -> Option<String> {
         match self {
-            ErrorKind::UnknownKey { key, known, .. } => Some(
-                match crate::diag::did_you_mean(key, known.iter().copied()) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None if known.is_empty() => "remove it".to_owned(),
-                    None => format!("known keys: {}", known.join(", ")),
-                },
-            ),
+            ErrorKind::UnknownKey { key, known, parent } => Some(match close_key(key, known) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None if known.is_empty() => "remove it".to_owned(),
+                // A Kubernetes field (`imagePullSecrets`) is set by an override, not here.
+                None if parent == "session" => format!(
+                    "`session:` is the launch request, not the Job: set a Job field such as \
+                         `{key}` with job-json-overrides in the profiles file; known keys: {}",
+                    known.join(", ")
+                ),
+                None => format!("known keys: {}", known.join(", ")),
+            }),
             ErrorKind::Yaml { message, .. } => variant_hint(message),
             ErrorKind::Version(_) => None,
             ErrorKind::ListInSection { source, .. } => source.hint(),
@@ -123,18 +139,40 @@ impl Hint for ErrorKind {
                 "the launcher needs an absolute path such as `/etc/rstudio/job-json-overrides/...`"
                     .to_owned(),
             ),
-            ErrorKind::NotMapped { .. } => Some(
-                "map its directory in case.yaml, e.g. `paths: {\"/mnt/job-json-overrides-new/\": job-json-overrides/}`"
+            ErrorKind::NotMapped { path } => {
+                // Mirror the path's own directory, so the hint names no folder of jjo's choosing.
+                let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+                let local = dir.trim_start_matches('/');
+                Some(format!(
+                    "map its directory in case.yaml (or suite.yaml): `paths: {{\"{dir}/\": {local}/}}`, \
+                     and put the file at `{local}/{}` there",
+                    path.rsplit('/').next().unwrap_or_default()
+                ))
+            }
+            ErrorKind::Escapes { .. } => Some(
+                "keep override files inside the case, or in a suite's `etc/` (no `..`); to share \
+                 files among cases, make them a suite (`suite.yaml`)"
                     .to_owned(),
             ),
-            ErrorKind::Escapes { .. } => {
-                Some("keep override files inside the case (no `..`)".to_owned())
-            }
-            ErrorKind::LinkOutside { .. } => {
-                Some("copy the file into the case instead of linking to it".to_owned())
-            }
+            ErrorKind::LinkOutside { .. } => Some(
+                "jjo reads only files inside the case (in a suite, inside its `etc/`); to share \
+                 one configuration among cases, make them a suite (`suite.yaml`)"
+                    .to_owned(),
+            ),
+            ErrorKind::PathsOutside { prefix, .. } => Some(format!(
+                "a `paths:` target is a directory inside the case (in a suite, inside its \
+                 `etc/`); to share files among cases, make them a suite (`suite.yaml`) and map \
+                 `{prefix}` into its `etc/`"
+            )),
         }
     }
+}
+
+/// The known key a misspelt one means: close as a typo (Jaro-Winkler) and not a mere prefix
+/// (`imagepullsecrets` is not `image`).
+fn close_key(key: &str, known: &[&'static str]) -> Option<&'static str> {
+    let s = crate::diag::did_you_mean(key, known.iter().copied())?;
+    (strsim::normalized_damerau_levenshtein(&key.to_ascii_lowercase(), s) >= 0.5).then_some(s)
 }
 
 /// A did-you-mean for serde's "unknown variant `x`, expected one of `a`, `b`" (a misspelt
@@ -160,6 +198,42 @@ fn variant_hint(message: &str) -> Option<String> {
 #[cfg(test)]
 mod variant_tests {
     use super::variant_hint;
+
+    #[test]
+    fn a_job_field_in_session_is_not_a_did_you_mean_of_a_prefix() {
+        use super::{ErrorKind, Hint};
+        let kind = ErrorKind::UnknownKey {
+            key: "imagepullsecrets".into(),
+            parent: "session".into(),
+            known: &["image", "cpus"],
+        };
+        let hint = kind.hint().expect("hint");
+        assert!(!hint.contains("did you mean `image`"), "{hint}");
+        assert!(
+            hint.contains("with job-json-overrides in the profiles file"),
+            "{hint}"
+        );
+        let typo = ErrorKind::UnknownKey {
+            key: "imagee".into(),
+            parent: "session".into(),
+            known: &["image", "cpus"],
+        };
+        assert_eq!(typo.hint().as_deref(), Some("did you mean `image`?"));
+    }
+
+    #[test]
+    fn an_unmapped_override_path_gets_its_own_directory_in_the_hint() {
+        use super::{ErrorKind, Hint};
+        let kind = ErrorKind::NotMapped {
+            path: "/opt/overrides/sc.json".into(),
+        };
+        let hint = kind.hint().expect("hint");
+        assert!(
+            hint.contains("`paths: {\"/opt/overrides/\": opt/overrides/}`"),
+            "{hint}"
+        );
+        assert!(!hint.contains("job-json-overrides-new"), "{hint}");
+    }
 
     #[test]
     fn a_misspelt_variant_gets_a_did_you_mean() {

@@ -326,6 +326,57 @@ fn check_lists(profiles: &Profiles, resolved: &Resolved) -> Result<(), Error> {
     Ok(())
 }
 
+/// The finding id of a group whose section is misspelt or written as a user's.
+pub const GROUP_SECTION: &str = "group-section";
+
+/// A warning for each of the user's groups that has no `[@group]` section but a section that
+/// looks meant for it: `[gpu]` (a section for the *user* gpu) or a near spelling `[@gpus]`.
+fn group_sections(profiles: &Profiles, groups: &[String], at: &Span) -> Vec<Warning> {
+    use crate::profiles::SectionKind;
+    let group_sections: Vec<&str> = profiles
+        .sections
+        .iter()
+        .filter_map(|s| match &s.kind {
+            SectionKind::Group(g) => Some(g.as_str()),
+            _ => None,
+        })
+        .collect();
+    let mut out = Vec::new();
+    for g in groups
+        .iter()
+        .filter(|g| !group_sections.contains(&g.as_str()))
+    {
+        let as_user = profiles
+            .sections
+            .iter()
+            .find(|s| s.kind == SectionKind::User(g.clone()));
+        if let Some(section) = as_user {
+            out.push(
+                Warning::new(
+                    GROUP_SECTION,
+                    format!(
+                        "group `{g}` has no `[@{g}]` section; `[{g}]` on line {} is a section for \
+                         the user named `{g}`",
+                        section.span.line
+                    ),
+                )
+                .at(at.clone())
+                .hint(format!("a group section is written `[@{g}]`")),
+            );
+        } else if let Some(near) = crate::diag::did_you_mean(g, group_sections.iter().copied()) {
+            out.push(
+                Warning::new(
+                    GROUP_SECTION,
+                    format!("group `{g}` has no `[@{g}]` section"),
+                )
+                .at(at.clone())
+                .hint(format!("did you mean `[@{near}]`?")),
+            );
+        }
+    }
+    out
+}
+
 /// The line and the column of the value of a `key:` at any depth in a YAML text ((0, 0) when
 /// not found), for errors about it.
 fn nested_key_at(text: &str, key: &str) -> (u32, u32) {
@@ -505,6 +556,11 @@ fn load_in(
             spec.groups = groups;
         }
     }
+    warnings.extend(group_sections(
+        &profiles,
+        &spec.groups,
+        &key_span(&spec_path, spec_text, "groups"),
+    ));
     let resolved = profiles::resolve(&profiles, &spec.user, &spec.groups);
     check_lists(&profiles, &resolved)?;
     let path_map: Vec<(String, String)> = spec
@@ -688,6 +744,26 @@ fn map_override_path(
     if let (Ok(real), Ok(root)) = (mapped.canonicalize(), dir.canonicalize())
         && !real.starts_with(&root)
     {
+        // Through a `paths:` entry whose directory leaves the case, not a symlink.
+        let entry = extra.iter().find(|(prefix, target)| {
+            let prefix = prefix.trim_end_matches('/');
+            let under = path
+                .strip_prefix(prefix)
+                .is_some_and(|r| r.is_empty() || r.starts_with('/'));
+            let abs = |p: &Path| super::suite::lexical(&std::path::absolute(p).unwrap_or_default());
+            let leaves = !abs(&dir.join(target)).starts_with(abs(dir));
+            under && leaves
+        });
+        if let Some((prefix, target)) = entry {
+            return Err(Located::new(
+                span.clone(),
+                ErrorKind::PathsOutside {
+                    path: path_owned(),
+                    prefix: prefix.clone(),
+                    target: target.clone(),
+                },
+            ));
+        }
         return Err(Located::new(
             span.clone(),
             ErrorKind::LinkOutside {
@@ -816,6 +892,49 @@ mod tests {
             ("base-job.yaml", "apiVersion: batch/v1\nkind: Job\n"),
         ]);
         assert!(captured.load().expect("loads").warnings.is_empty());
+    }
+
+    #[test]
+    fn a_group_written_as_a_user_section_gets_the_group_spelling() {
+        let case = TempCase::new(&[
+            (PROFILES_FILE, "[*]\nmax-cpus=1\n[gpu]\nmax-cpus=8\n"),
+            ("case.yaml", "user: alice\ngroups: [gpu]\n"),
+        ]);
+        let warnings = case.load().expect("loads").warnings;
+        let w = warnings
+            .iter()
+            .find(|w| w.id == GROUP_SECTION)
+            .unwrap_or_else(|| panic!("{warnings:?}"));
+        assert_eq!(
+            w.hint.as_deref(),
+            Some("a group section is written `[@gpu]`")
+        );
+        assert_eq!(w.span.as_ref().map(|s| s.line), Some(2));
+    }
+
+    #[test]
+    fn a_paths_entry_leaving_the_case_is_named_not_taken_for_a_link() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let shared = tmp.path().join("shared");
+        std::fs::create_dir_all(&shared).expect("mkdir");
+        std::fs::write(shared.join("sc.json"), "{}\n").expect("write");
+        let case = tmp.path().join("c");
+        std::fs::create_dir_all(&case).expect("mkdir");
+        std::fs::write(
+            case.join(PROFILES_FILE),
+            "[*]\njob-json-overrides=\"/spec/template/spec/securityContext\":\"/mnt/o/sc.json\"\n",
+        )
+        .expect("write");
+        std::fs::write(case.join("case.yaml"), "paths:\n  /mnt/o/: ../shared/\n").expect("write");
+        let err = load("c", &case, false).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("maps through `paths:` entry `/mnt/o/: ../shared/`"),
+            "{text}"
+        );
+        let hint = err.hint().unwrap_or_default();
+        assert!(!hint.contains("copy the file into the case"), "{hint}");
+        assert!(hint.contains("suite"), "{hint}");
     }
 
     #[test]

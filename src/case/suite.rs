@@ -121,6 +121,12 @@ pub fn root_of(dir: &Path) -> Option<PathBuf> {
     None
 }
 
+/// The lexical form of a path (`..` after a name removed), to compare directories that may
+/// not exist.
+pub(super) fn lexical(p: &Path) -> PathBuf {
+    normalise(p)
+}
+
 /// `a/b/../..` as `.`, `a/b/..` as `a`: the lexical form, for the names in messages.
 fn normalise(p: &Path) -> PathBuf {
     let mut out: Vec<std::path::Component> = Vec::new();

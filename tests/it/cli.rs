@@ -467,7 +467,7 @@ fn override_path_escaping_the_case_is_an_error() {
     ----- stdout -----
     ERROR   case
       error: [TEMP]/case/launcher.kubernetes.profiles.conf:2:20: override file `/etc/rstudio/../o.json` leaves the case directory
-        hint: keep override files inside the case (no `..`)
+        hint: keep override files inside the case, or in a suite's `etc/` (no `..`); to share files among cases, make them a suite (`suite.yaml`)
 
     0 passed, 1 failed
 
@@ -486,7 +486,7 @@ fn override_symlink_out_of_the_case_is_an_error() {
     ----- stdout -----
     ERROR   case
       error: [TEMP]/case/launcher.kubernetes.profiles.conf:2:20: override file `/etc/rstudio/o.json` resolves to `[TEMP]/outside.json`, outside the case
-        hint: copy the file into the case instead of linking to it
+        hint: jjo reads only files inside the case (in a suite, inside its `etc/`); to share one configuration among cases, make them a suite (`suite.yaml`)
 
     0 passed, 1 failed
 
@@ -502,7 +502,7 @@ fn unmapped_absolute_path_suggests_paths_mapping() {
     ----- stdout -----
     ERROR   case
       error: [TEMP]/case/launcher.kubernetes.profiles.conf:2:20: override file `/mnt/overrides/o.json` is outside `/etc/rstudio/` and no `paths:` entry maps it
-        hint: map its directory in case.yaml, e.g. `paths: {"/mnt/job-json-overrides-new/": job-json-overrides/}`
+        hint: map its directory in case.yaml (or suite.yaml): `paths: {"/mnt/overrides/": mnt/overrides/}`, and put the file at `mnt/overrides/o.json` there
 
     0 passed, 1 failed
 
