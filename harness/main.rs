@@ -9,6 +9,12 @@
 //! nextest lists the trials in one process and runs each in another, and counts a trial that
 //! returns "ignored" at run time as passed.
 //!
+//! With `JJO_CLUSTER` unset, the live trials run on a local control plane (`--cluster local`)
+//! when `ci/control-plane/build` has built one into the cache, and are ignored otherwise, with
+//! a note naming the command. With a local control plane, `live-versions::1.<minor>` runs every
+//! case on each minor 1.31–1.37 (failing on any prediction drift), and `local::` kills jjo
+//! mid-run and checks that nothing is left.
+//!
 //! Two `harness::` trials check that listing by running this binary again with `--list`.
 
 use std::path::{Path, PathBuf};
@@ -18,8 +24,7 @@ use std::sync::Arc;
 use libtest_mimic::{Arguments, Failed, Trial};
 
 /// How to name a cluster, said when live trials are ignored or asked for without one.
-const SET_A_CLUSTER: &str =
-    "set `JJO_CLUSTER=kind`, `JJO_CLUSTER=kubeconfig` with `JJO_CONTEXT`, or `JJO_CLUSTER=k3s`";
+const SET_A_CLUSTER: &str = "build a local control plane with `ci/control-plane/build v1.34.4` (needs Go; then they run on it), or set `JJO_CLUSTER=kind`, `JJO_CLUSTER=kubeconfig` with `JJO_CONTEXT`, or `JJO_CLUSTER=k3s`";
 
 fn main() -> ExitCode {
     let args = Arguments::from_args();
@@ -33,7 +38,7 @@ fn main() -> ExitCode {
     {
         return fail(&e);
     }
-    let cases = match jjo::case::discover(&[root.join("cases")]) {
+    let cases: Vec<(String, PathBuf)> = match jjo::case::discover(&[root.join("cases")]) {
         Ok(cases) => cases,
         Err(e) => return fail(&e),
     };
@@ -41,16 +46,16 @@ fn main() -> ExitCode {
         allow_unknown_keys: false,
         host_db: env.host.host_db.clone(),
     };
-    let live = match live::Live::new(&root, env.cluster, load_opts.clone()) {
+    let live = match live::Live::new(&root, env.cluster, env.cluster_named, load_opts.clone()) {
         Ok(live) => Arc::new(live),
         Err(e) => return fail(&e),
     };
     if !live.configured() && !args.list {
-        eprintln!("note: live trials are ignored: no cluster ({SET_A_CLUSTER})");
+        eprintln!("note: live trials are ignored: {}", live.why_not());
     }
     let mut trials = Vec::new();
     let names: Vec<String> = cases.iter().map(|(name, _)| name.clone()).collect();
-    for (name, dir) in cases {
+    for (name, dir) in cases.clone() {
         let (offline_name, offline_dir) = (name.clone(), dir.clone());
         let blessing = env.bless;
         let load_opts = load_opts.clone();
@@ -74,6 +79,7 @@ fn main() -> ExitCode {
                 .with_ignored_flag(!configured),
         );
     }
+    trials.extend(live::local_trials(&live, &cases, &load_opts, args.list));
     trials.extend(listing::trials(names));
     libtest_mimic::run(&args, trials).exit_code()
 }
@@ -103,7 +109,7 @@ mod live {
 
     use super::*;
     use jjo::cli::ClusterArgs;
-    use jjo::cluster::{Backend, LiveOptions};
+    use jjo::cluster::{Backend, LiveOptions, local};
     use jjo::error::Error;
     use jjo::live::Runner;
 
@@ -115,27 +121,61 @@ mod live {
         runner: OnceLock<Result<Runner, String>>,
         /// How to read each case (`JJO_HOST_DB`).
         load_opts: jjo::case::LoadOptions,
+        /// Why the live trials are ignored, when they are.
+        why_not: String,
+        /// The cache of local builds, when the live trials run on them.
+        cache: Option<PathBuf>,
     }
 
     impl Live {
         /// The backend `args` select; the kind config is found in the repository `root`.
+        /// With `JJO_CLUSTER` unset (`named` false), a local control plane when one is built.
         pub fn new(
             root: &Path,
             mut args: ClusterArgs,
+            named: bool,
             load_opts: jjo::case::LoadOptions,
         ) -> Result<Live, Error> {
             args.kind_config = root.join(&args.kind_config);
+            let mut backend = args.backend()?;
+            let mut why_not = format!("no cluster ({SET_A_CLUSTER})");
+            let cache = local::cache_root(args.control_plane_cache.as_deref());
+            if backend.is_none() && named {
+                why_not = "`JJO_CLUSTER` is `none`".into();
+            } else if backend.is_none()
+                && let Some(root) = &cache
+            {
+                if local::builds(root).is_empty() {
+                    why_not = format!(
+                        "no cluster, and no local control plane built in `{}` ({SET_A_CLUSTER})",
+                        root.display()
+                    );
+                } else {
+                    backend = Some(Backend::Local {
+                        minor: args.kubernetes,
+                        cache: Some(root.clone()),
+                    });
+                }
+            }
+            let on_local = matches!(backend, Some(Backend::Local { .. }));
             Ok(Live {
-                backend: args.backend()?,
+                backend,
                 namespace: args.namespace,
                 runner: OnceLock::new(),
                 load_opts,
+                why_not,
+                cache: if on_local { cache } else { None },
             })
         }
 
         /// Whether a cluster is configured, i.e. whether live trials run.
         pub fn configured(&self) -> bool {
             self.backend.is_some()
+        }
+
+        /// Why the live trials are ignored.
+        pub fn why_not(&self) -> &str {
+            &self.why_not
         }
 
         /// Runs one case on the cluster; without one (`--ignored` asked for it), fails.
@@ -148,16 +188,242 @@ mod live {
                     namespace: self.namespace.clone(),
                     ..LiveOptions::default()
                 };
-                Runner::connect(backend, options).map_err(|e| match e.hint() {
-                    Some(hint) => format!("{e}\n  hint: {hint}"),
-                    None => e.to_string(),
-                })
+                Runner::connect(backend, options).map_err(|e| message(&e))
             });
             let runner = runner
                 .as_ref()
                 .map_err(|e| Failed::from(format!("cannot reach the cluster: {e}")))?;
             let (result, warnings, _) = jjo::live::run_case(runner, name, dir, &self.load_opts);
             outcome(&result, &warnings)
+        }
+    }
+
+    fn message(e: &Error) -> String {
+        match e.hint() {
+            Some(hint) => format!("{e}\n  hint: {hint}"),
+            None => e.to_string(),
+        }
+    }
+
+    /// The minors every shipped case must pass on with zero prediction drift.
+    const MINORS: std::ops::RangeInclusive<u8> = 31..=37;
+
+    /// `live-versions::1.<minor>` for each minor, and `local::` kill tests: they need local
+    /// builds (and jjo's predictor to know the minor); ignored otherwise, with a note.
+    pub fn local_trials(
+        live: &Live,
+        cases: &[(String, PathBuf)],
+        load_opts: &jjo::case::LoadOptions,
+        listing: bool,
+    ) -> Vec<Trial> {
+        let builds = live.cache.as_deref().map(local::builds).unwrap_or_default();
+        let mut trials = Vec::new();
+        let mut notes = Vec::new();
+        for minor in MINORS {
+            let why_not = match &live.cache {
+                None => Some("they run on `--cluster local` only".to_string()),
+                Some(root) => local::choose(root, &builds, Some(minor))
+                    .err()
+                    .map(|e| message(&Error::Cluster(Box::new(e)))),
+            }
+            .or_else(|| {
+                jjo::predict::Version::parse(&format!("1.{minor}"))
+                    .err()
+                    .map(|e| format!("jjo does not predict for it: {e}"))
+            });
+            if let Some(why) = &why_not {
+                notes.push(format!(
+                    "live-versions::1.{minor}: {}",
+                    why.lines().next().unwrap_or_default()
+                ));
+            }
+            let (cases, load_opts, cache) = (cases.to_vec(), load_opts.clone(), live.cache.clone());
+            trials.push(
+                Trial::test(format!("live-versions::1.{minor}"), move || {
+                    every_case_on(minor, cache, &cases, &load_opts)
+                })
+                .with_kind("live")
+                .with_ignored_flag(why_not.is_some()),
+            );
+        }
+        let no_build = builds.is_empty();
+        for (name, signal) in [
+            ("local::ctrl_c_mid_run_leaves_nothing", libc::SIGINT),
+            ("local::sigkill_mid_run_leaves_nothing", libc::SIGKILL),
+        ] {
+            trials.push(
+                Trial::test(name, move || kill::mid_run(signal))
+                    .with_kind("live")
+                    .with_ignored_flag(no_build),
+            );
+        }
+        if !listing && !notes.is_empty() && live.configured() {
+            eprintln!("note: ignored: {}", notes.join("; "));
+        }
+        trials
+    }
+
+    /// Every case on a control plane of `minor`, started and stopped by this trial: any
+    /// failed case or prediction drift fails it, each named.
+    fn every_case_on(
+        minor: u8,
+        cache: Option<PathBuf>,
+        cases: &[(String, PathBuf)],
+        load_opts: &jjo::case::LoadOptions,
+    ) -> Result<(), Failed> {
+        let backend = Backend::Local {
+            minor: Some(minor),
+            cache,
+        };
+        let runner = Runner::connect(&backend, LiveOptions::default()).map_err(|e| {
+            format!(
+                "cannot start the control plane for 1.{minor}: {}",
+                message(&e)
+            )
+        })?;
+        let mut problems = Vec::new();
+        for (name, dir) in cases {
+            let (result, warnings, _) = jjo::live::run_case(&runner, name, dir, load_opts);
+            if !result.passed() {
+                problems.push(format!("{name}: {}", jjo::report::failure_text(&result)));
+            }
+            for w in warnings.iter().map(|w| w.to_string()) {
+                if w.starts_with("prediction drift") {
+                    problems.push(format!("{name}: {w}"));
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(Failed::from(problems.join("\n")))
+        }
+    }
+
+    /// jjo killed while a local control plane runs: nothing may be left.
+    mod kill {
+        use std::path::{Path, PathBuf};
+        use std::process::{Command, Stdio};
+        use std::time::{Duration, Instant};
+
+        use libtest_mimic::Failed;
+
+        /// Runs `jjo test cases/ --cluster local`, sends `signal` once its control plane
+        /// answers, and checks that no process, port or directory of it is left.
+        pub fn mid_run(signal: i32) -> Result<(), Failed> {
+            let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+            let mut jjo = Command::new(env!("CARGO_BIN_EXE_jjo"))
+                .args(["test", "cases/", "--cluster", "local", "--color", "never"])
+                .current_dir(root)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .map_err(|e| format!("cannot start jjo: {e}"))?;
+            let Some(dir) = wait_for_control_plane(jjo.id()) else {
+                let _ = jjo.kill();
+                let _ = jjo.wait();
+                return Err("the control plane did not answer within 120 s".into());
+            };
+            let port = apiserver_port(&dir).ok_or("no port in the kubeconfig")?;
+            let before = processes_naming(&dir);
+            if before.len() < 4 {
+                let _ = jjo.kill();
+                let _ = jjo.wait();
+                return Err(format!(
+                    "expected the four components and the watcher, found {before:?}"
+                )
+                .into());
+            }
+            // SAFETY: kill(2) on our own child, not yet reaped.
+            unsafe {
+                libc::kill(jjo.id() as libc::pid_t, signal);
+            }
+            let status = jjo.wait().map_err(|e| format!("wait: {e}"))?;
+            if signal == libc::SIGINT && status.code() != Some(130) {
+                return Err(format!("jjo exited {status} on Ctrl-C, expected 130").into());
+            }
+            let left = leftovers(&dir, port, Duration::from_secs(20));
+            if left.is_empty() {
+                Ok(())
+            } else {
+                Err(format!("left behind: {}", left.join(", ")).into())
+            }
+        }
+
+        /// The control plane directory of `pid` (`$TMPDIR/jjo-local-<pid>-*`), once the API
+        /// server it names listens and all of its processes run.
+        fn wait_for_control_plane(pid: u32) -> Option<PathBuf> {
+            let prefix = format!("jjo-local-{pid}-");
+            let deadline = Instant::now() + Duration::from_secs(120);
+            while Instant::now() < deadline {
+                let found = std::fs::read_dir(std::env::temp_dir())
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                    .map(|e| e.path())
+                    .find(|p| {
+                        p.file_name()
+                            .is_some_and(|n| n.to_string_lossy().starts_with(&prefix))
+                    });
+                // The watcher and the four components: the last two start once the API
+                // server is ready.
+                if let Some(dir) = found
+                    && let Some(port) = apiserver_port(&dir)
+                    && std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+                    && processes_naming(&dir).len() == 5
+                {
+                    return Some(dir);
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            None
+        }
+
+        /// The API server's port, from the admin kubeconfig jjo wrote.
+        fn apiserver_port(dir: &Path) -> Option<u16> {
+            let text = std::fs::read_to_string(dir.join("admin.kubeconfig")).ok()?;
+            let value: serde_json::Value = serde_json::from_str(&text).ok()?;
+            let server = value.pointer("/clusters/0/cluster/server")?.as_str()?;
+            server.rsplit(':').next()?.parse().ok()
+        }
+
+        /// PIDs of processes whose command line names `dir` (every component and the watcher do).
+        fn processes_naming(dir: &Path) -> Vec<u32> {
+            let needle = dir.to_string_lossy().into_owned();
+            std::fs::read_dir("/proc")
+                .into_iter()
+                .flatten()
+                .flatten()
+                .filter_map(|e| e.file_name().to_string_lossy().parse::<u32>().ok())
+                .filter(|pid| {
+                    std::fs::read(format!("/proc/{pid}/cmdline"))
+                        .is_ok_and(|c| String::from_utf8_lossy(&c).contains(&needle))
+                })
+                .collect()
+        }
+
+        /// What of the control plane in `dir` is still there once `within` has passed (or
+        /// nothing, as soon as nothing is): processes, the API server's port, the directory.
+        fn leftovers(dir: &Path, port: u16, within: Duration) -> Vec<String> {
+            let deadline = Instant::now() + within;
+            loop {
+                let mut left = Vec::new();
+                let pids = processes_naming(dir);
+                if !pids.is_empty() {
+                    left.push(format!("processes {pids:?}"));
+                }
+                if std::net::TcpListener::bind(("127.0.0.1", port)).is_err() {
+                    left.push(format!("port {port}"));
+                }
+                if dir.exists() {
+                    left.push(format!("directory {}", dir.display()));
+                }
+                if left.is_empty() || Instant::now() > deadline {
+                    return left;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
         }
     }
 }
@@ -173,9 +439,19 @@ mod live {
 
     impl Live {
         /// Refuses a cluster the environment asks for: this build cannot reach one.
-        pub fn new(_: &Path, args: ClusterArgs, _: jjo::case::LoadOptions) -> Result<Live, Error> {
+        pub fn new(
+            _: &Path,
+            args: ClusterArgs,
+            _: bool,
+            _: jjo::case::LoadOptions,
+        ) -> Result<Live, Error> {
             args.require_offline()?;
             Ok(Live)
+        }
+
+        /// Why live trials are ignored.
+        pub fn why_not(&self) -> &str {
+            "jjo was built without the `cluster` feature"
         }
 
         /// Never: no build without the `cluster` feature runs live trials.
@@ -187,6 +463,16 @@ mod live {
         pub fn run(&self, _: &str, _: &Path) -> Result<(), Failed> {
             Err(Failed::from("jjo was built without the `cluster` feature"))
         }
+    }
+
+    /// None without the `cluster` feature.
+    pub fn local_trials(
+        _: &Live,
+        _: &[(String, PathBuf)],
+        _: &jjo::case::LoadOptions,
+        _: bool,
+    ) -> Vec<Trial> {
+        Vec::new()
     }
 }
 
@@ -235,8 +521,17 @@ mod listing {
                 "harness::without_a_cluster_live_trials_are_listed_as_ignored",
                 move || {
                     // nextest asks exactly this (`--list --format terse --ignored`) to decide.
-                    let ignored =
-                        lines(&this(&["--list", "--format", "terse", "--ignored"], &[])?)?;
+                    // An empty build cache: no local control plane to default to either.
+                    let empty = tempfile::tempdir().map_err(|e| format!("temp dir: {e}"))?;
+                    let cache = empty.path().to_string_lossy().into_owned();
+                    let ignored = lines(&this(
+                        &["--list", "--format", "terse", "--ignored"],
+                        &[("JJO_CONTROL_PLANE_CACHE", cache.as_str())],
+                    )?)?;
+                    let ignored: Vec<String> = ignored
+                        .into_iter()
+                        .filter(|l| l.starts_with("[live] live::"))
+                        .collect();
                     let expected: Vec<String> = names
                         .iter()
                         .map(|n| format!("[live] live::{n}: test"))
@@ -308,6 +603,11 @@ mod listing {
                         &["--list", "--format", "terse", "--ignored"],
                         &[("JJO_CLUSTER", "kubeconfig"), ("JJO_CONTEXT", "nowhere")],
                     )?)?;
+                    // The cases' own trials; `live-versions::` and `local::` need local builds.
+                    let ignored: Vec<&String> = ignored
+                        .iter()
+                        .filter(|l| l.starts_with("[live] live::"))
+                        .collect();
                     if !ignored.is_empty() {
                         return Err(format!("listed as ignored: {ignored:#?}").into());
                     }

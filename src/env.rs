@@ -26,6 +26,10 @@ pub struct Env {
     /// The host's users and groups for every case (`JJO_HOST_DB`, as `jjo test --host-db`).
     #[command(flatten)]
     pub host: HostDbArgs,
+    /// Whether `JJO_CLUSTER` was set (to anything, `none` included): unset, the live trials
+    /// run on a local control plane when one is built.
+    #[arg(skip)]
+    pub cluster_named: bool,
 }
 
 impl Env {
@@ -40,7 +44,16 @@ impl Env {
 
     /// Reads the environment of this process (no command-line arguments).
     pub fn read() -> Result<Env, Error> {
-        Env::try_parse_from(std::iter::empty::<&str>()).map_err(|err| {
+        use clap::{CommandFactory, FromArgMatches};
+        let parsed = Env::command()
+            .try_get_matches_from(std::iter::empty::<&str>())
+            .and_then(|matches| {
+                let mut env = Env::from_arg_matches(&matches)?;
+                env.cluster_named =
+                    matches.value_source("cluster") == Some(clap::parser::ValueSource::EnvVariable);
+                Ok(env)
+            });
+        parsed.map_err(|err| {
             let command = <Env as clap::CommandFactory>::command();
             variable_error(&err, &command, &[]).unwrap_or_else(|| Error::Usage {
                 // Not about one variable's value: clap's own words, without its `error: `.

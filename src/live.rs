@@ -46,13 +46,22 @@ impl Runner {
     /// Connects to `backend` once for the run and installs the Ctrl-C cleanup handler.
     pub fn connect(backend: &Backend, mut options: LiveOptions) -> Result<Runner, Error> {
         let runtime = runtime()?;
+        // Before connecting: a Ctrl-C while a local control plane starts stops it too.
+        runtime.spawn(async { cluster::install_interrupt_handler(Duration::from_secs(10)).await });
+        let (backend, per_version) = match backend {
+            // The default is the version jjo predicts for by default; a case's
+            // `kubernetes:` gets its own.
+            Backend::Local { minor: None, cache } => (
+                &Backend::Local {
+                    minor: Some(crate::predict::Version::NEWEST.minor),
+                    cache: cache.clone(),
+                },
+                Some(backend.clone()),
+            ),
+            other => (other, None),
+        };
         let cluster = runtime.block_on(backend.connect()).map_err(cluster_error)?;
         options.namespace = options.namespace.or_else(|| cluster.namespace.clone());
-        runtime.spawn(async { cluster::install_interrupt_handler(Duration::from_secs(10)).await });
-        let per_version = match backend {
-            Backend::Local { minor: None, .. } => Some(backend.clone()),
-            _ => None,
-        };
         Ok(Runner {
             runtime,
             cluster,

@@ -74,6 +74,18 @@ impl ClusterArgs {
     #[cfg(feature = "cluster")]
     pub fn backend(&self) -> Result<Option<crate::cluster::Backend>, Error> {
         use crate::cluster::Backend;
+        if let (Some(minor), ClusterKind::Kind | ClusterKind::Kubeconfig | ClusterKind::K3s) =
+            (self.kubernetes, self.cluster)
+        {
+            return Err(Error::Usage {
+                message: format!(
+                    "`--kubernetes 1.{minor}` picks the build of `--cluster local`; this cluster runs the version it runs"
+                ),
+                hint: Some(
+                    "for kind, pick the node image with `--kind-image kindest/node:v1.N.P`".into(),
+                ),
+            });
+        }
         Ok(match self.cluster {
             ClusterKind::None => None,
             ClusterKind::Kind => Some(Backend::Kind {

@@ -410,18 +410,52 @@ fn write_kubeconfig(
 /// when the *thread* that forked a child ends, so that thread lives exactly as long as the
 /// control plane.
 struct Supervisor {
-    stop: Option<mpsc::Sender<()>>,
+    requests: Option<mpsc::Sender<Spawn>>,
     thread: Option<std::thread::JoinHandle<()>>,
     /// Components that exited on their own, with their status.
     exited: Arc<Mutex<Vec<(&'static str, ExitStatus)>>>,
+    logs: PathBuf,
+}
+
+/// Components to start on the supervisor thread, and where to say how that went.
+struct Spawn {
+    commands: Vec<(&'static str, Command)>,
+    reply: mpsc::Sender<Result<(), Error>>,
 }
 
 impl Supervisor {
-    /// Starts the components in order, then the watcher that removes `dir` after jjo died.
-    fn start(components: Vec<Component>, logs: &Path, dir: &Path) -> Result<Supervisor, Error> {
-        let mut prepared = Vec::new();
+    /// Starts the supervisor thread and, from it, the watcher that removes `dir` (and kills
+    /// the PIDs listed in `dir/pids`) after jjo died.
+    fn start(logs: &Path, dir: &Path) -> Result<Supervisor, Error> {
+        let exited = Arc::new(Mutex::new(Vec::new()));
+        let (requests, inbox) = mpsc::channel::<Spawn>();
+        let (started_tx, started_rx) = mpsc::channel::<Result<(), Error>>();
+        let (dir, seen) = (dir.to_path_buf(), Arc::clone(&exited));
+        let thread = std::thread::Builder::new()
+            .name("jjo-control-plane".into())
+            .spawn(move || supervise(&dir, &started_tx, &inbox, &seen))
+            .map_err(|e| start_error(format!("cannot start a thread: {e}"), None))?;
+        let supervisor = Supervisor {
+            requests: Some(requests),
+            thread: Some(thread),
+            exited,
+            logs: logs.to_path_buf(),
+        };
+        match started_rx.recv() {
+            Ok(Ok(())) => Ok(supervisor),
+            Ok(Err(e)) => Err(e),
+            Err(_) => Err(start_error(
+                "the control plane's supervisor thread ended before it started anything".into(),
+                None,
+            )),
+        }
+    }
+
+    /// Starts components, in order, each logging to `logs/<name>.log`.
+    fn spawn(&self, components: Vec<Component>) -> Result<(), Error> {
+        let mut commands = Vec::new();
         for Component { name, mut command } in components {
-            let log = logs.join(format!("{name}.log"));
+            let log = self.logs.join(format!("{name}.log"));
             let file = std::fs::File::create(&log).map_err(|e| {
                 start_error(format!("cannot create `{}`: {e}", log.display()), None)
             })?;
@@ -434,29 +468,16 @@ impl Supervisor {
                 .stderr(err)
                 .process_group(0);
             die_with_parent(&mut command);
-            prepared.push((name, command));
+            commands.push((name, command));
         }
-        let exited = Arc::new(Mutex::new(Vec::new()));
-        let (started_tx, started_rx) = mpsc::channel::<Result<(), Error>>();
-        let (stop_tx, stop_rx) = mpsc::channel::<()>();
-        let (dir, seen) = (dir.to_path_buf(), Arc::clone(&exited));
-        let thread = std::thread::Builder::new()
-            .name("jjo-control-plane".into())
-            .spawn(move || supervise(prepared, &dir, &started_tx, &stop_rx, &seen))
-            .map_err(|e| start_error(format!("cannot start a thread: {e}"), None))?;
-        let supervisor = Supervisor {
-            stop: Some(stop_tx),
-            thread: Some(thread),
-            exited,
-        };
-        match started_rx.recv() {
-            Ok(Ok(())) => Ok(supervisor),
-            Ok(Err(e)) => Err(e),
-            Err(_) => Err(start_error(
-                "the control plane's supervisor thread ended before it started anything".into(),
-                None,
-            )),
-        }
+        let gone = || start_error("the control plane's supervisor thread is gone".into(), None);
+        let (reply, answer) = mpsc::channel();
+        self.requests
+            .as_ref()
+            .ok_or_else(gone)?
+            .send(Spawn { commands, reply })
+            .map_err(|_| gone())?;
+        answer.recv().map_err(|_| gone())?
     }
 
     /// The first component that exited on its own, if any.
@@ -471,7 +492,7 @@ impl Supervisor {
     /// Ends every child (SIGTERM, then SIGKILL after [`STOP_GRACE`]) and the watcher, and
     /// waits for them. Idempotent.
     fn stop(&mut self) {
-        drop(self.stop.take());
+        drop(self.requests.take());
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
@@ -510,61 +531,81 @@ fn die_with_parent(command: &mut Command) {
     }
 }
 
-/// The supervisor thread: starts everything, reports, records early exits until told to
-/// stop (or its owner is gone), then ends everything.
+/// The supervisor thread: starts the watcher, then whatever it is asked to, records early
+/// exits until its owner stops it (drops the sender), then ends everything.
 fn supervise(
-    prepared: Vec<(&'static str, Command)>,
     dir: &Path,
     started: &mpsc::Sender<Result<(), Error>>,
-    stop: &mpsc::Receiver<()>,
+    inbox: &mpsc::Receiver<Spawn>,
     exited: &Mutex<Vec<(&'static str, ExitStatus)>>,
 ) {
     let mut children: Vec<(&'static str, Child)> = Vec::new();
-    for (name, mut command) in prepared {
-        match command.spawn() {
-            Ok(child) => children.push((name, child)),
-            Err(e) => {
-                end(&mut children);
-                let _ = started.send(Err(start_error(
-                    format!(
-                        "cannot start `{}`: {e}",
-                        command.get_program().to_string_lossy()
-                    ),
-                    Some(format!(
-                        "rebuild it with `{BUILD_COMMAND} <version>` (the cache may be damaged)"
-                    )),
-                )));
-                return;
-            }
-        }
-    }
-    let pids: Vec<String> = children.iter().map(|(_, c)| c.id().to_string()).collect();
-    let watcher = match watch_for_parent(dir, &pids) {
-        Ok(w) => w,
+    match watch_for_parent(dir) {
+        Ok(watcher) => children.push(("watcher", watcher)),
         Err(e) => {
-            end(&mut children);
             let _ = started.send(Err(e));
             return;
         }
-    };
-    children.push(("watcher", watcher));
+    }
     let _ = started.send(Ok(()));
-    let mut reported = vec![false; children.len()];
-    // Until told to stop, or until the owner is gone (the sender dropped).
-    while let Err(mpsc::RecvTimeoutError::Timeout) = stop.recv_timeout(Duration::from_millis(100)) {
-        for (i, (name, child)) in children.iter_mut().enumerate() {
-            if !reported[i]
-                && let Ok(Some(status)) = child.try_wait()
-            {
-                reported[i] = true;
-                exited
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .push((name, status));
+    let mut reported = vec![false];
+    loop {
+        match inbox.recv_timeout(Duration::from_millis(100)) {
+            Ok(Spawn { commands, reply }) => {
+                let mut result = Ok(());
+                for (name, mut command) in commands {
+                    match command.spawn() {
+                        Ok(child) => {
+                            record_pid(dir, child.id());
+                            children.push((name, child));
+                            reported.push(false);
+                        }
+                        Err(e) => {
+                            result = Err(start_error(
+                                format!(
+                                    "cannot start `{}`: {e}",
+                                    command.get_program().to_string_lossy()
+                                ),
+                                Some(format!(
+                                    "rebuild it with `{BUILD_COMMAND} <version>` (the cache may be damaged)"
+                                )),
+                            ));
+                            break;
+                        }
+                    }
+                }
+                let _ = reply.send(result);
             }
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                for (i, (name, child)) in children.iter_mut().enumerate() {
+                    if !reported[i]
+                        && let Ok(Some(status)) = child.try_wait()
+                    {
+                        reported[i] = true;
+                        exited
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .push((name, status));
+                    }
+                }
+            }
+            // The owner stopped the control plane, or is gone.
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
         }
     }
     end(&mut children);
+}
+
+/// Appends a child's PID to `dir/pids`, which the watcher kills if jjo dies.
+fn record_pid(dir: &Path, pid: u32) {
+    use std::io::Write;
+    if let Ok(mut file) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("pids"))
+    {
+        let _ = writeln!(file, "{pid}");
+    }
 }
 
 /// SIGTERM to every child by its PID (newest first: the scheduler before the API server
@@ -592,11 +633,12 @@ fn end(children: &mut [(&'static str, Child)]) {
 
 /// The watcher: a `sh` that polls jjo's PID and, once jjo is gone without stopping the
 /// control plane (SIGKILL, `process::exit` with the control plane in a static), kills what
-/// is left of the components and removes the directory. Not tied to jjo's death itself.
-fn watch_for_parent(dir: &Path, pids: &[String]) -> Result<Child, Error> {
-    const SCRIPT: &str = r#"parent=$1; dir=$2; shift 2
+/// is left of the components (`dir/pids`; `PR_SET_PDEATHSIG` normally has) and removes the
+/// directory. Not tied to jjo's death itself.
+fn watch_for_parent(dir: &Path) -> Result<Child, Error> {
+    const SCRIPT: &str = r#"parent=$1; dir=$2
 while kill -0 "$parent" 2>/dev/null; do sleep 0.5; done
-kill -9 "$@" 2>/dev/null
+[ -f "$dir/pids" ] && kill -9 $(cat "$dir/pids") 2>/dev/null
 rm -rf -- "$dir""#;
     let mut command = Command::new("sh");
     command
@@ -605,7 +647,6 @@ rm -rf -- "$dir""#;
         .arg("jjo-control-plane-watcher")
         .arg(std::process::id().to_string())
         .arg(dir)
-        .args(pids)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -727,8 +768,12 @@ impl ControlPlane {
             &pki.admin.1,
         )
         .map_err(Retry::No)?;
-        let components = components(choice, dir.path(), &pki, ports).map_err(Retry::No)?;
-        let supervisor = Supervisor::start(components, &logs, dir.path()).map_err(Retry::No)?;
+        let mut components = components(choice, dir.path(), &pki, ports).map_err(Retry::No)?;
+        // The controller-manager gives up after 10 s without a healthy API server, which a
+        // busy machine can take: it and the scheduler start once `/readyz` answers.
+        let clients = components.split_off(2);
+        let supervisor = Supervisor::start(&logs, dir.path()).map_err(Retry::No)?;
+        let spawned = supervisor.spawn(components);
         let inner = Arc::new(Inner {
             supervisor: Mutex::new(Some(supervisor)),
             dir: Mutex::new(Some(dir)),
@@ -747,11 +792,19 @@ impl ControlPlane {
             choice: choice.clone(),
             started: Duration::ZERO,
         };
+        spawned.map_err(Retry::No)?;
         let client =
             super::backend::client_from_kubeconfig(&kubeconfig, Some(LOCAL_CONTEXT), "local")
                 .await
                 .map_err(Retry::No)?;
-        match plane.wait_ready(&client, &logs).await {
+        let ready = match plane.wait_ready(&client, &logs, false).await {
+            Ok(()) => match plane.spawn(clients) {
+                Ok(()) => plane.wait_ready(&client, &logs, true).await,
+                Err(e) => Err((e, false)),
+            },
+            Err(e) => Err(e),
+        };
+        match ready {
             Ok(()) => {
                 plane.started = begin.elapsed();
                 Ok((plane, client))
@@ -789,7 +842,12 @@ impl ControlPlane {
 
     /// Waits for `/readyz`, then for the `default` ServiceAccount; a component that exits
     /// first is the error, with the end of its log. The flag says whether a port was taken.
-    async fn wait_ready(&self, client: &Client, logs: &Path) -> Result<(), (Error, bool)> {
+    async fn wait_ready(
+        &self,
+        client: &Client,
+        logs: &Path,
+        service_account: bool,
+    ) -> Result<(), (Error, bool)> {
         let deadline = Instant::now() + READY_TIMEOUT;
         let mut phase = "waiting for `/readyz`";
         loop {
@@ -818,13 +876,26 @@ impl ControlPlane {
                 _ => default_service_account(client).await,
             };
             if ready {
-                if phase == "waiting for `/readyz`" {
+                if phase == "waiting for `/readyz`" && service_account {
                     phase = "waiting for the `default` ServiceAccount";
                     continue;
                 }
                 return Ok(());
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    fn spawn(&self, components: Vec<Component>) -> Result<(), Error> {
+        match self
+            .inner
+            .supervisor
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+        {
+            Some(supervisor) => supervisor.spawn(components),
+            None => Err(start_error("the control plane was stopped".into(), None)),
         }
     }
 
