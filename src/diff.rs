@@ -1,6 +1,7 @@
 //! What a configuration change does to each principal's predicted Pod — the "what will
 //! this rollout do" page, as data; `report` renders it.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde_json::Value;
@@ -8,6 +9,7 @@ use serde_json::Value;
 use crate::compare::{self, Kind, Lists, Mode};
 use crate::error::Error;
 use crate::principals::{Config, Principal};
+use crate::validate::{Level, Severity};
 
 /// One field that differs between the two Pods.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -33,16 +35,27 @@ pub struct PrincipalDiff {
     pub new: Result<Value, String>,
     /// The field changes (empty when either side has no Pod).
     pub changes: Vec<Change>,
+    /// The profile values that change (`path` is the key, values are `value ([section])`).
+    pub profile: Vec<Change>,
+    /// The highest Pod Security level the Pod meets, old and new (`None`: no Pod).
+    pub level: (Option<Level>, Option<Level>),
+    /// Fields the new configuration writes that the API server drops: overrides with no
+    /// effect in production, in `jjo test`'s words.
+    pub no_effect: Vec<String>,
 }
 
 impl PrincipalDiff {
     /// Whether anything about this principal's session changes.
     pub fn changed(&self) -> bool {
-        match (&self.old, &self.new) {
+        let session = match (&self.old, &self.new) {
             (Ok(_), Ok(_)) => !self.changes.is_empty(),
             (Err(a), Err(b)) => a != b,
             _ => true,
-        }
+        };
+        session
+            || !self.profile.is_empty()
+            || self.level.0 != self.level.1
+            || !self.no_effect.is_empty()
     }
 
     /// RFC 6902 operations from the old Pod to the new one (empty without both Pods).
@@ -54,15 +67,59 @@ impl PrincipalDiff {
     }
 }
 
-/// The Pod a configuration gives a principal, or the error that stops it, as one line with
-/// the configuration's own path left out (so that the same error in both compares equal).
-fn pod(config: &Config, p: &Principal) -> Result<Value, String> {
-    let run = || -> Result<Value, Error> {
+/// What one configuration gives a principal: the predicted Pod or why there is none, the
+/// highest Pod Security level it meets, the fields the API server drops, the profile values.
+struct Session {
+    pod: Result<Value, String>,
+    level: Option<Level>,
+    dropped: Vec<String>,
+    profile: BTreeMap<String, String>,
+}
+
+/// The session a configuration gives a principal, from the one verdict `jjo test` renders: a
+/// Job the API server refuses has no Pod (the session no longer starts), whatever the
+/// predictor would make of it. Errors are one line with the configuration's own path left
+/// out (so that the same error in both compares equal).
+fn session(config: &Config, p: &Principal) -> Session {
+    let mut out = Session {
+        pod: Err(String::new()),
+        level: None,
+        dropped: Vec::new(),
+        profile: BTreeMap::new(),
+    };
+    let mut run = || -> Result<Value, Error> {
         let case = config.case(p)?;
+        // An override list's change shows as the Pod's; the other values are news of their own.
+        out.profile = case
+            .resolved
+            .values
+            .iter()
+            .filter(|(k, _)| k.as_str() != "job-json-overrides")
+            .map(|(k, v)| (k.clone(), format!("{} ([{}])", v.value, v.section)))
+            .collect();
         let rendered = crate::pipeline::render(&case)?;
+        let validation = crate::pipeline::validation(&case, &rendered.patched.job);
+        out.dropped = validation
+            .dropped()
+            .map(crate::validate::Finding::line)
+            .collect();
+        let refused: Vec<String> = validation
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .map(crate::validate::Finding::line)
+            .collect();
+        if !refused.is_empty() {
+            return Err(Error::Usage {
+                message: format!("the API server refuses the Job: {}", refused.join("; ")),
+                hint: None,
+            });
+        }
+        out.level = validation.highest_level();
         crate::pipeline::predict_pod(&case, &rendered.patched.job)
     };
-    run().map_err(|e| {
+    let pod = run();
+    out.pod = pod.map_err(|e| {
         let text = e.to_string();
         let root = match &config.source {
             crate::principals::Source::Dir(dir) => dir.clone(),
@@ -76,7 +133,31 @@ fn pod(config: &Config, p: &Principal) -> Result<Value, String> {
         } else {
             text.replace(&prefix, "")
         }
-    })
+    });
+    out
+}
+
+/// The profile values that differ between two sessions, key by key.
+fn profile_changes(old: &BTreeMap<String, String>, new: &BTreeMap<String, String>) -> Vec<Change> {
+    let mut keys: Vec<&String> = old.keys().chain(new.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| old.get(*k) != new.get(*k))
+        .map(|k| {
+            let (a, b) = (old.get(k), new.get(k));
+            Change {
+                path: k.clone(),
+                change: match (a, b) {
+                    (None, _) => "added",
+                    (_, None) => "removed",
+                    _ => "changed",
+                },
+                old: a.map(|v| Value::String(v.clone())),
+                new: b.map(|v| Value::String(v.clone())),
+            }
+        })
+        .collect()
 }
 
 /// Diffs every principal either configuration names: old order first, then the new ones.
@@ -93,7 +174,16 @@ pub fn diff(old: &Config, new: &Config) -> Result<Vec<PrincipalDiff>, Error> {
     };
     let mut out = Vec::new();
     for p in principals {
-        let (a, b) = (pod(old, &p), pod(new, &p));
+        let (sa, sb) = (session(old, &p), session(new, &p));
+        let profile = profile_changes(&sa.profile, &sb.profile);
+        let no_effect = sb
+            .dropped
+            .iter()
+            .filter(|d| !sa.dropped.contains(d))
+            .cloned()
+            .collect();
+        let level = (sa.level, sb.level);
+        let (a, b) = (sa.pod, sb.pod);
         let changes = match (&a, &b) {
             (Ok(a), Ok(b)) => compare::compare(a, b, opts)
                 .map_err(|e| Error::Internal {
@@ -118,6 +208,9 @@ pub fn diff(old: &Config, new: &Config) -> Result<Vec<PrincipalDiff>, Error> {
             old: a,
             new: b,
             changes,
+            profile,
+            level,
+            no_effect,
         });
     }
     Ok(out)

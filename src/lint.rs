@@ -212,13 +212,7 @@ pub fn lint(config: &Config) -> Lint {
         if let Err(e) = crate::pipeline::predict_pod(&case, &rendered.patched.job) {
             out.add(error_problem(&e), &who);
         }
-        let mut level = None;
-        for (l, failed) in &validation.pod_security {
-            if !failed.is_empty() {
-                break;
-            }
-            level = Some(*l);
-        }
+        let level = validation.highest_level();
         out.principals.push(PrincipalLint {
             principal: p,
             level,

@@ -115,16 +115,7 @@ impl fmt::Display for Failure {
 
 /// One validation finding as a line: `<path>: <message> [<check>] (hint: ...)`.
 pub fn finding(f: &Finding) -> String {
-    let mut line = format!("{}: {}", f.path, f.message);
-    if f.severity == Severity::Dropped {
-        line.push_str(": ");
-        line.push_str(crate::validate::DROPPED);
-    }
-    line.push_str(&format!(" [{}]", f.check));
-    if let Some(hint) = &f.hint {
-        line.push_str(&format!(" (hint: {hint})"));
-    }
-    line
+    f.line()
 }
 
 fn findings(found: &[Finding]) -> Vec<String> {
@@ -577,6 +568,28 @@ pub fn diff(diffs: &[PrincipalDiff]) -> String {
                 let _ = writeln!(out, "{} ({}): no Pod before or now", p.label, who(p));
                 let _ = writeln!(out, "  old: {a}\n  new: {b}");
             }
+        }
+        // What else changes for the principal: the override with no effect, the profile
+        // values it gets, and the Pod Security level its Pod needs.
+        for f in &d.no_effect {
+            let _ = writeln!(out, "  the override has no effect: {f}");
+        }
+        for c in &d.profile {
+            let _ = writeln!(
+                out,
+                "  profile {}: {} -> {}",
+                c.path,
+                short(&c.old),
+                short(&c.new)
+            );
+        }
+        if d.level.0.is_some() && d.level.1.is_some() && d.level.0 != d.level.1 {
+            let _ = writeln!(
+                out,
+                "  Pod Security: `{}` -> `{}`",
+                level_name(d.level.0),
+                level_name(d.level.1)
+            );
         }
         out.push('\n');
     }

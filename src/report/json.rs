@@ -7,6 +7,7 @@ use crate::diff::PrincipalDiff;
 use crate::error::Error;
 use crate::lint::Lint;
 use crate::pipeline::{CaseResult, CaseRun, Status};
+use crate::validate::Level;
 
 /// A report that cannot be serialised is a jjo bug, never an empty file and success.
 pub(super) fn unserialisable(which: &str, e: &dyn std::fmt::Display) -> Error {
@@ -118,6 +119,12 @@ pub fn diff(diffs: &[PrincipalDiff]) -> Result<String, Error> {
                 "changes": d.changes,
                 "old_error": d.old.as_ref().err(),
                 "new_error": d.new.as_ref().err(),
+                "no_effect": d.no_effect,
+                "profile": d.profile,
+                "pod_security": {
+                    "old": d.level.0.map(Level::as_str),
+                    "new": d.level.1.map(Level::as_str),
+                },
             })
         })
         .collect();

@@ -181,6 +181,21 @@ fn remove_at(value: &mut Value, segs: &[decode::Seg]) -> bool {
 }
 
 impl Finding {
+    /// The finding as one line, as every command prints it:
+    /// `<path>: <message> [<check>] (hint: ...)`, a dropped field saying what that means.
+    pub fn line(&self) -> String {
+        let mut line = format!("{}: {}", self.path, self.message);
+        if self.severity == Severity::Dropped {
+            line.push_str(": ");
+            line.push_str(DROPPED);
+        }
+        line.push_str(&format!(" [{}]", self.check));
+        if let Some(hint) = &self.hint {
+            line.push_str(&format!(" (hint: {hint})"));
+        }
+        line
+    }
+
     /// Whether a case's `reason:` names this finding: its rule id, or text (any case) in its
     /// message, path, check or hint.
     pub fn matches(&self, reason: &str) -> bool {
@@ -195,6 +210,18 @@ impl Finding {
 }
 
 impl Validation {
+    /// The highest Pod Security level the Job's Pods meet (`None` when none does).
+    pub fn highest_level(&self) -> Option<Level> {
+        let mut level = None;
+        for (l, failed) in &self.pod_security {
+            if !failed.is_empty() {
+                break;
+            }
+            level = Some(*l);
+        }
+        level
+    }
+
     /// The fields the API server would drop from the Job (unknown fields).
     pub fn dropped(&self) -> impl Iterator<Item = &Finding> {
         self.findings

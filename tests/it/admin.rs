@@ -865,3 +865,63 @@ fn test_shows_the_warnings_lint_shows() {
     let test = jjo(&["test", &path(&tmp, "c"), "--allow", "env"]);
     assert!(!test.stderr.contains("[env]"), "{}", test.text());
 }
+
+/// Issue 17, items 3 and 14: `jjo diff` says when the session no longer starts (a Job the API
+/// server refuses, with its error), when an override has no effect (a dropped field), and
+/// shows the profile values and the Pod Security level that change.
+#[test]
+fn diff_says_refused_no_effect_profile_values_and_pod_security() {
+    let sc = "[*]\nmax-cpus=32\njob-json-overrides=\"/spec/template/spec/containers/0/securityContext\":\"/etc/rstudio/job-json-overrides/sc.json\"\n";
+    let vols = "[*]\nmax-cpus=16\njob-json-overrides=\"/spec/template/spec/volumes/-\":\"/etc/rstudio/job-json-overrides/v.json\",\"/spec/template/spec/volumes/-\":\"/etc/rstudio/job-json-overrides/v.json\"\n";
+    let tmp = tree(&[
+        (
+            "old/launcher.kubernetes.profiles.conf",
+            "[*]\nmax-cpus=16\n",
+        ),
+        ("new/launcher.kubernetes.profiles.conf", sc),
+        (
+            "new/job-json-overrides/sc.json",
+            "{\"privileged\": true, \"priviliged\": true}\n",
+        ),
+        ("vols/launcher.kubernetes.profiles.conf", vols),
+        (
+            "vols/job-json-overrides/v.json",
+            "{\"name\": \"scratch\", \"emptyDir\": {}}\n",
+        ),
+    ]);
+    let run = jjo(&["diff", &path(&tmp, "old"), &path(&tmp, "new")]);
+    assert_run(
+        &run,
+        1,
+        &[
+            "  profile max-cpus: \"16 ([*])\" -> \"32 ([*])\"",
+            "  the override has no effect: spec.template.spec.containers[0].securityContext.priviliged: unknown field `priviliged`: dropped by the API server: this override has no effect in production",
+            "  Pod Security: `baseline` -> `privileged`",
+        ],
+    );
+    let run = jjo(&["diff", &path(&tmp, "old"), &path(&tmp, "vols")]);
+    assert_run(
+        &run,
+        1,
+        &[
+            "the session no longer starts",
+            "new: the API server refuses the Job: ",
+        ],
+    );
+    assert!(!run.stdout.contains("  + "), "{}", run.text());
+    let run = jjo(&[
+        "diff",
+        &path(&tmp, "old"),
+        &path(&tmp, "vols"),
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let error = json["principals"][0]["new_error"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        error.starts_with("the API server refuses the Job: "),
+        "{json}"
+    );
+}
