@@ -10,6 +10,7 @@ use std::rc::Rc;
 
 use super::exec::State;
 use super::gofmt;
+use super::json;
 use super::value::Value;
 use super::yaml;
 
@@ -312,15 +313,9 @@ pub(super) fn call(st: &mut State<'_>, name: &str, a: Vec<Value>) -> F {
         "toYaml" => string(yaml::to_yaml(&a[0]).unwrap_or_default()),
         "toJson" => string(yaml::to_json(&a[0]).unwrap_or_default()),
         "toPrettyJson" => string(yaml::to_pretty_json(&a[0]).unwrap_or_default()),
-        "fromJson" => Ok(match from_json_map(&s(0)) {
-            Ok(m) => m,
-            Err(e) => {
-                let mut m = BTreeMap::new();
-                m.insert("Error".to_string(), Value::str(e));
-                Value::map(m)
-            }
-        }),
-        "mustFromJson" => from_json_map(&s(0)),
+        // Sprig's (v3 defaults.go): any JSON value; `fromJson` drops the error, giving nil.
+        "fromJson" => Ok(json::decode(&s(0)).unwrap_or(Value::Null)),
+        "mustFromJson" => json::decode(&s(0)),
 
         "toString" => string(strval(&a[0])),
         "empty" => Ok(Value::Bool(!a[0].truth())),
@@ -914,55 +909,78 @@ fn index(item: &Value, idx: &[Value]) -> F {
 
 #[derive(PartialEq)]
 enum Kind {
+    Invalid,
     Bool,
     Int,
     Float,
     Str,
 }
 
-fn basic_kind(v: &Value) -> Result<Kind, String> {
+fn basic_kind(v: &Value) -> Kind {
     match v {
-        Value::Bool(_) => Ok(Kind::Bool),
-        Value::Int(_) | Value::Int64(_) => Ok(Kind::Int),
-        Value::Float(_) => Ok(Kind::Float),
-        Value::Str(_) => Ok(Kind::Str),
-        _ => Err("invalid type for comparison".into()),
+        Value::Bool(_) => Kind::Bool,
+        Value::Int(_) | Value::Int64(_) => Kind::Int,
+        Value::Float(_) => Kind::Float,
+        Value::Str(_) => Kind::Str,
+        _ => Kind::Invalid,
     }
 }
 
-/// Go's builtin `eq` (Go 1.19): true when the first operand equals any other.
-fn eq(a: &Value, others: &[Value]) -> Result<bool, String> {
-    if matches!(a, Value::List(_) | Value::Strings(_) | Value::Map(_)) {
-        return Err("invalid type for comparison".into());
+/// Go's `reflect.Kind` of a value after `indirectInterface`, for `eq`'s `canCompare`.
+fn reflect_kind(v: &Value) -> u8 {
+    match v {
+        Value::Missing | Value::Null => 0,
+        Value::List(_) | Value::Strings(_) => 1,
+        Value::Map(_) => 2,
+        _ => 3,
     }
+}
+
+/// Go's builtin `eq` (text/template/funcs.go, Go 1.26): true when the first operand equals
+/// any other; a nil operand equals only nil, and lists and maps cannot be compared.
+fn eq(a: &Value, others: &[Value]) -> Result<bool, String> {
     if others.is_empty() {
         return Err("missing argument for comparison".into());
     }
     let k1 = basic_kind(a);
     for b in others {
         let k2 = basic_kind(b);
-        let truth = match (&k1, &k2) {
-            (Ok(x), Ok(y)) if x == y => match (a, b) {
+        let truth = if k1 != k2 {
+            if !is_nil(a) && !is_nil(b) {
+                return Err(format!(
+                    "incompatible types for comparison: {} and {}",
+                    a.type_name(),
+                    b.type_name()
+                ));
+            }
+            false
+        } else {
+            match (a, b) {
                 (Value::Bool(x), Value::Bool(y)) => x == y,
                 (Value::Int(x) | Value::Int64(x), Value::Int(y) | Value::Int64(y)) => x == y,
                 (Value::Float(x), Value::Float(y)) => x == y,
                 (Value::Str(x), Value::Str(y)) => x == y,
-                _ => false,
-            },
-            _ if is_nil(a) && is_nil(b) => true,
-            _ => {
-                let a_nil = is_nil(a);
-                let b_nil = is_nil(b);
-                if !a_nil && !b_nil {
-                    if k1.is_ok() && k2.is_ok() {
-                        return Err("incompatible types for comparison".into());
+                _ => {
+                    let (ka, kb) = (reflect_kind(a), reflect_kind(b));
+                    if ka != kb && ka != 0 && kb != 0 {
+                        return Err(format!(
+                            "non-comparable types {}: {}, {}: {}",
+                            gofmt::sprintf("%s", std::slice::from_ref(a)),
+                            a.type_name(),
+                            b.type_name(),
+                            gofmt::sprint_value(b)
+                        ));
                     }
-                    if matches!(b, Value::List(_) | Value::Strings(_) | Value::Map(_)) {
-                        return Err("incompatible types for comparison".into());
+                    if is_nil(a) || is_nil(b) {
+                        is_nil(a) == is_nil(b)
+                    } else {
+                        return Err(format!(
+                            "non-comparable type {}: {}",
+                            gofmt::sprintf("%s", std::slice::from_ref(b)),
+                            b.type_name()
+                        ));
                     }
-                    return Err("incompatible types for comparison".into());
                 }
-                false
             }
         };
         if truth {
@@ -974,10 +992,16 @@ fn eq(a: &Value, others: &[Value]) -> Result<bool, String> {
 
 /// Go's builtin `lt`.
 fn lt(a: &Value, b: &Value) -> Result<bool, String> {
-    let k1 = basic_kind(a)?;
-    let k2 = basic_kind(b)?;
+    let (k1, k2) = (basic_kind(a), basic_kind(b));
+    if k1 == Kind::Invalid || k2 == Kind::Invalid {
+        return Err("invalid type for comparison".into());
+    }
     if k1 != k2 {
-        return Err("incompatible types for comparison".into());
+        return Err(format!(
+            "incompatible types for comparison: {} and {}",
+            a.type_name(),
+            b.type_name()
+        ));
     }
     Ok(match (a, b) {
         (Value::Bool(_), _) => return Err("invalid type for comparison".into()),
@@ -1032,35 +1056,6 @@ fn merge_into(dst: &super::value::MapRef, src: &BTreeMap<String, Value>, overwri
             dst.borrow_mut().insert(k.clone(), sv.clone());
         }
     }
-}
-
-fn from_json_map(s: &str) -> F {
-    match serde_json::from_str::<serde_json::Value>(s) {
-        Ok(serde_json::Value::Object(o)) => Ok(Value::from_json(&serde_json::Value::Object(o))),
-        Ok(serde_json::Value::Null) => Ok(Value::map(BTreeMap::new())),
-        Ok(other) => Err(format!(
-            "json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
-            match other {
-                serde_json::Value::Array(_) => "array",
-                serde_json::Value::String(_) => "string",
-                serde_json::Value::Number(_) => "number",
-                _ => "bool",
-            }
-        )),
-        Err(e) => Err(go_json_error(s, &e)),
-    }
-}
-
-/// An approximation of `encoding/json`'s syntax error text.
-fn go_json_error(s: &str, e: &serde_json::Error) -> String {
-    if s.trim().is_empty() || e.is_eof() {
-        return "unexpected end of JSON input".into();
-    }
-    format!(
-        "invalid JSON at line {} column {}: {e}",
-        e.line(),
-        e.column()
-    )
 }
 
 fn base64(b: &[u8]) -> String {

@@ -361,7 +361,28 @@ fn format_one(
             Some(p) => s.chars().take(p).collect(),
             None => s.to_string(),
         },
-        ('s', Value::List(_) | Value::Strings(_) | Value::Map(_)) => sprint_value_inner(arg),
+        // fmt applies the verb to each element and key (`%s` of `[1 a]` is `[%!s(float64=1) a]`).
+        (_, Value::List(l) | Value::Strings(l)) => {
+            let parts: Vec<String> = l
+                .iter()
+                .map(|e| format_elem(verb, e, prec, plus, space, sharp))
+                .collect();
+            format!("[{}]", parts.join(" "))
+        }
+        (_, Value::Map(m)) => {
+            let parts: Vec<String> = m
+                .borrow()
+                .iter()
+                .map(|(k, e)| {
+                    format!(
+                        "{}:{}",
+                        format_one(verb, &Value::str(k.as_str()), prec, plus, space, sharp),
+                        format_elem(verb, e, prec, plus, space, sharp)
+                    )
+                })
+                .collect();
+            format!("map[{}]", parts.join(" "))
+        }
         ('q', Value::Str(s)) => {
             if sharp && !s.contains('`') {
                 format!("`{s}`")
@@ -407,6 +428,21 @@ fn format_one(
         }
         ('g', Value::Float(f)) if prec.is_none() => signed(float_v(*f), plus, space),
         _ => bad_verb(verb, arg),
+    }
+}
+
+/// An element inside a list or map: a nil there prints `<nil>` whatever the verb.
+fn format_elem(
+    verb: char,
+    e: &Value,
+    prec: Option<usize>,
+    plus: bool,
+    space: bool,
+    sharp: bool,
+) -> String {
+    match e {
+        Value::Missing | Value::Null => "<nil>".into(),
+        e => format_one(verb, e, prec, plus, space, sharp),
     }
 }
 

@@ -6,6 +6,7 @@
 mod exec;
 mod funcs;
 pub(crate) mod gofmt;
+mod json;
 pub mod launch;
 mod lex;
 mod parse;

@@ -1,1 +1,1 @@
-{{ $v := mustFromJson "[1]" }}
+{{ mustFromJson "{\"a\" 1}" }}

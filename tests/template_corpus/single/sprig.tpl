@@ -17,7 +17,7 @@
 {{ toString 12 }} {{ toString .f }} {{ toString .list }} {{ toStrings .list }} {{ atoi "12" }} {{ b64enc "jjo" }} {{ b64dec "ampv" }} {{ nospace "a b  c" }} {{ trunc 3 "abcdef" }} {{ trunc -2 "abcdef" }}
 {{ empty .list }} {{ empty (dict) }} {{ empty 0.0 }} {{ all 1 "a" }} {{ any 0 "" }} {{ kindOf .m }} {{ typeOf .strs }} {{ typeIs "string" .s }}
 {{ $copy := deepCopy .m }}{{ $_ := set $copy "added" 1 }}{{ hasKey .m "added" }} {{ pick .m "a" "b" }} {{ omit .m "nested" "k10" }} {{ unset (dict "a" 1 "b" 2) "a" }}
-{{ (fromJson "{\"a\": [1, 2.5, \"x\"]}").a }} {{ fromJson "not json" | len }} {{ toJson (dict "h" "<&>" "f" 1.0e-7 "g" 1e21) }}
+{{ (fromJson "{\"a\": [1, 2.5, \"x\"]}").a }} {{ fromJson "not json" | kindOf }} {{ toJson (dict "h" "<&>" "f" 1.0e-7 "g" 1e21) }}
 {{ printf "%s|%d|%v|%q|%5.2f|%-4s|%04d|%x|%X|%t|%e|%g|%c|%%|%s" .s 42 .list "q" 3.14159 "ab" 7 255 255 true 1234.5 0.000001 65 }}
 {{ printf "%d %s" "str" }} {{ printf "%v" .n .s }}
 {{ printf "%v %v %v" .m.nested (list) (dict) }}

@@ -1,0 +1,1 @@
+{{ mustFromJson "[1, 2" }}

@@ -1,0 +1,1 @@
+{{ mustFromJson "1e400" }}

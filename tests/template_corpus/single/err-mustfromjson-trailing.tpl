@@ -1,0 +1,1 @@
+{{ mustFromJson "0x1F" }}
