@@ -162,6 +162,9 @@ impl<'e> State<'e> {
                 let v = self.eval_pipeline(dot, pipe)?;
                 if pipe.decl.is_empty() {
                     self.at(*pos, pipe.pos, Ctx::Pipe);
+                    if v.is_unordered() {
+                        return Err(self.error(funcs::UNORDERED));
+                    }
                     if matches!(v, Value::Missing) {
                         self.no_values.push(NoValue {
                             location: self.tree.location(pipe.pos),
@@ -248,6 +251,10 @@ impl<'e> State<'e> {
                 .map(|(k, e)| (Value::str(k.as_str()), e.clone()))
                 .collect(),
             Value::Missing | Value::Null => Vec::new(),
+            Value::Unordered(..) => {
+                self.at(pos, pipe.pos, Ctx::Pipe);
+                return Err(self.error(format!("range: {}", funcs::UNORDERED)));
+            }
             other => {
                 self.at(pos, pipe.pos, Ctx::Pipe);
                 return Err(self.error(format!(
@@ -519,6 +526,10 @@ impl<'e> State<'e> {
             };
             argv.push(self.validate(f, false, ty)?);
         }
+        if !funcs::order_free(name) && argv.iter().any(Value::is_unordered) {
+            self.at(cmd.pos, cmd.pos, Ctx::Cmd);
+            return Err(self.error(format!("error calling {name}: {}", funcs::UNORDERED)));
+        }
         let result = funcs::call(self, name, argv);
         match result {
             Ok(v) => Ok(V::plain(v)),
@@ -541,6 +552,7 @@ impl<'e> State<'e> {
             (Ty::Str, Value::Str(_))
             | (Ty::Int, Value::Int(_))
             | (Ty::Bool, Value::Bool(_))
+            | (Ty::Float, Value::Float(_))
             | (Ty::Map, Value::Map(_)) => true,
             _ => false,
         };
@@ -617,6 +629,10 @@ impl<'e> State<'e> {
                         Some(i) => Ok(Value::Int(i)),
                         None => Err(self.error(format!("expected integer; found {a}"))),
                     },
+                    Ty::Float => match n.float {
+                        Some(f) => Ok(Value::Float(f)),
+                        None => Err(self.error(format!("expected float; found {a}"))),
+                    },
                     _ => self.literal_mismatch(ty, a),
                 };
             }
@@ -628,6 +644,7 @@ impl<'e> State<'e> {
         Err(self.error(match ty {
             Ty::Str => format!("expected string; found {a}"),
             Ty::Int => format!("expected integer; found {a}"),
+            Ty::Float => format!("expected float; found {a}"),
             Ty::Bool => format!("expected bool; found {a}"),
             _ => format!("can't handle {a} for arg of type {}", ty.go()),
         }))

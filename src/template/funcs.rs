@@ -29,6 +29,8 @@ pub enum Ty {
     Bool,
     /// `map[string]interface{}`.
     Map,
+    /// `float64`.
+    Float,
 }
 
 impl Ty {
@@ -41,6 +43,7 @@ impl Ty {
             Ty::Int => "int",
             Ty::Bool => "bool",
             Ty::Map => "map[string]interface {}",
+            Ty::Float => "float64",
         }
     }
 }
@@ -113,154 +116,258 @@ functions! {
     "pick" | "omit" => sig(&[Map], Some(Str)),
     "sub" | "div" | "mod" => sig(&[Any, Any], None),
     "mul" | "max" | "min" | "addf" | "subf" | "mulf" | "divf" => sig(&[Any], Some(Any)),
-    "kindIs" | "typeIs" => sig(&[Str, Any], None),
+    "kindIs" | "typeIs" | "typeIsLike" => sig(&[Str, Any], None),
+    // Sprig, in sprig.rs.
+    "abbrev" => sig(&[Int, Str], None),
+    "abbrevboth" => sig(&[Int, Int, Str], None),
+    "untitle" | "initials" | "b32enc" | "b32dec" | "sha1sum" | "sha256sum" | "sha512sum"
+    | "adler32sum" | "base" | "dir" | "clean" | "ext" | "isAbs" | "osBase" | "osDir"
+    | "osClean" | "osExt" | "osIsAbs" | "regexQuoteMeta" => sig(&[Str], None),
+    "substr" => sig(&[Int, Int, Str], None),
+    "plural" => sig(&[Str, Str, Int], None),
+    "trimall" | "split" | "regexMatch" | "mustRegexMatch" | "regexFind" | "mustRegexFind" => sig(&[Str, Str], None),
+    "splitn" => sig(&[Str, Int, Str], None),
+    "until" => sig(&[Int], None),
+    "untilStep" => sig(&[Int, Int, Int], None),
+    "seq" => sig(&[], Some(Int)),
+    "toDecimal" | "floor" | "ceil" | "add1f" | "reverse" | "mustReverse" | "values" => sig(&[Any], None),
+    "maxf" | "minf" | "biggest" | "without" | "mustWithout" => sig(&[Any], Some(Any)),
+    "round" => sig(&[Any, Int], Some(Float)),
+    "tuple" | "dig" => sig(&[], Some(Any)),
+    "chunk" | "mustChunk" => sig(&[Int, Any], None),
+    "pluck" => sig(&[Str], Some(Map)),
+    "deepEqual" => sig(&[Any, Any], None),
+    "regexFindAll" | "mustRegexFindAll" | "regexSplit" | "mustRegexSplit" => sig(&[Str, Str, Int], None),
+    "regexReplaceAll" | "mustRegexReplaceAll" | "regexReplaceAllLiteral"
+    | "mustRegexReplaceAllLiteral" => sig(&[Str, Str, Str], None),
+    // The must* list functions: the plain ones already fail (Go reports their panic).
+    "mustFirst" | "mustLast" | "mustRest" | "mustInitial" | "mustUniq" | "mustCompact"
+    | "mustDeepCopy" => sig(&[Any], None),
+    "mustAppend" | "mustPush" | "mustPrepend" | "mustHas" => sig(&[Any, Any], None),
+    "mustSlice" => sig(&[Any], Some(Any)),
+    "mustMerge" | "mustMergeOverwrite" => sig(&[Map], Some(Map)),
 }
 
-/// Sprig (and Helm) functions that exist for the launcher but that jjo does not implement:
-/// a template calling one gets an error saying so, never a wrong result.
-pub const NOT_IMPLEMENTED: &[&str] = &[
-    "abbrev",
-    "abbrevboth",
-    "adler32sum",
-    "ago",
-    "bcrypt",
-    "biggest",
-    "buildCustomCert",
-    "camelcase",
-    "ceil",
-    "chunk",
-    "clean",
-    "date",
-    "dateInZone",
-    "dateModify",
-    "date_in_zone",
-    "date_modify",
-    "decryptAES",
-    "derivePassword",
-    "dig",
-    "dir",
-    "duration",
-    "durationRound",
-    "encryptAES",
-    "env",
-    "expandenv",
-    "ext",
-    "floor",
-    "genCA",
-    "genCAWithKey",
-    "genPrivateKey",
-    "genSelfSignedCert",
-    "genSelfSignedCertWithKey",
-    "genSignedCert",
-    "genSignedCertWithKey",
-    "getHostByName",
-    "hello",
-    "htmlDate",
-    "htmlDateInZone",
-    "htpasswd",
-    "initials",
-    "isAbs",
-    "kebabcase",
-    "mustAppend",
-    "mustChunk",
-    "mustCompact",
-    "mustDateModify",
-    "mustDeepCopy",
-    "mustFirst",
-    "mustHas",
-    "mustInitial",
-    "mustLast",
-    "mustMerge",
-    "mustMergeOverwrite",
-    "mustPrepend",
-    "mustPush",
-    "mustRegexFind",
-    "mustRegexFindAll",
-    "mustRegexMatch",
-    "mustRegexReplaceAll",
-    "mustRegexReplaceAllLiteral",
-    "mustRegexSplit",
-    "mustRest",
-    "mustReverse",
-    "mustSlice",
-    "mustToDate",
-    "mustToJson",
-    "mustToPrettyJson",
-    "mustToRawJson",
-    "mustUniq",
-    "mustWithout",
-    "now",
-    "osBase",
-    "osClean",
-    "osDir",
-    "osExt",
-    "osIsAbs",
-    "pluck",
-    "randAlpha",
-    "randAlphaNum",
-    "randAscii",
-    "randBytes",
-    "randInt",
-    "randNumeric",
-    "regexFind",
-    "regexFindAll",
-    "regexMatch",
-    "regexQuoteMeta",
-    "regexReplaceAll",
-    "regexReplaceAllLiteral",
-    "regexSplit",
-    "required",
-    "reverse",
-    "round",
-    "semver",
-    "semverCompare",
-    "seq",
-    "sha1sum",
-    "sha256sum",
-    "shuffle",
-    "snakecase",
-    "sortAlpha2",
-    "split",
-    "splitn",
-    "substr",
-    "swapcase",
-    "toDate",
-    "toDecimal",
-    "toRawJson",
-    "tpl",
-    "trimall",
-    "unixEpoch",
-    "until",
-    "untilStep",
-    "untitle",
-    "urlJoin",
-    "urlParse",
-    "uuidv4",
-    "values",
-    "without",
-    "wrap",
-    "wrapWith",
-    "b32dec",
-    "b32enc",
-    "base",
-    "sha512sum",
-    "html",
-    "js",
-    "urlquery",
-    "call",
-    "lookup",
-    "fromYaml",
-    "fromYamlArray",
-    "fromJsonArray",
-    "toToml",
-    "list2",
-    "dictOf",
-    "plural",
-    "quoteAll",
-    "sortedKeys",
-    "ternaryf",
-    "toInt",
+/// Functions a template may call that jjo refuses, each with why: Sprig v3.3.0's (and Helm's)
+/// that jjo does not implement, and names often mistaken for Sprig's. A template calling one
+/// gets an error saying so, never a wrong result.
+pub const UNSUPPORTED: &[(&str, &str)] = &[
+    (
+        "ago",
+        "the date functions read the launcher host's clock and time zone; not yet implemented in jjo",
+    ),
+    (
+        "date",
+        "the date functions read the launcher host's clock and time zone; not yet implemented in jjo",
+    ),
+    (
+        "dateInZone",
+        "the date functions read the launcher host's clock and time zone; not yet implemented in jjo",
+    ),
+    (
+        "dateModify",
+        "the date functions read the launcher host's clock and time zone; not yet implemented in jjo",
+    ),
+    (
+        "date_in_zone",
+        "the date functions read the launcher host's clock and time zone; not yet implemented in jjo",
+    ),
+    (
+        "date_modify",
+        "the date functions read the launcher host's clock and time zone; not yet implemented in jjo",
+    ),
+    (
+        "duration",
+        "the date functions read the launcher host's clock and time zone; not yet implemented in jjo",
+    ),
+    (
+        "durationRound",
+        "the date functions read the launcher host's clock and time zone; not yet implemented in jjo",
+    ),
+    (
+        "htmlDate",
+        "the date functions read the launcher host's clock and time zone; not yet implemented in jjo",
+    ),
+    (
+        "htmlDateInZone",
+        "the date functions read the launcher host's clock and time zone; not yet implemented in jjo",
+    ),
+    (
+        "mustDateModify",
+        "the date functions read the launcher host's clock and time zone; not yet implemented in jjo",
+    ),
+    (
+        "mustToDate",
+        "the date functions read the launcher host's clock and time zone; not yet implemented in jjo",
+    ),
+    (
+        "now",
+        "the date functions read the launcher host's clock and time zone; not yet implemented in jjo",
+    ),
+    (
+        "toDate",
+        "the date functions read the launcher host's clock and time zone; not yet implemented in jjo",
+    ),
+    (
+        "unixEpoch",
+        "the date functions read the launcher host's clock and time zone; not yet implemented in jjo",
+    ),
+    (
+        "env",
+        "it reads the launcher process's environment, which jjo cannot know",
+    ),
+    (
+        "expandenv",
+        "it reads the launcher process's environment, which jjo cannot know",
+    ),
+    (
+        "randAlpha",
+        "its output is random, so no golden file can hold it",
+    ),
+    (
+        "randAlphaNum",
+        "its output is random, so no golden file can hold it",
+    ),
+    (
+        "randAscii",
+        "its output is random, so no golden file can hold it",
+    ),
+    (
+        "randBytes",
+        "its output is random, so no golden file can hold it",
+    ),
+    (
+        "randInt",
+        "its output is random, so no golden file can hold it",
+    ),
+    (
+        "randNumeric",
+        "its output is random, so no golden file can hold it",
+    ),
+    (
+        "uuidv4",
+        "its output is random, so no golden file can hold it",
+    ),
+    (
+        "shuffle",
+        "its output is random, so no golden file can hold it",
+    ),
+    (
+        "bcrypt",
+        "it makes keys, certificates or password hashes; not implemented in jjo",
+    ),
+    (
+        "buildCustomCert",
+        "it makes keys, certificates or password hashes; not implemented in jjo",
+    ),
+    (
+        "decryptAES",
+        "it makes keys, certificates or password hashes; not implemented in jjo",
+    ),
+    (
+        "derivePassword",
+        "it makes keys, certificates or password hashes; not implemented in jjo",
+    ),
+    (
+        "encryptAES",
+        "it makes keys, certificates or password hashes; not implemented in jjo",
+    ),
+    (
+        "genCA",
+        "it makes keys, certificates or password hashes; not implemented in jjo",
+    ),
+    (
+        "genCAWithKey",
+        "it makes keys, certificates or password hashes; not implemented in jjo",
+    ),
+    (
+        "genPrivateKey",
+        "it makes keys, certificates or password hashes; not implemented in jjo",
+    ),
+    (
+        "genSelfSignedCert",
+        "it makes keys, certificates or password hashes; not implemented in jjo",
+    ),
+    (
+        "genSelfSignedCertWithKey",
+        "it makes keys, certificates or password hashes; not implemented in jjo",
+    ),
+    (
+        "genSignedCert",
+        "it makes keys, certificates or password hashes; not implemented in jjo",
+    ),
+    (
+        "genSignedCertWithKey",
+        "it makes keys, certificates or password hashes; not implemented in jjo",
+    ),
+    (
+        "htpasswd",
+        "it makes keys, certificates or password hashes; not implemented in jjo",
+    ),
+    ("getHostByName", "it is a DNS lookup on the launcher's host"),
+    (
+        "tpl",
+        "it is Helm's, not Sprig's, and no Posit source shows the launcher providing it",
+    ),
+    (
+        "required",
+        "it is Helm's, not Sprig's, and no Posit source shows the launcher providing it",
+    ),
+    (
+        "fromYaml",
+        "it is Helm's, not Sprig's, and no Posit source shows the launcher providing it",
+    ),
+    (
+        "fromYamlArray",
+        "it is Helm's, not Sprig's, and no Posit source shows the launcher providing it",
+    ),
+    (
+        "fromJsonArray",
+        "it is Helm's, not Sprig's, and no Posit source shows the launcher providing it",
+    ),
+    (
+        "toToml",
+        "it is Helm's, not Sprig's, and no Posit source shows the launcher providing it",
+    ),
+    (
+        "lookup",
+        "it is Helm's, not Sprig's, and no Posit source shows the launcher providing it",
+    ),
+    ("html", "a Go builtin jjo does not implement yet"),
+    ("js", "a Go builtin jjo does not implement yet"),
+    ("urlquery", "a Go builtin jjo does not implement yet"),
+    ("call", "a Go builtin jjo does not implement yet"),
+    ("camelcase", "not yet implemented in jjo"),
+    ("kebabcase", "not yet implemented in jjo"),
+    ("snakecase", "not yet implemented in jjo"),
+    ("swapcase", "not yet implemented in jjo"),
+    ("wrap", "not yet implemented in jjo"),
+    ("wrapWith", "not yet implemented in jjo"),
+    ("semver", "not yet implemented in jjo"),
+    ("semverCompare", "not yet implemented in jjo"),
+    ("urlJoin", "not yet implemented in jjo"),
+    ("urlParse", "not yet implemented in jjo"),
+    ("toRawJson", "not yet implemented in jjo"),
+    ("mustToJson", "not yet implemented in jjo"),
+    ("mustToPrettyJson", "not yet implemented in jjo"),
+    ("mustToRawJson", "not yet implemented in jjo"),
+    ("hello", "not yet implemented in jjo"),
+    ("list2", "it is not a Sprig v3 function"),
+    ("dictOf", "it is not a Sprig v3 function"),
+    ("quoteAll", "it is not a Sprig v3 function"),
+    ("sortedKeys", "it is not a Sprig v3 function"),
+    ("ternaryf", "it is not a Sprig v3 function"),
+    ("toInt", "it is not a Sprig v3 function"),
+    ("sortAlpha2", "it is not a Sprig v3 function"),
 ];
+
+/// Why jjo refuses function `name`, if it does.
+pub fn unsupported(name: &str) -> Option<&'static str> {
+    UNSUPPORTED
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, why)| *why)
+}
 
 type F = Result<Value, String>;
 
@@ -272,8 +379,56 @@ fn too_big(name: &str, size: i64) -> String {
     format!("`{name}` would make {size} bytes; jjo stops at {MAX_OUTPUT}")
 }
 
+/// Functions that cannot see the order of their arguments' elements, so may take a
+/// [`Value::Unordered`] (the ones returning an argument as it is keep the mark).
+pub(super) fn order_free(name: &str) -> bool {
+    matches!(
+        name,
+        "sortAlpha"
+            | "len"
+            | "has"
+            | "mustHas"
+            | "empty"
+            | "kindOf"
+            | "kindIs"
+            | "typeOf"
+            | "typeIs"
+            | "typeIsLike"
+            | "not"
+            | "default"
+            | "coalesce"
+            | "ternary"
+            | "all"
+            | "any"
+            | "deepCopy"
+            | "mustDeepCopy"
+    )
+}
+
+/// What a template is told when it would show the random order of `keys`/`values`.
+pub(super) const UNORDERED: &str = "the keys (or values) of a map with more than one key come out in Go's random order, so what this shows differs from run to run; sort them first: `keys $m | sortAlpha`";
+
 /// Calls function `name` with checked arguments.
 pub(super) fn call(st: &mut State<'_>, name: &str, a: Vec<Value>) -> F {
+    if let Some(r) = super::sprig::call(name, &a) {
+        return r;
+    }
+    let name = match name {
+        "mustFirst" => "first",
+        "mustLast" => "last",
+        "mustRest" => "rest",
+        "mustInitial" => "initial",
+        "mustUniq" => "uniq",
+        "mustCompact" => "compact",
+        "mustDeepCopy" => "deepCopy",
+        "mustAppend" | "mustPush" => "push",
+        "mustPrepend" => "prepend",
+        "mustHas" => "has",
+        "mustSlice" => "slice",
+        "mustMerge" => "merge",
+        "mustMergeOverwrite" => "mergeOverwrite",
+        n => n,
+    };
     let s = |i: usize| -> Rc<str> {
         match &a[i] {
             Value::Str(s) => s.clone(),
@@ -294,7 +449,9 @@ pub(super) fn call(st: &mut State<'_>, name: &str, a: Vec<Value>) -> F {
             Value::Missing => Err("reflect: call of reflect.Value.Type on zero Value".into()),
             Value::Null => Err("len of nil pointer".into()),
             Value::Str(s) => Ok(Value::Int(s.len() as i64)),
-            Value::List(l) | Value::Strings(l) => Ok(Value::Int(l.len() as i64)),
+            Value::List(l) | Value::Strings(l) | Value::Unordered(l, _) => {
+                Ok(Value::Int(l.len() as i64))
+            }
             Value::Map(m) => Ok(Value::Int(m.borrow().len() as i64)),
             v => Err(format!("len of type {}", v.type_name())),
         },
@@ -563,10 +720,11 @@ pub(super) fn call(st: &mut State<'_>, name: &str, a: Vec<Value>) -> F {
                     ks.extend(m.borrow().keys().map(|k| Value::str(k.as_str())));
                 }
             }
-            if a.len() > 1 || ks.len() > 1 {
-                // Go's map order is random: `keys` of more than one key is only defined
-                // up to order, which no test of a template can rely on.
-                return Err("keys of more than one key come out in Go's random map order; use `keys ... | sortAlpha`".into());
+            // Go's map order is random: `keys` of more than one key is defined only up to
+            // order, so it is marked and refused where the order would show.
+            if ks.len() > 1 {
+                ks.sort_by(|a, b| strval(a).cmp(&strval(b)));
+                return Ok(Value::Unordered(Rc::new(ks), true));
             }
             Ok(Value::Strings(Rc::new(ks)))
         }
@@ -677,7 +835,7 @@ fn title(s: &str) -> String {
 }
 
 /// Go's `reflect.Kind` name of a value (Sprig `kindOf`, list errors).
-fn kind_name(v: &Value) -> &'static str {
+pub(super) fn kind_name(v: &Value) -> &'static str {
     match v {
         Value::Missing | Value::Null => "invalid",
         Value::Bool(_) => "bool",
@@ -685,7 +843,7 @@ fn kind_name(v: &Value) -> &'static str {
         Value::Int64(_) => "int64",
         Value::Float(_) => "float64",
         Value::Str(_) => "string",
-        Value::List(_) | Value::Strings(_) => "slice",
+        Value::List(_) | Value::Strings(_) | Value::Unordered(..) => "slice",
         Value::Map(_) => "map",
     }
 }
@@ -702,7 +860,8 @@ pub fn strval(v: &Value) -> String {
 /// Sprig's `strslice`: the elements of a list as strings (nil elements dropped).
 fn strslice(v: &Value) -> Vec<String> {
     match v {
-        Value::Strings(l) => l.iter().map(strval).collect(),
+        Value::Strings(l) | Value::Unordered(l, true) => l.iter().map(strval).collect(),
+        Value::Unordered(l, false) => l.iter().filter(|e| !is_nil(e)).map(strval).collect(),
         Value::List(l) => l.iter().filter(|e| !is_nil(e)).map(strval).collect(),
         Value::Missing | Value::Null => Vec::new(),
         v => vec![strval(v)],
@@ -716,7 +875,7 @@ fn indent(n: i64, s: &str) -> String {
 
 /// `cast.ToInt64` (spf13/cast, as Sprig uses it): numbers truncate, strings parse (base
 /// prefixes allowed), anything else is 0.
-fn to_int64(v: &Value) -> i64 {
+pub(super) fn to_int64(v: &Value) -> i64 {
     match v {
         Value::Int(i) | Value::Int64(i) => *i,
         Value::Float(f) => *f as i64,
@@ -749,7 +908,7 @@ fn parse_go_int(s: &str) -> Option<i64> {
 }
 
 /// `cast.ToFloat64`: numbers convert, strings parse as floats, anything else is 0.
-fn to_float64(v: &Value) -> f64 {
+pub(super) fn to_float64(v: &Value) -> f64 {
     match v {
         Value::Int(i) | Value::Int64(i) => *i as f64,
         Value::Float(f) => *f,
@@ -930,7 +1089,7 @@ fn basic_kind(v: &Value) -> Kind {
 fn reflect_kind(v: &Value) -> u8 {
     match v {
         Value::Missing | Value::Null => 0,
-        Value::List(_) | Value::Strings(_) => 1,
+        Value::List(_) | Value::Strings(_) | Value::Unordered(..) => 1,
         Value::Map(_) => 2,
         _ => 3,
     }
@@ -1013,7 +1172,7 @@ fn lt(a: &Value, b: &Value) -> Result<bool, String> {
 }
 
 /// `reflect.DeepEqual` on template values (Sprig `has`, `uniq`).
-fn deep_equal(a: &Value, b: &Value) -> bool {
+pub(super) fn deep_equal(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Missing | Value::Null, Value::Missing | Value::Null) => true,
         (Value::Bool(x), Value::Bool(y)) => x == y,

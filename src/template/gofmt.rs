@@ -117,7 +117,7 @@ fn write_v(out: &mut String, v: &Value, top: bool) {
         Value::Int(i) | Value::Int64(i) => out.push_str(&i.to_string()),
         Value::Float(f) => out.push_str(&float_v(*f)),
         Value::Str(s) => out.push_str(s),
-        Value::List(l) | Value::Strings(l) => {
+        Value::List(l) | Value::Strings(l) | Value::Unordered(l, _) => {
             out.push('[');
             for (i, e) in l.iter().enumerate() {
                 if i > 0 {
@@ -362,7 +362,7 @@ fn format_one(
             None => s.to_string(),
         },
         // fmt applies the verb to each element and key (`%s` of `[1 a]` is `[%!s(float64=1) a]`).
-        (_, Value::List(l) | Value::Strings(l)) => {
+        (_, Value::List(l) | Value::Strings(l) | Value::Unordered(l, _)) => {
             let parts: Vec<String> = l
                 .iter()
                 .map(|e| format_elem(verb, e, prec, plus, space, sharp))

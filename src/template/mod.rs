@@ -11,6 +11,7 @@ pub mod launch;
 mod lex;
 mod parse;
 mod set;
+mod sprig;
 mod value;
 mod yaml;
 

@@ -65,13 +65,14 @@ impl TemplateSet {
     /// Parses one file (named by its base name) into the set; its `define`s join the set.
     pub fn add_file(&mut self, name: &str, text: &str) -> Result<(), TemplateError> {
         let trees = parse::parse_file(name, text, &has_func).map_err(|mut e| {
-            if let Some(f) = e.msg.strip_prefix("function ").and_then(|r| r.strip_suffix(" not defined")) {
+            if let Some(f) = e
+                .msg
+                .strip_prefix("function ")
+                .and_then(|r| r.strip_suffix(" not defined"))
+            {
                 let f = f.trim_matches('"');
-                if funcs::NOT_IMPLEMENTED.contains(&f) {
-                    e.msg = format!(
-                        "function {} not defined (it is a Sprig or Helm function jjo does not implement)",
-                        gofmt::quote(f)
-                    );
+                if let Some(why) = funcs::unsupported(f) {
+                    e.msg = format!("function {} not defined ({why})", gofmt::quote(f));
                 }
             }
             TemplateError::Parse(e)
@@ -130,6 +131,50 @@ mod tests {
     fn maps_are_shared_by_reference() {
         let out = render(r#"{{ $a := dict }}{{ $b := $a }}{{ $_ := set $b "k" 1 }}{{ $a }}"#);
         assert_eq!(out.as_deref(), Ok("map[k:1]"));
+    }
+
+    #[test]
+    fn keys_are_refused_only_where_their_random_order_would_show() {
+        // Issue 18 bug 1: these were refused at the `keys` call.
+        let m = r#"{{ $m := dict "b" 1 "a" 2 "c" 3 }}"#;
+        for (t, want) in [
+            ("{{ keys $m | sortAlpha }}", "[a b c]"),
+            ("{{ len (keys $m) }}", "3"),
+            (r#"{{ has "a" (keys $m) }}"#, "true"),
+            ("{{ keys $m | sortAlpha | first }}", "a"),
+            (r#"{{ keys $m (dict "z" 1) | sortAlpha }}"#, "[a b c z]"),
+            ("{{ $k := keys $m }}{{ $k | sortAlpha | last }}", "c"),
+            ("{{ values $m | sortAlpha }}", "[1 2 3]"),
+        ] {
+            assert_eq!(render(&format!("{m}{t}")).as_deref(), Ok(want), "{t}");
+        }
+        for t in [
+            "{{ keys $m }}",
+            "{{ keys $m | first }}",
+            r#"{{ keys $m | join "," }}"#,
+            "{{ range keys $m }}{{ . }}{{ end }}",
+            "{{ keys $m | toJson }}",
+            "{{ values $m }}",
+        ] {
+            let e = render(&format!("{m}{t}")).expect_err(t);
+            assert!(
+                e.contains("random order") && e.contains("sortAlpha"),
+                "{t}: {e}"
+            );
+        }
+    }
+
+    #[test]
+    fn unsupported_functions_say_why() {
+        let e = render("{{ env \"HOME\" }}").expect_err("env");
+        assert!(
+            e.contains("function \"env\" not defined") && e.contains("environment"),
+            "{e}"
+        );
+        let e = render("{{ uuidv4 }}").expect_err("uuidv4");
+        assert!(e.contains("random"), "{e}");
+        let e = render("{{ tpl \"x\" . }}").expect_err("tpl");
+        assert!(e.contains("Helm's, not Sprig's"), "{e}");
     }
 
     #[test]

@@ -35,6 +35,10 @@ pub enum Value {
     Strings(Rc<Vec<Value>>),
     /// `map[string]interface{}`.
     Map(MapRef),
+    /// Sprig `keys` (`[]string`) or `values` (`[]interface{}`) of more than one element: Go
+    /// builds them from a map in random order, so only what cannot see the order (`len`,
+    /// `has`, `sortAlpha`, ...) may use them (kept here in sorted order).
+    Unordered(Rc<Vec<Value>>, bool),
 }
 
 impl Value {
@@ -64,7 +68,8 @@ impl Value {
             Value::Float(_) => "float64",
             Value::Str(_) => "string",
             Value::List(_) => "[]interface {}",
-            Value::Strings(_) => "[]string",
+            Value::Strings(_) | Value::Unordered(_, true) => "[]string",
+            Value::Unordered(_, false) => "[]interface {}",
             Value::Map(_) => "map[string]interface {}",
         }
     }
@@ -77,7 +82,7 @@ impl Value {
             Value::Int(i) | Value::Int64(i) => *i != 0,
             Value::Float(f) => *f != 0.0,
             Value::Str(s) => !s.is_empty(),
-            Value::List(l) | Value::Strings(l) => !l.is_empty(),
+            Value::List(l) | Value::Strings(l) | Value::Unordered(l, _) => !l.is_empty(),
             Value::Map(m) => !m.borrow().is_empty(),
         }
     }
@@ -85,9 +90,14 @@ impl Value {
     /// The elements of a list value.
     pub fn as_slice(&self) -> Option<&[Value]> {
         match self {
-            Value::List(l) | Value::Strings(l) => Some(l),
+            Value::List(l) | Value::Strings(l) | Value::Unordered(l, _) => Some(l),
             _ => None,
         }
+    }
+
+    /// Whether the value is in an order Go does not fix (see [`Value::Unordered`]).
+    pub fn is_unordered(&self) -> bool {
+        matches!(self, Value::Unordered(..))
     }
 
     /// Go's "lovely" pipeline rule: a nil interface result becomes the invalid value.

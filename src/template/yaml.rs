@@ -41,7 +41,7 @@ fn write_json(out: &mut String, v: &Value, ind: Option<&str>, depth: usize) -> O
             out.push_str(&gofmt::float_json(*f));
         }
         Value::Str(s) => json_string(out, s),
-        Value::List(l) | Value::Strings(l) => {
+        Value::List(l) | Value::Strings(l) | Value::Unordered(l, _) => {
             if matches!(v, Value::List(_)) || !l.is_empty() {
                 out.push('[');
                 for (i, e) in l.iter().enumerate() {
@@ -143,7 +143,7 @@ fn to_node(v: &Value) -> Option<Node> {
             }
         }
         Value::Str(s) => Node::Str(s.to_string()),
-        Value::List(l) | Value::Strings(l) => {
+        Value::List(l) | Value::Strings(l) | Value::Unordered(l, _) => {
             Node::Seq(l.iter().map(to_node).collect::<Option<Vec<_>>>()?)
         }
         Value::Map(m) => {

@@ -1,0 +1,740 @@
+//! Sprig v3.3.0 functions beyond the core set in `funcs.rs`: the string, list, dict, math,
+//! path, encoding, hash and regular-expression helpers, each written from Sprig's source
+//! (`strings.go`, `list.go`, `dict.go`, `numeric.go`, `regex.go`, `crypto.go`,
+//! `functions.go`) and the Go library calls it makes. Checked against Go by
+//! `tests/template_diff.rs`.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use super::funcs::{deep_equal, kind_name, strval, to_float64, to_int64};
+use super::value::Value;
+
+type F = Result<Value, String>;
+
+fn s(a: &[Value], i: usize) -> Rc<str> {
+    match &a[i] {
+        Value::Str(s) => s.clone(),
+        _ => Rc::from(""),
+    }
+}
+
+fn int(a: &[Value], i: usize) -> i64 {
+    match &a[i] {
+        Value::Int(n) | Value::Int64(n) => *n,
+        _ => 0,
+    }
+}
+
+fn string(v: impl Into<Rc<str>>) -> F {
+    Ok(Value::Str(v.into()))
+}
+
+fn strings(v: Vec<String>) -> Value {
+    Value::Strings(Rc::new(v.into_iter().map(Value::str).collect()))
+}
+
+/// Go's `s[i:j]` on bytes: out of range is Go's runtime panic, which text/template reports.
+fn byte_slice(t: &str, i: i64, j: i64) -> Result<String, String> {
+    let n = t.len() as i64;
+    if i < 0 || j < i || j > n {
+        return Err(if j > n || j < 0 {
+            format!("runtime error: slice bounds out of range [:{j}] with length {n}")
+        } else {
+            format!("runtime error: slice bounds out of range [{i}:{j}]")
+        });
+    }
+    Ok(String::from_utf8_lossy(&t.as_bytes()[i as usize..j as usize]).into_owned())
+}
+
+fn list_arg<'v>(name: &str, v: &'v Value) -> Result<&'v [Value], String> {
+    v.as_slice()
+        .ok_or_else(|| format!("Cannot find {name} on type {}", kind_name(v)))
+}
+
+/// `untilStep` (Sprig numeric.go).
+fn until_step(start: i64, stop: i64, step: i64) -> Vec<i64> {
+    let mut v = Vec::new();
+    if stop < start {
+        if step >= 0 {
+            return v;
+        }
+        let mut i = start;
+        while i > stop && v.len() < MAX_LIST {
+            v.push(i);
+            i += step;
+        }
+        return v;
+    }
+    if step <= 0 {
+        return v;
+    }
+    let mut i = start;
+    while i < stop && v.len() < MAX_LIST {
+        v.push(i);
+        i += step;
+    }
+    v
+}
+
+/// The longest list `until`/`untilStep`/`seq` make: far past any job template, and a bound
+/// on what a runaway template can make jjo allocate.
+const MAX_LIST: usize = 1 << 20;
+
+fn ints(v: Vec<i64>) -> Value {
+    Value::list(v.into_iter().map(Value::Int).collect())
+}
+
+/// Go's `path.Clean`.
+pub fn path_clean(p: &str) -> String {
+    if p.is_empty() {
+        return ".".into();
+    }
+    let rooted = p.starts_with('/');
+    let mut out: Vec<&str> = Vec::new();
+    for part in p.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if out.last().is_some_and(|l| *l != "..") {
+                    out.pop();
+                } else if !rooted {
+                    out.push("..");
+                }
+            }
+            x => out.push(x),
+        }
+    }
+    let body = out.join("/");
+    match (rooted, body.is_empty()) {
+        (true, _) => format!("/{body}"),
+        (false, true) => ".".into(),
+        (false, false) => body,
+    }
+}
+
+/// Go's `path.Base`.
+fn path_base(p: &str) -> String {
+    if p.is_empty() {
+        return ".".into();
+    }
+    let t = p.trim_end_matches('/');
+    if t.is_empty() {
+        return "/".into();
+    }
+    t.rsplit('/').next().unwrap_or(t).to_string()
+}
+
+/// Go's `path.Dir`.
+fn path_dir(p: &str) -> String {
+    let dir = match p.rfind('/') {
+        Some(i) => &p[..=i],
+        None => "",
+    };
+    path_clean(dir)
+}
+
+/// Go's `path.Ext`.
+fn path_ext(p: &str) -> String {
+    for (i, c) in p.char_indices().rev() {
+        if c == '/' {
+            break;
+        }
+        if c == '.' {
+            return p[i..].to_string();
+        }
+    }
+    String::new()
+}
+
+/// Go's `unicode.IsSpace`.
+fn is_space(c: char) -> bool {
+    matches!(
+        c,
+        '\t' | '\n' | '\x0b' | '\x0c' | '\r' | ' ' | '\u{85}' | '\u{a0}'
+    ) || (c as u32 > 0xff && c.is_whitespace())
+}
+
+/// goutils `AbbreviateFull`, on bytes as Go's is.
+fn abbreviate_full(t: &str, offset: i64, width: i64) -> String {
+    let n = t.len() as i64;
+    if t.is_empty() || width < 4 {
+        return t.to_string();
+    }
+    if n <= width {
+        return t.to_string();
+    }
+    let mut offset = offset.min(n);
+    if n - offset < width - 3 {
+        offset = n - (width - 3);
+    }
+    let cut = |i: i64, j: i64| {
+        String::from_utf8_lossy(&t.as_bytes()[i as usize..j as usize]).into_owned()
+    };
+    if offset <= 4 {
+        return format!("{}...", cut(0, width - 3));
+    }
+    if width < 7 {
+        return String::new();
+    }
+    if offset + width - 3 < n {
+        let rest = cut(offset, n);
+        return format!("...{}", abbreviate_full(&rest, 0, width - 3));
+    }
+    format!("...{}", cut(n - (width - 3), n))
+}
+
+fn base32(b: &[u8]) -> String {
+    const T: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let mut out = String::new();
+    for c in b.chunks(5) {
+        let mut buf = [0u8; 5];
+        buf[..c.len()].copy_from_slice(c);
+        let n = buf.iter().fold(0u64, |acc, &x| (acc << 8) | u64::from(x));
+        let chars = (c.len() * 8).div_ceil(5);
+        for i in 0..8 {
+            if i < chars {
+                out.push(T[((n >> (35 - 5 * i)) & 31) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+fn unbase32(t: &str) -> Result<Vec<u8>, String> {
+    let bytes = t.as_bytes();
+    if bytes.len() % 8 != 0 {
+        let at = bytes.len() - bytes.len() % 8;
+        return Err(format!("illegal base32 data at input byte {at}"));
+    }
+    let mut out = Vec::new();
+    for (ci, chunk) in bytes.chunks(8).enumerate() {
+        let mut n = 0u64;
+        let mut count = 0;
+        let mut pad = false;
+        for (j, &c) in chunk.iter().enumerate() {
+            let v = match c {
+                b'A'..=b'Z' => c - b'A',
+                b'2'..=b'7' => c - b'2' + 26,
+                b'=' => {
+                    pad = true;
+                    0
+                }
+                _ => return Err(format!("illegal base32 data at input byte {}", ci * 8 + j)),
+            };
+            if pad && c != b'=' {
+                return Err(format!("illegal base32 data at input byte {}", ci * 8 + j));
+            }
+            if !pad {
+                count += 1;
+            }
+            n = (n << 5) | u64::from(v);
+        }
+        let len = match count {
+            8 => 5,
+            7 => 4,
+            5 => 3,
+            4 => 2,
+            2 => 1,
+            _ => {
+                return Err(format!(
+                    "illegal base32 data at input byte {}",
+                    ci * 8 + count
+                ));
+            }
+        };
+        for k in 0..len {
+            out.push((n >> (32 - 8 * k)) as u8);
+        }
+        if pad && ci + 1 < bytes.len() / 8 {
+            return Err(format!(
+                "illegal base32 data at input byte {}",
+                (ci + 1) * 8
+            ));
+        }
+    }
+    Ok(out)
+}
+
+fn adler32(b: &[u8]) -> u32 {
+    let (mut a, mut s) = (1u32, 0u32);
+    for &x in b {
+        a = (a + u32::from(x)) % 65521;
+        s = (s + a) % 65521;
+    }
+    (s << 16) | a
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// Go's `regexp.Compile` as far as the `regex` crate agrees with RE2 syntax; the error
+/// text is Go's form (`error parsing regexp: ...`) only in outline.
+fn compile(re: &str) -> Result<regex::Regex, String> {
+    regex::Regex::new(&ascii_classes(re)).map_err(|e| {
+        let detail = e.to_string();
+        let last = detail.lines().last().unwrap_or("").trim().to_string();
+        format!(
+            "error parsing regexp: {}: `{re}`",
+            last.trim_start_matches("error: ")
+        )
+    })
+}
+
+/// RE2's Perl classes are ASCII (`\d` is `[0-9]`); the `regex` crate's are Unicode.
+fn ascii_classes(re: &str) -> String {
+    let mut out = String::with_capacity(re.len());
+    let mut it = re.chars();
+    while let Some(c) = it.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match it.next() {
+            Some('d') => out.push_str("[0-9]"),
+            Some('D') => out.push_str("[^0-9]"),
+            Some('w') => out.push_str("[0-9A-Za-z_]"),
+            Some('W') => out.push_str("[^0-9A-Za-z_]"),
+            Some('s') => out.push_str("[\\t\\n\\f\\r ]"),
+            Some('S') => out.push_str("[^\\t\\n\\f\\r ]"),
+            Some('b') => out.push_str("(?-u:\\b)"),
+            Some('B') => out.push_str("(?-u:\\B)"),
+            Some(n) => {
+                out.push('\\');
+                out.push(n);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+/// Go's `Regexp.Split(s, n)`.
+fn regex_split(r: &regex::Regex, t: &str, n: i64) -> Vec<String> {
+    if n == 0 {
+        return Vec::new();
+    }
+    if r.as_str().is_empty() && t.is_empty() {
+        return vec![String::new()];
+    }
+    let matches: Vec<(usize, usize)> = r.find_iter(t).map(|m| (m.start(), m.end())).collect();
+    let mut out = Vec::new();
+    let (mut beg, mut end) = (0usize, 0usize);
+    for (ms, me) in matches {
+        if n > 0 && out.len() as i64 == n - 1 {
+            break;
+        }
+        end = ms;
+        if me == 0 {
+            continue;
+        }
+        out.push(t[beg..end].to_string());
+        beg = me;
+    }
+    if end != t.len() {
+        out.push(t[beg..].to_string());
+    }
+    out
+}
+
+/// Go's `ReplaceAllString` template: `$1`, `${name}`, `$$`; the `regex` crate's expansion
+/// has the same rules.
+fn regex_replace(r: &regex::Regex, t: &str, repl: &str, literal: bool) -> String {
+    if literal {
+        r.replace_all(t, regex::NoExpand(repl)).into_owned()
+    } else {
+        r.replace_all(t, repl).into_owned()
+    }
+}
+
+/// Calls one of this module's functions; `None` when `name` is not one of them.
+pub(super) fn call(name: &str, a: &[Value]) -> Option<F> {
+    Some(match name {
+        "abbrev" => {
+            let w = int(a, 0);
+            string(if w < 4 {
+                s(a, 1).to_string()
+            } else {
+                abbreviate_full(&s(a, 1), 0, w)
+            })
+        }
+        "abbrevboth" => {
+            let (l, r) = (int(a, 0), int(a, 1));
+            let t = s(a, 2);
+            string(if r < 4 || l > 0 && r < 7 {
+                t.to_string()
+            } else {
+                abbreviate_full(&t, l, r)
+            })
+        }
+        "untitle" => {
+            let t = s(a, 0);
+            let mut out = String::with_capacity(t.len());
+            let mut next = true;
+            for c in t.chars() {
+                if is_space(c) {
+                    next = true;
+                    out.push(c);
+                } else if next {
+                    out.extend(c.to_lowercase());
+                    next = false;
+                } else {
+                    out.push(c);
+                }
+            }
+            string(out)
+        }
+        "initials" => {
+            // goutils walks bytes, so only ASCII letters start words as Go sees them.
+            let t = s(a, 0);
+            let mut out = String::new();
+            let mut gap = true;
+            for &b in t.as_bytes() {
+                let c = char::from(b);
+                if is_space(c) {
+                    gap = true;
+                } else if gap {
+                    out.push(c);
+                    gap = false;
+                }
+            }
+            string(out)
+        }
+        "substr" => {
+            let (start, end, t) = (int(a, 0), int(a, 1), s(a, 2));
+            let n = t.len() as i64;
+            let r = if start < 0 {
+                byte_slice(&t, 0, end)
+            } else if end < 0 || end > n {
+                byte_slice(&t, start, n)
+            } else {
+                byte_slice(&t, start, end)
+            };
+            r.map(Value::str)
+        }
+        "plural" => string(if int(a, 2) == 1 { s(a, 0) } else { s(a, 1) }),
+        "trimall" => {
+            let cut = s(a, 0);
+            string(s(a, 1).trim_matches(|c| cut.contains(c)).to_string())
+        }
+        "b32enc" => string(base32(s(a, 0).as_bytes())),
+        "b32dec" => string(match unbase32(&s(a, 0)) {
+            Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+            Err(e) => e,
+        }),
+        "sha1sum" => {
+            use sha1::Digest;
+            string(hex(&sha1::Sha1::digest(s(a, 0).as_bytes())))
+        }
+        "sha256sum" => {
+            use sha2::Digest;
+            string(hex(&sha2::Sha256::digest(s(a, 0).as_bytes())))
+        }
+        "sha512sum" => {
+            use sha2::Digest;
+            string(hex(&sha2::Sha512::digest(s(a, 0).as_bytes())))
+        }
+        "adler32sum" => string(adler32(s(a, 0).as_bytes()).to_string()),
+        "split" | "splitn" => {
+            let (sep, t) = (s(a, 0), if name == "split" { s(a, 1) } else { s(a, 2) });
+            let n = if name == "split" { -1 } else { int(a, 1) };
+            let parts = go_split_n(&t, &sep, n);
+            Ok(Value::map(
+                parts
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, p)| (format!("_{i}"), Value::str(p)))
+                    .collect(),
+            ))
+        }
+        "until" => {
+            let c = int(a, 0);
+            Ok(ints(until_step(0, c, if c < 0 { -1 } else { 1 })))
+        }
+        "untilStep" => Ok(ints(until_step(int(a, 0), int(a, 1), int(a, 2)))),
+        "seq" => {
+            let p: Vec<i64> = (0..a.len()).map(|i| int(a, i)).collect();
+            let v = match p.len() {
+                1 => {
+                    let inc = if p[0] < 1 { -1 } else { 1 };
+                    until_step(1, p[0] + inc, inc)
+                }
+                2 => {
+                    let step = if p[1] < p[0] { -1 } else { 1 };
+                    until_step(p[0], p[1] + step, step)
+                }
+                3 => {
+                    let inc = if p[2] < p[0] { -1 } else { 1 };
+                    if p[2] < p[0] && p[1] > 0 {
+                        Vec::new()
+                    } else {
+                        until_step(p[0], p[2] + inc, p[1])
+                    }
+                }
+                _ => Vec::new(),
+            };
+            string(v.iter().map(i64::to_string).collect::<Vec<_>>().join(" "))
+        }
+        "toDecimal" => Ok(Value::Int64(
+            i64::from_str_radix(&strval(&a[0]), 8)
+                .ok()
+                .filter(|_| !strval(&a[0]).starts_with('+'))
+                .unwrap_or(0),
+        )),
+        "maxf" => Ok(Value::Float(
+            a[1..]
+                .iter()
+                .map(to_float64)
+                .fold(to_float64(&a[0]), go_max),
+        )),
+        "minf" => Ok(Value::Float(
+            a[1..]
+                .iter()
+                .map(to_float64)
+                .fold(to_float64(&a[0]), go_min),
+        )),
+        "biggest" => Ok(Value::Int64(a.iter().map(to_int64).max().unwrap_or(0))),
+        "floor" => Ok(Value::Float(to_float64(&a[0]).floor())),
+        "ceil" => Ok(Value::Float(to_float64(&a[0]).ceil())),
+        "round" => {
+            let on = a.get(2).map(to_float64).unwrap_or(0.5);
+            let val = to_float64(&a[0]);
+            let pow = 10f64.powf(int(a, 1) as f64);
+            let digit = pow * val;
+            let frac = digit.fract();
+            let r = if frac >= on {
+                digit.ceil()
+            } else {
+                digit.floor()
+            };
+            Ok(Value::Float(r / pow))
+        }
+        "add1f" => Ok(Value::Float(to_float64(&a[0]) + 1.0)),
+
+        "tuple" => Ok(Value::list(a.iter().map(nil_of).collect())),
+        "reverse" | "mustReverse" => {
+            list_arg("reverse", &a[0]).map(|l| Value::list(l.iter().rev().cloned().collect()))
+        }
+        "without" | "mustWithout" => {
+            let omit: Vec<Value> = a[1..].iter().map(nil_of).collect();
+            list_arg("without", &a[0]).map(|l| {
+                Value::list(
+                    l.iter()
+                        .filter(|e| !omit.iter().any(|o| deep_equal(o, e)))
+                        .cloned()
+                        .collect(),
+                )
+            })
+        }
+        "chunk" | "mustChunk" => {
+            let size = int(a, 0);
+            let Some(l) = a[1].as_slice() else {
+                return Some(Err(format!("Cannot chunk type {}", kind_name(&a[1]))));
+            };
+            if size <= 0 {
+                // Sprig sizes its result with float division by the size: Go fails to make it.
+                return Some(Err("runtime error: makeslice: len out of range".into()));
+            }
+            Ok(Value::list(
+                l.chunks(size as usize)
+                    .map(|c| Value::list(c.to_vec()))
+                    .collect(),
+            ))
+        }
+        "pluck" => {
+            let key = s(a, 0);
+            Ok(Value::list(
+                a[1..]
+                    .iter()
+                    .filter_map(|d| match d {
+                        Value::Map(m) => m.borrow().get(&*key).cloned(),
+                        _ => None,
+                    })
+                    .collect(),
+            ))
+        }
+        "values" => {
+            let vals: Vec<Value> = match &a[0] {
+                Value::Map(m) => m.borrow().values().cloned().collect(),
+                _ => Vec::new(),
+            };
+            Ok(if vals.len() > 1 {
+                Value::Unordered(Rc::new(vals), false)
+            } else {
+                Value::list(vals)
+            })
+        }
+        "dig" => dig(a),
+        "deepEqual" => Ok(Value::Bool(deep_equal(&a[0], &a[1]))),
+        "typeIsLike" => {
+            let t = s(a, 0);
+            let ty = match &a[1] {
+                Value::Missing | Value::Null => "<nil>",
+                v => v.type_name(),
+            };
+            Ok(Value::Bool(*t == *ty || format!("*{t}") == ty))
+        }
+
+        "base" => string(path_base(&s(a, 0))),
+        "dir" => string(path_dir(&s(a, 0))),
+        "clean" => string(path_clean(&s(a, 0))),
+        "ext" => string(path_ext(&s(a, 0))),
+        "isAbs" => Ok(Value::Bool(s(a, 0).starts_with('/'))),
+        // filepath on Linux, where the launcher runs: the same as path.
+        "osBase" => string(path_base(&s(a, 0))),
+        "osDir" => string(path_dir(&s(a, 0))),
+        "osClean" => string(path_clean(&s(a, 0))),
+        "osExt" => string(path_ext(&s(a, 0))),
+        "osIsAbs" => Ok(Value::Bool(s(a, 0).starts_with('/'))),
+
+        "regexMatch" | "mustRegexMatch" => match compile(&s(a, 0)) {
+            Ok(r) => Ok(Value::Bool(r.is_match(&s(a, 1)))),
+            Err(_) if name == "regexMatch" => Ok(Value::Bool(false)),
+            Err(e) => Err(e),
+        },
+        "regexFind" | "mustRegexFind" => compile(&s(a, 0))
+            .map(|r| Value::str(r.find(&s(a, 1)).map(|m| m.as_str()).unwrap_or(""))),
+        "regexFindAll" | "mustRegexFindAll" => compile(&s(a, 0)).map(|r| {
+            let n = int(a, 2);
+            let t = s(a, 1);
+            let mut found: Vec<String> = Vec::new();
+            let mut prev_end: Option<usize> = None;
+            for m in r.find_iter(&t) {
+                if n >= 0 && found.len() as i64 >= n {
+                    break;
+                }
+                // Go skips an empty match right after the previous match.
+                if m.is_empty() && prev_end == Some(m.start()) {
+                    continue;
+                }
+                prev_end = Some(m.end());
+                found.push(m.as_str().to_string());
+            }
+            if found.is_empty() {
+                Value::Null
+            } else {
+                strings(found)
+            }
+        }),
+        "regexReplaceAll" | "mustRegexReplaceAll" => {
+            compile(&s(a, 0)).map(|r| Value::str(regex_replace(&r, &s(a, 1), &s(a, 2), false)))
+        }
+        "regexReplaceAllLiteral" | "mustRegexReplaceAllLiteral" => {
+            compile(&s(a, 0)).map(|r| Value::str(regex_replace(&r, &s(a, 1), &s(a, 2), true)))
+        }
+        "regexSplit" | "mustRegexSplit" => {
+            compile(&s(a, 0)).map(|r| strings(regex_split(&r, &s(a, 1), int(a, 2))))
+        }
+        "regexQuoteMeta" => {
+            let mut out = String::new();
+            for c in s(a, 0).chars() {
+                if r"\.+*?()|[]{}^$".contains(c) {
+                    out.push('\\');
+                }
+                out.push(c);
+            }
+            string(out)
+        }
+        _ => return None,
+    })
+}
+
+fn nil_of(v: &Value) -> Value {
+    match v {
+        Value::Missing => Value::Null,
+        v => v.clone(),
+    }
+}
+
+/// Go's `math.Max`/`math.Min`: a NaN operand wins.
+fn go_max(a: f64, b: f64) -> f64 {
+    if a.is_nan() || b.is_nan() {
+        f64::NAN
+    } else {
+        a.max(b)
+    }
+}
+
+fn go_min(a: f64, b: f64) -> f64 {
+    if a.is_nan() || b.is_nan() {
+        f64::NAN
+    } else {
+        a.min(b)
+    }
+}
+
+/// Go's `strings.SplitN` (n < 0: all; an empty separator splits into characters).
+fn go_split_n(t: &str, sep: &str, n: i64) -> Vec<String> {
+    if n == 0 {
+        return Vec::new();
+    }
+    if sep.is_empty() {
+        let chars: Vec<String> = t.chars().map(String::from).collect();
+        if n > 0 && chars.len() as i64 > n {
+            let head: Vec<String> = chars[..n as usize - 1].to_vec();
+            let tail: String = chars[n as usize - 1..].concat();
+            return head.into_iter().chain(std::iter::once(tail)).collect();
+        }
+        return chars;
+    }
+    if n < 0 {
+        return t.split(sep).map(String::from).collect();
+    }
+    t.splitn(n as usize, sep).map(String::from).collect()
+}
+
+/// Sprig `dig KEY... DEFAULT DICT`: type assertions that fail are Go panics, reported as
+/// text/template reports them.
+fn dig(a: &[Value]) -> F {
+    if a.len() < 3 {
+        return Err("dig needs at least three arguments".into());
+    }
+    let Value::Map(m) = &a[a.len() - 1] else {
+        return Err(format!(
+            "interface conversion: interface {{}} is {}, not map[string]interface {{}}",
+            go_dynamic_type(&a[a.len() - 1])
+        ));
+    };
+    let def = nil_of(&a[a.len() - 2]);
+    let mut keys = Vec::new();
+    for k in &a[..a.len() - 2] {
+        match k {
+            Value::Str(s) => keys.push(s.clone()),
+            v => {
+                return Err(format!(
+                    "interface conversion: interface {{}} is {}, not string",
+                    go_dynamic_type(v)
+                ));
+            }
+        }
+    }
+    let mut cur: BTreeMap<String, Value> = m.borrow().clone();
+    for (i, k) in keys.iter().enumerate() {
+        let Some(step) = cur.get(&**k).cloned() else {
+            return Ok(def);
+        };
+        if i + 1 == keys.len() {
+            return Ok(step);
+        }
+        match step {
+            Value::Map(n) => cur = n.borrow().clone(),
+            v => {
+                return Err(format!(
+                    "interface conversion: interface {{}} is {}, not map[string]interface {{}}",
+                    go_dynamic_type(&v)
+                ));
+            }
+        }
+    }
+    Ok(def)
+}
+
+fn go_dynamic_type(v: &Value) -> &'static str {
+    match v {
+        Value::Missing | Value::Null => "nil",
+        v => v.type_name(),
+    }
+}
