@@ -255,15 +255,34 @@ impl<'e> State<'e> {
                 self.at(pos, pipe.pos, Ctx::Pipe);
                 return Err(self.error(format!("range: {}", funcs::UNORDERED)));
             }
+            // Go 1.22 ranges over an integer: 0..n, one variable only.
+            Value::Int(n) | Value::Int64(n) => {
+                if pipe.decl.len() > 1 {
+                    return Err(self.error(format!(
+                        "can't use {n} to iterate over more than one variable"
+                    )));
+                }
+                let int64 = matches!(v, Value::Int64(_));
+                (0..(*n).clamp(0, 1 << 24))
+                    .map(|i| {
+                        let e = if int64 {
+                            Value::Int64(i)
+                        } else {
+                            Value::Int(i)
+                        };
+                        (Value::Missing, e)
+                    })
+                    .collect()
+            }
+            // The error names the last node evaluated, as Go's does.
             other => {
-                self.at(pos, pipe.pos, Ctx::Pipe);
                 return Err(self.error(format!(
                     "range can't iterate over {}",
                     gofmt::sprint_value(other)
                 )));
             }
         };
-        let boxed = !matches!(v, Value::Strings(_));
+        let boxed = !matches!(v, Value::Strings(_) | Value::Int(_) | Value::Int64(_));
         if items.is_empty() {
             if let Some(e) = else_list {
                 return self.walk_list(dot, e, out);

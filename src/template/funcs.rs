@@ -410,6 +410,20 @@ pub(super) const UNORDERED: &str = "the keys (or values) of a map with more than
 
 /// Calls function `name` with checked arguments.
 pub(super) fn call(st: &mut State<'_>, name: &str, a: Vec<Value>) -> F {
+    // Sprig's list functions start with `reflect.TypeOf(list).Kind()`, a nil dereference
+    // (reported by text/template as the runtime error) when the list is nil.
+    let list_at = match name {
+        "first" | "mustFirst" | "last" | "mustLast" | "rest" | "mustRest" | "initial"
+        | "mustInitial" | "append" | "push" | "mustAppend" | "mustPush" | "prepend"
+        | "mustPrepend" | "uniq" | "mustUniq" | "compact" | "mustCompact" | "slice"
+        | "mustSlice" | "reverse" | "mustReverse" | "without" | "mustWithout" => Some(0),
+        "chunk" | "mustChunk" => Some(1),
+        "concat" => a.iter().position(|v| v.as_slice().is_none()),
+        _ => None,
+    };
+    if list_at.is_some_and(|i| a.get(i).is_some_and(is_nil)) {
+        return Err("runtime error: invalid memory address or nil pointer dereference".into());
+    }
     if let Some(r) = super::sprig::call(name, &a) {
         return r;
     }
@@ -556,8 +570,8 @@ pub(super) fn call(st: &mut State<'_>, name: &str, a: Vec<Value>) -> F {
         "fail" => Err(s(0).to_string()),
         "b64enc" => string(base64(s(0).as_bytes())),
         "b64dec" => string(match unbase64(&s(0)) {
-            Some(b) => String::from_utf8_lossy(&b).into_owned(),
-            None => "illegal base64 data at input byte 0".into(),
+            Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+            Err(at) => format!("illegal base64 data at input byte {at}"),
         }),
         "trimAll" => {
             let cut = s(0);
@@ -583,7 +597,11 @@ pub(super) fn call(st: &mut State<'_>, name: &str, a: Vec<Value>) -> F {
             strslice(&a[0]).into_iter().map(Value::str).collect(),
         ))),
         "sortAlpha" => {
-            let mut l = strslice(&a[0]);
+            // Sprig sorts a list's strslice; anything else (nil too) is `[]string{strval(v)}`.
+            let mut l = match a[0].as_slice() {
+                Some(_) => strslice(&a[0]),
+                None => vec![strval(&a[0])],
+            };
             l.sort();
             Ok(Value::Strings(Rc::new(
                 l.into_iter().map(Value::str).collect(),
@@ -621,24 +639,25 @@ pub(super) fn call(st: &mut State<'_>, name: &str, a: Vec<Value>) -> F {
             let Some(l) = a[0].as_slice() else {
                 return Err(format!("Cannot find {name} on type {}", kind_name(&a[0])));
             };
+            // Sprig's rest/initial make a new []interface{} (a typed nil one from an empty
+            // list, which still has its type); first/last of nothing are an untyped nil.
             if l.is_empty() {
-                return Ok(Value::Null);
+                return Ok(match name {
+                    "first" | "last" => Value::Null,
+                    _ => Value::list(Vec::new()),
+                });
             }
-            let same = |v: Vec<Value>| match &a[0] {
-                Value::Strings(_) => Value::Strings(Rc::new(v)),
-                _ => Value::list(v),
-            };
             Ok(match name {
                 "first" => l[0].clone(),
                 "last" => l[l.len() - 1].clone(),
-                "rest" => same(l[1..].to_vec()),
-                _ => same(l[..l.len() - 1].to_vec()),
+                "rest" => Value::list(l[1..].to_vec()),
+                _ => Value::list(l[..l.len() - 1].to_vec()),
             })
         }
         "slice" => {
             let Some(l) = a[0].as_slice() else {
                 return Err(format!(
-                    "list should be type of slice or array but {} is",
+                    "list should be type of slice or array but {}",
                     kind_name(&a[0])
                 ));
             };
@@ -648,7 +667,7 @@ pub(super) fn call(st: &mut State<'_>, name: &str, a: Vec<Value>) -> F {
             let start = a.get(1).map(to_int64).unwrap_or(0);
             let end = a.get(2).map(to_int64).unwrap_or(l.len() as i64);
             if start < 0 || end < start || end as usize > l.len() {
-                return Err("reflect: slice index out of range".into());
+                return Err("reflect.Value.Slice: slice index out of bounds".into());
             }
             let part = l[start as usize..end as usize].to_vec();
             Ok(match &a[0] {
@@ -723,7 +742,7 @@ pub(super) fn call(st: &mut State<'_>, name: &str, a: Vec<Value>) -> F {
             // Go's map order is random: `keys` of more than one key is defined only up to
             // order, so it is marked and refused where the order would show.
             if ks.len() > 1 {
-                ks.sort_by(|a, b| strval(a).cmp(&strval(b)));
+                ks.sort_by_key(strval);
                 return Ok(Value::Unordered(Rc::new(ks), true));
             }
             Ok(Value::Strings(Rc::new(ks)))
@@ -1025,32 +1044,52 @@ impl Dec {
     }
 }
 
-/// Go's builtin `index`.
+/// Go's builtin `index` (Go 1.26 funcs.go): lists, strings (a byte, as a number) and maps.
 fn index(item: &Value, idx: &[Value]) -> F {
+    if is_nil(item) {
+        return Err("index of untyped nil".into());
+    }
     let mut cur = item.clone();
     for i in idx {
-        cur = match &cur {
-            Value::List(l) | Value::Strings(l) => {
-                let n = match i {
-                    Value::Int(n) | Value::Int64(n) => *n,
-                    Value::Missing | Value::Null => {
-                        return Err("cannot index slice/array with nil".into());
-                    }
-                    v => {
-                        return Err(format!(
-                            "cannot index slice/array with type {}",
-                            v.type_name()
-                        ));
-                    }
-                };
-                if n < 0 || n as usize >= l.len() {
-                    return Err(format!("error calling index: index out of range: {n}"));
+        let slot = |len: usize| -> Result<usize, String> {
+            let n = match i {
+                Value::Int(n) | Value::Int64(n) => *n,
+                Value::Missing | Value::Null => {
+                    return Err("cannot index slice/array with nil".into());
                 }
-                l[n as usize].clone()
+                v => {
+                    return Err(format!(
+                        "cannot index slice/array with type {}",
+                        v.type_name()
+                    ));
+                }
+            };
+            if n < 0 || n as usize > len {
+                return Err(format!("index out of range: {n}"));
+            }
+            Ok(n as usize)
+        };
+        cur = match &cur {
+            Value::Missing | Value::Null => return Err("index of nil pointer".into()),
+            Value::List(l) | Value::Strings(l) | Value::Unordered(l, _) => {
+                let n = slot(l.len())?;
+                match l.get(n) {
+                    Some(v) => v.clone(),
+                    None => return Err("reflect: slice index out of range".into()),
+                }
+            }
+            Value::Str(t) => {
+                let n = slot(t.len())?;
+                match t.as_bytes().get(n) {
+                    Some(b) => Value::Int(i64::from(*b)),
+                    None => return Err("reflect: string index out of range".into()),
+                }
             }
             Value::Map(m) => match i {
                 Value::Str(k) => m.borrow().get(&**k).cloned().unwrap_or(Value::Null),
-                Value::Missing | Value::Null => Value::Null,
+                Value::Missing | Value::Null => {
+                    return Err("value is nil; should be of type string".into());
+                }
                 v => {
                     return Err(format!(
                         "value has type {}; should be string",
@@ -1058,8 +1097,6 @@ fn index(item: &Value, idx: &[Value]) -> F {
                     ));
                 }
             },
-            Value::Missing => return Err("index of untyped nil".into()),
-            Value::Null => return Err("index of nil pointer".into()),
             v => return Err(format!("can't index item of type {}", v.type_name())),
         };
     }
@@ -1235,25 +1272,76 @@ fn base64(b: &[u8]) -> String {
     out
 }
 
-fn unbase64(s: &str) -> Option<Vec<u8>> {
-    let mut bits = 0u32;
-    let mut n = 0;
-    let mut out = Vec::new();
-    for c in s.trim_end_matches('=').bytes() {
-        let v = match c {
+/// Go's `base64.StdEncoding.DecodeString`: padding required, CR and LF skipped, and the
+/// error's offset as Go's `CorruptInputError` gives it.
+fn unbase64(s: &str) -> Result<Vec<u8>, usize> {
+    let src = s.as_bytes();
+    let val = |c: u8| -> Option<u32> {
+        Some(u32::from(match c {
             b'A'..=b'Z' => c - b'A',
             b'a'..=b'z' => c - b'a' + 26,
             b'0'..=b'9' => c - b'0' + 52,
             b'+' => 62,
             b'/' => 63,
             _ => return None,
-        };
-        bits = (bits << 6) | u32::from(v);
-        n += 6;
-        if n >= 8 {
-            n -= 8;
-            out.push((bits >> n) as u8);
+        }))
+    };
+    let skip_nl = |mut si: usize| {
+        while si < src.len() && matches!(src[si], b'\n' | b'\r') {
+            si += 1;
+        }
+        si
+    };
+    let mut out = Vec::new();
+    let mut si = 0;
+    loop {
+        let mut d = [0u32; 4];
+        let mut dlen = 4;
+        let mut j = 0;
+        let mut end = false;
+        while j < 4 {
+            if si == src.len() {
+                if j == 0 {
+                    return Ok(out);
+                }
+                return Err(si - j);
+            }
+            let c = src[si];
+            si += 1;
+            if let Some(v) = val(c) {
+                d[j] = v;
+                j += 1;
+                continue;
+            }
+            if c == b'\n' || c == b'\r' {
+                continue;
+            }
+            if c != b'=' || j < 2 {
+                return Err(si - 1);
+            }
+            if j == 2 {
+                si = skip_nl(si);
+                if si == src.len() {
+                    return Err(src.len());
+                }
+                if src[si] != b'=' {
+                    return Err(si - 1);
+                }
+                si += 1;
+            }
+            si = skip_nl(si);
+            if si < src.len() {
+                return Err(si);
+            }
+            dlen = j;
+            end = true;
+            break;
+        }
+        let v = (d[0] << 18) | (d[1] << 12) | (d[2] << 6) | d[3];
+        let bytes = [(v >> 16) as u8, (v >> 8) as u8, v as u8];
+        out.extend_from_slice(&bytes[..dlen - 1]);
+        if end {
+            return Ok(out);
         }
     }
-    Some(out)
 }

@@ -325,9 +325,14 @@ fn go_type_for_fmt(v: &Value) -> &'static str {
     }
 }
 
-fn bad_verb(verb: char, v: &Value) -> String {
+/// Go's `badVerb`: the operand printed with `%v` under the verb's precision.
+fn bad_verb(verb: char, v: &Value, prec: Option<usize>) -> String {
     match v {
         Value::Missing | Value::Null => format!("%!{verb}(<nil>)"),
+        Value::Str(s) if prec.is_some() => format!(
+            "%!{verb}(string={})",
+            s.chars().take(prec.unwrap_or(0)).collect::<String>()
+        ),
         v => format!("%!{verb}({}={})", v.type_name(), sprint_value_inner(v)),
     }
 }
@@ -390,6 +395,20 @@ fn format_one(
                 quote(s)
             }
         }
+        // `%q` of an integer is Go's `strconv.QuoteRune` of it.
+        ('q', Value::Int(i) | Value::Int64(i)) => {
+            let c = u32::try_from(*i)
+                .ok()
+                .and_then(char::from_u32)
+                .unwrap_or('\u{fffd}');
+            let q = quote(&c.to_string());
+            let inner = q[1..q.len() - 1].replace("\\\"", "\"");
+            if c == '\'' {
+                "'\\''".to_string()
+            } else {
+                format!("'{inner}'")
+            }
+        }
         ('t', Value::Bool(b)) => b.to_string(),
         ('d', Value::Int(i) | Value::Int64(i)) => signed(i.to_string(), plus, space),
         ('x', Value::Int(i) | Value::Int64(i)) => {
@@ -427,7 +446,7 @@ fn format_one(
             )
         }
         ('g', Value::Float(f)) if prec.is_none() => signed(float_v(*f), plus, space),
-        _ => bad_verb(verb, arg),
+        _ => bad_verb(verb, arg, prec),
     }
 }
 

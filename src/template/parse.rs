@@ -392,12 +392,29 @@ impl Parser<'_> {
         if !matches!(end, Item::End) {
             return self.err(format!("unexpected {} in {}", end.describe(), ctx));
         }
-        self.trees.push(Tree {
+        self.add_tree(Tree {
             name,
             parse_name: self.name.clone(),
             text: self.text.clone(),
             root: list,
-        });
+        })
+    }
+
+    /// Go's `Tree.add`: within one file, a second non-empty definition of a name is an error
+    /// (across files the later one replaces the earlier, see [`add_trees`]).
+    fn add_tree(&mut self, t: Tree) -> PResult<()> {
+        if let Some(i) = self.trees.iter().rposition(|o| o.name == t.name)
+            && !self.trees[i].is_empty()
+        {
+            if !t.is_empty() {
+                return self.err(format!(
+                    "template: multiple definition of template {}",
+                    super::gofmt::quote(&t.name)
+                ));
+            }
+            return Ok(());
+        }
+        self.trees.push(t);
         Ok(())
     }
 
@@ -546,12 +563,12 @@ impl Parser<'_> {
         if !matches!(end, Item::End) {
             return self.err(format!("unexpected {} in {}", end.describe(), ctx));
         }
-        self.trees.push(Tree {
+        self.add_tree(Tree {
             name: name.clone(),
             parse_name: self.name.clone(),
             text: self.text.clone(),
             root: list,
-        });
+        })?;
         Ok(Item::Node(Node::Template(t.pos, name, Some(pipe))))
     }
 

@@ -205,7 +205,7 @@ fn base32(b: &[u8]) -> String {
 
 fn unbase32(t: &str) -> Result<Vec<u8>, String> {
     let bytes = t.as_bytes();
-    if bytes.len() % 8 != 0 {
+    if !bytes.len().is_multiple_of(8) {
         let at = bytes.len() - bytes.len() % 8;
         return Err(format!("illegal base32 data at input byte {at}"));
     }

@@ -1,0 +1,1 @@
+{{ b64dec "YQ" }}|{{ b64dec "YQ==" }}|{{ b64dec "YWJj" }}|{{ b64dec "YWJjZA" }}|{{ b64dec "YQ=" }}|{{ b64dec "Y" }}|{{ b64dec "YQ==YQ==" }}|{{ b64dec "YW\nJj" }}|{{ b64dec "a,b" }}|{{ b64dec "" }}|{{ b64dec "YWI=" }}

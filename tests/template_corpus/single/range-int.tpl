@@ -1,0 +1,1 @@
+{{ range 3 }}{{ . }}{{ end }}|{{ range $i := 2 }}{{ $i }}{{ end }}|{{ range 0 }}x{{ else }}none{{ end }}|{{ range $x := add 1 1 }}{{ typeOf $x }}{{ end }}|{{ range -2 }}x{{ end }}|{{ range $i, $v := list "a" "b" }}{{ if eq $i 0 }}{{ continue }}{{ end }}{{ $v }}{{ end }}

@@ -1,0 +1,1 @@
+{{ sortAlpha .nul }} {{ sortAlpha "x" }} {{ sortAlpha 3 }} {{ sortAlpha .missing }}
