@@ -108,9 +108,9 @@ mod live {
     use std::sync::OnceLock;
 
     use super::*;
-    use jjo::cli::ClusterArgs;
     use jjo::cluster::{Backend, LiveOptions, local};
     use jjo::error::Error;
+    use jjo::flags::ClusterArgs;
     use jjo::live::Runner;
 
     /// The cluster the environment names, connected on first use (so `--list` never starts
@@ -431,8 +431,8 @@ mod live {
 #[cfg(not(feature = "cluster"))]
 mod live {
     use super::*;
-    use jjo::cli::ClusterArgs;
     use jjo::error::Error;
+    use jjo::flags::ClusterArgs;
 
     /// Without the `cluster` feature, live trials are listed and ignored.
     pub struct Live;

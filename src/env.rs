@@ -9,8 +9,8 @@
 use clap::Parser;
 use clap::error::{ContextKind, ContextValue};
 
-use crate::cli::{ClusterArgs, HostDbArgs};
 use crate::error::Error;
+use crate::flags::{ClusterArgs, HostDbArgs};
 
 /// What the environment asks of a `cargo test` run: `JJO_BLESS`, the cluster variables and
 /// `JJO_HOST_DB`.
@@ -188,8 +188,18 @@ mod tests {
 
     #[test]
     fn the_flags_of_subcommands_are_found() {
-        let err = error::<crate::cli::Cli>(&["jjo", "gc", "--cluster", "kinde"], &["jjo", "gc"]);
-        assert!(err.is_some_and(|(message, _)| message.starts_with("`JJO_CLUSTER` is `kinde`")));
+        // jjo's own command line has the cluster flags under `test` and `gc`; built here from
+        // `Env` so that `env` does not import `cli`.
+        let jjo = || {
+            clap::Command::new("jjo")
+                .subcommand(<Env as clap::CommandFactory>::command().name("gc"))
+        };
+        let err = jjo()
+            .try_get_matches_from(["jjo", "gc", "--cluster", "kinde"])
+            .expect_err("kinde is no cluster");
+        let typed = ["jjo".to_string(), "gc".to_string()];
+        let found = variable_error(&err, &jjo(), &typed).map(|e| e.to_string());
+        assert!(found.is_some_and(|message| message.starts_with("`JJO_CLUSTER` is `kinde`")));
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub mod diff;
 pub mod env;
 pub mod error;
 pub mod failure;
+pub mod flags;
 pub mod helm;
 pub mod job;
 pub mod launcher_conf;

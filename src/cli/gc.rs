@@ -1,7 +1,7 @@
 //! `jjo gc`: delete what earlier live runs left on a cluster.
 
-use super::cluster::ClusterArgs;
 use crate::error::Error;
+use crate::flags::ClusterArgs;
 
 /// Delete namespaces (or, with `--namespace`, objects) that earlier jjo runs left behind.
 #[derive(Debug, clap::Args)]

@@ -33,7 +33,7 @@ pub struct Args {
     #[arg(long)]
     pub force: bool,
     #[command(flatten)]
-    pub host: super::HostDbArgs,
+    pub host: crate::flags::HostDbArgs,
     #[command(flatten)]
     pub opts: CaseOptions,
 }

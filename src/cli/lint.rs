@@ -30,7 +30,7 @@ pub struct Args {
     #[arg(long = "groups-of", value_name = "USER=GROUPS", value_parser = crate::principals::parse_groups_of)]
     pub groups_of: Vec<(String, Vec<String>)>,
     #[command(flatten)]
-    pub host: super::HostDbArgs,
+    pub host: crate::flags::HostDbArgs,
     #[command(flatten)]
     pub opts: CaseOptions,
 }

@@ -1,6 +1,5 @@
 //! The command line: clap definitions and one file per command. No pipeline logic lives here.
 
-mod cluster;
 mod diff;
 mod gc;
 mod init;
@@ -16,7 +15,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::error::{Error, exit};
 
-pub use cluster::{ClusterArgs, ClusterKind};
+use crate::flags::HostDbArgs;
 
 /// Test Posit Workbench job-json-overrides before production.
 #[derive(Debug, Parser)]
@@ -103,15 +102,6 @@ pub fn run(cli: Cli) -> u8 {
             err.exit_code()
         }
     }
-}
-
-/// The host's users and groups for a command that reads one case or profiles file.
-#[derive(Debug, clap::Args)]
-pub struct HostDbArgs {
-    /// A directory holding `group` and `passwd` as `getent group` and `getent passwd` print
-    /// them on the Workbench host (default: the case's `host/`, when it has one).
-    #[arg(long, value_name = "DIR", env = "JJO_HOST_DB")]
-    pub host_db: Option<PathBuf>,
 }
 
 impl CaseOptions {

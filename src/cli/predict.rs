@@ -26,7 +26,7 @@ pub struct Args {
     #[command(flatten)]
     pub opts: CaseOptions,
     #[command(flatten)]
-    pub host: super::HostDbArgs,
+    pub host: crate::flags::HostDbArgs,
 }
 
 /// Runs `jjo predict`.

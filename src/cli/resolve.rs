@@ -36,7 +36,7 @@ pub struct Args {
     #[arg(long)]
     pub allow_unknown_keys: bool,
     #[command(flatten)]
-    pub host: super::HostDbArgs,
+    pub host: crate::flags::HostDbArgs,
 }
 
 /// What `jjo resolve` prints.

@@ -32,11 +32,11 @@ pub struct Args {
     #[command(flatten)]
     pub opts: CaseOptions,
     #[command(flatten)]
-    pub host: super::HostDbArgs,
+    pub host: crate::flags::HostDbArgs,
     #[command(flatten)]
-    pub cluster: super::cluster::ClusterArgs,
+    pub cluster: crate::flags::ClusterArgs,
     #[command(flatten)]
-    pub live: super::cluster::LiveArgs,
+    pub live: crate::flags::LiveArgs,
 }
 
 /// Writes a report the user asked for.

@@ -1,4 +1,7 @@
-//! Cluster flags shared by `jjo test` and `jjo gc`, and the backend they select.
+//! Flag groups shared by jjo's commands and the cargo test harness ([`crate::env::Env`]):
+//! the cluster flags of `jjo test` and `jjo gc` and the backend they select, the live-run
+//! options and the host database. Here rather than in `cli` so that `env` need not import the
+//! command line.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -189,4 +192,13 @@ impl LiveArgs {
             ..LiveOptions::default()
         }
     }
+}
+
+/// The host's users and groups for a command that reads one case or profiles file.
+#[derive(Debug, clap::Args)]
+pub struct HostDbArgs {
+    /// A directory holding `group` and `passwd` as `getent group` and `getent passwd` print
+    /// them on the Workbench host (default: the case's `host/`, when it has one).
+    #[arg(long, value_name = "DIR", env = "JJO_HOST_DB")]
+    pub host_db: Option<PathBuf>,
 }
