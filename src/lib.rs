@@ -34,5 +34,6 @@ pub mod predict;
 pub mod principals;
 pub mod profiles;
 pub mod report;
+pub mod session;
 pub mod template;
 pub mod validate;

@@ -7,13 +7,13 @@ use serde_json::Value;
 
 use super::yaml::fields_of;
 use crate::compare::Mode;
-use crate::job::Session;
+use crate::session::Session;
 use crate::validate::Level;
 
 /// The keys `case.yaml` takes at a place (given as its keys without indexes, `["session",
 /// "env"]`), read from the structs' serde fields, for did-you-mean on a typo.
 pub(crate) fn known_keys(shape: &[&str]) -> &'static [&'static str] {
-    use crate::job::{EnvVar, Mount, Port, RunAs};
+    use crate::session::{EnvVar, Mount, Port, RunAs};
     match shape {
         [] => fields_of::<CaseSpec>(),
         ["session"] => fields_of::<Session>(),

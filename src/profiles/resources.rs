@@ -11,8 +11,8 @@
 
 use super::{Resolved, Section};
 use crate::diag::{Warning, did_you_mean};
-use crate::job::Session;
 use crate::location::{Hint, Located, Span};
+use crate::session::Session;
 
 /// The file, in the case directory as in `/etc/rstudio`.
 pub const RESOURCES_FILE: &str = "launcher.kubernetes.resources.conf";

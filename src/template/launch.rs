@@ -9,8 +9,8 @@ use serde_json::{Map, Value, json};
 use super::{TemplateError, TemplateSet};
 use crate::diag::did_you_mean;
 use crate::error::Error;
-use crate::job::Session;
 use crate::location::Span;
+use crate::session::Session;
 
 /// The major versions of `job.tpl` jjo models, with the releases it was checked against
 /// (rstudio/helm `examples/launcher-templates/` and the Workbench chart's `files/job.tpl`).
@@ -289,9 +289,10 @@ fn hint_for(message: &str, job: Option<&Value>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::job::{self, Port, RunAs};
+    use crate::job;
     use crate::location::Span;
     use crate::profiles::{Resolved, Setting};
+    use crate::session::{Port, RunAs};
 
     #[test]
     fn the_job_object_carries_the_request_and_the_profile_s_resolved_values() {

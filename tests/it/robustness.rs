@@ -58,7 +58,7 @@ fn pointer() -> impl Strategy<Value = String> {
 
 fn base_job() -> Value {
     let profile = jjo::profiles::Resolved::default();
-    jjo::job::build(&jjo::job::Session::default(), &profile, "alice")
+    jjo::job::build(&jjo::session::Session::default(), &profile, "alice")
         .expect("default session builds")
 }
 
