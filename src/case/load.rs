@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use super::error::{Error as CaseError, ErrorKind};
 use super::paths::{self, Unmapped};
+use super::read::read_text;
 use super::spec::{self, CaseSpec};
 use super::suite::{SUITE_FILE, Suite, SuiteSpec};
 use super::yaml;
@@ -225,27 +226,6 @@ pub fn unreferenced_goldens(
     }
     out.sort();
     Ok(out)
-}
-
-/// Reads a text file, with a precise error for missing files and bad UTF-8.
-pub fn read_text(path: &Path) -> Result<String, Error> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
-        action: "read",
-        path: path.into(),
-        source,
-    })?;
-    String::from_utf8(bytes).map_err(|e| {
-        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        let line = valid.iter().filter(|b| **b == b'\n').count() as u32 + 1;
-        let col = valid
-            .rsplit(|b| *b == b'\n')
-            .next()
-            .map_or(0, |l| String::from_utf8_lossy(l).chars().count()) as u32
-            + 1;
-        Error::NotUtf8 {
-            span: Span::at(path, line, col),
-        }
-    })
 }
 
 /// Parses a YAML file into `T` (a value with no fixed keys, such as a golden or a Job), with

@@ -4,6 +4,7 @@
 mod error;
 mod load;
 mod paths;
+mod read;
 mod spec;
 mod suite;
 mod templating;
@@ -12,8 +13,9 @@ mod yaml;
 pub use error::{Error, ErrorKind};
 pub use load::{
     Case, Golden, LoadOptions, PROFILES_FILE, discover, is_case, load, load_spec, load_with,
-    parse_yaml, read_host_db, read_text, unreferenced_goldens,
+    parse_yaml, read_host_db, unreferenced_goldens,
 };
 pub use paths::{ETC_RSTUDIO, Unmapped, map};
+pub use read::read_text;
 pub use spec::{CaseSpec, Expect, RuntimeCheck};
 pub use suite::{SUITE_FILE, Suite, SuiteSpec, root_of as suite_root};

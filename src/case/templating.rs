@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use super::load::read_text;
 use super::paths;
+use super::read::read_text;
 use crate::diag::Warning;
 use crate::error::Error;
 use crate::launcher_conf::{self, LauncherConf};
