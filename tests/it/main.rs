@@ -7,6 +7,7 @@
 mod admin;
 mod cli;
 mod dependencies;
+mod imports;
 #[cfg(feature = "cluster")]
 mod live;
 #[cfg(feature = "cluster")]
