@@ -2,7 +2,8 @@
 //! `jjo diff`, `jjo init` and `jjo lint`, run through the `jjo` binary.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+use crate::support::tree;
 
 struct Run {
     code: i32,
@@ -21,12 +22,9 @@ fn jjo(args: &[&str]) -> Run {
 }
 
 fn jjo_in(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_jjo"))
+    let out = crate::support::jjo(args)
         .current_dir(dir)
-        .args(args)
         .arg("--color=never")
-        .env_remove("JJO_BLESS")
-        .env_remove("CI")
         .output()
         .expect("run jjo");
     Run {
@@ -44,17 +42,6 @@ fn assert_run(run: &Run, code: i32, fragments: &[&str]) {
         assert!(text.contains(f), "output lacks {f:?}:\n{text}");
     }
     assert!(!text.contains("panicked"), "jjo panicked:\n{text}");
-}
-
-/// Writes `files` under a new temporary directory.
-fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().expect("temp dir");
-    for (name, content) in files {
-        let path = tmp.path().join(name);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(&path, content).expect("write");
-    }
-    tmp
 }
 
 fn path(tmp: &tempfile::TempDir, rel: &str) -> String {

@@ -24,12 +24,7 @@ impl TempCase {
     fn new(files: &[(&str, &[u8])]) -> TempCase {
         let tmp = tempfile::tempdir().expect("temp dir");
         let dir = tmp.path().join("case");
-        for (name, content) in files {
-            let path = dir.join(name);
-            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-            std::fs::write(&path, content).expect("write");
-        }
-        std::fs::create_dir_all(&dir).expect("mkdir");
+        crate::support::write_tree(&dir, files);
         TempCase { tmp, dir }
     }
 
@@ -134,18 +129,8 @@ impl std::fmt::Display for Run {
 }
 
 /// A `jjo` command with a clean environment (no blessing, not CI, no cluster, no colours).
-/// Colours are off through the environment, not `--color=never`, which clap would echo in
-/// its usage lines.
 fn command(args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_jjo"));
-    command.args(args).env("NO_COLOR", "1");
-    for name in jjo::env::Env::variables() {
-        command.env_remove(name);
-    }
-    for name in ["CI", "CLICOLOR_FORCE"] {
-        command.env_remove(name);
-    }
-    command
+    crate::support::jjo(args)
 }
 
 fn jjo(args: &[&str]) -> Run {

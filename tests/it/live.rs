@@ -1406,20 +1406,17 @@ async fn jjo_gc_exits_non_zero_only_while_something_remains() {
     std::fs::write(kubeconfig.path(), text).expect("write kubeconfig");
     let path = kubeconfig.path().to_path_buf();
     let gc = move || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_jjo"))
-            .args([
-                "gc",
-                "--cluster",
-                "kubeconfig",
-                "--context",
-                "staging",
-                "--kubeconfig",
-            ])
-            .arg(&path)
-            .env_remove("JJO_CLUSTER")
-            .env_remove("JJO_NAMESPACE")
-            .output()
-            .expect("run jjo")
+        crate::support::jjo(&[
+            "gc",
+            "--cluster",
+            "kubeconfig",
+            "--context",
+            "staging",
+            "--kubeconfig",
+        ])
+        .arg(&path)
+        .output()
+        .expect("run jjo")
     };
     let first = tokio::task::spawn_blocking(gc.clone())
         .await

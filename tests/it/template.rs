@@ -2,7 +2,6 @@
 //! file, line and column and Go's own words; the migration pair gives one Pod.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
 
@@ -28,11 +27,7 @@ impl Case {
             std::fs::create_dir_all(to.parent().unwrap()).unwrap();
             std::fs::copy(root.join(rel), &to).unwrap();
         }
-        for (rel, text) in files {
-            let to = dir.path().join(rel);
-            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-            std::fs::write(to, text).unwrap();
-        }
+        crate::support::write_tree(dir.path(), files);
         Case { dir }
     }
 
@@ -45,8 +40,7 @@ impl Case {
     }
 
     fn render(&self) -> (i32, String) {
-        let out = Command::new(env!("CARGO_BIN_EXE_jjo"))
-            .arg("render")
+        let out = crate::support::jjo(&["render"])
             .arg(self.dir.path())
             .arg("--color=never")
             .output()
@@ -218,8 +212,7 @@ fn a_template_error_while_running_points_at_the_action() {
 #[test]
 fn jjo_diff_takes_a_templating_configuration_and_sees_no_change_in_the_migration() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("cases");
-    let out = Command::new(env!("CARGO_BIN_EXE_jjo"))
-        .arg("diff")
+    let out = crate::support::jjo(&["diff"])
         .arg(root.join("migration-overrides"))
         .arg(root.join("migration-templates"))
         .arg("--color=never")

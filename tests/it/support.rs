@@ -1,0 +1,79 @@
+//! What the tests that run the `jjo` binary share: one way to spawn it with none of the
+//! variables jjo reads, and one way to write a tree of files in a temporary directory.
+//! A test that needs a variable sets it on the command it gets; nothing leaks in from the
+//! shell that runs `cargo test` (`JJO_HOST_DB=... cargo test` once failed 15 tests).
+
+use std::path::Path;
+use std::process::Command;
+
+/// Variables jjo reads that are no flag's `env = ...`: `CI` (never write goldens), the
+/// colour switches anstream obeys, and the kubeconfig kube reads.
+const OTHER_VARIABLES: &[&str] = &["CI", "CLICOLOR", "CLICOLOR_FORCE", "KUBECONFIG"];
+
+/// The `jjo` binary with `args`, none of the variables jjo reads set (every flag's variable,
+/// [`jjo::env::Env::variables`], any other `JJO_*` of this process, and
+/// [`OTHER_VARIABLES`]) and colours off through `NO_COLOR` (not `--color=never`, which clap
+/// would echo in its usage lines).
+pub fn jjo<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_jjo"));
+    command.args(args);
+    for name in read_variables() {
+        command.env_remove(name);
+    }
+    command.env("NO_COLOR", "1");
+    command
+}
+
+/// The names [`jjo`] removes from a child's environment.
+pub fn read_variables() -> Vec<String> {
+    let mut names = jjo::env::Env::variables();
+    names.extend(
+        std::env::vars_os()
+            .filter_map(|(name, _)| name.into_string().ok())
+            .filter(|name| name.starts_with("JJO_")),
+    );
+    names.extend(OTHER_VARIABLES.iter().map(|s| s.to_string()));
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Writes `files` (paths relative to `root`, parents created) under `root`.
+pub fn write_tree<C: AsRef<[u8]>>(root: &Path, files: &[(&str, C)]) {
+    std::fs::create_dir_all(root).expect("mkdir");
+    for (name, content) in files {
+        let path = root.join(name);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&path, content).expect("write");
+    }
+}
+
+/// A new temporary directory holding the text `files`; removed when dropped.
+pub fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    write_tree(tmp.path(), files);
+    tmp
+}
+
+#[test]
+fn every_variable_jjo_reads_is_removed() {
+    let names = read_variables();
+    for name in [
+        "JJO_BLESS",
+        "JJO_CLUSTER",
+        "JJO_HOST_DB",
+        "CI",
+        "KUBECONFIG",
+    ] {
+        assert!(names.iter().any(|n| n == name), "{name} not in {names:?}");
+    }
+    // The child of a command built here sees none of them, whatever this process has.
+    let command = jjo::<&str>(&[]);
+    let mut removed: Vec<String> = command
+        .get_envs()
+        .filter(|(_, value)| value.is_none())
+        .map(|(name, _)| name.to_string_lossy().into_owned())
+        .collect();
+    removed.sort();
+    assert_eq!(removed, names);
+}
