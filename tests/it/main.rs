@@ -15,4 +15,5 @@ mod live_cases;
 mod predict_captures;
 mod robustness;
 mod suite;
+mod support;
 mod template;

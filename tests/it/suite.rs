@@ -2,7 +2,8 @@
 //! `[*]`), one `--host-db` option set for every command, and the shared-`etc/` suite layout.
 
 use std::path::Path;
-use std::process::Command;
+
+use crate::support::tree;
 
 struct Run {
     code: i32,
@@ -21,12 +22,8 @@ fn jjo(args: &[&str]) -> Run {
 }
 
 fn jjo_env(args: &[&str], env: &[(&str, &str)]) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_jjo"));
-    cmd.args(args)
-        .arg("--color=never")
-        .env_remove("JJO_BLESS")
-        .env_remove("JJO_HOST_DB")
-        .env_remove("CI");
+    let mut cmd = crate::support::jjo(args);
+    cmd.arg("--color=never");
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -46,17 +43,6 @@ fn assert_run(run: &Run, code: i32, fragments: &[&str]) {
         assert!(text.contains(f), "output lacks {f:?}:\n{text}");
     }
     assert!(!text.contains("panicked"), "jjo panicked:\n{text}");
-}
-
-/// Writes `files` under a new temporary directory.
-fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().expect("temp dir");
-    for (name, content) in files {
-        let path = tmp.path().join(name);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(&path, content).expect("write");
-    }
-    tmp
 }
 
 fn path(tmp: &tempfile::TempDir, rel: &str) -> String {

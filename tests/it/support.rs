@@ -77,3 +77,18 @@ fn every_variable_jjo_reads_is_removed() {
     removed.sort();
     assert_eq!(removed, names);
 }
+
+#[test]
+fn no_other_test_spawns_jjo_its_own_way() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it");
+    let mut others = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("read tests/it").flatten() {
+        let path = entry.path();
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        if path.file_name().is_some_and(|n| n != "support.rs") && text.contains("CARGO_BIN_EXE_jjo")
+        {
+            others.push(path.display().to_string());
+        }
+    }
+    assert!(others.is_empty(), "use support::jjo instead in {others:?}");
+}
