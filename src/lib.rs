@@ -34,6 +34,7 @@ pub mod predict;
 pub mod principals;
 pub mod profiles;
 pub mod report;
+pub mod schedule;
 pub mod session;
 pub mod template;
 pub mod validate;
