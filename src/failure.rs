@@ -68,6 +68,55 @@ pub struct FailedCheck {
     pub stderr: String,
 }
 
+/// Nodes that refuse the Pod for the same reasons.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NodeGroup {
+    /// The reasons, in the scheduler's words with jjo's detail (which taint).
+    pub why: String,
+    /// How many nodes.
+    pub count: usize,
+    /// The first few of them.
+    pub nodes: Vec<String>,
+}
+
+/// Where a Pod fits on the case's nodes, as a failure shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlacementSummary {
+    /// The scheduler's summary, `0/3 nodes are available: ...` (without its preemption part).
+    pub message: String,
+    /// How many nodes there are.
+    pub total: usize,
+    /// The nodes that fit (all of them).
+    pub fits: Vec<String>,
+    /// The others, grouped by reason.
+    pub groups: Vec<NodeGroup>,
+    /// What of the Pod jjo does not model (or why it could not read the Pod).
+    pub unmodelled: Vec<String>,
+    /// Did-you-mean for a label key no node has.
+    pub hints: Vec<String>,
+}
+
+impl From<&crate::schedule::Placement> for PlacementSummary {
+    fn from(p: &crate::schedule::Placement) -> PlacementSummary {
+        PlacementSummary {
+            message: p.message(),
+            total: p.total,
+            fits: p.fits.clone(),
+            groups: p
+                .groups()
+                .into_iter()
+                .map(|(why, count, nodes)| NodeGroup {
+                    why,
+                    count,
+                    nodes: nodes.into_iter().map(str::to_owned).collect(),
+                })
+                .collect(),
+            unmodelled: p.unread.iter().chain(&p.unmodelled).cloned().collect(),
+            hints: p.hints.clone(),
+        }
+    }
+}
+
 /// Why one check of a case failed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", content = "data", rename_all = "kebab-case")]
@@ -173,6 +222,32 @@ pub enum Failure {
         because: Vec<String>,
         /// What this check found against the golden as it is.
         failure: Box<Failure>,
+    },
+    /// The Pod fits no node of `nodes.yaml`, and the case expects it scheduled.
+    NotScheduled {
+        /// Where it fits and why not.
+        placement: PlacementSummary,
+    },
+    /// The Pod fits nodes outside `schedule.on:`, where the scheduler may put it.
+    LandsElsewhere {
+        /// The case's `schedule.on:`.
+        on: std::collections::BTreeMap<String, String>,
+        /// The fitting nodes without those labels.
+        elsewhere: Vec<String>,
+        /// Where it fits and why not.
+        placement: PlacementSummary,
+    },
+    /// The case expects `unschedulable: true`, but the Pod fits a node.
+    Scheduled {
+        /// Where it fits.
+        placement: PlacementSummary,
+    },
+    /// The Pod fits no node, but the scheduler's message does not contain `schedule.reason:`.
+    NotScheduledOtherwise {
+        /// The case's `schedule.reason:`.
+        reason: String,
+        /// Where it fits and why not.
+        placement: PlacementSummary,
     },
     /// A failed live case whose namespace was kept (`--keep`) for inspection.
     Kept {

@@ -16,7 +16,7 @@ use crate::location::{Located, Span};
 use crate::patch::{self, Patched};
 use crate::predict;
 use crate::validate::{self, Finding, Severity};
-use crate::{bless, job};
+use crate::{bless, job, schedule};
 
 /// A case's Job before and after its overrides, with every warning on the way.
 #[derive(Debug, Clone)]
@@ -114,6 +114,8 @@ pub enum Check {
     Pod,
     /// The live Pod on a cluster against `expected-pod.yaml` and `expect:`.
     Live,
+    /// The predicted Pod scheduled on `nodes.yaml` against `schedule:`.
+    Schedule,
 }
 
 impl Check {
@@ -124,6 +126,7 @@ impl Check {
             Check::Validation => "validation",
             Check::Pod => "pod",
             Check::Live => "live",
+            Check::Schedule => "schedule",
         }
     }
 }
@@ -140,6 +143,9 @@ pub fn checks(case: &Case, blessing: bool) -> Vec<Check> {
     let mut checks = vec![Check::Job, Check::Validation];
     if case.expected_pod.is_some() || (blessing && case.spec.expect == Expect::Admitted) {
         checks.push(Check::Pod);
+    }
+    if case.nodes.is_some() && case.spec.expect != Expect::Rejected {
+        checks.push(Check::Schedule);
     }
     checks
 }
@@ -167,6 +173,7 @@ pub fn check(case: &Case, rendered: &Rendered, which: Check) -> Result<Status, E
         Check::Job => check_job(case, rendered),
         Check::Validation => Ok(check_validation(case, rendered)),
         Check::Pod => check_pod(case, rendered),
+        Check::Schedule => check_schedule(case, rendered),
         // Live runs need a cluster and run through `live::Runner`; `checks` never lists them.
         Check::Live => Err(Error::Internal {
             what: "the live check runs through `live::Runner`, not `pipeline::check`".into(),
@@ -202,7 +209,7 @@ fn bless_check(
                 &reduced,
             )
         }
-        Check::Pod | Check::Validation | Check::Live => checked,
+        Check::Pod | Check::Validation | Check::Live | Check::Schedule => checked,
     }
 }
 
@@ -553,6 +560,93 @@ fn check_pod(case: &Case, rendered: &Rendered) -> Result<Status, Error> {
     compared(case, golden, &pod, opts, Subject::PredictedPod)
 }
 
+/// Where the case's predicted Pod fits on its nodes (`None` without `nodes.yaml`).
+pub fn placement(case: &Case, rendered: &Rendered) -> Result<Option<schedule::Placement>, Error> {
+    let Some(nodes) = &case.nodes else {
+        return Ok(None);
+    };
+    let pod = predict_pod(case, &rendered.patched.job)?;
+    Ok(Some(schedule::place(&pod, &nodes.nodes)))
+}
+
+/// The offline placement against `schedule:`; without it, the Pod must fit some node.
+fn check_schedule(case: &Case, rendered: &Rendered) -> Result<Status, Error> {
+    let (Some(nodes), Some(placement)) = (&case.nodes, placement(case, rendered)?) else {
+        return Ok(Status::Passed);
+    };
+    Ok(schedule_status(
+        case.spec.schedule.as_ref(),
+        &placement,
+        &nodes.nodes,
+    ))
+}
+
+/// A placement judged against `schedule:` (none: the Pod must fit some node).
+pub fn schedule_status(
+    expected: Option<&crate::case::Schedule>,
+    placement: &schedule::Placement,
+    nodes: &[schedule::Node],
+) -> Status {
+    use crate::failure::PlacementSummary;
+    use schedule::Verdict;
+    let summary = || PlacementSummary::from(placement);
+    let unschedulable = expected.is_some_and(|s| s.unschedulable);
+    let failure = match placement.verdict() {
+        Verdict::Unschedulable if unschedulable => {
+            let reason = expected.and_then(|s| s.reason.as_deref());
+            // The did-you-mean for a misspelt label key counts too, so a case can pin it.
+            let said = |r: &str| {
+                let r = r.to_lowercase();
+                std::iter::once(placement.message())
+                    .chain(placement.hints.iter().cloned())
+                    .any(|text| text.to_lowercase().contains(&r))
+            };
+            match reason {
+                Some(r) if !said(r) => Failure::NotScheduledOtherwise {
+                    reason: r.to_owned(),
+                    placement: summary(),
+                },
+                _ => return Status::Passed,
+            }
+        }
+        Verdict::Unschedulable => Failure::NotScheduled {
+            placement: summary(),
+        },
+        Verdict::Undecided => {
+            let what: Vec<String> = placement
+                .unread
+                .iter()
+                .chain(&placement.unmodelled)
+                .cloned()
+                .collect();
+            return Status::NotDecided {
+                why: format!(
+                    "the Pod fits {} of {} nodes on the filters jjo models, but its placement also depends on what it does not model: {}; the live run decides it (`jjo test --cluster ...`)",
+                    placement.fits.len(),
+                    placement.total,
+                    what.join(", ")
+                ),
+            };
+        }
+        Verdict::Fits if unschedulable => Failure::Scheduled {
+            placement: summary(),
+        },
+        Verdict::Fits => {
+            let on = expected.map(|s| s.on.clone()).unwrap_or_default();
+            let elsewhere = schedule::elsewhere(placement, nodes, &on);
+            if elsewhere.is_empty() {
+                return Status::Passed;
+            }
+            Failure::LandsElsewhere {
+                elsewhere: elsewhere.into_iter().map(str::to_owned).collect(),
+                on,
+                placement: summary(),
+            }
+        }
+    };
+    Status::Failed(failure)
+}
+
 /// The outcome of one case in a run.
 #[derive(Debug)]
 pub enum CaseResult {
@@ -649,7 +743,7 @@ fn blesses_golden(case: &Case, which: Check) -> bool {
     match which {
         Check::Job => true,
         Check::Pod => case.spec.expect != Expect::Rejected,
-        Check::Validation | Check::Live => false,
+        Check::Validation | Check::Live | Check::Schedule => false,
     }
 }
 
@@ -1118,6 +1212,100 @@ mod tests {
         assert_eq!(
             findings[0].message,
             "`schedulingGroup` is behind the alpha feature `GenericWorkload`, off by default through Kubernetes 1.37; a 1.37 API server drops it"
+        );
+    }
+
+    /// Issue 16: a shipped case's schedule check, with `schedule:` replaced.
+    fn schedule_of(name: &str, schedule: Option<crate::case::Schedule>) -> Status {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("cases")
+            .join(name);
+        let mut case = crate::case::load(name, &dir, false).expect("loads");
+        case.spec.schedule = schedule;
+        let rendered = render(&case).expect("renders");
+        check(&case, &rendered, Check::Schedule).expect("checks")
+    }
+
+    fn on(k: &str, v: &str) -> Option<crate::case::Schedule> {
+        Some(crate::case::Schedule {
+            on: [(k.to_owned(), v.to_owned())].into(),
+            ..Default::default()
+        })
+    }
+
+    fn unschedulable(reason: Option<&str>) -> Option<crate::case::Schedule> {
+        Some(crate::case::Schedule {
+            unschedulable: true,
+            reason: reason.map(str::to_owned),
+            ..Default::default()
+        })
+    }
+
+    #[test]
+    fn a_case_with_nodes_must_at_least_be_schedulable() {
+        assert_eq!(schedule_of("schedule-gpu-pool", None), Status::Passed);
+        let Status::Failed(Failure::NotScheduled { placement }) =
+            schedule_of("schedule-lost-toleration", None)
+        else {
+            panic!("the lost toleration leaves no node")
+        };
+        assert_eq!(
+            placement.message,
+            "0/5 nodes are available: 1 node(s) were unschedulable, 2 node(s) didn't match Pod's node affinity/selector, 2 node(s) had untolerated taint(s)."
+        );
+    }
+
+    #[test]
+    fn on_fails_when_the_pod_may_land_on_a_node_without_the_labels() {
+        assert_eq!(
+            schedule_of("schedule-gpu-pool", on("pool", "gpu")),
+            Status::Passed
+        );
+        let Status::Failed(Failure::LandsElsewhere { elsewhere, .. }) = schedule_of(
+            "schedule-gpu-pool",
+            on("topology.kubernetes.io/zone", "us-east-1a"),
+        ) else {
+            panic!("one GPU node is in us-east-1b")
+        };
+        assert_eq!(elsewhere, ["ip-10-20-42-211.ec2.internal"]);
+    }
+
+    #[test]
+    fn unschedulable_fails_when_the_pod_fits_or_for_another_reason() {
+        assert!(matches!(
+            schedule_of("schedule-gpu-pool", unschedulable(None)),
+            Status::Failed(Failure::Scheduled { .. })
+        ));
+        assert_eq!(
+            schedule_of(
+                "schedule-memory-too-large",
+                unschedulable(Some("insufficient MEMORY"))
+            ),
+            Status::Passed
+        );
+        assert!(matches!(
+            schedule_of(
+                "schedule-memory-too-large",
+                unschedulable(Some("Insufficient cpu"))
+            ),
+            Status::Failed(Failure::NotScheduledOtherwise { .. })
+        ));
+    }
+
+    #[test]
+    fn an_unmodelled_filter_leaves_a_fitting_pod_undecided() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("cases/schedule-gpu-pool");
+        let case = crate::case::load("schedule-gpu-pool", &dir, false).expect("loads");
+        let mut rendered = render(&case).expect("renders");
+        rendered.patched.job["spec"]["template"]["spec"]["affinity"] = serde_json::json!({
+            "podAntiAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [
+                {"topologyKey": "kubernetes.io/hostname", "labelSelector": {}}]}});
+        let Ok(Status::NotDecided { why }) = check(&case, &rendered, Check::Schedule) else {
+            panic!("pod anti-affinity is not modelled")
+        };
+        assert_eq!(
+            why,
+            "the Pod fits 2 of 5 nodes on the filters jjo models, but its placement also depends on what it does not model: required pod anti-affinity (`affinity.podAntiAffinity`); the live run decides it (`jjo test --cluster ...`)"
         );
     }
 

@@ -84,6 +84,32 @@ pub enum ErrorKind {
         /// The entry's directory.
         target: String,
     },
+    /// A document (or a List item) of `nodes.yaml` that is not a Node.
+    #[error("{at} {} not a Node", found.as_deref().map_or("has no `kind`,".to_owned(), |k| format!("is `kind: {k}`,")))]
+    NotANode {
+        /// The `kind:` it has, if any.
+        found: Option<String>,
+        /// Which document or item (`document 2`, `items[3]`).
+        at: String,
+    },
+    /// Two nodes of `nodes.yaml` with one name.
+    #[error("two nodes are named `{name}`")]
+    DuplicateNode {
+        /// The name.
+        name: String,
+    },
+    /// `schedule:` in a case without `nodes.yaml`.
+    #[error(
+        "`schedule:` needs the cluster's nodes, and the case has no `{}`",
+        super::nodes::NODES_FILE
+    )]
+    ScheduleWithoutNodes,
+    /// `schedule:` with both `on:` and `unschedulable: true`.
+    #[error("`schedule:` has both `on:` and `unschedulable: true`")]
+    ScheduleOnAndUnschedulable,
+    /// `schedule.reason:` without `unschedulable: true`.
+    #[error("`schedule.reason:` only applies with `unschedulable: true`")]
+    ScheduleReasonWithoutUnschedulable,
     /// An override file that is a link to somewhere outside the case.
     #[error("override file `{path}` resolves to `{}`, outside the case", real.display())]
     LinkOutside {
@@ -164,6 +190,22 @@ impl Hint for ErrorKind {
                  `etc/`); to share files among cases, make them a suite (`suite.yaml`) and map \
                  `{prefix}` into its `etc/`"
             )),
+            ErrorKind::NotANode { .. } => Some(
+                "give the nodes as `kubectl get nodes -o yaml` prints them (a List of Nodes, or one Node per document)".to_owned(),
+            ),
+            ErrorKind::DuplicateNode { .. } => {
+                Some("a cluster has one Node per name: remove the copy".to_owned())
+            }
+            ErrorKind::ScheduleWithoutNodes => Some(format!(
+                "save the cluster's nodes with `kubectl get nodes -o yaml > {}` in the case",
+                super::nodes::NODES_FILE
+            )),
+            ErrorKind::ScheduleOnAndUnschedulable => Some(
+                "keep `on:` for where the session must land, or `unschedulable: true` if it must not land anywhere".to_owned(),
+            ),
+            ErrorKind::ScheduleReasonWithoutUnschedulable => Some(
+                "add `unschedulable: true`, or use `on:` to say where the session must land".to_owned(),
+            ),
         }
     }
 }

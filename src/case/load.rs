@@ -72,6 +72,8 @@ pub struct Case {
     pub host: Option<HostDb>,
     /// The resource profile the session picked, already applied to `spec.session`.
     pub resource_profile: Option<ResourceProfile>,
+    /// `nodes.yaml`: the cluster's nodes the Pod is scheduled on.
+    pub nodes: Option<super::nodes::Nodes>,
 }
 
 /// How to read a case.
@@ -626,6 +628,7 @@ fn load_in(
 
     let mut setup = spec.setup.clone();
     setup.extend(setup_files(&dir.join("setup"))?);
+    let nodes = read_nodes(dir, &spec, spec_text)?;
 
     Ok(Case {
         name: name.to_string(),
@@ -644,7 +647,42 @@ fn load_in(
         templates: templating.templates,
         host,
         resource_profile,
+        nodes,
     })
+}
+
+/// Reads `nodes.yaml` (the case's own, else its suite's beside `suite.yaml`), and checks
+/// `schedule:` against it.
+fn read_nodes(
+    dir: &Path,
+    spec: &CaseSpec,
+    spec_text: &str,
+) -> Result<Option<super::nodes::Nodes>, Error> {
+    let own = dir.join(super::nodes::NODES_FILE);
+    let path = match super::suite::root_of(dir) {
+        Some(root) if !own.is_file() => root.join(super::nodes::NODES_FILE),
+        _ => own,
+    };
+    let at = || key_span(&dir.join("case.yaml"), spec_text, "schedule");
+    if let Some(schedule) = &spec.schedule {
+        let wrong = if !schedule.on.is_empty() && schedule.unschedulable {
+            Some(ErrorKind::ScheduleOnAndUnschedulable)
+        } else if schedule.reason.is_some() && !schedule.unschedulable {
+            Some(ErrorKind::ScheduleReasonWithoutUnschedulable)
+        } else if !path.is_file() {
+            Some(ErrorKind::ScheduleWithoutNodes)
+        } else {
+            None
+        };
+        if let Some(kind) = wrong {
+            return Err(Located::new(at(), kind).into());
+        }
+    }
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let text = read_text(&path)?;
+    Ok(Some(super::nodes::parse(&path, &text)?))
 }
 
 /// Renders the Helm values file a case names, refusing a case that also has a profiles file.
@@ -959,6 +997,43 @@ mod tests {
         );
     }
 
+    /// Issue 16: a suite's `nodes.yaml` serves every case below it that has none.
+    #[test]
+    fn a_suite_s_nodes_serve_its_cases_and_schedule_needs_some() {
+        let node = "kind: Node\nmetadata: {name: a}\n";
+        let suite = TempCase::new(&[
+            (SUITE_FILE, ""),
+            ("etc/launcher.kubernetes.profiles.conf", "[*]\nmax-cpus=1\n"),
+            ("nodes.yaml", node),
+            ("one/case.yaml", "schedule: {on: {pool: gpu}}\n"),
+            ("two/case.yaml", "user: bob\n"),
+            ("two/nodes.yaml", "kind: Node\nmetadata: {name: b}\n"),
+        ]);
+        let names = |case: &str| -> Vec<String> {
+            let loaded = load(case, &suite.0.path().join(case), false).expect("loads");
+            loaded
+                .nodes
+                .expect("has nodes")
+                .nodes
+                .into_iter()
+                .map(|n| n.name)
+                .collect()
+        };
+        assert_eq!(names("one"), ["a"]);
+        assert_eq!(names("two"), ["b"]);
+        let lone = TempCase::new(&[
+            (PROFILES_FILE, "[*]\nmax-cpus=1\n"),
+            ("case.yaml", "user: a\nschedule:\n  unschedulable: true\n"),
+        ]);
+        let err = lone.load().unwrap_err();
+        assert!(
+            err.to_string().ends_with(
+                "case.yaml:2:10: `schedule:` needs the cluster's nodes, and the case has no `nodes.yaml`"
+            ),
+            "{err}"
+        );
+    }
+
     #[test]
     fn case_yaml_typo_has_line_and_did_you_mean() {
         let err = spec_error("user: alice\ngrups: [a]\n");
@@ -1024,7 +1099,8 @@ mod tests {
             err.hint().as_deref(),
             Some(
                 "known keys: user, groups, new-user, session, paths, kubernetes, match, pod-security, \
-                 expect, reason, allow-unknown-keys, setup, checks, helm-values, helm-release"
+                 expect, reason, allow-unknown-keys, setup, checks, helm-values, helm-release, \
+                 schedule"
             )
         );
     }

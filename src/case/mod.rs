@@ -3,6 +3,7 @@
 
 mod error;
 mod load;
+mod nodes;
 mod paths;
 mod read;
 mod spec;
@@ -15,7 +16,8 @@ pub use load::{
     Case, Golden, LoadOptions, PROFILES_FILE, discover, is_case, load, load_spec, load_with,
     parse_yaml, read_host_db, unreferenced_goldens,
 };
+pub use nodes::{NODES_FILE, Nodes, parse as parse_nodes};
 pub use paths::{ETC_RSTUDIO, Unmapped, map};
 pub use read::read_text;
-pub use spec::{CaseSpec, Expect, RuntimeCheck};
+pub use spec::{CaseSpec, Expect, RuntimeCheck, Schedule};
 pub use suite::{SUITE_FILE, Suite, SuiteSpec, root_of as suite_root};

@@ -22,6 +22,7 @@ pub(crate) fn known_keys(shape: &[&str]) -> &'static [&'static str] {
         ["session", "run-as"] => fields_of::<RunAs>(),
         ["session", "mounts"] => fields_of::<Mount>(),
         ["checks"] => fields_of::<RuntimeCheck>(),
+        ["schedule"] => fields_of::<Schedule>(),
         _ => &[],
     }
 }
@@ -65,6 +66,20 @@ pub struct CaseSpec {
     pub helm_values: Option<String>,
     /// The Helm release name the chart's own names derive from (default `rstudio-workbench`).
     pub helm_release: Option<String>,
+    /// Where the session must land on the cluster's nodes (`nodes.yaml`), or that it must not.
+    pub schedule: Option<Schedule>,
+}
+
+/// `schedule:`: what must hold when the Pod is scheduled on the case's nodes.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case", default)]
+pub struct Schedule {
+    /// Labels every node the Pod may land on carries (`pool: gpu`).
+    pub on: BTreeMap<String, String>,
+    /// The Pod must fit no node.
+    pub unschedulable: bool,
+    /// With `unschedulable: true`: text the scheduler's message must contain.
+    pub reason: Option<String>,
 }
 
 impl Default for CaseSpec {
@@ -85,6 +100,7 @@ impl Default for CaseSpec {
             checks: Vec::new(),
             helm_values: None,
             helm_release: None,
+            schedule: None,
         }
     }
 }

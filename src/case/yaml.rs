@@ -62,26 +62,46 @@ pub(crate) fn parse_document<'de, T: DeserializeOwned>(
     if let Some(steps) = ignored {
         return Err(unknown_key(path, &steps, again(), known));
     }
-    result.map_err(|e| {
-        let at = e.path().to_string();
-        let inner = e.into_inner();
-        let span = span_of(path, &inner);
-        let raw = inner.to_string();
-        // serde_yaml_ng appends " at line N column M" and may prefix a path; both are redone here.
-        let raw = raw.split(" at line ").next().unwrap_or(&raw);
-        let raw = match raw.split_once(": ") {
-            Some((prefix, rest)) if !prefix.contains(' ') => rest,
-            _ => raw,
-        };
-        let at = if at == "." { String::new() } else { at };
-        Located::new(
-            span,
-            ErrorKind::Yaml {
-                at,
-                message: raw.to_owned(),
-            },
-        )
-    })
+    result.map_err(|e| located_error(path, e))
+}
+
+/// Deserializes one YAML document of the file at `path` into `T`, telling `ignored` the path
+/// of every key `T` does not read (a Node export's conditions, images...) instead of
+/// refusing it.
+pub(crate) fn parse_lenient<'de, T: DeserializeOwned>(
+    path: &Path,
+    de: serde_yaml_ng::Deserializer<'de>,
+    ignored: &mut dyn FnMut(Vec<Step>),
+) -> Result<T, Error> {
+    let mut note = |p: serde_ignored::Path<'_>| {
+        let mut steps = Vec::new();
+        collect_steps(&p, &mut steps);
+        ignored(steps);
+    };
+    serde_path_to_error::deserialize(serde_ignored::Deserializer::new(de, &mut note))
+        .map_err(|e| located_error(path, e))
+}
+
+/// A serde_yaml_ng error at its line and column, with its path in the document.
+fn located_error(path: &Path, e: serde_path_to_error::Error<serde_yaml_ng::Error>) -> Error {
+    let at = e.path().to_string();
+    let inner = e.into_inner();
+    let span = span_of(path, &inner);
+    let raw = inner.to_string();
+    // serde_yaml_ng appends " at line N column M" and may prefix a path; both are redone here.
+    let raw = raw.split(" at line ").next().unwrap_or(&raw);
+    let raw = match raw.split_once(": ") {
+        Some((prefix, rest)) if !prefix.contains(' ') => rest,
+        _ => raw,
+    };
+    let at = if at == "." { String::new() } else { at };
+    Located::new(
+        span,
+        ErrorKind::Yaml {
+            at,
+            message: raw.to_owned(),
+        },
+    )
 }
 
 fn span_of(path: &Path, e: &serde_yaml_ng::Error) -> Span {

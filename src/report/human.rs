@@ -166,6 +166,50 @@ fn refusers(level: crate::validate::Level, found: &[Finding]) -> String {
 }
 
 /// `n thing` or `n things`.
+/// Up to five names, then how many more.
+fn names(all: &[String]) -> String {
+    let mut out: Vec<String> = all.iter().take(5).map(|n| format!("`{n}`")).collect();
+    if all.len() > 5 {
+        out.push(format!("and {} more", all.len() - 5));
+    }
+    out.join(", ")
+}
+
+/// The scheduler's message, the nodes that fit, each group of refusing nodes, and what jjo
+/// does not model.
+fn placement_lines(p: &crate::failure::PlacementSummary) -> Vec<String> {
+    let mut out = Vec::new();
+    if p.fits.is_empty() {
+        out.push(format!("scheduler: {}", p.message));
+    } else {
+        out.push(format!(
+            "fits {} of {}: {}",
+            count(p.fits.len(), "node"),
+            p.total,
+            names(&p.fits)
+        ));
+    }
+    for g in &p.groups {
+        let mut nodes: Vec<String> = g.nodes.iter().map(|n| format!("`{n}`")).collect();
+        if g.count > g.nodes.len() {
+            nodes.push(format!("and {} more", g.count - g.nodes.len()));
+        }
+        out.push(format!(
+            "{} ({}): {}",
+            count(g.count, "node"),
+            nodes.join(", "),
+            g.why
+        ));
+    }
+    out.extend(
+        p.unmodelled
+            .iter()
+            .map(|u| format!("not modelled offline: {u}")),
+    );
+    out.extend(p.hints.iter().skip(1).cloned());
+    out
+}
+
 fn count(n: usize, thing: &str) -> String {
     format!("{n} {thing}{}", if n == 1 { "" } else { "s" })
 }
@@ -363,6 +407,46 @@ pub fn failure(f: &Failure) -> FailureText {
                 Some("jjo blesses only a case that passes every other check".into()),
             )
         }
+        Failure::NotScheduled { placement } => text(
+            "the session's Pod fits no node of `nodes.yaml`".into(),
+            placement_lines(placement),
+            placement.hints.first().cloned().or_else(|| {
+                Some("fix the override, or set `schedule: {unschedulable: true}` if that is the point".into())
+            }),
+        ),
+        Failure::LandsElsewhere {
+            on,
+            elsewhere,
+            placement,
+        } => {
+            let on: Vec<String> = on.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+            let mut details = vec![format!(
+                "it fits {} outside `on: {{{}}}`: {}",
+                count(elsewhere.len(), "node"),
+                on.join(", "),
+                names(elsewhere)
+            )];
+            details.extend(placement_lines(placement));
+            text(
+                "the session's Pod may land outside `schedule.on:`".into(),
+                details,
+                Some("the scheduler may pick any node that fits: narrow the Pod with a `nodeSelector` or node affinity".into()),
+            )
+        }
+        Failure::Scheduled { placement } => text(
+            format!(
+                "expected the Pod to fit no node, but it fits {} of {}",
+                count(placement.fits.len(), "node"),
+                placement.total
+            ),
+            placement_lines(placement),
+            Some("check the override, or drop `unschedulable: true` from `schedule:`".into()),
+        ),
+        Failure::NotScheduledOtherwise { reason, placement } => text(
+            format!("the Pod fits no node, but not for `{reason}`"),
+            placement_lines(placement),
+            Some("`reason:` must be part of the scheduler's message above".into()),
+        ),
         Failure::Kept {
             namespace,
             inspect,

@@ -42,7 +42,7 @@ impl Reason {
     /// The reason with jjo's detail (which taint), for the per-node lines.
     pub fn detail(&self) -> String {
         match self {
-            Reason::Taint(t) => format!("{} (`{t}`)", self.message()),
+            Reason::Taint(t) => format!("{}: `{t}`", self.message()),
             other => other.message().into_owned(),
         }
     }

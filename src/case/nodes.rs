@@ -1,0 +1,428 @@
+//! `nodes.yaml`: the cluster's nodes as `kubectl get nodes -o yaml` writes them (a `List`
+//! or `NodeList`, or one Node per document), reduced to what scheduling reads. The rest of
+//! a real export (conditions, images, addresses, managed fields) is dropped, and named in a
+//! note.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, Visitor};
+use serde_json::Value;
+
+use super::error::{Error, ErrorKind};
+use super::yaml::{self, Step};
+use crate::location::{Located, Span};
+use crate::schedule::{Effect, Node, Taint, scheduler_units};
+use crate::validate::parse_quantity;
+
+/// The file that gives a case the cluster's nodes.
+pub const NODES_FILE: &str = "nodes.yaml";
+
+/// The nodes of `nodes.yaml`, for offline scheduling and for a live run on a cluster jjo
+/// starts itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Nodes {
+    /// Where they were read from.
+    pub path: PathBuf,
+    /// Each node reduced to what scheduling reads, in the file's order.
+    pub nodes: Vec<Node>,
+    /// Each node's object as the file has it, for creating it on a cluster.
+    pub objects: Vec<Value>,
+    /// What jjo did not keep, as paths without indexes (`status.conditions`).
+    pub dropped: BTreeSet<String>,
+}
+
+impl Nodes {
+    /// The note on what was kept and what dropped.
+    pub fn note(&self) -> String {
+        let mut note = format!(
+            "`{}`: kept what scheduling reads of {} node{} (name, labels, taints, allocatable, capacity, unschedulable)",
+            self.path.display(),
+            self.nodes.len(),
+            if self.nodes.len() == 1 { "" } else { "s" }
+        );
+        if !self.dropped.is_empty() {
+            let list: Vec<String> = self.dropped.iter().map(|d| format!("`{d}`")).collect();
+            note.push_str(&format!("; dropped {}", list.join(", ")));
+        }
+        note
+    }
+}
+
+/// One YAML document: a Node, or a list of them.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Document {
+    #[serde(default)]
+    kind: Option<String>,
+    #[serde(default)]
+    items: Option<Vec<NodeObject>>,
+    #[serde(default)]
+    metadata: DocumentMetadata,
+    #[serde(default)]
+    spec: Spec,
+    #[serde(default)]
+    status: Status,
+}
+
+/// A document's metadata: a List's has no name.
+#[derive(Deserialize, Default)]
+struct DocumentMetadata {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    labels: BTreeMap<String, String>,
+}
+
+#[derive(Deserialize)]
+struct NodeObject {
+    #[serde(default)]
+    kind: Option<String>,
+    metadata: Metadata,
+    #[serde(default)]
+    spec: Spec,
+    #[serde(default)]
+    status: Status,
+}
+
+#[derive(Deserialize)]
+struct Metadata {
+    name: String,
+    #[serde(default)]
+    labels: BTreeMap<String, String>,
+}
+
+#[derive(Deserialize, Default)]
+struct Spec {
+    #[serde(default)]
+    taints: Vec<TaintObject>,
+    #[serde(default)]
+    unschedulable: bool,
+}
+
+#[derive(Deserialize)]
+struct TaintObject {
+    key: String,
+    #[serde(default)]
+    value: String,
+    effect: Effect,
+}
+
+#[derive(Deserialize, Default)]
+struct Status {
+    #[serde(default)]
+    allocatable: Option<BTreeMap<String, Nano>>,
+    #[serde(default)]
+    capacity: Option<BTreeMap<String, Nano>>,
+}
+
+/// A quantity (`"8"`, `32386220Ki`, `110`) in nano-units.
+struct Nano(i128);
+
+impl<'de> Deserialize<'de> for Nano {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Nano, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Nano;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a quantity such as `8`, `500m` or `32Gi`")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Nano, E> {
+                parse_quantity(s).map(Nano).map_err(E::custom)
+            }
+            fn visit_u64<E: de::Error>(self, n: u64) -> Result<Nano, E> {
+                self.visit_str(&n.to_string())
+            }
+            fn visit_i64<E: de::Error>(self, n: i64) -> Result<Nano, E> {
+                self.visit_str(&n.to_string())
+            }
+            fn visit_f64<E: de::Error>(self, n: f64) -> Result<Nano, E> {
+                self.visit_str(&n.to_string())
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+fn node_of(metadata: Metadata, spec: Spec, status: Status) -> Node {
+    // The API server defaults allocatable to capacity (`SetDefaults_NodeStatus`).
+    let resources = status.allocatable.or(status.capacity).unwrap_or_default();
+    Node {
+        name: metadata.name,
+        labels: metadata.labels,
+        taints: spec
+            .taints
+            .into_iter()
+            .map(|t| Taint {
+                key: t.key,
+                value: t.value,
+                effect: t.effect,
+            })
+            .collect(),
+        allocatable: resources
+            .into_iter()
+            .map(|(name, q)| {
+                let units = scheduler_units(&name, q.0);
+                (name, units)
+            })
+            .collect(),
+        unschedulable: spec.unschedulable,
+    }
+}
+
+/// The 1-based line of the first line of `text` that is `kind: <kind>` (0 when none).
+fn kind_line(text: &str, kind: &str) -> u32 {
+    text.lines()
+        .position(|l| {
+            l.trim_start_matches([' ', '-'])
+                .strip_prefix("kind:")
+                .is_some_and(|v| v.trim().trim_matches(['"', '\'']) == kind)
+        })
+        .map_or(0, |i| i as u32 + 1)
+}
+
+/// A dropped field's path, without indexes and at most two keys deep below the Node.
+fn dropped_path(steps: &[Step]) -> Option<String> {
+    let keys: Vec<&str> = steps
+        .iter()
+        .filter_map(|s| match s {
+            Step::Key(k) => Some(k.as_str()),
+            Step::Index(_) => None,
+        })
+        .collect();
+    let keys = match keys.as_slice() {
+        ["items", rest @ ..] => rest,
+        all => all,
+    };
+    match keys {
+        // `apiVersion` and a List's own `metadata` say nothing about any node.
+        [] | ["apiVersion"] => None,
+        [one] => Some((*one).to_owned()),
+        [a, b, ..] => Some(format!("{a}.{b}")),
+    }
+}
+
+/// Parses `nodes.yaml` text read from `path`.
+pub fn parse(path: &Path, text: &str) -> Result<Nodes, Error> {
+    let mut out = Nodes {
+        path: path.to_path_buf(),
+        nodes: Vec::new(),
+        objects: Vec::new(),
+        dropped: BTreeSet::new(),
+    };
+    let not_a_node = |found: Option<&str>, at: &str| {
+        let line = found.map_or(0, |k| kind_line(text, k));
+        Located::new(
+            Span::line(path, line),
+            ErrorKind::NotANode {
+                found: found.map(str::to_owned),
+                at: at.to_owned(),
+            },
+        )
+    };
+    for (n, document) in serde_yaml_ng::Deserializer::from_str(text).enumerate() {
+        let mut dropped = Vec::new();
+        let raw: Value = {
+            let again = serde_yaml_ng::Deserializer::from_str(text)
+                .nth(n)
+                .unwrap_or_else(|| serde_yaml_ng::Deserializer::from_str(""));
+            yaml::parse_lenient(path, again, &mut |_| {})?
+        };
+        if raw.is_null() {
+            continue;
+        }
+        let doc: Document = yaml::parse_lenient(path, document, &mut |steps| {
+            dropped.push(steps);
+        })?;
+        out.dropped
+            .extend(dropped.iter().filter_map(|s| dropped_path(s)));
+        match (doc.kind.as_deref(), doc.items) {
+            (Some("List" | "NodeList"), Some(items)) => {
+                let raw_items = raw.get("items").and_then(Value::as_array);
+                for (i, item) in items.into_iter().enumerate() {
+                    if item.kind.as_deref().is_some_and(|k| k != "Node") {
+                        return Err(not_a_node(item.kind.as_deref(), &format!("items[{i}]")));
+                    }
+                    out.nodes
+                        .push(node_of(item.metadata, item.spec, item.status));
+                    let mut object = raw_items
+                        .and_then(|a| a.get(i))
+                        .cloned()
+                        .unwrap_or(Value::Null);
+                    if let Value::Object(o) = &mut object {
+                        // A List's items may leave these out; a create needs them.
+                        o.entry("apiVersion").or_insert_with(|| "v1".into());
+                        o.entry("kind").or_insert_with(|| "Node".into());
+                    }
+                    out.objects.push(object);
+                }
+            }
+            (Some("List" | "NodeList"), None) => {}
+            (Some("Node"), _) => {
+                let Some(name) = doc.metadata.name else {
+                    return Err(Located::new(
+                        Span::line(path, kind_line(text, "Node")),
+                        ErrorKind::Yaml {
+                            at: format!("document {}", n + 1),
+                            message: "missing field `metadata.name`".into(),
+                        },
+                    ));
+                };
+                let metadata = Metadata {
+                    name,
+                    labels: doc.metadata.labels,
+                };
+                out.nodes.push(node_of(metadata, doc.spec, doc.status));
+                out.objects.push(raw);
+            }
+            (kind, _) => return Err(not_a_node(kind, &format!("document {}", n + 1))),
+        }
+    }
+    let mut seen = BTreeSet::new();
+    for node in &out.nodes {
+        if !seen.insert(node.name.as_str()) {
+            return Err(Located::new(
+                Span::file(path),
+                ErrorKind::DuplicateNode {
+                    name: node.name.clone(),
+                },
+            ));
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_ok(text: &str) -> Nodes {
+        parse(Path::new("nodes.yaml"), text).expect("parses")
+    }
+
+    fn parse_err(text: &str) -> Error {
+        match parse(Path::new("nodes.yaml"), text) {
+            Ok(n) => panic!("{text:?} should fail, got {n:?}"),
+            Err(e) => e,
+        }
+    }
+
+    const LIST: &str = r#"apiVersion: v1
+items:
+- apiVersion: v1
+  kind: Node
+  metadata:
+    annotations:
+      node.alpha.kubernetes.io/ttl: "0"
+    labels:
+      pool: gpu
+    name: gpu-1
+  spec:
+    providerID: aws:///us-east-1a/i-0abc
+    taints:
+    - effect: NoSchedule
+      key: nvidia.com/gpu
+      value: "true"
+  status:
+    allocatable:
+      cpu: 3920m
+      memory: 15147368Ki
+      nvidia.com/gpu: "1"
+      pods: "58"
+    capacity:
+      cpu: "4"
+    conditions:
+    - type: Ready
+      status: "True"
+kind: List
+metadata:
+  resourceVersion: ""
+"#;
+
+    #[test]
+    fn a_list_keeps_what_scheduling_reads_and_names_what_it_drops() {
+        let nodes = parse_ok(LIST);
+        assert_eq!(nodes.nodes.len(), 1);
+        let n = &nodes.nodes[0];
+        assert_eq!(n.name, "gpu-1");
+        assert_eq!(n.labels["pool"], "gpu");
+        assert_eq!(n.taints[0].to_string(), "nvidia.com/gpu=true:NoSchedule");
+        assert_eq!(n.allocatable["cpu"], 3920);
+        assert_eq!(n.allocatable["memory"], 15147368 * 1024);
+        assert_eq!(n.allocatable["nvidia.com/gpu"], 1);
+        assert_eq!(n.allocatable["pods"], 58);
+        assert_eq!(
+            nodes.note(),
+            "`nodes.yaml`: kept what scheduling reads of 1 node (name, labels, taints, allocatable, capacity, unschedulable); dropped `metadata.annotations`, `metadata.resourceVersion`, `spec.providerID`, `status.conditions`"
+        );
+        assert_eq!(
+            nodes.objects[0]["spec"]["providerID"],
+            "aws:///us-east-1a/i-0abc"
+        );
+    }
+
+    #[test]
+    fn one_node_per_document_and_capacity_when_allocatable_is_absent() {
+        let text = "kind: Node\nmetadata: {name: a}\nstatus:\n  capacity: {cpu: 2, pods: 110}\n---\n---\nkind: Node\nmetadata: {name: b}\nspec: {unschedulable: true}\n";
+        let nodes = parse_ok(text);
+        assert_eq!(nodes.nodes.len(), 2);
+        assert_eq!(nodes.nodes[0].allocatable["cpu"], 2000);
+        assert!(nodes.nodes[1].unschedulable);
+        assert!(nodes.nodes[1].allocatable.is_empty());
+    }
+
+    #[test]
+    fn a_misspelt_effect_is_located_with_a_did_you_mean() {
+        let err = parse_err(
+            "kind: Node\nmetadata: {name: a}\nspec:\n  taints:\n  - {key: k, effect: NoSchedul}\n",
+        );
+        assert_eq!(err.span.line, 5);
+        assert!(
+            err.to_string()
+                .contains("`spec.taints[0].effect`: unknown variant `NoSchedul`"),
+            "{err}"
+        );
+        assert_eq!(err.hint().as_deref(), Some("did you mean `NoSchedule`?"));
+    }
+
+    #[test]
+    fn a_bad_quantity_is_located() {
+        let err = parse_err(
+            "kind: Node\nmetadata: {name: a}\nstatus:\n  allocatable:\n    memory: 16GB\n",
+        );
+        assert_eq!(err.span.line, 5, "{err}");
+        assert!(
+            err.to_string().contains("`16GB` is not a quantity"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn another_kind_is_refused_at_its_line() {
+        let err = parse_err("apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n");
+        assert_eq!(err.span.line, 2);
+        assert_eq!(
+            err.error.to_string(),
+            "document 1 is `kind: Pod`, not a Node"
+        );
+        let err = parse_err("kind: List\nitems:\n- kind: Pod\n  metadata: {name: p}\n");
+        assert_eq!(err.span.line, 3);
+        assert_eq!(err.error.to_string(), "items[0] is `kind: Pod`, not a Node");
+        let err = parse_err("metadata: {name: a}\n");
+        assert_eq!(
+            err.error.to_string(),
+            "document 1 has no `kind`, not a Node"
+        );
+    }
+
+    #[test]
+    fn a_node_without_a_name_and_two_nodes_of_one_name_are_errors() {
+        let err = parse_err("kind: List\nitems:\n- kind: Node\n  metadata: {labels: {a: b}}\n");
+        assert!(err.to_string().contains("missing field `name`"), "{err}");
+        let err =
+            parse_err("kind: Node\nmetadata: {name: a}\n---\nkind: Node\nmetadata: {name: a}\n");
+        assert_eq!(err.error.to_string(), "two nodes are named `a`");
+    }
+}
