@@ -1,52 +1,20 @@
 //! The admin's rollout tools as an admin meets them: Helm values files (good and malformed),
 //! `jjo diff`, `jjo init` and `jjo lint`, run through the `jjo` binary.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::support::tree;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn text(&self) -> String {
-        format!("{}{}", self.stdout, self.stderr)
-    }
-}
+use crate::support::{Run, assert_run, path, tree};
 
 fn jjo(args: &[&str]) -> Run {
     jjo_in(Path::new("."), args)
 }
 
 fn jjo_in(dir: &Path, args: &[&str]) -> Run {
-    let out = crate::support::jjo(args)
-        .current_dir(dir)
-        .arg("--color=never")
-        .output()
-        .expect("run jjo");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-/// Asserts the exit code and that the output holds each fragment.
-fn assert_run(run: &Run, code: i32, fragments: &[&str]) {
-    let text = run.text();
-    assert_eq!(run.code, code, "expected exit {code}:\n{text}");
-    for f in fragments {
-        assert!(text.contains(f), "output lacks {f:?}:\n{text}");
-    }
-    assert!(!text.contains("panicked"), "jjo panicked:\n{text}");
-}
-
-fn path(tmp: &tempfile::TempDir, rel: &str) -> String {
-    let p: PathBuf = tmp.path().join(rel);
-    p.to_str().expect("utf-8 path").to_string()
+    Run::of(
+        crate::support::jjo(args)
+            .current_dir(dir)
+            .arg("--color=never"),
+    )
 }
 
 const HELM_HEAD: &str = "launcher:\n  useTemplates: false\nconfig:\n  profiles:\n    launcher.kubernetes.profiles.conf:\n      \"*\":\n        job-json-overrides:\n          - name: pull\n            target: /spec/template/spec/containers/0/imagePullPolicy\n";

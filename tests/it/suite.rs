@@ -3,19 +3,7 @@
 
 use std::path::Path;
 
-use crate::support::tree;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn text(&self) -> String {
-        format!("{}{}", self.stdout, self.stderr)
-    }
-}
+use crate::support::{Run, assert_run, path, tree};
 
 fn jjo(args: &[&str]) -> Run {
     jjo_env(args, &[])
@@ -27,26 +15,7 @@ fn jjo_env(args: &[&str], env: &[(&str, &str)]) -> Run {
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let out = cmd.output().expect("run jjo");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-/// Asserts the exit code and that the output holds each fragment.
-fn assert_run(run: &Run, code: i32, fragments: &[&str]) {
-    let text = run.text();
-    assert_eq!(run.code, code, "expected exit {code}:\n{text}");
-    for f in fragments {
-        assert!(text.contains(f), "output lacks {f:?}:\n{text}");
-    }
-    assert!(!text.contains("panicked"), "jjo panicked:\n{text}");
-}
-
-fn path(tmp: &tempfile::TempDir, rel: &str) -> String {
-    tmp.path().join(rel).to_string_lossy().into_owned()
+    Run::of(&mut cmd)
 }
 
 fn read(p: &Path) -> String {

@@ -38,6 +38,45 @@ pub fn read_variables() -> Vec<String> {
     names
 }
 
+/// What a run of `jjo` returned: exit code (-1 for a signal), stdout and stderr as text.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// Runs `command` to its end (a test's spawn failing is the test's failure).
+    pub fn of(command: &mut Command) -> Run {
+        let out = command.output().expect("run jjo");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// stdout then stderr, as a terminal shows them.
+    pub fn text(&self) -> String {
+        format!("{}{}", self.stdout, self.stderr)
+    }
+}
+
+/// Asserts the exit code, that the output holds each fragment, and that jjo did not panic.
+pub fn assert_run(run: &Run, code: i32, fragments: &[&str]) {
+    let text = run.text();
+    assert_eq!(run.code, code, "expected exit {code}:\n{text}");
+    for f in fragments {
+        assert!(text.contains(f), "output lacks {f:?}:\n{text}");
+    }
+    assert!(!text.contains("panicked"), "jjo panicked:\n{text}");
+}
+
+/// `rel` under the temporary directory, as a command-line argument.
+pub fn path(tmp: &tempfile::TempDir, rel: &str) -> String {
+    tmp.path().join(rel).to_string_lossy().into_owned()
+}
+
 /// Writes `files` (paths relative to `root`, parents created) under `root`.
 pub fn write_tree<C: AsRef<[u8]>>(root: &Path, files: &[(&str, C)]) {
     std::fs::create_dir_all(root).expect("mkdir");
