@@ -213,24 +213,8 @@ impl Config {
         let Some(host) = &self.host else {
             return out;
         };
-        let named: Vec<String> = self
-            .profiles
-            .sections
-            .iter()
-            .filter_map(|s| match &s.kind {
-                SectionKind::User(u) => Some(u.clone()),
-                _ => None,
-            })
-            .collect();
-        let sectioned: Vec<&str> = self
-            .profiles
-            .sections
-            .iter()
-            .filter_map(|s| match &s.kind {
-                SectionKind::Group(g) => Some(g.as_str()),
-                _ => None,
-            })
-            .collect();
+        let named: Vec<String> = self.profiles.users().map(str::to_owned).collect();
+        let sectioned: Vec<&str> = self.profiles.groups().collect();
         for p in &mut out {
             let index = self.profiles.sections.iter().position(|s| {
                 let label = match &s.kind {
@@ -365,14 +349,7 @@ pub fn principals(
     profiles: &Profiles,
     groups_of: &BTreeMap<String, Vec<String>>,
 ) -> Vec<Principal> {
-    let users: Vec<&str> = profiles
-        .sections
-        .iter()
-        .filter_map(|s| match &s.kind {
-            SectionKind::User(u) => Some(u.as_str()),
-            _ => None,
-        })
-        .collect();
+    let users: Vec<&str> = profiles.users().collect();
     // Anyone and group members must not be mistaken for a named user.
     let anyone = [DEFAULT_USER, "jjo-user", "jjo-session-user"]
         .into_iter()

@@ -315,14 +315,7 @@ pub const GROUP_SECTION: &str = "group-section";
 /// looks meant for it: `[gpu]` (a section for the *user* gpu) or a near spelling `[@gpus]`.
 fn group_sections(profiles: &Profiles, groups: &[String], at: &Span) -> Vec<Warning> {
     use crate::profiles::SectionKind;
-    let group_sections: Vec<&str> = profiles
-        .sections
-        .iter()
-        .filter_map(|s| match &s.kind {
-            SectionKind::Group(g) => Some(g.as_str()),
-            _ => None,
-        })
-        .collect();
+    let group_sections: Vec<&str> = profiles.groups().collect();
     let mut out = Vec::new();
     for g in groups
         .iter()

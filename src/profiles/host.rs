@@ -388,11 +388,10 @@ impl HostDb {
                 )),
             );
         }
-        let named = profiles.sections.iter().filter_map(|s| match &s.kind {
-            SectionKind::Group(g) => Some(g),
-            _ => None,
-        });
-        for group in named.filter(|g| host.contains(g) && !case_groups.contains(g)) {
+        for group in profiles
+            .groups()
+            .filter(|g| host.iter().any(|h| h == g) && !case_groups.iter().any(|c| c == g))
+        {
             warnings.push(
                 Warning::new(
                     "host-group-applies",

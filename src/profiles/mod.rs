@@ -31,6 +31,24 @@ pub struct Profiles {
     pub dropped: Vec<Section>,
 }
 
+impl Profiles {
+    /// The users that have a `[user]` section, in file order.
+    pub fn users(&self) -> impl Iterator<Item = &str> {
+        self.sections.iter().filter_map(|s| match &s.kind {
+            SectionKind::User(u) => Some(u.as_str()),
+            _ => None,
+        })
+    }
+
+    /// The groups that have a `[@group]` section, in file order.
+    pub fn groups(&self) -> impl Iterator<Item = &str> {
+        self.sections.iter().filter_map(|s| match &s.kind {
+            SectionKind::Group(g) => Some(g.as_str()),
+            _ => None,
+        })
+    }
+}
+
 /// One `[name]` section.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Section {
