@@ -45,6 +45,12 @@ pub struct NoValue {
     pub location: String,
     /// The action's pipeline as written.
     pub action: String,
+    /// The value was there but null (JSON `null`): Go prints a nil `interface{}` as
+    /// `<no value>` too, so the fix is a value, not a key name.
+    pub null: bool,
+    /// Printed inside an `include`, whose text reaches the output only if the template
+    /// prints it: such a record counts only when the output shows `<no value>`.
+    pub included: bool,
 }
 
 enum Flow {
@@ -78,6 +84,11 @@ pub(super) struct State<'e> {
     depth: usize,
     node: Option<(Pos, Pos, Ctx)>,
     pub no_values: &'e mut Vec<NoValue>,
+    /// Running inside an `include` (its output is a value, not the template's output).
+    included: bool,
+    /// The last pipeline's final command gave a JSON `null` (before it settled into Go's
+    /// invalid value), which a `<no value>` record reports as such.
+    last_null: bool,
 }
 
 /// Deeper `template`/`include` nesting than this is an error. Go allows 100000 (its stacks
@@ -101,6 +112,8 @@ impl<'e> State<'e> {
             depth,
             node: None,
             no_values,
+            included: false,
+            last_null: false,
         }
     }
 
@@ -169,6 +182,8 @@ impl<'e> State<'e> {
                         self.no_values.push(NoValue {
                             location: self.tree.location(pipe.pos),
                             action: pipe.to_string(),
+                            null: self.last_null,
+                            included: self.included,
                         });
                     }
                     out.push_str(&gofmt::sprint_value(&v));
@@ -220,6 +235,7 @@ impl<'e> State<'e> {
                     self.depth + 1,
                     self.no_values,
                 );
+                sub.included = self.included;
                 sub.run(out)?;
             }
             Node::Break => return Ok(Flow::Break),
@@ -342,8 +358,10 @@ impl<'e> State<'e> {
     pub(super) fn eval_pipeline(&mut self, dot: &V, pipe: &Pipe) -> R<Value> {
         self.at(pipe.pos, pipe.pos, Ctx::Pipe);
         let mut value: Option<Value> = None;
+        self.last_null = false;
         for cmd in &pipe.cmds {
             let v = self.eval_command(dot, cmd, value.take())?;
+            self.last_null = matches!(v.v, Value::Null);
             value = Some(v.v.settle());
         }
         let value = value.unwrap_or(Value::Missing);
@@ -690,6 +708,7 @@ impl<'e> State<'e> {
             self.depth + 1,
             self.no_values,
         );
+        sub.included = true;
         sub.run(&mut out).map_err(|e| e.message)?;
         Ok(out)
     }

@@ -183,16 +183,27 @@ pub fn render(t: &Templates, job: &Value) -> Result<(String, Value), Error> {
         .map_err(|e| template_error(&t.dir, e, Some(job)))?;
     if let Some(nv) = rendered.no_values.first() {
         let (file, line, col) = split_location(&nv.location);
-        let field = nv.action.rsplit('.').next().unwrap_or("");
-        let hint = job
-            .as_object()
-            .and_then(|o| did_you_mean(field, o.keys().map(String::as_str)))
-            .map(|s| format!("did you mean `.Job.{s}`?"))
-            .unwrap_or_else(|| "`jjo` lists the fields of `.Job` in its README".into());
+        let (what, hint) = if nv.null {
+            (
+                "the value there is null, which Go prints as it prints a missing key",
+                "give the key a value, or print it only when set: `{{ with ... }}{{ . }}{{ end }}` \
+                 or `default`"
+                    .to_string(),
+            )
+        } else {
+            let field = nv.action.rsplit('.').next().unwrap_or("");
+            (
+                "a key that is not there",
+                job.as_object()
+                    .and_then(|o| did_you_mean(field, o.keys().map(String::as_str)))
+                    .map(|s| format!("did you mean `.Job.{s}`?"))
+                    .unwrap_or_else(|| "`jjo` lists the fields of `.Job` in its README".into()),
+            )
+        };
         return Err(Error::Syntax {
             span: Span::at(t.dir.join(file), line, col + 1),
             message: format!(
-                "`{{{{ {} }}}}` printed `<no value>`: a key that is not there (Go renders on; \
+                "`{{{{ {} }}}}` printed `<no value>`: {what} (Go renders on; \
                  jjo refuses, as the launcher would write `<no value>` into the Job)",
                 nv.action
             ),

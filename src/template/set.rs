@@ -101,6 +101,13 @@ impl TemplateSet {
         let mut out = String::new();
         let mut st = exec::State::new(&self.templates, self.missing, tree, data, 0, &mut no_values);
         st.run(&mut out).map_err(TemplateError::Exec)?;
+        // An include's `<no value>` matters only if its text reached the output (printed,
+        // perhaps indented); one kept in a variable or measured with `len` never does.
+        // Records of actions that printed straight to the output come first.
+        if !out.contains("<no value>") {
+            no_values.retain(|nv| !nv.included);
+        }
+        no_values.sort_by_key(|nv| nv.included);
         Ok(Rendered {
             text: out,
             no_values,

@@ -230,3 +230,54 @@ fn jjo_diff_takes_a_templating_configuration_and_sees_no_change_in_the_migration
         "{text}"
     );
 }
+
+#[test]
+fn a_missing_key_inside_an_include_never_printed_is_no_error() {
+    // Go renders `<no value>` into the include's text; the text is kept in a variable and
+    // only its length used, so nothing of it reaches the Job.
+    let case = Case::job_edit(
+        "{{ toYaml .Job.user }}",
+        "{{ $probe := include \"probe\" . }}{{ if gt (len $probe) 100 }}x{{ end }}{{ toYaml .Job.user }}\n{{- define \"probe\" }}{{ .Job.usr }}{{ end }}",
+    );
+    let (code, text) = case.render();
+    assert_eq!(code, 0, "expected the Job:\n{text}");
+    assert!(!text.contains("<no value>"), "{text}");
+}
+
+#[test]
+fn a_missing_key_inside_an_include_that_is_printed_is_refused() {
+    let case = Case::job_edit(
+        "{{ toYaml .Job.user }}",
+        "{{ include \"probe\" . }}\n{{- define \"probe\" }}{{ .Job.usr }}{{ end }}",
+    );
+    assert_bad(
+        &case,
+        &[
+            "`{{ .Job.usr }}` printed `<no value>`: a key that is not there",
+            "did you mean `.Job.user`?",
+        ],
+    );
+}
+
+#[test]
+fn a_null_value_printed_is_named_null_not_missing() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(TEMPLATES_CASE);
+    let job = std::fs::read_to_string(root.join("templates/job.tpl")).unwrap();
+    let job = job.replacen("{{ toYaml .Job.user }}", "{{ $values.team }}", 1);
+    let data = std::fs::read_to_string(root.join("templates/rstudio-library-templates-data.tpl"))
+        .unwrap()
+        .replacen("\"job\":", "\"team\": null, \"job\":", 1);
+    let case = Case::with(&[
+        ("templates/job.tpl", &job),
+        ("templates/rstudio-library-templates-data.tpl", &data),
+    ]);
+    assert_bad(
+        &case,
+        &[
+            "`{{ $values.team }}` printed `<no value>`: the value there is null",
+            "give the key a value",
+        ],
+    );
+    let (_, text) = case.render();
+    assert!(!text.contains("a key that is not there"), "{text}");
+}
