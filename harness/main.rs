@@ -80,8 +80,13 @@ fn main() -> ExitCode {
         );
     }
     trials.extend(live::local_trials(&live, &cases, &load_opts, args.list));
+    #[cfg(feature = "cluster")]
+    trials.extend(on_local::trials(live.builds_root(), args.list));
     trials.extend(listing::trials(names));
-    libtest_mimic::run(&args, trials).exit_code()
+    let conclusion = libtest_mimic::run(&args, trials);
+    #[cfg(feature = "cluster")]
+    on_local::stop();
+    conclusion.exit_code()
 }
 
 fn fail(err: &jjo::error::Error) -> ExitCode {
@@ -125,6 +130,8 @@ mod live {
         why_not: String,
         /// The cache of local builds, when the live trials run on them.
         cache: Option<PathBuf>,
+        /// Where local builds are looked for, whatever the live trials run on.
+        builds_root: Option<PathBuf>,
     }
 
     impl Live {
@@ -164,8 +171,14 @@ mod live {
                 runner: OnceLock::new(),
                 load_opts,
                 why_not,
+                builds_root: cache.clone(),
                 cache: if on_local { cache } else { None },
             })
+        }
+
+        /// Where local control-plane builds are looked for.
+        pub fn builds_root(&self) -> Option<PathBuf> {
+            self.builds_root.clone()
         }
 
         /// Whether a cluster is configured, i.e. whether live trials run.
@@ -423,6 +436,125 @@ mod live {
                     return left;
                 }
                 std::thread::sleep(Duration::from_millis(100));
+            }
+        }
+    }
+}
+
+/// The API double's conformance scenarios (`tests/it/conformance.rs`), here run on the real
+/// thing: every control plane `ci/control-plane/build` has built, one of each started once
+/// for all of this process's `conformance::` trials and stopped after them.
+#[cfg(feature = "cluster")]
+#[path = "../tests/it/conformance.rs"]
+mod conformance;
+
+#[cfg(feature = "cluster")]
+mod on_local {
+    use std::sync::{Arc, Mutex, OnceLock};
+
+    use jjo::cluster::local::{self, Build, Choice, ControlPlane};
+    use libtest_mimic::{Failed, Trial};
+
+    /// A started control plane, its runtime (the client lives on it) and an admin client.
+    struct Plane {
+        runtime: tokio::runtime::Runtime,
+        plane: ControlPlane,
+        client: kube::Client,
+    }
+
+    type Slot = Arc<OnceLock<Result<Plane, String>>>;
+
+    /// One slot per build, filled by the first trial that needs it.
+    static PLANES: Mutex<Vec<(String, Slot)>> = Mutex::new(Vec::new());
+
+    fn slot(build: &Build) -> Slot {
+        let mut planes = PLANES.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((_, slot)) = planes.iter().find(|(v, _)| *v == build.version) {
+            return Arc::clone(slot);
+        }
+        let slot: Slot = Arc::default();
+        planes.push((build.version.clone(), Arc::clone(&slot)));
+        slot
+    }
+
+    fn start(build: &Build) -> Result<Plane, String> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .map_err(|e| format!("cannot start a runtime: {e}"))?;
+        let choice = Choice {
+            build: build.clone(),
+            emulated: None,
+        };
+        let (plane, client) = runtime
+            .block_on(ControlPlane::start(&choice))
+            .map_err(|e| format!("cannot start {}: {e}", build.version))?;
+        Ok(Plane {
+            runtime,
+            plane,
+            client,
+        })
+    }
+
+    /// `conformance::<scenario>` for each scenario: run on every build in `cache`; ignored
+    /// (with a note) when there is none.
+    pub fn trials(cache: Option<std::path::PathBuf>, listing: bool) -> Vec<Trial> {
+        let builds = cache.as_deref().map(local::builds).unwrap_or_default();
+        if builds.is_empty() && !listing {
+            eprintln!(
+                "note: conformance:: trials are ignored: no local control plane built (`ci/control-plane/build v1.34.4`, needs Go)"
+            );
+        }
+        super::conformance::SCENARIOS
+            .iter()
+            .map(|&(name, scenario)| {
+                let builds = builds.clone();
+                let none = builds.is_empty();
+                Trial::test(format!("conformance::{name}"), move || {
+                    let mut problems = Vec::new();
+                    for build in &builds {
+                        let slot = slot(build);
+                        match slot.get_or_init(|| start(build)) {
+                            Err(e) => problems.push(e.clone()),
+                            Ok(p) => {
+                                if let Err(e) = p.runtime.block_on(scenario(p.client.clone())) {
+                                    p.plane.keep_logs();
+                                    problems.push(format!("kube-apiserver {}: {e}", build.version));
+                                }
+                            }
+                        }
+                    }
+                    if problems.is_empty() {
+                        Ok(())
+                    } else {
+                        Err(Failed::from(problems.join("\n")))
+                    }
+                })
+                .with_kind("live")
+                .with_ignored_flag(none)
+            })
+            .collect()
+    }
+
+    /// Stops every control plane the trials started.
+    pub fn stop() {
+        let planes = std::mem::take(&mut *PLANES.lock().unwrap_or_else(|p| p.into_inner()));
+        for (_, slot) in planes {
+            if let Some(Ok(plane)) = Arc::into_inner(slot).and_then(|s| s.into_inner()) {
+                let Plane {
+                    runtime,
+                    plane,
+                    client,
+                } = plane;
+                drop(client);
+                if let Some(logs) = plane.stop() {
+                    eprintln!(
+                        "note: logs of the failed conformance run kept in `{}`",
+                        logs.display()
+                    );
+                }
+                drop(runtime);
             }
         }
     }

@@ -6,6 +6,8 @@
 
 mod admin;
 mod cli;
+#[cfg(feature = "cluster")]
+mod conformance;
 mod dependencies;
 mod imports;
 #[cfg(feature = "cluster")]

@@ -75,7 +75,8 @@ pub struct Faults {
     /// event and end, as the server does when it gives up on a watch.
     pub failing_watches: Option<(&'static str, usize)>,
     /// How long a deleted namespace stays `Terminating` (its `kubernetes` finalizer)
-    /// before it and its contents are gone; a second delete meanwhile answers 409.
+    /// before it and its contents are gone; a second delete meanwhile answers 200 with it,
+    /// as does one while a `metadata.finalizers` entry still holds it.
     pub terminating: Duration,
     /// How long after a namespace its `default` ServiceAccount appears (the
     /// serviceaccount controller's work).
@@ -214,6 +215,11 @@ impl Double {
         if resource == "namespaces" {
             state.namespaces.push(NsEvent::Created(name.clone()));
         }
+        let mut object = object;
+        if resource == "resourcequotas" && object["status"]["hard"].is_null() {
+            // One that was there before has its status from the resourcequota controller.
+            object["status"] = json!({"hard": object["spec"]["hard"].clone()});
+        }
         store(&mut state, resource, namespace, object, "ADDED");
         self.notify.notify_waiters();
     }
@@ -344,6 +350,56 @@ impl Double {
     }
 }
 
+/// Whether a finalizer in `metadata.finalizers` holds the object.
+fn holds(object: &Value) -> bool {
+    object["metadata"]["finalizers"]
+        .as_array()
+        .is_some_and(|f| !f.is_empty())
+}
+
+/// A JSON merge patch (`application/merge-patch+json`, RFC 7386, what `kubectl patch
+/// --type merge` sends). A Terminating namespace whose content is gone (its `kubernetes`
+/// finalizer done) and whose last finalizer the patch removes goes at once.
+fn patch(
+    state: &Arc<Mutex<State>>,
+    notify: &Arc<Notify>,
+    target: &Target,
+    name: &str,
+    body: &[u8],
+) -> Response<Body> {
+    let Ok(merge) = serde_json::from_slice::<Value>(body) else {
+        return reply(400, &status(400, "BadRequest", "the body is not JSON"));
+    };
+    let mut s = lock(state);
+    let key = (
+        target.resource.clone(),
+        target.namespace.clone(),
+        name.to_string(),
+    );
+    let Some(mut object) = s.objects.get(&key).cloned() else {
+        return reply(
+            404,
+            &status(
+                404,
+                "NotFound",
+                &format!("{} \"{name}\" not found", target.resource),
+            ),
+        );
+    };
+    json_patch::merge(&mut object, &merge);
+    let gone = target.resource == "namespaces"
+        && !object["metadata"]["deletionTimestamp"].is_null()
+        && object["spec"]["finalizers"]
+            .as_array()
+            .is_some_and(|f| f.is_empty())
+        && !holds(&object);
+    let kind = if gone { "DELETED" } else { "MODIFIED" };
+    let stored = store(&mut s, &target.resource, &target.namespace, object, kind);
+    drop(s);
+    notify.notify_waiters();
+    reply(200, &stored)
+}
+
 fn store(
     state: &mut State,
     resource: &str,
@@ -399,40 +455,58 @@ fn reply(code: u16, value: &Value) -> Response<Body> {
 
 /// A parsed request path.
 struct Target {
+    /// The API group (`batch`), empty for the core group.
+    group: String,
     resource: String,
     namespace: String,
     name: Option<String>,
     sub: Option<String>,
 }
 
+impl Target {
+    /// The resource as the API server's messages name it: `jobs.batch`, `configmaps`.
+    fn qualified(&self) -> String {
+        if self.group.is_empty() {
+            self.resource.clone()
+        } else {
+            format!("{}.{}", self.resource, self.group)
+        }
+    }
+}
+
 fn parse_path(path: &str) -> Option<Target> {
     let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
-    let rest = match parts.as_slice() {
-        ["api", "v1", rest @ ..] => rest,
-        ["apis", _group, _version, rest @ ..] => rest,
+    let (group, rest) = match parts.as_slice() {
+        ["api", "v1", rest @ ..] => ("", rest),
+        ["apis", group, _version, rest @ ..] => (*group, rest),
         _ => return None,
     };
+    let group = group.to_string();
     let owned = |s: &&str| s.to_string();
     match rest {
         ["namespaces"] => Some(Target {
+            group: group.clone(),
             resource: "namespaces".into(),
             namespace: String::new(),
             name: None,
             sub: None,
         }),
         ["namespaces", name] => Some(Target {
+            group: group.clone(),
             resource: "namespaces".into(),
             namespace: String::new(),
             name: Some(name.to_string()),
             sub: None,
         }),
         ["namespaces", ns, resource, rest @ ..] => Some(Target {
+            group: group.clone(),
             resource: resource.to_string(),
             namespace: ns.to_string(),
             name: rest.first().map(owned),
             sub: rest.get(1).map(owned),
         }),
         [resource, rest @ ..] => Some(Target {
+            group: group.clone(),
             resource: resource.to_string(),
             namespace: String::new(),
             name: rest.first().map(owned),
@@ -653,6 +727,7 @@ async fn handle(
             }
         }
         ("DELETE", Some(name)) => delete(&state, &notify, &target, name),
+        ("PATCH", Some(name)) => patch(&state, &notify, &target, name, &body),
         _ => reply(
             405,
             &status(405, "MethodNotAllowed", "not supported by the test double"),
@@ -927,7 +1002,8 @@ fn create(
                         "Forbidden",
                         &format!(
                             "{} \"{name}\" is forbidden: unable to create new content in namespace {} because it is being terminated",
-                            target.resource, target.namespace
+                            target.qualified(),
+                            target.namespace
                         ),
                     ),
                 );
@@ -1021,6 +1097,16 @@ fn create(
     if dry_run {
         return with_warnings(reply(201, &object), &warnings);
     }
+    if target.resource == "resourcequotas" {
+        // The resourcequota controller fills the status (here at once); the quota
+        // admission plugin enforces a quota only once `status.hard` is there.
+        let hard = object["spec"]["hard"].clone();
+        let used: Map<String, Value> = hard
+            .as_object()
+            .map(|h| h.keys().map(|k| (k.clone(), json!("0"))).collect())
+            .unwrap_or_default();
+        object["status"] = json!({"hard": hard, "used": used});
+    }
     let stored = store(&mut s, &target.resource, &target.namespace, object, "ADDED");
     if target.resource == "namespaces" {
         s.namespaces.push(NsEvent::Created(name.clone()));
@@ -1070,6 +1156,7 @@ fn quota_exceeded(s: &State, namespace: &str, name: &str) -> Option<String> {
     s.objects
         .iter()
         .filter(|((r, ns, _), _)| r == "resourcequotas" && ns == namespace)
+        .filter(|(_, quota)| quota["status"]["hard"].is_object())
         .find_map(|(_, quota)| {
             let hard = quota["spec"]["hard"]["count/jobs.batch"]
                 .as_str()
@@ -1078,6 +1165,62 @@ fn quota_exceeded(s: &State, namespace: &str, name: &str) -> Option<String> {
                 format!(
                     "jobs.batch \"{name}\" is forbidden: exceeded quota: {}, requested: count/jobs.batch=1, used: count/jobs.batch={used}, limited: count/jobs.batch={hard}",
                     quota["metadata"]["name"].as_str().unwrap_or_default()
+                )
+            })
+        })
+}
+
+/// The quota admission plugin's constraint on a Pod (kubernetes
+/// `pkg/quota/v1/evaluator/core/pods.go`): a quota on cpu or memory (requests or limits)
+/// needs every container to say that resource, else `failed quota: <q>: must specify
+/// <resource> for: <containers>` (resources sorted, `; ` between, containers sorted,
+/// `,` between). Enforced only once the quota's `status.hard` is filled.
+fn quota_constraints(s: &State, namespace: &str, spec: &Value) -> Option<String> {
+    const CONSTRAINED: [&str; 6] = [
+        "cpu",
+        "memory",
+        "requests.cpu",
+        "requests.memory",
+        "limits.cpu",
+        "limits.memory",
+    ];
+    s.objects
+        .iter()
+        .filter(|((r, ns, _), _)| r == "resourcequotas" && ns == namespace)
+        .map(|(_, quota)| quota)
+        .filter(|quota| quota["status"]["hard"].is_object())
+        .find_map(|quota| {
+            let hard = quota["spec"]["hard"].as_object()?;
+            let mut missing: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+            for resource in CONSTRAINED.iter().filter(|r| hard.contains_key(**r)) {
+                let (bucket, name) = match resource.split_once('.') {
+                    Some((bucket, name)) => (bucket, name),
+                    None => ("requests", *resource),
+                };
+                for c in all_containers(spec) {
+                    let resources = &c["resources"];
+                    // Requests default to limits (the API server's defaulting, first).
+                    let said = !resources[bucket][name].is_null()
+                        || (bucket == "requests" && !resources["limits"][name].is_null());
+                    if !said {
+                        missing.entry(resource).or_default().push(container_name(c));
+                    }
+                }
+            }
+            (!missing.is_empty()).then(|| {
+                let segments: Vec<String> = missing
+                    .into_iter()
+                    .map(|(resource, containers)| {
+                        format!(
+                            "must specify {resource} for: {}",
+                            sorted(containers).join(",")
+                        )
+                    })
+                    .collect();
+                format!(
+                    "failed quota: {}: {}",
+                    quota["metadata"]["name"].as_str().unwrap_or_default(),
+                    segments.join("; ")
                 )
             })
         })
@@ -1108,7 +1251,8 @@ fn job_controller(
     let (job, namespace, delay) = (job.clone(), namespace.to_string(), s.faults.pod_delay);
     tokio::spawn(async move {
         tokio::time::sleep(delay).await;
-        let mut reported = false;
+        // The event recorder: one event per distinct message (a repeat only counts up).
+        let mut reported: Option<String> = None;
         let pod = loop {
             let step = {
                 let mut s = lock(&state);
@@ -1125,11 +1269,11 @@ fn job_controller(
                 }
                 let step = pod_create(&mut s, &job, &namespace);
                 if let PodCreate::Retry(message) = &step
-                    && !reported
+                    && reported.as_ref() != Some(message)
                 {
                     let (job_name, job_uid) = names(&job);
                     failed_create(&mut s, &namespace, &job_name, &job_uid, message);
-                    reported = true;
+                    reported = Some(message.clone());
                 }
                 step
             };
@@ -1169,6 +1313,10 @@ enum PodCreate {
 /// One Pod create by the Job controller, through admission.
 fn pod_create(s: &mut State, job: &Value, namespace: &str) -> PodCreate {
     let (job_name, job_uid) = names(job);
+    // The API server makes the name from `generateName` before admission, so a refusal
+    // names the Pod (`pods "priv-7r6f4" is forbidden`), as seen on kube-apiserver 1.34.
+    s.next += 1;
+    let pod_name = format!("{job_name}-{}", suffix(s.next ^ clock_nanos()));
     if let Some(message) = s.faults.failed_create.clone() {
         failed_create(s, namespace, &job_name, &job_uid, &message);
         return PodCreate::Refused;
@@ -1177,7 +1325,7 @@ fn pod_create(s: &mut State, job: &Value, namespace: &str) -> PodCreate {
         && let Some(violation) = pod_security_violation(&job["spec"]["template"], &level)
     {
         let message = format!(
-            "Error creating: pods \"{job_name}-\" is forbidden: violates PodSecurity \"{level}:latest\": {violation}"
+            "Error creating: pods \"{pod_name}\" is forbidden: violates PodSecurity \"{level}:latest\": {violation}"
         );
         failed_create(s, namespace, &job_name, &job_uid, &message);
         return PodCreate::Refused;
@@ -1194,10 +1342,15 @@ fn pod_create(s: &mut State, job: &Value, namespace: &str) -> PodCreate {
         account.clone(),
     )) {
         return PodCreate::Retry(format!(
-            "Error creating: pods \"{job_name}-\" is forbidden: error looking up service account {namespace}/{account}: serviceaccount \"{account}\" not found"
+            "Error creating: pods \"{pod_name}\" is forbidden: error looking up service account {namespace}/{account}: serviceaccount \"{account}\" not found"
         ));
     }
-    let Some(pod) = pod_from_fixture(s, job, namespace) else {
+    if let Some(message) = quota_constraints(s, namespace, &job["spec"]["template"]["spec"]) {
+        return PodCreate::Retry(format!(
+            "Error creating: pods \"{pod_name}\" is forbidden: {message}"
+        ));
+    }
+    let Some(pod) = pod_from_fixture(s, job, namespace, pod_name) else {
         return PodCreate::Refused;
     };
     PodCreate::Created(store(s, "pods", namespace, pod, "ADDED"))
@@ -1284,11 +1437,14 @@ async fn kubelet(state: &Arc<Mutex<State>>, notify: &Arc<Notify>, pod: Value, na
 }
 
 /// The Pod the Job controller asks for, from the fixture (see `README.md`).
-fn pod_from_fixture(s: &mut State, job: &Value, namespace: &str) -> Option<Value> {
+fn pod_from_fixture(
+    s: &mut State,
+    job: &Value,
+    namespace: &str,
+    pod_name: String,
+) -> Option<Value> {
     let (job_name, job_uid) = names(job);
     let fixture = serde_yaml_ng::from_str::<Value>(POD_FIXTURE).ok()?;
-    s.next += 1;
-    let pod_name = format!("{job_name}-{}", suffix(s.next));
     let pod_uid = uid(s);
     s.next += 1;
     let volume_suffix = suffix(s.next ^ clock_nanos());
@@ -2268,19 +2424,12 @@ fn delete(
     };
     if target.resource == "namespaces" {
         // The namespace registry (kubernetes `pkg/registry/core/namespace/storage`): the
-        // first delete only marks it Terminating; while its `kubernetes` finalizer is
-        // there, a second delete is a conflict.
+        // first delete only marks it Terminating; while a finalizer holds it, a second
+        // delete answers 200 with the Namespace as it is (kube-apiserver 1.34 and 1.37;
+        // the 409 "ensuring all content is removed" is what older servers said, and what
+        // `Rule` can still inject).
         if !object["metadata"]["deletionTimestamp"].is_null() {
-            return reply(
-                409,
-                &status(
-                    409,
-                    "Conflict",
-                    &format!(
-                        "Operation cannot be fulfilled on namespaces \"{name}\": The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system."
-                    ),
-                ),
-            );
+            return reply(200, &object);
         }
         object["metadata"]["deletionTimestamp"] = NOW.into();
         object["spec"]["finalizers"] = json!(["kubernetes"]);
@@ -2307,12 +2456,17 @@ fn delete(
             for (resource, ns, o) in inside {
                 store(&mut s, &resource, &ns, o, "DELETED");
             }
-            if let Some(o) = s
+            // Its `kubernetes` finalizer is done; the object goes unless a finalizer of
+            // someone else's (`metadata.finalizers`) still holds it (then a PATCH that
+            // clears them lets it go, see `patch`).
+            if let Some(mut o) = s
                 .objects
                 .get(&("namespaces".into(), String::new(), name.clone()))
                 .cloned()
             {
-                store(&mut s, "namespaces", "", o, "DELETED");
+                o["spec"]["finalizers"] = json!([]);
+                let kind = if holds(&o) { "MODIFIED" } else { "DELETED" };
+                store(&mut s, "namespaces", "", o, kind);
             }
             drop(s);
             notify.notify_waiters();
