@@ -57,6 +57,9 @@ pub const SCENARIOS: &[Scenario] = &[
     ("quota_on_limits_cpu_refuses_the_pod", |c| {
         Box::pin(quota_on_limits_cpu(c))
     }),
+    ("limit_range_fills_the_pods_resources", |c| {
+        Box::pin(limit_range_fills_resources(c))
+    }),
     ("selector_without_manual_selector_is_422", |c| {
         Box::pin(selector_without_manual_selector(c))
     }),
@@ -580,6 +583,49 @@ async fn quota_on_limits_cpu(client: kube::Client) -> Result<(), String> {
             && message
                 .ends_with("\" is forbidden: failed quota: q: must specify limits.cpu for: c");
         ensure(ok, || format!("FailedCreate message: {message:?}"))
+    }
+    .await;
+    ns.finish(result).await
+}
+
+/// A LimitRange's container defaults (LimitRanger, mutating admission): the Pod gets the
+/// limits and requests its container leaves out, and the annotation that says so; what the
+/// container sets stays.
+async fn limit_range_fills_resources(client: kube::Client) -> Result<(), String> {
+    let ns = Ns::create(&client, "limits", json!({})).await?;
+    let result = async {
+        let range = json!({"apiVersion": "v1", "kind": "LimitRange", "metadata": {"name": "l"},
+            "spec": {"limits": [{"type": "Container",
+                "default": {"cpu": "500m", "memory": "512Mi"},
+                "defaultRequest": {"cpu": "250m"}}]}});
+        send(&client, "POST", &ns.path("limitranges"), Some(&range))
+            .await?
+            .expect(201, "LimitRange create")?;
+        let body = job("lr", json!({"resources": {"limits": {"memory": "1Gi"}}}));
+        send(&client, "POST", &ns.jobs(""), Some(&body))
+            .await?
+            .expect(201, "Job create")?;
+        let pod = eventually("the Job's Pod", || async {
+            Ok(pods_of(&ns, "lr").await?.into_iter().next())
+        })
+        .await?;
+        let resources = &pod["spec"]["containers"][0]["resources"];
+        let want = json!({"limits": {"cpu": "500m", "memory": "1Gi"},
+            "requests": {"cpu": "250m", "memory": "1Gi"}});
+        ensure(*resources == want, || {
+            format!(
+                "resources: {resources}
+wanted:    {want}"
+            )
+        })?;
+        let annotation = &pod["metadata"]["annotations"]["kubernetes.io/limit-ranger"];
+        let want = "LimitRanger plugin set: cpu request for container c; cpu limit for container c";
+        ensure(annotation == want, || {
+            format!(
+                "annotation: {annotation}
+wanted:     {want:?}"
+            )
+        })
     }
     .await;
     ns.finish(result).await

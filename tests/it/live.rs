@@ -1500,6 +1500,7 @@ mod conformance_on_the_double {
         dry_run_warns_and_stores_nothing,
         quota_on_job_count_refuses_the_job,
         quota_on_limits_cpu_refuses_the_pod,
+        limit_range_fills_the_pods_resources,
         selector_without_manual_selector_is_422,
         job_pod_carries_controller_labels_and_owner,
         background_delete_of_a_job_removes_its_pods,

@@ -1170,6 +1170,95 @@ fn quota_exceeded(s: &State, namespace: &str, name: &str) -> Option<String> {
         })
 }
 
+/// LimitRanger admission on a Pod (kubernetes `plugin/pkg/admission/limitranger`,
+/// `mergeContainerResources`): each `type: Container` item of the namespace's LimitRanges
+/// gives a container the `default` limits and `defaultRequest` requests (falling back to
+/// `default`) it does not set, and the Pod says so in its `kubernetes.io/limit-ranger`
+/// annotation: `LimitRanger plugin set: cpu, memory request for container c; cpu limit for
+/// container c` (resources sorted; init containers say `init container`).
+fn limit_ranger(s: &State, namespace: &str, template: &mut Value) {
+    let mut limits = Map::new();
+    let mut requests = Map::new();
+    for (_, range) in s
+        .objects
+        .iter()
+        .filter(|((r, ns, _), _)| r == "limitranges" && ns == namespace)
+    {
+        for item in range["spec"]["limits"].as_array().into_iter().flatten() {
+            if item["type"] != "Container" {
+                continue;
+            }
+            let default = item["default"].as_object().cloned().unwrap_or_default();
+            let mut request = item["defaultRequest"]
+                .as_object()
+                .cloned()
+                .unwrap_or_default();
+            for (k, v) in &default {
+                request.entry(k.clone()).or_insert(v.clone());
+            }
+            limits.extend(default);
+            requests.extend(request);
+        }
+    }
+    if limits.is_empty() && requests.is_empty() {
+        return;
+    }
+    let mut said = Vec::new();
+    for (kind, prefix) in [
+        ("initContainers", "init container"),
+        ("containers", "container"),
+    ] {
+        for c in template["spec"][kind].as_array_mut().into_iter().flatten() {
+            let name = container_name(c);
+            // Defaulting comes before admission: a limit without a request is requested
+            // at the limit, so LimitRanger's `defaultRequest` does not apply to it.
+            if let Some(limits) = c["resources"]["limits"].as_object().cloned() {
+                if !c["resources"]["requests"].is_object() {
+                    c["resources"]["requests"] = json!({});
+                }
+                if let Some(requests) = c["resources"]["requests"].as_object_mut() {
+                    for (k, v) in limits {
+                        requests.entry(k).or_insert(v);
+                    }
+                }
+            }
+            for (bucket, defaults, word) in [
+                ("requests", &requests, "request"),
+                ("limits", &limits, "limit"),
+            ] {
+                if !c["resources"].is_object() {
+                    c["resources"] = json!({});
+                }
+                if !c["resources"][bucket].is_object() {
+                    c["resources"][bucket] = json!({});
+                }
+                let mut set = Vec::new();
+                if let Some(have) = c["resources"][bucket].as_object_mut() {
+                    for (k, v) in defaults {
+                        if !have.contains_key(k) {
+                            have.insert(k.clone(), v.clone());
+                            set.push(k.clone());
+                        }
+                    }
+                }
+                if !set.is_empty() {
+                    said.push(format!(
+                        "{} {word} for {prefix} {name}",
+                        sorted(set).join(", ")
+                    ));
+                }
+            }
+        }
+    }
+    if !said.is_empty() {
+        if !template["metadata"]["annotations"].is_object() {
+            template["metadata"]["annotations"] = json!({});
+        }
+        template["metadata"]["annotations"]["kubernetes.io/limit-ranger"] =
+            format!("LimitRanger plugin set: {}", said.join("; ")).into();
+    }
+}
+
 /// The quota admission plugin's constraint on a Pod (kubernetes
 /// `pkg/quota/v1/evaluator/core/pods.go`): a quota on cpu or memory (requests or limits)
 /// needs every container to say that resource, else `failed quota: <q>: must specify
@@ -1345,6 +1434,10 @@ fn pod_create(s: &mut State, job: &Value, namespace: &str) -> PodCreate {
             "Error creating: pods \"{pod_name}\" is forbidden: error looking up service account {namespace}/{account}: serviceaccount \"{account}\" not found"
         ));
     }
+    // Mutating admission first: LimitRanger fills resources the containers leave out.
+    let mut job = job.clone();
+    limit_ranger(s, namespace, &mut job["spec"]["template"]);
+    let job = &job;
     if let Some(message) = quota_constraints(s, namespace, &job["spec"]["template"]["spec"]) {
         return PodCreate::Retry(format!(
             "Error creating: pods \"{pod_name}\" is forbidden: {message}"
