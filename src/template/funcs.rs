@@ -472,7 +472,7 @@ pub(super) fn call(st: &mut State<'_>, name: &str, a: Vec<Value>) -> F {
         "index" => index(&a[0], &a[1..]),
         "print" => string(gofmt::sprint(&a)),
         "println" => string(gofmt::sprintln(&a)),
-        "printf" => string(gofmt::sprintf(&s(0), &a[1..])),
+        "printf" => string(gofmt::sprintf_checked(&s(0), &a[1..])?),
         "eq" => eq(&a[0], &a[1..]).map(Value::Bool),
         "ne" => eq(&a[0], &a[1..2]).map(|b| Value::Bool(!b)),
         "lt" => lt(&a[0], &a[1]).map(Value::Bool),
@@ -524,7 +524,11 @@ pub(super) fn call(st: &mut State<'_>, name: &str, a: Vec<Value>) -> F {
                 .join(" "),
         ),
         "indent" | "nindent" => {
-            let n = int(0).max(0);
+            // Sprig's strings.Repeat(" ", n) panics on a negative count.
+            if int(0) < 0 {
+                return Err("strings: negative Repeat count".into());
+            }
+            let n = int(0);
             let lines = s(1).matches('\n').count() as i64 + 1;
             if n.saturating_mul(lines) > MAX_OUTPUT {
                 return Err(too_big(name, n.saturating_mul(lines)));
@@ -562,9 +566,9 @@ pub(super) fn call(st: &mut State<'_>, name: &str, a: Vec<Value>) -> F {
             string(String::from_utf8_lossy(cut).into_owned())
         }
         "trim" => string(s(0).trim_matches(is_go_space).to_string()),
-        "upper" => string(s(0).to_uppercase()),
-        "lower" => string(s(0).to_lowercase()),
-        "title" => string(title(&s(0))),
+        "upper" => string(super::unicase::upper_str(&s(0))),
+        "lower" => string(super::unicase::lower_str(&s(0))),
+        "title" => string(super::unicase::title_str(&s(0))),
         "nospace" => string(s(0).chars().filter(|c| !c.is_whitespace()).collect()),
         "atoi" => Ok(Value::Int(s(0).parse().unwrap_or(0))),
         "fail" => Err(s(0).to_string()),
@@ -835,22 +839,9 @@ fn nil_of(v: &Value) -> Value {
     }
 }
 
-fn is_go_space(c: char) -> bool {
+/// Go's `unicode.IsSpace`.
+pub(super) fn is_go_space(c: char) -> bool {
     c.is_whitespace() || c == '\u{85}' || c == '\u{a0}'
-}
-
-fn title(s: &str) -> String {
-    let mut out = String::new();
-    let mut prev_letter = false;
-    for c in s.chars() {
-        if !prev_letter && c.is_alphabetic() {
-            out.extend(c.to_uppercase());
-        } else {
-            out.push(c);
-        }
-        prev_letter = c.is_alphanumeric() || c == '_' || c == '\'';
-    }
-    out
 }
 
 /// Go's `reflect.Kind` name of a value (Sprig `kindOf`, list errors).
@@ -892,51 +883,52 @@ fn indent(n: i64, s: &str) -> String {
     format!("{pad}{}", s.replace('\n', &format!("\n{pad}")))
 }
 
-/// `cast.ToInt64` (spf13/cast, as Sprig uses it): numbers truncate, strings parse (base
-/// prefixes allowed), anything else is 0.
+/// `cast.ToInt64` (spf13/cast v1.7.0, as Sprig v3.3.0 uses it): numbers truncate, strings
+/// parse as Go integers (`0x`, `0o`, `0b`, leading-0 octal, `_` between digits) after a
+/// trailing `.0...` is cut (`"1.0"` is 1), bools are 0 or 1, anything else is 0.
 pub(super) fn to_int64(v: &Value) -> i64 {
     match v {
         Value::Int(i) | Value::Int64(i) => *i,
-        Value::Float(f) => *f as i64,
+        Value::Float(f) => go_f64_to_i64(*f),
         Value::Bool(b) => i64::from(*b),
-        Value::Str(s) => parse_go_int(s).unwrap_or(0),
+        Value::Str(s) => super::strconv::parse_int0(trim_zero_decimal(s)).unwrap_or(0),
         _ => 0,
     }
 }
 
-fn parse_go_int(s: &str) -> Option<i64> {
-    let (neg, b) = match s.strip_prefix('-') {
-        Some(r) => (true, r),
-        None => (false, s.strip_prefix('+').unwrap_or(s)),
-    };
-    let v = if let Some(h) = b.strip_prefix("0x").or_else(|| b.strip_prefix("0X")) {
-        i64::from_str_radix(h, 16).ok()?
-    } else if let Some(o) = b.strip_prefix("0o").or_else(|| b.strip_prefix("0O")) {
-        i64::from_str_radix(o, 8).ok()?
-    } else if let Some(bb) = b.strip_prefix("0b").or_else(|| b.strip_prefix("0B")) {
-        i64::from_str_radix(bb, 2).ok()?
-    } else if b.len() > 1 && b.starts_with('0') {
-        i64::from_str_radix(&b[1..], 8).ok()?
+/// Go's `int64(f)` on amd64: truncation, and the "integer indefinite" value (the smallest
+/// int64) for NaN and anything out of range, where Rust's `as` saturates.
+pub(super) fn go_f64_to_i64(f: f64) -> i64 {
+    if f.is_nan() || !(i64::MIN as f64..-(i64::MIN as f64)).contains(&f) {
+        i64::MIN
     } else {
-        if b.is_empty() || !b.bytes().all(|c| c.is_ascii_digit()) {
-            return None;
-        }
-        b.parse().ok()?
-    };
-    Some(if neg { -v } else { v })
+        f as i64
+    }
 }
 
-/// `cast.ToFloat64`: numbers convert, strings parse as floats, anything else is 0.
+/// spf13/cast's `trimZeroDecimal`: `"12.00"` is `"12"`; anything else as it is.
+fn trim_zero_decimal(s: &str) -> &str {
+    let b = s.as_bytes();
+    let mut found_zero = false;
+    for i in (1..=b.len()).rev() {
+        match b[i - 1] {
+            b'.' if found_zero => return &s[..i - 1],
+            b'.' => {}
+            b'0' => found_zero = true,
+            _ => return s,
+        }
+    }
+    s
+}
+
+/// `cast.ToFloat64`: numbers convert, strings parse as Go floats (`Inf`, `NaN`, `0x1p3`,
+/// `1_000.5`; out of range is 0 as cast reports an error), anything else is 0.
 pub(super) fn to_float64(v: &Value) -> f64 {
     match v {
         Value::Int(i) | Value::Int64(i) => *i as f64,
         Value::Float(f) => *f,
         Value::Bool(b) => f64::from(u8::from(*b)),
-        Value::Str(s) => s
-            .parse()
-            .ok()
-            .filter(|_| !s.contains(['i', 'n', 'I', 'N']))
-            .unwrap_or(0.0),
+        Value::Str(s) => super::strconv::parse_float(s).unwrap_or(0.0),
         _ => 0.0,
     }
 }
@@ -955,14 +947,15 @@ fn decimal_op(name: &str, a: &[Value]) -> F {
                 if d.m == 0 {
                     return Err("decimal division by 0".into());
                 }
-                return Ok(Value::Float(acc.to_f64() / d.to_f64()));
+                acc.div(&d)
             }
         };
         if acc.overflow {
             return Ok(Value::Float(match name {
                 "addf" => to_float64(&a[0]) + to_float64(v),
                 "subf" => to_float64(&a[0]) - to_float64(v),
-                _ => to_float64(&a[0]) * to_float64(v),
+                "mulf" => to_float64(&a[0]) * to_float64(v),
+                _ => to_float64(&a[0]) / to_float64(v),
             }));
         }
     }
@@ -1037,6 +1030,35 @@ impl Dec {
                 e: 0,
                 overflow: true,
             },
+        }
+    }
+    /// shopspring/decimal's `Div`: the quotient rounded half away from zero to
+    /// `DivisionPrecision` (16) decimal places, so `divf 2 3` is 0.6666666666666667.
+    fn div(&self, o: &Dec) -> Dec {
+        const PREC: i32 = 16;
+        let k = self.e - o.e + PREC;
+        let pow = |n: i32| 10i128.checked_pow(n as u32);
+        let (num, den) = if k >= 0 {
+            (pow(k).and_then(|p| self.m.checked_mul(p)), Some(o.m))
+        } else {
+            (Some(self.m), pow(-k).and_then(|p| o.m.checked_mul(p)))
+        };
+        let (Some(num), Some(den)) = (num, den) else {
+            return Dec {
+                m: 0,
+                e: 0,
+                overflow: true,
+            };
+        };
+        let mut q = num / den;
+        let r = num % den;
+        if r.unsigned_abs() * 2 >= den.unsigned_abs() {
+            q += if (num < 0) != (den < 0) { -1 } else { 1 };
+        }
+        Dec {
+            m: q,
+            e: -PREC,
+            overflow: self.overflow || o.overflow,
         }
     }
     fn to_f64(&self) -> f64 {

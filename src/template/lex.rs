@@ -386,30 +386,62 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn number(&mut self) -> bool {
-        if matches!(self.peek(), Some('+' | '-')) {
+    fn accept(&mut self, valid: &str) -> bool {
+        if self.peek().is_some_and(|c| valid.contains(c)) {
             self.next();
+            return true;
         }
-        let hex = self.rest().starts_with("0x") || self.rest().starts_with("0X");
-        if hex {
-            self.pos += 2;
-        }
-        while let Some(c) = self.peek() {
-            let ok = c.is_ascii_digit()
-                || c == '_'
-                || c == '.'
-                || (hex && c.is_ascii_hexdigit())
-                || (!hex && (c == 'e' || c == 'E'))
-                || ((c == '+' || c == '-')
-                    && matches!(self.src.as_bytes()[self.pos - 1], b'e' | b'E')
-                    && !hex);
-            if !ok {
-                break;
+        false
+    }
+
+    fn accept_run(&mut self, valid: &str) {
+        while self.accept(valid) {}
+    }
+
+    /// Go's `scanNumber`: sign, base prefix (`0x`, `0o`, `0b`), digits with `_`, fraction,
+    /// `e` or (hex) `p` exponent, an `i` for imaginary; nothing alphanumeric after it.
+    fn scan_number(&mut self) -> bool {
+        self.accept("+-");
+        let mut digits = "0123456789_";
+        if self.accept("0") {
+            if self.accept("xX") {
+                digits = "0123456789abcdefABCDEF_";
+            } else if self.accept("oO") {
+                digits = "01234567_";
+            } else if self.accept("bB") {
+                digits = "01_";
             }
-            self.next();
         }
+        self.accept_run(digits);
+        if self.accept(".") {
+            self.accept_run(digits);
+        }
+        if digits.len() == 10 + 1 && self.accept("eE") {
+            self.accept("+-");
+            self.accept_run("0123456789_");
+        }
+        if digits.len() == 16 + 6 + 1 && self.accept("pP") {
+            self.accept("+-");
+            self.accept_run("0123456789_");
+        }
+        self.accept("i");
         if self.peek().is_some_and(is_alnum) {
             self.next();
+            return false;
+        }
+        true
+    }
+
+    /// Go's `lexNumber`, with `1+2i` (a complex constant) kept as one token.
+    fn number(&mut self) -> bool {
+        if !self.scan_number() {
+            let v = &self.src[self.start..self.pos];
+            self.error(format!("bad number syntax: {v:?}"));
+            return false;
+        }
+        if matches!(self.peek(), Some('+' | '-'))
+            && (!self.scan_number() || !self.src[..self.pos].ends_with('i'))
+        {
             let v = &self.src[self.start..self.pos];
             self.error(format!("bad number syntax: {v:?}"));
             return false;

@@ -12,6 +12,8 @@ mod lex;
 mod parse;
 mod set;
 mod sprig;
+mod strconv;
+mod unicase;
 mod value;
 mod yaml;
 

@@ -23,9 +23,15 @@ pub struct Number {
 impl Number {
     /// Whether Go treats the constant as a float64 when untyped (`.`, `e`, `p` in the text).
     pub fn is_float_text(&self) -> bool {
-        !self.text.starts_with("0x")
+        // Go's isHexInt checks the text as written, so `-0x1e` (its `e` a hex digit) is a
+        // float constant while `0x1e` is an integer.
+        let t = self.text.as_bytes();
+        let hex_int =
+            t.len() > 2 && t[0] == b'0' && (t[1] | 0x20) == b'x' && !self.text.contains(['p', 'P']);
+        self.float.is_some()
+            && !hex_int
             && !self.text.starts_with('\'')
-            && self.text.contains(['.', 'e', 'E'])
+            && self.text.contains(['.', 'e', 'E', 'p', 'P'])
     }
 }
 
@@ -727,8 +733,8 @@ impl Parser<'_> {
             Tok::Field(f) => Arg::Field(t.pos, vec![f[1..].to_string()]),
             Tok::Bool(b) => Arg::Bool(t.pos, b),
             Tok::Char(c) | Tok::Number(c) => match number(&c) {
-                Some(n) => Arg::Number(t.pos, Rc::new(n)),
-                None => return self.err(format!("illegal number syntax: {c:?}")),
+                Ok(n) => Arg::Number(t.pos, Rc::new(n)),
+                Err(e) => return self.err(e),
             },
             Tok::LeftParen => {
                 let p = self.pipeline("parenthesized pipeline", Tok::RightParen)?;
@@ -764,56 +770,66 @@ impl Item {
     }
 }
 
-/// Go's `parse.newNumber`, for the constants templates write.
-fn number(text: &str) -> Option<Number> {
+/// Go's `parse.newNumber`, for the constants templates write; `Err` is Go's message, or
+/// jjo's for a complex constant (jjo has no complex numbers; Go prints `1i` as `(0+1i)`).
+fn number(text: &str) -> Result<Number, String> {
+    use super::strconv::{parse_float, parse_int0, parse_uint0};
     if let Some(body) = text.strip_prefix('\'') {
-        let body = body.strip_suffix('\'')?;
+        let bad = || format!("malformed character constant: {text}");
+        let body = body.strip_suffix('\'').ok_or_else(bad)?;
         let c = if let Some(esc) = body.strip_prefix('\\') {
-            unquote_go(&format!("\\{esc}"))?.chars().next()?
+            unquote_go(&format!("\\{esc}"))
+                .and_then(|s| {
+                    let mut it = s.chars();
+                    let c = it.next()?;
+                    it.next().is_none().then_some(c)
+                })
+                .ok_or_else(bad)?
         } else {
             let mut it = body.chars();
-            let c = it.next()?;
+            let c = it.next().ok_or_else(bad)?;
             if it.next().is_some() {
-                return None;
+                return Err(bad());
             }
             c
         };
-        return Some(Number {
+        return Ok(Number {
             text: text.to_string(),
             int: Some(c as i64),
             float: Some(c as i64 as f64),
         });
     }
-    let clean: String = text.chars().filter(|c| *c != '_').collect();
-    let (neg, body) = match clean.strip_prefix('-') {
-        Some(b) => (true, b),
-        None => (false, clean.strip_prefix('+').unwrap_or(&clean)),
-    };
-    let int = if let Some(h) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
-        i64::from_str_radix(h, 16).ok()
-    } else if body.len() > 1 && body.starts_with('0') && body.bytes().all(|b| b.is_ascii_digit()) {
-        i64::from_str_radix(&body[1..], 8).ok()
-    } else {
-        body.parse::<i64>().ok()
+    if text.ends_with('i') {
+        return Err(format!(
+            "complex constant {text}: jjo has no complex numbers (Go would compute with it and \
+             print it as `(real+imagi)`); no job template needs one"
+        ));
     }
-    .map(|i| if neg { -i } else { i });
-    if let Some(i) = int {
-        return Some(Number {
-            text: text.to_string(),
-            int: Some(i),
-            float: Some(i as f64),
-        });
-    }
-    let f: f64 = clean.parse().ok()?;
-    if !text.contains(['.', 'e', 'E']) {
-        return None;
-    }
-    let int = (f.fract() == 0.0 && f.abs() < 9.2e18).then_some(f as i64);
-    Some(Number {
+    let uint = parse_uint0(text.strip_prefix('+').unwrap_or(text)).ok();
+    let int = parse_int0(text).ok();
+    let mut n = Number {
         text: text.to_string(),
         int,
-        float: Some(f),
-    })
+        float: None,
+    };
+    if let Some(i) = int {
+        n.float = Some(i as f64);
+    } else if let Some(u) = uint {
+        // Larger than an int64: Go keeps it as a uint64, which only a float can take here.
+        n.float = Some(u as f64);
+    } else if let Ok(f) = parse_float(text) {
+        if !text.contains(['.', 'e', 'E', 'p', 'P']) {
+            return Err(format!("integer overflow: {text}"));
+        }
+        n.float = Some(f);
+        if f.fract() == 0.0 && (i64::MIN as f64..-(i64::MIN as f64)).contains(&f) {
+            n.int = Some(f as i64);
+        }
+    }
+    if n.int.is_none() && n.float.is_none() {
+        return Err(format!("illegal number syntax: {text:?}"));
+    }
+    Ok(n)
 }
 
 /// Parses one file into its trees: the file's own (named `name`) and each `define`/`block`.

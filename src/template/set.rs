@@ -172,6 +172,28 @@ mod tests {
     }
 
     #[test]
+    fn what_go_prints_but_jjo_cannot_is_refused_by_name() {
+        // Go prints `(0+1i)` and a map's address; jjo has no complex numbers and cannot
+        // know the address, so both are errors saying so, never other text.
+        let e = render("{{ 1i }}").expect_err("complex");
+        assert!(
+            e.contains("complex constant 1i") && e.contains("no complex numbers"),
+            "{e}"
+        );
+        let e = render("{{ 1+2i }}").expect_err("complex");
+        assert!(e.contains("complex constant 1+2i"), "{e}");
+        let e = render(r#"{{ printf "%p" (dict) }}"#).expect_err("%p");
+        assert!(
+            e.contains("error calling printf: `%p` prints the address"),
+            "{e}"
+        );
+        assert_eq!(
+            render(r#"{{ printf "%p" 3 }}"#).as_deref(),
+            Ok("%!p(int=3)")
+        );
+    }
+
+    #[test]
     fn unsupported_functions_say_why() {
         let e = render("{{ env \"HOME\" }}").expect_err("env");
         assert!(

@@ -379,7 +379,7 @@ pub(super) fn call(name: &str, a: &[Value]) -> Option<F> {
                     next = true;
                     out.push(c);
                 } else if next {
-                    out.extend(c.to_lowercase());
+                    out.push(super::unicase::lower(c));
                     next = false;
                 } else {
                     out.push(c);

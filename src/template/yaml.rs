@@ -142,7 +142,7 @@ fn to_node(v: &Value) -> Option<Node> {
                 Node::Float(j.parse().unwrap_or(*f))
             }
         }
-        Value::Str(s) => Node::Str(s.to_string()),
+        Value::Str(s) => Node::Str(reread(s)?),
         Value::List(l) | Value::Strings(l) | Value::Unordered(l, _) => {
             Node::Seq(l.iter().map(to_node).collect::<Option<Vec<_>>>()?)
         }
@@ -150,12 +150,66 @@ fn to_node(v: &Value) -> Option<Node> {
             let mut entries = m
                 .borrow()
                 .iter()
-                .map(|(k, v)| Some((k.clone(), to_node(v)?)))
+                // A key spanning lines (a raw NEL) is no simple key: yaml.v2 fails to parse.
+                .map(|(k, v)| Some((reread(k).filter(|_| !k.contains('\u{85}'))?, to_node(v)?)))
                 .collect::<Option<Vec<_>>>()?;
             entries.sort_by(|a, b| key_order(&a.0, &b.0));
             Node::Map(entries)
         }
     })
+}
+
+/// A string as yaml.v2 reads it back from the JSON text `encoding/json` wrote: the JSON
+/// escapes every control character but DEL, C1 controls (but NEL) and U+FFFE/U+FFFF, which
+/// yaml.v2's reader refuses ("control characters are not allowed", so `toYaml` gives `""`);
+/// a raw NEL is a line break inside a double-quoted scalar and folds as YAML folds (one
+/// break and the spaces around it become one space, n breaks n-1 newlines).
+fn reread(s: &str) -> Option<String> {
+    let bad = |c: char| matches!(c as u32, 0x7F..=0x84 | 0x86..=0x9F | 0xFFFE | 0xFFFF);
+    if s.chars().any(bad) {
+        return None;
+    }
+    if !s.contains('\u{85}') {
+        return Some(s.to_string());
+    }
+    let c: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    loop {
+        while i < c.len() && c[i] != ' ' && c[i] != '\u{85}' {
+            out.push(c[i]);
+            i += 1;
+        }
+        if i == c.len() {
+            break;
+        }
+        let mut spaces = 0;
+        let mut leading_break = false;
+        let mut trailing = 0;
+        while i < c.len() && (c[i] == ' ' || c[i] == '\u{85}') {
+            if c[i] == ' ' {
+                if !leading_break {
+                    spaces += 1;
+                }
+            } else if !leading_break {
+                spaces = 0;
+                leading_break = true;
+            } else {
+                trailing += 1;
+            }
+            i += 1;
+        }
+        if leading_break {
+            if trailing == 0 {
+                out.push(' ');
+            } else {
+                out.extend(std::iter::repeat_n('\n', trailing));
+            }
+        } else {
+            out.extend(std::iter::repeat_n(' ', spaces));
+        }
+    }
+    Some(out)
 }
 
 /// yaml.v2's `keyList.Less` for string keys: letters compare as characters, a non-letter
@@ -444,14 +498,15 @@ struct Analysis {
     block: bool,
 }
 
+/// yaml.v2's `is_printable` (go.yaml.in/yaml/v2 yamlprivateh.go), which looks at UTF-8 lead
+/// bytes: NEL and every character outside the BMP are not printable, so a string holding
+/// one is double-quoted with `\N` or `\U0001F600`.
 fn is_printable(c: char) -> bool {
     let u = c as u32;
     u == 0x0A
         || (0x20..=0x7E).contains(&u)
-        || u == 0x85
         || ((0xA0..=0xD7FF).contains(&u))
         || ((0xE000..=0xFFFD).contains(&u) && u != 0xFEFF)
-        || (0x10000..=0x10FFFF).contains(&u)
 }
 
 fn is_break(c: char) -> bool {
@@ -760,7 +815,10 @@ impl Emitter {
                 if !breaks && c == '\n' {
                     self.put("\n");
                 }
-                self.put("\n");
+                // yaml.v2's write_break: a line feed is a newline, any other break is copied.
+                let mut b = [0u8; 4];
+                self.put(c.encode_utf8(&mut b));
+                self.column = 0;
                 breaks = true;
             } else {
                 if breaks {
@@ -848,7 +906,9 @@ impl Emitter {
         let mut breaks = true;
         for &c in &chars {
             if is_break(c) {
-                self.put("\n");
+                let mut b = [0u8; 4];
+                self.put(c.encode_utf8(&mut b));
+                self.column = 0;
                 breaks = true;
             } else {
                 if breaks {
