@@ -16,8 +16,8 @@ const POD: [&str; 3] = ["spec", "template", "spec"];
 #[derive(Debug)]
 pub(crate) struct Owned {
     tokens: Vec<String>,
-    /// A whole array (`containers`, `volumes`, `volumeMounts`): only replacing it counts, since
-    /// appending to it is the documented way to add.
+    /// A whole array (`containers`, `volumes`, `volumeMounts`, `env`, `ports`): only replacing
+    /// it counts, since appending to it is the documented way to add.
     whole_array: bool,
 }
 
@@ -48,16 +48,10 @@ pub(crate) fn owned_fields(base: &Value) -> Vec<Owned> {
         (path(&POD, &["containers"]), true),
         (path(&POD, &["volumes"]), true),
         (path(&POD, &["containers", "0", "volumeMounts"]), true),
+        (path(&POD, &["containers", "0", "env"]), true),
+        (path(&POD, &["containers", "0", "ports"]), true),
     ];
-    for field in [
-        "name",
-        "image",
-        "command",
-        "args",
-        "stdin",
-        "stdinOnce",
-        "ports",
-    ] {
+    for field in ["name", "image", "command", "args", "stdin", "stdinOnce"] {
         candidates.push((path(&POD, &["containers", "0", field]), false));
     }
     let annotations = path(&["spec", "template", "metadata", "annotations"], &[]);
@@ -105,26 +99,15 @@ pub(crate) fn check(before: &[Before<'_>], job: &Value, o: &Override) -> Vec<War
     let mut warnings = Vec::new();
     for b in before {
         let at = pointer_of(&b.field.tokens);
-        match get(job, &b.field.tokens) {
-            None => removed.push(at),
+        let after = get(job, &b.field.tokens);
+        match after {
             Some(after) if extends(&b.value, after) => {}
-            Some(_) if b.field.whole_array => {
-                let n = b.value.as_array().map_or(0, Vec::len);
-                let plural = if n == 1 { "entry" } else { "entries" };
-                warnings.push(
-                    Warning::new(
-                        "launcher-field",
-                        format!(
-                            "replaces the whole `{at}` array the launcher filled ({n} {plural})"
-                        ),
-                    )
-                    .at(o.span.clone())
-                    .pointer(o.pointer.as_str())
-                    .hint(format!(
-                        "append with `{at}/-` instead, so the launcher's entries stay"
-                    )),
-                );
+            // A list replaced as a whole (by the override itself or one above it): say
+            // which of the launcher's entries are gone, since that is what breaks sessions.
+            _ if b.field.whole_array => {
+                warnings.push(list_replaced(&at, &b.value, after, o));
             }
+            None => removed.push(at),
             Some(_) => replaced.push(at),
         }
     }
@@ -148,6 +131,88 @@ pub(crate) fn check(before: &[Before<'_>], job: &Value, o: &Override) -> Vec<War
         );
     }
     warnings
+}
+
+/// The `launcher-list` warning for a list the launcher filled that the override replaced or
+/// removed, naming the launcher's entries it loses or changes.
+fn list_replaced(at: &str, old: &Value, new: Option<&Value>, o: &Override) -> Warning {
+    let old = old.as_array().map(Vec::as_slice).unwrap_or_default();
+    let new = new
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let mut lost = Vec::new();
+    let mut changed = Vec::new();
+    for entry in old {
+        let key = entry_key(entry);
+        match new.iter().find(|n| entry_key(n) == key) {
+            None => lost.push(key),
+            Some(n) if !extends(entry, n) => changed.push(key),
+            Some(_) => {}
+        }
+    }
+    let kind = entry_kind(at);
+    // `the launcher's volume `home` is lost`, `... volumes `a`, `b` are lost`.
+    let names = |keys: &[String], one: &str, many: &str| {
+        let (plural, verb) = if keys.len() == 1 {
+            ("", one)
+        } else {
+            ("s", many)
+        };
+        let list: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
+        format!("the launcher's {kind}{plural} {} {verb}", list.join(", "))
+    };
+    let verb = if new.is_empty() && !old.is_empty() && lost.len() == old.len() {
+        "removes"
+    } else {
+        "replaces"
+    };
+    let mut message = format!("{verb} `{at}`, which the launcher sets");
+    let mut parts = Vec::new();
+    if !lost.is_empty() {
+        parts.push(names(&lost, "is lost", "are lost"));
+    }
+    if !changed.is_empty() {
+        parts.push(names(&changed, "changes", "change"));
+    }
+    if parts.is_empty() {
+        parts.push("the launcher's entries are reordered".to_owned());
+    }
+    message.push_str(": ");
+    message.push_str(&parts.join("; "));
+    Warning::new("launcher-list", message)
+        .at(o.span.clone())
+        .pointer(o.pointer.as_str())
+        .hint(format!(
+            "append with `{at}/-` instead, so the launcher's entries stay"
+        ))
+}
+
+/// What names an entry of a launcher list: its `name` (env, volumes, mounts, containers), a
+/// port's number, or the value itself (`args`, `command`).
+fn entry_key(entry: &Value) -> String {
+    if let Some(name) = entry.get("name").and_then(Value::as_str) {
+        return name.to_owned();
+    }
+    if let Some(port) = entry.get("containerPort") {
+        return port.to_string();
+    }
+    match entry {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// What the entries of the list at `at` are, for people.
+fn entry_kind(at: &str) -> &'static str {
+    match at.rsplit('/').next() {
+        Some("env") => "environment variable",
+        Some("volumes") => "volume",
+        Some("volumeMounts") => "volume mount",
+        Some("containers") => "container",
+        Some("ports") => "port",
+        _ => "entry",
+    }
 }
 
 /// Whether `new` only adds to `old`: same scalars, arrays grown at the end, members added.
@@ -286,17 +351,56 @@ mod tests {
     #[test]
     fn replacing_the_whole_first_container_lists_each_field() {
         let m = messages("/spec/template/spec/containers/0", json!({"name": "mine"}));
-        assert_eq!(m.len(), 2, "{m:?}");
+        assert_eq!(m.len(), 3, "{m:?}");
         assert_eq!(
             m[0],
+            "removes `/spec/template/spec/containers/0/ports`, which the launcher sets: the launcher's port `8788` is lost"
+        );
+        assert_eq!(
+            m[1],
             "replaces `/spec/template/spec/containers/0/name`, which the launcher sets"
         );
         assert!(
-            m[1].starts_with(
-                "removes 6 fields the launcher sets: `/spec/template/spec/containers/0/image`, "
+            m[2].starts_with(
+                "removes 5 fields the launcher sets: `/spec/template/spec/containers/0/image`, "
             ),
             "{m:?}"
         );
+    }
+
+    /// Issue 17 item 6: replacing `env` drops the variables the launcher put there (a
+    /// session's `env:`); the warning names them, as the one for `image` names the field.
+    #[test]
+    fn replacing_the_launchers_env_names_the_variables_lost() {
+        let mut job = base();
+        job["spec"]["template"]["spec"]["containers"][0]["env"] =
+            json!([{"name": "FOO", "value": "1"}, {"name": "BAR", "value": "2"}]);
+        let env = "/spec/template/spec/containers/0/env";
+        let warnings = |value: Value| match apply(job.clone(), &[ov(env, value)]) {
+            Ok(p) => p.applied[0].warnings.clone(),
+            Err(e) => panic!("{e}"),
+        };
+        let w = warnings(json!([{"name": "BAR", "value": "3"}, {"name": "MINE", "value": "x"}]));
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert_eq!(w[0].id, "launcher-list");
+        assert_eq!(
+            w[0].message,
+            "replaces `/spec/template/spec/containers/0/env`, which the launcher sets: the launcher's environment variable `FOO` is lost; the launcher's environment variable `BAR` changes"
+        );
+        assert_eq!(w[0].pointer.as_deref(), Some(env));
+        let all_gone = warnings(json!([{"name": "MINE", "value": "x"}]));
+        assert!(
+            all_gone[0]
+                .message
+                .ends_with("the launcher's environment variables `FOO`, `BAR` are lost"),
+            "{all_gone:?}"
+        );
+        // Appending keeps the launcher's entries: nothing to say.
+        let appended = apply(
+            job.clone(),
+            &[ov(&format!("{env}/-"), json!({"name": "MINE"}))],
+        );
+        assert_eq!(appended.ok().map(|p| p.applied[0].warnings.len()), Some(0));
     }
 
     #[test]
@@ -310,9 +414,10 @@ mod tests {
             .map(|p| p.applied[0].warnings.clone())
             .unwrap_or_default();
         assert_eq!(w.len(), 1, "{w:?}");
+        assert_eq!(w[0].id, "launcher-list");
         assert_eq!(
             w[0].message,
-            "replaces the whole `/spec/template/spec/volumes` array the launcher filled (1 entry)"
+            "replaces `/spec/template/spec/volumes`, which the launcher sets: the launcher's volume `home` is lost"
         );
         assert_eq!(
             w[0].hint.as_deref(),
