@@ -61,11 +61,100 @@ impl fmt::Display for Warning {
         if let Some(pointer) = &self.pointer {
             write!(f, " (at `{pointer}`)")?;
         }
+        // The id, as `jjo test` and `jjo lint` print it (`cargo test`'s trials print this).
+        write!(f, " [{}]", self.id)?;
         if let Some(hint) = &self.hint {
             write!(f, "\n  hint: {hint}")?;
         }
         Ok(())
     }
+}
+
+/// Ids that named several findings before each finding got its own (README, "Finding
+/// ids"): each still names all of them, so `--allow volumes` and `reason: volumes` written
+/// for an older jjo keep working.
+pub const ALIASES: &[(&str, &[&str])] = &[
+    (
+        "pod-spec",
+        &[
+            "restart-policy",
+            "dns-policy",
+            "containers-required",
+            "container-name",
+            "duplicate-container",
+        ],
+    ),
+    (
+        "volumes",
+        &["volume-name", "duplicate-volume", "volume-sources"],
+    ),
+    (
+        "container",
+        &[
+            "image-required",
+            "image-whitespace",
+            "image-pull-policy",
+            "container-restart-policy",
+        ],
+    ),
+    (
+        "ports",
+        &[
+            "port-range",
+            "port-protocol",
+            "duplicate-host-port",
+            "port-name",
+            "duplicate-port-name",
+        ],
+    ),
+    (
+        "volume-mounts",
+        &[
+            "mount-name",
+            "mount-without-volume",
+            "mount-path",
+            "duplicate-mount-path",
+            "sub-path",
+            "recursive-read-only",
+        ],
+    ),
+    (
+        "resources",
+        &[
+            "resource-name",
+            "quantity",
+            "request-above-limit",
+            "overcommit",
+        ],
+    ),
+    ("env", &["env-name", "duplicate-env"]),
+    (
+        "job-metadata",
+        &[
+            "job-name",
+            "job-generate-name",
+            "namespace",
+            "label",
+            "annotation",
+        ],
+    ),
+    ("template-metadata", &["label", "annotation"]),
+    ("privileged", &["sets-privileged"]),
+    ("launcher-field", &["launcher-list"]),
+];
+
+/// Whether `name` (from `--allow` or a case's `reason:`, any case) names the finding id `id`:
+/// the id itself, or an old id that covered it ([`ALIASES`]).
+pub fn id_matches(name: &str, id: &str) -> bool {
+    name.eq_ignore_ascii_case(id)
+        || ALIASES.iter().any(|(old, ids)| {
+            old.eq_ignore_ascii_case(name) && ids.iter().any(|i| i.eq_ignore_ascii_case(id))
+        })
+}
+
+/// Whether `--allow` leaves findings with id `id` out.
+pub fn allowed(allow: &[String], id: &str) -> bool {
+    allow.iter().any(|a| id_matches(a, id))
 }
 
 /// The candidate closest to `word`, if any is close enough to be a likely typo.
@@ -95,5 +184,16 @@ mod tests {
         assert_eq!(did_you_mean("priviliged", keys), Some("privileged"));
         assert_eq!(did_you_mean("runasuser", keys), Some("runAsUser"));
         assert_eq!(did_you_mean("zzz", keys), None);
+    }
+
+    #[test]
+    fn an_old_id_names_the_findings_it_covered_and_no_others() {
+        assert!(id_matches("duplicate-volume", "duplicate-volume"));
+        assert!(id_matches("volumes", "duplicate-volume"));
+        assert!(id_matches("Volumes", "volume-sources"));
+        assert!(!id_matches("volumes", "duplicate-env"));
+        assert!(!id_matches("duplicate-volume", "volume-name"));
+        assert!(allowed(&["privileged".into()], "sets-privileged"));
+        assert!(!allowed(&["sets-privileged".into()], "privileged"));
     }
 }

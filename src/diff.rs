@@ -42,6 +42,9 @@ pub struct PrincipalDiff {
     /// Fields the new configuration writes that the API server drops: overrides with no
     /// effect in production, in `jjo test`'s words.
     pub no_effect: Vec<String>,
+    /// Both configurations fail the same way (their errors equal once each one's own
+    /// directory is left out of the paths they name).
+    pub same_error: bool,
 }
 
 impl PrincipalDiff {
@@ -49,7 +52,7 @@ impl PrincipalDiff {
     pub fn changed(&self) -> bool {
         let session = match (&self.old, &self.new) {
             (Ok(_), Ok(_)) => !self.changes.is_empty(),
-            (Err(a), Err(b)) => a != b,
+            (Err(_), Err(_)) => !self.same_error,
             _ => true,
         };
         session
@@ -72,8 +75,12 @@ impl PrincipalDiff {
 struct Session {
     pod: Result<Value, String>,
     level: Option<Level>,
-    dropped: Vec<String>,
+    /// Each dropped field's line, and the same line relative to its configuration (to
+    /// compare with the other one's).
+    dropped: Vec<(String, String)>,
     profile: BTreeMap<String, String>,
+    /// The error relative to its configuration, when there is no Pod.
+    error: Option<String>,
 }
 
 /// The session a configuration gives a principal, from the one verdict `jjo test` renders: a
@@ -86,6 +93,7 @@ fn session(config: &Config, p: &Principal) -> Session {
         level: None,
         dropped: Vec::new(),
         profile: BTreeMap::new(),
+        error: None,
     };
     let mut run = || -> Result<Value, Error> {
         let case = config.case(p)?;
@@ -98,10 +106,10 @@ fn session(config: &Config, p: &Principal) -> Session {
             .map(|(k, v)| (k.clone(), format!("{} ([{}])", v.value, v.section)))
             .collect();
         let rendered = crate::pipeline::render(&case)?;
-        let validation = crate::pipeline::validation(&case, &rendered.patched.job);
+        let validation = crate::pipeline::validated(&case, &rendered);
         out.dropped = validation
             .dropped()
-            .map(crate::validate::Finding::line)
+            .map(|f| (f.line(), relative(config, &f.line())))
             .collect();
         let refused: Vec<String> = validation
             .findings
@@ -119,22 +127,25 @@ fn session(config: &Config, p: &Principal) -> Session {
         crate::pipeline::predict_pod(&case, &rendered.patched.job)
     };
     let pod = run();
-    out.pod = pod.map_err(|e| {
-        let text = e.to_string();
-        let root = match &config.source {
-            crate::principals::Source::Dir(dir) => dir.clone(),
-            crate::principals::Source::Helm(file) => {
-                file.parent().map(Path::to_path_buf).unwrap_or_default()
-            }
-        };
-        let prefix = format!("{}/", root.display());
-        if root.as_os_str().is_empty() {
-            text
-        } else {
-            text.replace(&prefix, "")
-        }
-    });
+    out.pod = pod.map_err(|e| e.to_string());
+    out.error = out.pod.as_ref().err().map(|e| relative(config, e));
     out
+}
+
+/// `text` with the configuration's own directory left out of the paths it names, so that
+/// the same error in both configurations compares equal.
+fn relative(config: &Config, text: &str) -> String {
+    let root = match &config.source {
+        crate::principals::Source::Dir(dir) => dir.clone(),
+        crate::principals::Source::Helm(file) => {
+            file.parent().map(Path::to_path_buf).unwrap_or_default()
+        }
+    };
+    if root.as_os_str().is_empty() {
+        text.to_owned()
+    } else {
+        text.replace(&format!("{}/", root.display()), "")
+    }
 }
 
 /// The profile values that differ between two sessions, key by key.
@@ -179,9 +190,10 @@ pub fn diff(old: &Config, new: &Config) -> Result<Vec<PrincipalDiff>, Error> {
         let no_effect = sb
             .dropped
             .iter()
-            .filter(|d| !sa.dropped.contains(d))
-            .cloned()
+            .filter(|(_, key)| !sa.dropped.iter().any(|(_, k)| k == key))
+            .map(|(line, _)| line.clone())
             .collect();
+        let same_error = sa.error.is_some() && sa.error == sb.error;
         let level = (sa.level, sb.level);
         let (a, b) = (sa.pod, sb.pod);
         let changes = match (&a, &b) {
@@ -211,6 +223,7 @@ pub fn diff(old: &Config, new: &Config) -> Result<Vec<PrincipalDiff>, Error> {
             profile,
             level,
             no_effect,
+            same_error,
         });
     }
     Ok(out)

@@ -144,18 +144,17 @@ fn warning_problem(w: &Warning) -> Problem {
 
 /// A validation finding as a problem: a field the API server drops is an error, since the
 /// override has no effect in production, in the words `jjo test` uses.
-fn finding_problem(f: &validate::Finding, span: Option<Span>) -> Problem {
-    let (severity, message) = match f.severity {
-        Severity::Error => ("error", f.message.clone()),
-        Severity::Dropped => ("error", format!("{}: {}", f.message, validate::DROPPED)),
-        Severity::Warning => ("warning", f.message.clone()),
+fn finding_problem(f: &validate::Finding) -> Problem {
+    let severity = match f.severity {
+        Severity::Error | Severity::Dropped => "error",
+        Severity::Warning => "warning",
     };
     Problem {
         severity,
         rule: f.rule.to_string(),
-        span,
+        span: f.span.clone(),
         path: Some(f.path.clone()),
-        message,
+        message: f.message(),
         hint: f.hint.clone(),
         principals: Vec::new(),
     }
@@ -201,13 +200,10 @@ pub fn lint(config: &Config) -> Lint {
         for w in &rendered.warnings {
             out.add(warning_problem(w), &who);
         }
-        // Findings point at the pair of the override that wrote their field.
-        let validation = crate::pipeline::validation(&case, &rendered.patched.job);
+        // Findings point at the override that wrote their field, as in `jjo test`.
+        let validation = crate::pipeline::validated(&case, &rendered);
         for f in &validation.findings {
-            out.add(
-                finding_problem(f, crate::pipeline::finding_span(&case, &rendered, &f.path)),
-                &who,
-            );
+            out.add(finding_problem(f), &who);
         }
         if let Err(e) = crate::pipeline::predict_pod(&case, &rendered.patched.job) {
             out.add(error_problem(&e), &who);

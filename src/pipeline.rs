@@ -346,6 +346,7 @@ fn newer_fields(job: &Value, version: predict::Version) -> Vec<Finding> {
                 ),
             };
             Finding {
+                span: None,
                 rule: NEWER_FIELD,
                 severity: Severity::Dropped,
                 check: "schema".into(),
@@ -396,19 +397,46 @@ fn dotted(pointer: &str) -> String {
     out
 }
 
+/// The tokens of a finding's dotted path (`spec.volumes[4].name`), as a JSON Pointer's.
+fn path_tokens(path: &str) -> Option<Vec<String>> {
+    crate::compare::path::parse(path)?
+        .into_iter()
+        .map(|seg| match seg {
+            crate::compare::path::Seg::Key(k) => Some(k),
+            crate::compare::path::Seg::Index(i) => Some(i.to_string()),
+            crate::compare::path::Seg::Select(_) => None,
+        })
+        .collect()
+}
+
 /// Where in the user's files a finding at `path` (a dotted path of the Job) comes from: the
-/// pair of the last override that wrote that field or one above it (an append's `-` counted
-/// as the index it wrote), else the `job-json-overrides` line, else nowhere.
+/// last override that wrote that field or one above it (an append's `-` counted as the index
+/// it wrote) — at the key or element in its file when the field is written there, else at
+/// its pair in the profiles file — else the `job-json-overrides` line, else nowhere.
 pub fn finding_span(case: &Case, rendered: &Rendered, path: &str) -> Option<Span> {
+    let tokens = path_tokens(path);
     case.overrides
         .iter()
         .zip(&rendered.patched.applied)
         .rev()
-        .find(|(_, a)| {
-            let d = dotted(&a.target);
-            path == d || path.starts_with(&format!("{d}.")) || path.starts_with(&format!("{d}["))
+        .find_map(|(o, a)| {
+            let target: Vec<String> = match crate::overrides::Pointer::parse(&a.target) {
+                Ok(p) => p.tokens().to_vec(),
+                Err(_) => return None,
+            };
+            match &tokens {
+                Some(t) if t.starts_with(&target) => Some(o.span_of(&t[target.len()..])),
+                Some(_) => None,
+                // A path jjo cannot split (a merge-key selection) is matched as text.
+                None => {
+                    let d = dotted(&a.target);
+                    (path == d
+                        || path.starts_with(&format!("{d}."))
+                        || path.starts_with(&format!("{d}[")))
+                    .then(|| o.span.clone())
+                }
+            }
         })
-        .map(|(o, _)| o.span.clone())
         .or_else(|| {
             case.resolved
                 .get("job-json-overrides")
@@ -416,20 +444,30 @@ pub fn finding_span(case: &Case, rendered: &Rendered, path: &str) -> Option<Span
         })
 }
 
+/// The validation of a rendered case, each finding located by [`finding_span`]: the one
+/// verdict `jjo test`, `jjo lint` and `jjo diff` render.
+pub fn validated(case: &Case, rendered: &Rendered) -> validate::Validation {
+    let mut v = validation(case, &rendered.patched.job);
+    let located = v
+        .findings
+        .iter_mut()
+        .chain(v.pod_security.iter_mut().flat_map(|(_, f)| f.iter_mut()));
+    for f in located {
+        f.span = finding_span(case, rendered, &f.path);
+    }
+    v
+}
+
 /// The validation findings that do not fail a case (a duplicate env name) as warnings, each
-/// at the override it comes from, so that `jjo test` shows what `jjo lint` shows.
-pub fn finding_warnings(
-    case: &Case,
-    rendered: &Rendered,
-    validation: &validate::Validation,
-) -> Vec<Warning> {
+/// at the override it comes from ([`validated`]), so that `jjo test` shows what `jjo lint` shows.
+pub fn finding_warnings(validation: &validate::Validation) -> Vec<Warning> {
     validation
         .findings
         .iter()
         .filter(|f| f.severity == Severity::Warning)
         .map(|f| {
             let mut w = Warning::new(f.rule, f.message.clone()).pointer(f.path.clone());
-            w.span = finding_span(case, rendered, &f.path);
+            w.span = f.span.clone();
             w.hint = f.hint.clone();
             w
         })
@@ -437,7 +475,7 @@ pub fn finding_warnings(
 }
 
 fn check_validation(case: &Case, rendered: &Rendered) -> Status {
-    verdict(case, &validation(case, &rendered.patched.job))
+    verdict(case, &validated(case, rendered))
 }
 
 /// The validation check's status from the case's verdict.
@@ -699,9 +737,9 @@ pub fn run_case(
         // The Job could not be built or patched; what reading the case warned of still holds.
         Err(e) => return (CaseResult::Error(e), read_warnings(&case)),
     };
-    let validation = validation(&case, &rendered.patched.job);
+    let validation = validated(&case, &rendered);
     let mut warnings = rendered.warnings.clone();
-    warnings.extend(finding_warnings(&case, &rendered, &validation));
+    warnings.extend(finding_warnings(&validation));
     let checked: Vec<(Check, Result<Status, Error>)> = checks(&case, blessing)
         .into_iter()
         .map(|which| {
@@ -1061,8 +1099,9 @@ mod tests {
             panic!("an unknown field is not a refusal")
         };
         let details = crate::report::failure(&rejected).details;
+        // The same line as `jjo lint`'s: where the field is written, the id, the hint.
         assert!(details[0].ends_with(
-            "unknown field `priviliged`: dropped by the API server: this override has no effect in production [schema] (hint: did you mean `privileged`?)"
+            "job-json-overrides/securityContext:1:2: unknown field `priviliged`: dropped by the API server: this override has no effect in production (at `spec.template.spec.containers[0].securityContext.priviliged`) [unknown-field] (hint: did you mean `privileged`?)"
         ), "{rejected:?}");
     }
 

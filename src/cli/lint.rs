@@ -72,7 +72,9 @@ pub fn run(args: Args) -> Result<u8, Error> {
         Err(e @ (Error::Usage { .. } | Error::Io { .. })) => return Err(clone_usage(e)),
         Err(e) => lint::not_loaded(e),
     };
-    report.problems.retain(|p| !args.allow.contains(&p.rule));
+    report
+        .problems
+        .retain(|p| !crate::diag::allowed(&args.allow, &p.rule));
     let text = match args.format {
         LintFormat::Human => report::human::lint(&report),
         LintFormat::Json => report::json::lint(&report)?,

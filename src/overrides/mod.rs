@@ -21,7 +21,7 @@ use crate::location::Span;
 pub use error::{Error, ErrorKind, PointerError};
 pub use list::parse_list;
 pub use pointer::{Pointer, escape_token};
-pub use value::parse_value;
+pub use value::{locate, parse_value};
 
 /// One `"pointer":"path"` pair as written in the profiles file.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,4 +47,22 @@ pub struct Override {
     pub span: Span,
     /// The JSON value the file holds.
     pub value: Value,
+}
+
+impl Override {
+    /// Where the part of this override's value at `rest` (tokens below its pointer) is
+    /// written: that key or element in the override file when `rest` names one there,
+    /// else the pair in the profiles file.
+    pub fn span_of(&self, rest: &[String]) -> Span {
+        if rest.is_empty() {
+            return self.span.clone();
+        }
+        std::fs::read_to_string(&self.file)
+            .ok()
+            .and_then(|text| locate(&text, rest))
+            .map_or_else(
+                || self.span.clone(),
+                |(line, col)| Span::at(&self.file, line, col),
+            )
+    }
 }

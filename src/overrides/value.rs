@@ -58,6 +58,154 @@ pub fn parse_value(file: &Path, bytes: &[u8]) -> Result<Value, Error> {
     ))
 }
 
+/// The 1-based line and column in the JSON `text` of the member key or array element that
+/// `tokens` (RFC 6901 tokens, unescaped) lead to; `None` when the text has no such place (or
+/// is not JSON).
+pub fn locate(text: &str, tokens: &[String]) -> Option<(u32, u32)> {
+    let mut scan = Scan {
+        text,
+        bytes: text.as_bytes(),
+        at: 0,
+    };
+    let offset = scan.find(tokens)?;
+    Some(line_col(text, offset))
+}
+
+/// A cursor over JSON text that skips what it does not need; the text already parsed, so
+/// anything unexpected only ends the search.
+struct Scan<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Scan<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.at).copied()
+    }
+
+    fn space(&mut self) {
+        while self.peek().is_some_and(|b| b.is_ascii_whitespace()) {
+            self.at += 1;
+        }
+    }
+
+    /// The offset of the place `tokens` lead to from the value at the cursor.
+    fn find(&mut self, tokens: &[String]) -> Option<usize> {
+        self.space();
+        let Some((first, rest)) = tokens.split_first() else {
+            return Some(self.at);
+        };
+        match self.peek()? {
+            b'{' => {
+                self.at += 1;
+                let mut found = None;
+                loop {
+                    self.space();
+                    if self.peek()? == b'}' {
+                        break;
+                    }
+                    let key_at = self.at;
+                    let key = self.string()?;
+                    self.space();
+                    (self.peek()? == b':').then_some(())?;
+                    self.at += 1;
+                    // A repeated key: the last one is the value (as serde_json reads it).
+                    if key == *first {
+                        found = Some((key_at, self.at));
+                    }
+                    self.skip()?;
+                    self.space();
+                    match self.peek()? {
+                        b',' => self.at += 1,
+                        b'}' => break,
+                        _ => return None,
+                    }
+                }
+                let (key_at, value_at) = found?;
+                if rest.is_empty() {
+                    return Some(key_at);
+                }
+                self.at = value_at;
+                self.find(rest)
+            }
+            b'[' => {
+                let wanted: usize = first.parse().ok()?;
+                self.at += 1;
+                for _ in 0..wanted {
+                    self.skip()?;
+                    self.space();
+                    (self.peek()? == b',').then_some(())?;
+                    self.at += 1;
+                }
+                self.space();
+                (self.peek()? != b']').then_some(())?;
+                self.find(rest)
+            }
+            _ => None,
+        }
+    }
+
+    /// Reads the string at the cursor.
+    fn string(&mut self) -> Option<String> {
+        let start = self.at;
+        (self.peek()? == b'"').then_some(())?;
+        self.at += 1;
+        loop {
+            match self.peek()? {
+                b'\\' => self.at += 2,
+                b'"' => {
+                    self.at += 1;
+                    break;
+                }
+                _ => self.at += 1,
+            }
+        }
+        serde_json::from_str(self.text.get(start..self.at)?).ok()
+    }
+
+    /// Moves the cursor past the value at it.
+    fn skip(&mut self) -> Option<()> {
+        self.space();
+        match self.peek()? {
+            b'"' => self.string().map(drop),
+            open @ (b'{' | b'[') => {
+                let close = if open == b'{' { b'}' } else { b']' };
+                self.at += 1;
+                loop {
+                    self.space();
+                    if self.peek()? == close {
+                        self.at += 1;
+                        return Some(());
+                    }
+                    if open == b'{' {
+                        self.string()?;
+                        self.space();
+                        (self.peek()? == b':').then_some(())?;
+                        self.at += 1;
+                    }
+                    self.skip()?;
+                    self.space();
+                    match self.peek()? {
+                        b',' => self.at += 1,
+                        b if b == close => {}
+                        _ => return None,
+                    }
+                }
+            }
+            _ => {
+                while self
+                    .peek()
+                    .is_some_and(|b| !matches!(b, b',' | b']' | b'}') && !b.is_ascii_whitespace())
+                {
+                    self.at += 1;
+                }
+                Some(())
+            }
+        }
+    }
+}
+
 /// The 1-based line and character column of byte `offset` in `text`.
 fn line_col(text: &str, offset: usize) -> (u32, u32) {
     let before = text.get(..offset).unwrap_or(text);
@@ -314,5 +462,25 @@ mod tests {
             e.and_then(|e| e.hint())
                 .is_some_and(|h| h.contains("byte order mark"))
         );
+    }
+
+    fn tokens(t: &[&str]) -> Vec<String> {
+        t.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn locate_finds_the_key_or_element_a_pointer_names() {
+        let text = "[\n  {\"name\": \"home\", \"emptyDir\": {}},\n  {\"name\": \"a\\\"b\", \"x\": [1, {\"y\": 2}]},\n    {\"name\": \"home\"}\n]\n";
+        assert_eq!(locate(text, &tokens(&["2"])), Some((4, 5)));
+        assert_eq!(locate(text, &tokens(&["2", "name"])), Some((4, 6)));
+        assert_eq!(locate(text, &tokens(&["1", "x", "1", "y"])), Some((3, 30)));
+        assert_eq!(locate(text, &tokens(&["0", "emptyDir"])), Some((2, 20)));
+        assert_eq!(locate(text, &tokens(&["3"])), None);
+        assert_eq!(locate(text, &tokens(&["0", "nope"])), None);
+        assert_eq!(
+            locate("{\"a\": 1, \"a\": 2}", &tokens(&["a"])),
+            Some((1, 10))
+        );
+        assert_eq!(locate("name: x", &tokens(&["name"])), None);
     }
 }

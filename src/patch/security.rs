@@ -21,7 +21,7 @@ fn scan(path: &mut Vec<String>, v: &Value, o: &Override, out: &mut Vec<Warning>)
     if let Some((id, message, hint)) = finding(path, v) {
         out.push(
             Warning::new(id, message)
-                .at(o.span.clone())
+                .at(o.span_of(path.get(o.pointer.tokens().len()..).unwrap_or_default()))
                 .pointer(pointer_of(path))
                 .hint(hint),
         );
@@ -56,7 +56,7 @@ fn finding(path: &[String], v: &Value) -> Option<(&'static str, String, String)>
     let is_true = v.as_bool() == Some(true);
     match from_end(0)? {
         "privileged" if is_true => Some((
-            "privileged",
+            "sets-privileged",
             "sets `privileged: true`".to_owned(),
             "a privileged container has full access to the node; Pod Security `baseline` rejects it".to_owned(),
         )),

@@ -755,6 +755,7 @@ mod tests {
 
     fn refusal(check: &str) -> Finding {
         Finding {
+            span: None,
             rule: "r",
             severity: Severity::Error,
             check: check.into(),

@@ -94,6 +94,7 @@ pub fn check_type_meta(job: &Value) -> Vec<Finding> {
             ),
         };
         findings.push(Finding {
+            span: None,
             rule: "type-meta",
             severity: Severity::Error,
             check: CHECK.to_owned(),
@@ -388,6 +389,7 @@ fn type_finding(root: &Value, segs: &[Seg], err: &DeError) -> Finding {
         }
     };
     Finding {
+        span: None,
         rule: "invalid-type",
         severity: Severity::Error,
         check: CHECK.to_owned(),
@@ -734,6 +736,7 @@ fn unknown_field(
     };
     // Without `fieldValidation` (as the launcher posts) the API server drops the field.
     Finding {
+        span: None,
         rule: super::UNKNOWN_FIELD,
         severity: Severity::Dropped,
         check: CHECK.to_owned(),

@@ -15,6 +15,8 @@ mod rules;
 use k8s_openapi::api::batch::v1::Job;
 use serde_json::Value;
 
+use crate::location::Span;
+
 pub use decode::{Decoded, decode};
 pub use pod_security::{pod_security, pod_security_of_pod, pod_security_of_template};
 pub use quantity::QuantityError;
@@ -71,6 +73,10 @@ pub struct Finding {
     pub message: String,
     /// A did-you-mean or what to write instead.
     pub hint: Option<String>,
+    /// Where in the user's files it comes from: the override that wrote the field (filled in
+    /// by `pipeline::locate`, since validation sees only the Job).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub span: Option<Span>,
 }
 
 /// What a dropped field means for the admin, said after the finding's own message by every
@@ -181,19 +187,36 @@ fn remove_at(value: &mut Value, segs: &[decode::Seg]) -> bool {
 }
 
 impl Finding {
-    /// The finding as one line, as every command prints it:
-    /// `<path>: <message> [<check>] (hint: ...)`, a dropped field saying what that means.
+    /// The finding as one line, as every command prints it (`jjo lint`'s line, `jjo test`'s
+    /// failure detail, `jjo diff`): `<file:line:col>: <message> (at `<path>`) [<id>]
+    /// (hint: ...)`, a dropped field saying what that means.
     pub fn line(&self) -> String {
-        let mut line = format!("{}: {}", self.path, self.message);
-        if self.severity == Severity::Dropped {
-            line.push_str(": ");
-            line.push_str(DROPPED);
-        }
-        line.push_str(&format!(" [{}]", self.check));
+        let mut line = self.head();
         if let Some(hint) = &self.hint {
             line.push_str(&format!(" (hint: {hint})"));
         }
         line
+    }
+
+    /// [`Finding::line`] without the hint, which `jjo lint` prints on a line of its own.
+    pub fn head(&self) -> String {
+        let mut line = self
+            .span
+            .as_ref()
+            .map(|s| format!("{s}: "))
+            .unwrap_or_default();
+        line.push_str(&self.message());
+        line.push_str(&format!(" (at `{}`) [{}]", self.path, self.rule));
+        line
+    }
+
+    /// The message, a dropped field's saying that the override has no effect.
+    pub fn message(&self) -> String {
+        if self.severity == Severity::Dropped {
+            format!("{}: {DROPPED}", self.message)
+        } else {
+            self.message.clone()
+        }
     }
 
     /// Whether a case's `reason:` names this finding: its rule id, or text (any case) in its
@@ -201,7 +224,7 @@ impl Finding {
     pub fn matches(&self, reason: &str) -> bool {
         let reason = reason.to_lowercase();
         let has = |text: &str| text.to_lowercase().contains(&reason);
-        self.rule.eq_ignore_ascii_case(&reason)
+        crate::diag::id_matches(&reason, self.rule)
             || has(&self.message)
             || has(&self.path)
             || has(&self.check)
@@ -439,7 +462,7 @@ mod tests {
         let finding = v
             .findings
             .iter()
-            .find(|f| f.rule == "template-metadata")
+            .find(|f| f.rule == "label")
             .expect("`a/b/c` is not a label key");
         let mut changed = job.clone();
         changed["spec"]["template"]["metadata"]["labels"]["a/b/c"] = json!("y");
@@ -459,7 +482,7 @@ mod tests {
         let v = validate(&job);
         assert_eq!(v.findings.len(), 1);
         assert_eq!(v.findings[0].check, "api");
-        assert_eq!(v.findings[0].rule, "pod-spec");
+        assert_eq!(v.findings[0].rule, "restart-policy");
         assert!(!v.accepted());
     }
 

@@ -128,6 +128,7 @@ struct Out {
 impl Out {
     fn push(&mut self, path: String, check: &str, detail: String, hint: Option<&str>) {
         self.found.push(Finding {
+            span: None,
             rule: self.rule,
             severity: Severity::Error,
             check: format!("pod-security:{}", self.level.as_str()),

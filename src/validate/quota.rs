@@ -85,6 +85,7 @@ pub fn quota_of_pod(pod: &Value, quotas: &[Value]) -> Vec<Finding> {
             .collect();
         let first = missing.keys().next().copied().unwrap_or_default();
         out.push(Finding {
+            span: None,
             rule: "quota-must-specify",
             severity: Severity::Error,
             check: CHECK.into(),

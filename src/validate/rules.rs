@@ -31,6 +31,9 @@ const POD: &str = "spec.template.spec";
 struct Out {
     found: Vec<Finding>,
     rule: &'static str,
+    /// The id of the next finding only, when it is more precise than the running rule's
+    /// (`duplicate-volume` inside `volumes`): each distinct finding has its own id.
+    next: Option<&'static str>,
     /// The version-dependent rules in force.
     opts: super::Options,
 }
@@ -44,6 +47,12 @@ impl Out {
         r
     }
 
+    /// Gives the next finding the id `id` (README, "Finding ids").
+    fn is(&mut self, id: &'static str) -> &mut Out {
+        self.next = Some(id);
+        self
+    }
+
     fn push(
         &mut self,
         severity: Severity,
@@ -51,8 +60,10 @@ impl Out {
         message: String,
         hint: Option<String>,
     ) {
+        let rule = self.next.take().unwrap_or(self.rule);
         self.found.push(Finding {
-            rule: self.rule,
+            span: None,
+            rule,
             severity,
             check: CHECK.to_owned(),
             path: path.into(),
@@ -112,6 +123,7 @@ pub fn check(job: &Job, elided: &[String], opts: super::Options) -> Vec<Finding>
     let mut out = Out {
         found: Vec::new(),
         rule: "job-required",
+        next: None,
         opts,
     };
     out.under("job-metadata", |out| job_meta(&job.metadata, out));
@@ -147,22 +159,23 @@ fn job_meta(meta: &ObjectMeta, out: &mut Out) {
     let name = meta.name.as_deref().unwrap_or("");
     let generate_name = meta.generate_name.as_deref().unwrap_or("");
     if name.is_empty() && generate_name.is_empty() {
-        out.error(
+        out.is("job-name").error(
             "metadata.name",
             "`name` or `generateName` is required".to_owned(),
         );
     }
     if !name.is_empty() {
         if let Some(why) = names::dns1123_subdomain(name) {
-            out.error("metadata.name", format!("invalid Job name `{name}`: {why}"));
+            out.is("job-name")
+                .error("metadata.name", format!("invalid Job name `{name}`: {why}"));
         } else if name.len() > 63 {
-            out.error_hint(
+            out.is("job-name").error_hint(
                 "metadata.name",
                 format!("the Job name `{name}` is longer than 63 characters"),
                 "the name goes into the `batch.kubernetes.io/job-name` label of the Pods, and label values are limited to 63 characters",
             );
         } else if names::dns1123_label(name).is_some() {
-            out.push(
+            out.is("job-name").push(
                 Severity::Warning,
                 "metadata.name",
                 format!("the Job name `{name}` is not a DNS-1123 label"),
@@ -172,7 +185,7 @@ fn job_meta(meta: &ObjectMeta, out: &mut Out) {
     } else if !generate_name.is_empty()
         && let Some(why) = names::generate_name_prefix(generate_name)
     {
-        out.error(
+        out.is("job-generate-name").error(
             "metadata.generateName",
             format!("invalid `generateName` `{generate_name}`: {why}"),
         );
@@ -181,7 +194,7 @@ fn job_meta(meta: &ObjectMeta, out: &mut Out) {
         && !ns.is_empty()
         && let Some(why) = names::dns1123_label(ns)
     {
-        out.error(
+        out.is("namespace").error(
             "metadata.namespace",
             format!("invalid namespace `{ns}`: {why}"),
         );
@@ -195,10 +208,11 @@ fn object_meta_maps(meta: Option<&ObjectMeta>, at: &str, out: &mut Out) {
     for (key, value) in meta.labels.iter().flatten() {
         let path = push_key(&format!("{at}.labels"), key);
         if let Some(why) = names::qualified_name(key) {
-            out.error(path.clone(), format!("invalid label key `{key}`: {why}"));
+            out.is("label")
+                .error(path.clone(), format!("invalid label key `{key}`: {why}"));
         }
         if let Some(why) = names::label_value(value) {
-            out.error_hint(
+            out.is("label").error_hint(
                 path,
                 format!("invalid value for label `{key}`: {why}"),
                 "put free text in an annotation instead",
@@ -210,11 +224,12 @@ fn object_meta_maps(meta: Option<&ObjectMeta>, at: &str, out: &mut Out) {
         total += key.len() + value.len();
         if let Some(why) = names::qualified_name(key) {
             let path = push_key(&format!("{at}.annotations"), key);
-            out.error(path, format!("invalid annotation key `{key}`: {why}"));
+            out.is("annotation")
+                .error(path, format!("invalid annotation key `{key}`: {why}"));
         }
     }
     if total > 256 * 1024 {
-        out.error(
+        out.is("annotation").error(
             format!("{at}.annotations"),
             format!("annotations are too long: {total} bytes, at most 262144"),
         );
@@ -425,7 +440,7 @@ fn unsupported(out: &mut Out, path: &str, value: &str, supported: &[&str]) {
 /// The pod template's spec.
 fn pod_spec(pod: &PodSpec, volumes_known: bool, out: &mut Out) {
     match pod.restart_policy.as_deref() {
-        None => out.error_hint(
+        None => out.is("restart-policy").error_hint(
             format!("{POD}.restartPolicy"),
             "`restartPolicy` is missing, so it defaults to `Always`, which a Job does not support"
                 .to_owned(),
@@ -433,7 +448,7 @@ fn pod_spec(pod: &PodSpec, volumes_known: bool, out: &mut Out) {
         ),
         Some("Never" | "OnFailure") => {}
         Some(other) => unsupported(
-            out,
+            out.is("restart-policy"),
             &format!("{POD}.restartPolicy"),
             other,
             &["OnFailure", "Never"],
@@ -443,14 +458,14 @@ fn pod_spec(pod: &PodSpec, volumes_known: bool, out: &mut Out) {
         && !["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"].contains(&dns)
     {
         unsupported(
-            out,
+            out.is("dns-policy"),
             &format!("{POD}.dnsPolicy"),
             dns,
             &["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"],
         );
     }
     if pod.containers.is_empty() {
-        out.error(
+        out.is("containers-required").error(
             format!("{POD}.containers"),
             "`containers` must have at least one container".to_owned(),
         );
@@ -477,17 +492,17 @@ fn pod_spec(pod: &PodSpec, volumes_known: bool, out: &mut Out) {
     let mut host_ports: HashSet<(i32, &str)> = HashSet::new();
     for (at, c, init) in all {
         if c.name.is_empty() {
-            out.error(
+            out.is("container-name").error(
                 format!("{at}.name"),
                 "container `name` is required".to_owned(),
             );
         } else if let Some(why) = names::dns1123_label(&c.name) {
-            out.error(
+            out.is("container-name").error(
                 format!("{at}.name"),
                 format!("invalid container name `{}`: {why}", c.name),
             );
         } else if !container_names.insert(&c.name) {
-            out.error_hint(
+            out.is("duplicate-container").error_hint(
                 format!("{at}.name"),
                 format!("duplicate container name `{}`", c.name),
                 "container names must be unique across `containers` and `initContainers`",
@@ -505,14 +520,15 @@ fn volumes<'a>(list: &'a [Volume], out: &mut Out) -> HashSet<&'a str> {
     for (i, v) in list.iter().enumerate() {
         let at = format!("{POD}.volumes[{i}]");
         if v.name.is_empty() {
-            out.error(format!("{at}.name"), "volume `name` is required".to_owned());
+            out.is("volume-name")
+                .error(format!("{at}.name"), "volume `name` is required".to_owned());
         } else if let Some(why) = names::dns1123_label(&v.name) {
-            out.error(
+            out.is("volume-name").error(
                 format!("{at}.name"),
                 format!("invalid volume name `{}`: {why}", v.name),
             );
         } else if !seen.insert(v.name.as_str()) {
-            out.error(
+            out.is("duplicate-volume").error(
                 format!("{at}.name"),
                 format!("duplicate volume name `{}`", v.name),
             );
@@ -524,7 +540,7 @@ fn volumes<'a>(list: &'a [Volume], out: &mut Out) -> HashSet<&'a str> {
                 .map(|s| format!("`{s}`"))
                 .collect::<Vec<_>>()
                 .join(", ");
-            out.error_hint(
+            out.is("volume-sources").error_hint(
                 at,
                 format!("volume `{}` may not specify more than 1 volume type: it has {list}", v.name),
                 "an override that replaces a volume's source must remove the old one (`op: remove`) or replace the whole volume",
@@ -584,12 +600,12 @@ fn container<'a>(
 ) {
     let image = c.image.as_deref().unwrap_or("");
     if image.is_empty() {
-        out.error(
+        out.is("image-required").error(
             format!("{at}.image"),
             "container `image` is required".to_owned(),
         );
     } else if image.trim() != image {
-        out.error_hint(
+        out.is("image-whitespace").error_hint(
             format!("{at}.image"),
             format!("`image` `{image}` has leading or trailing whitespace: the Job is accepted but every Pod create fails"),
             format!("write `{}`", image.trim()),
@@ -599,7 +615,7 @@ fn container<'a>(
         && !["Always", "IfNotPresent", "Never"].contains(&p)
     {
         unsupported(
-            out,
+            out.is("image-pull-policy"),
             &format!("{at}.imagePullPolicy"),
             p,
             &["Always", "IfNotPresent", "Never"],
@@ -607,13 +623,18 @@ fn container<'a>(
     }
     if let Some(r) = c.restart_policy.as_deref() {
         if !init {
-            out.error(
+            out.is("container-restart-policy").error(
                 format!("{at}.restartPolicy"),
                 "`restartPolicy` may only be set on init containers (as `Always`, for sidecars)"
                     .to_owned(),
             );
         } else if r != "Always" {
-            unsupported(out, &format!("{at}.restartPolicy"), r, &["Always"]);
+            unsupported(
+                out.is("container-restart-policy"),
+                &format!("{at}.restartPolicy"),
+                r,
+                &["Always"],
+            );
         }
     }
     out.under("ports", |out| ports(c, at, host_ports, out));
@@ -628,7 +649,7 @@ fn ports<'a>(c: &'a Container, at: &str, host_ports: &mut HashSet<(i32, &'a str)
     for (i, p) in c.ports.iter().flatten().enumerate() {
         let at = format!("{at}.ports[{i}]");
         if !(1..=65535).contains(&p.container_port) {
-            out.error(
+            out.is("port-range").error(
                 format!("{at}.containerPort"),
                 format!(
                     "`containerPort` must be between 1 and 65535, inclusive, not {}",
@@ -638,7 +659,7 @@ fn ports<'a>(c: &'a Container, at: &str, host_ports: &mut HashSet<(i32, &'a str)
         }
         let host_port = p.host_port.unwrap_or(0);
         if host_port != 0 && !(1..=65535).contains(&host_port) {
-            out.error(
+            out.is("port-range").error(
                 format!("{at}.hostPort"),
                 format!("`hostPort` must be between 1 and 65535, inclusive, not {host_port}"),
             );
@@ -646,26 +667,26 @@ fn ports<'a>(c: &'a Container, at: &str, host_ports: &mut HashSet<(i32, &'a str)
         let protocol = p.protocol.as_deref().unwrap_or("TCP");
         if !["TCP", "UDP", "SCTP"].contains(&protocol) {
             unsupported(
-                out,
+                out.is("port-protocol"),
                 &format!("{at}.protocol"),
                 protocol,
                 &["TCP", "UDP", "SCTP"],
             );
         }
         if host_port != 0 && !host_ports.insert((host_port, protocol)) {
-            out.error(
+            out.is("duplicate-host-port").error(
                 format!("{at}.hostPort"),
                 format!("duplicate `hostPort` {host_port}/{protocol}"),
             );
         }
         if let Some(name) = p.name.as_deref() {
             if let Some(why) = names::iana_svc_name(name) {
-                out.error(
+                out.is("port-name").error(
                     format!("{at}.name"),
                     format!("invalid port name `{name}`: {why}"),
                 );
             } else if !names_seen.insert(name) {
-                out.error(
+                out.is("duplicate-port-name").error(
                     format!("{at}.name"),
                     format!("duplicate port name `{name}`"),
                 );
@@ -680,7 +701,7 @@ fn mounts(c: &Container, at: &str, volumes: Option<&HashSet<&str>>, out: &mut Ou
     for (i, m) in c.volume_mounts.iter().flatten().enumerate() {
         let at = format!("{at}.volumeMounts[{i}]");
         if m.name.is_empty() {
-            out.error(
+            out.is("mount-name").error(
                 format!("{at}.name"),
                 "volume mount `name` is required".to_owned(),
             );
@@ -692,37 +713,37 @@ fn mounts(c: &Container, at: &str, volumes: Option<&HashSet<&str>>, out: &mut Ou
                 .unwrap_or_else(|| {
                     "add a volume with this name to `spec.template.spec.volumes`".to_owned()
                 });
-            out.error_hint(
+            out.is("mount-without-volume").error_hint(
                 format!("{at}.name"),
                 format!("volume mount `{}` names no volume", m.name),
                 hint,
             );
         }
         if m.mount_path.is_empty() {
-            out.error(
+            out.is("mount-path").error(
                 format!("{at}.mountPath"),
                 "`mountPath` is required".to_owned(),
             );
         } else if !paths.insert(m.mount_path.as_str()) {
-            out.error(
+            out.is("duplicate-mount-path").error(
                 format!("{at}.mountPath"),
                 format!("`mountPath` `{}` must be unique", m.mount_path),
             );
         }
         if let Some(sub) = m.sub_path.as_deref().filter(|s| !s.is_empty()) {
             if sub.starts_with('/') {
-                out.error(
+                out.is("sub-path").error(
                     format!("{at}.subPath"),
                     format!("`subPath` `{sub}` must be a relative path"),
                 );
             } else if sub.split(['/', '\\']).any(|part| part == "..") {
-                out.error(
+                out.is("sub-path").error(
                     format!("{at}.subPath"),
                     format!("`subPath` `{sub}` must not contain `..`"),
                 );
             }
             if m.sub_path_expr.as_deref().is_some_and(|s| !s.is_empty()) {
-                out.error(
+                out.is("sub-path").error(
                     format!("{at}.subPathExpr"),
                     "`subPathExpr` and `subPath` are mutually exclusive".to_owned(),
                 );
@@ -730,14 +751,16 @@ fn mounts(c: &Container, at: &str, volumes: Option<&HashSet<&str>>, out: &mut Ou
         }
         match m.recursive_read_only.as_deref() {
             None | Some("Disabled") => {}
-            Some("IfPossible" | "Enabled") if m.read_only != Some(true) => out.error(
-                format!("{at}.recursiveReadOnly"),
-                "`recursiveReadOnly` requires `readOnly: true`".to_owned(),
-            ),
+            Some("IfPossible" | "Enabled") if m.read_only != Some(true) => {
+                out.is("recursive-read-only").error(
+                    format!("{at}.recursiveReadOnly"),
+                    "`recursiveReadOnly` requires `readOnly: true`".to_owned(),
+                )
+            }
             Some("IfPossible" | "Enabled") => {}
             Some(other) => {
                 unsupported(
-                    out,
+                    out.is("recursive-read-only"),
                     &format!("{at}.recursiveReadOnly"),
                     other,
                     &["Disabled", "IfPossible", "Enabled"],
@@ -765,7 +788,7 @@ fn resources(c: &Container, at: &str, out: &mut Out) {
             if !standard && !name.contains('/') {
                 let hint = did_you_mean(name, STANDARD_RESOURCES.iter().copied())
                     .map(|s| format!("did you mean `{s}`?"));
-                out.push(
+                out.is("resource-name").push(
                     Severity::Error,
                     path.clone(),
                     format!("invalid resource name `{name}`: must be a standard resource type or fully qualified"),
@@ -774,12 +797,12 @@ fn resources(c: &Container, at: &str, out: &mut Out) {
                 continue;
             }
             match parse_quantity(&q.0) {
-                Err(e) => out.error_hint(
+                Err(e) => out.is("quantity").error_hint(
                     path,
                     e.to_string(),
                     "write e.g. `500m` or `2` for cpu, `512Mi` or `1Gi` for memory",
                 ),
-                Ok(v) if v < 0 => out.error(
+                Ok(v) if v < 0 => out.is("quantity").error(
                     path,
                     format!("`{name}` must be greater than or equal to 0, not `{}`", q.0),
                 ),
@@ -806,17 +829,17 @@ fn resources(c: &Container, at: &str, out: &mut Out) {
         // Extended resources and hugepages cannot be overcommitted.
         let overcommit = STANDARD_RESOURCES.contains(&name.as_str());
         match (requests.get(name), limits.get(name)) {
-            (Some(req), Some(lim)) if req > lim => out.error_hint(
+            (Some(req), Some(lim)) if req > lim => out.is("request-above-limit").error_hint(
                 path,
                 format!("`{name}` request `{request}` must be less than or equal to its limit `{limit}`"),
                 "raise the limit or lower the request",
             ),
-            (Some(req), Some(lim)) if !overcommit && req != lim => out.error(
+            (Some(req), Some(lim)) if !overcommit && req != lim => out.is("overcommit").error(
                 path,
                 format!("`{name}` request `{request}` must be equal to its limit `{limit}`: it cannot be overcommitted"),
             ),
             (Some(_), None) if !overcommit && !res.limits.as_ref().is_some_and(|l| l.contains_key(name)) => {
-                out.error_hint(
+                out.is("overcommit").error_hint(
                     push_key(&format!("{at}.resources.limits"), name),
                     format!("a limit must be set for `{name}`: it cannot be overcommitted"),
                     format!("set `limits: {{{name}: {request}}}`"),
@@ -845,9 +868,10 @@ fn env(c: &Container, at: &str, out: &mut Out) {
     for (i, e) in c.env.iter().flatten().enumerate() {
         let path = format!("{at}.env[{i}].name");
         if e.name.is_empty() {
-            out.error(path, "environment variable `name` is required".to_owned());
+            out.is("env-name")
+                .error(path, "environment variable `name` is required".to_owned());
         } else if !out.opts.relaxed_env_var_names && !strict_env_var_name(&e.name) {
-            out.error_hint(
+            out.is("env-name").error_hint(
                 path,
                 format!(
                     "invalid environment variable name `{}`: a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit",
@@ -860,7 +884,7 @@ fn env(c: &Container, at: &str, out: &mut Out) {
             .bytes()
             .all(|b| (b' '..=b'~').contains(&b) && b != b'=')
         {
-            out.error(
+            out.is("env-name").error(
                 path,
                 format!(
                     "invalid environment variable name `{}`: must be printable ASCII without `=`",
@@ -868,7 +892,7 @@ fn env(c: &Container, at: &str, out: &mut Out) {
                 ),
             );
         } else if !seen.insert(e.name.as_str()) {
-            out.push(
+            out.is("duplicate-env").push(
                 Severity::Warning,
                 path,
                 format!(
@@ -930,7 +954,7 @@ mod tests {
         let rules: Vec<&str> = found.iter().map(|f| f.rule).collect();
         assert_eq!(
             rules,
-            ["job-counts", "job-selector", "resources"],
+            ["job-counts", "job-selector", "quantity"],
             "{found:#?}"
         );
     }

@@ -306,7 +306,7 @@ fn lint_summarises_security_per_principal_and_passes_with_warnings() {
         0,
         &[
             "warning: ",
-            "launcher.kubernetes.profiles.conf:31:20: sets `privileged: true`",
+            "job-json-overrides/privileged.json:1:2: sets `privileged: true`",
             "  for: [carol]\n",
             "[carol] (`carol` in no group): 1 override, Pod Security `privileged`\n  privileged: `spec.template.spec.containers[0].securityContext.privileged` = true\n",
             "[@admins] (`rstudio-user` in admins): 1 override, Pod Security `baseline`\n  serviceAccount: `spec.template.spec.serviceAccountName` = \"workbench-admin\"\n",
@@ -337,7 +337,7 @@ fn lint_errors_point_at_the_override_that_set_the_field() {
         &[
             "error: ",
             "launcher.kubernetes.profiles.conf:2:20: unsupported value `Always` for `restartPolicy`",
-            "[pod-spec]",
+            "[restart-policy]",
             "launcher.kubernetes.profiles.conf:2:103: unknown field `resourcez`",
             "hint: did you mean `resources`?",
             "2 errors, 1 warning in 1 principal",
@@ -353,10 +353,10 @@ fn lint_github_annotations_and_sarif_name_file_line_and_column() {
     let error = run
         .stdout
         .lines()
-        .find(|l| l.starts_with("::error ") && l.contains("pod-spec"))
+        .find(|l| l.starts_with("::error ") && l.contains("restart-policy"))
         .expect("an error annotation");
     assert!(
-        error.contains("launcher.kubernetes.profiles.conf,line=2,col=20,title=jjo pod-spec::unsupported value `Always`"),
+        error.contains("launcher.kubernetes.profiles.conf,line=2,col=20,title=jjo restart-policy::unsupported value `Always`"),
         "{error}"
     );
     assert!(error.contains("%0Afor: [*]"), "{error}");
@@ -367,7 +367,7 @@ fn lint_github_annotations_and_sarif_name_file_line_and_column() {
     let results = sarif["runs"][0]["results"].as_array().expect("results");
     let error = results
         .iter()
-        .find(|r| r["level"] == "error" && r["ruleId"] == "pod-spec")
+        .find(|r| r["level"] == "error" && r["ruleId"] == "restart-policy")
         .expect("an error result");
     let region = &error["locations"][0]["physicalLocation"]["region"];
     assert_eq!(
@@ -551,7 +551,7 @@ fn lint_page_snapshot() {
     insta::assert_snapshot!(snapshot(&run, root), @r#"
     exit code: 0
     ----- stdout -----
-    warning: tests/fixtures/rollout/production/launcher.kubernetes.profiles.conf:31:20: sets `privileged: true` (at `/spec/template/spec/containers/0/securityContext/privileged`) [privileged]
+    warning: tests/fixtures/rollout/production/job-json-overrides/privileged.json:1:2: sets `privileged: true` (at `/spec/template/spec/containers/0/securityContext/privileged`) [sets-privileged]
       for: [carol]
       hint: a privileged container has full access to the node; Pod Security `baseline` rejects it
 
@@ -773,7 +773,8 @@ fn lint_fails_on_a_dropped_field_in_the_words_of_test() {
         &lint,
         1,
         &[
-            &format!("launcher.kubernetes.profiles.conf:2:20: {words}"),
+            // At the misspelt key in the override file, which is what to edit.
+            &format!("job-json-overrides/sc.json:1:2: {words}"),
             "[unknown-field]",
             "hint: did you mean `privileged`?",
             "1 error, 0 warnings",
@@ -795,13 +796,13 @@ fn test_shows_the_warnings_lint_shows() {
             "[{\"name\": \"A\", \"value\": \"1\"}, {\"name\": \"A\", \"value\": \"2\"}]\n",
         ),
     ]);
-    let warning = "launcher.kubernetes.profiles.conf:2:20: environment variable `A` is set more than once; the last one wins";
+    let warning = "job-json-overrides/env.json:1:32: environment variable `A` is set more than once; the last one wins";
     let lint = jjo(&["lint", &path(&tmp, "c")]);
-    assert_run(&lint, 0, &[warning, "[env]"]);
+    assert_run(&lint, 0, &[warning, "[duplicate-env]"]);
     let report = path(&tmp, "report.json");
     let test = jjo(&["test", &path(&tmp, "c"), "--report", &report]);
     assert!(
-        test.stderr.contains(warning) && test.stderr.contains("[env]"),
+        test.stderr.contains(warning) && test.stderr.contains("[duplicate-env]"),
         "{}",
         test.text()
     );
@@ -809,16 +810,17 @@ fn test_shows_the_warnings_lint_shows() {
         serde_json::from_str(&std::fs::read_to_string(&report).expect("report")).expect("JSON");
     let warnings = json["cases"][0]["warnings"].as_array().expect("warnings");
     assert!(
-        warnings
-            .iter()
-            .any(|w| w["id"] == "env" && w["span"]["line"] == 2 && w["span"]["col"] == 20),
+        warnings.iter().any(|w| w["id"] == "duplicate-env"
+            && w["span"]["line"] == 1
+            && w["span"]["col"] == 32),
         "{warnings:?}"
     );
-    // `--allow ID` leaves the finding out of both.
+    // `--allow ID` leaves the finding out of both; `env`, the id before each finding had its
+    // own, still names it.
     let lint = jjo(&["lint", &path(&tmp, "c"), "--allow", "env"]);
     assert_run(&lint, 0, &["0 errors, 0 warnings"]);
     let test = jjo(&["test", &path(&tmp, "c"), "--allow", "env"]);
-    assert!(!test.stderr.contains("[env]"), "{}", test.text());
+    assert!(!test.stderr.contains("[duplicate-env]"), "{}", test.text());
 }
 
 /// Issue 17, items 3 and 14: `jjo diff` says when the session no longer starts (a Job the API
@@ -850,7 +852,8 @@ fn diff_says_refused_no_effect_profile_values_and_pod_security() {
         1,
         &[
             "  profile max-cpus: \"16 ([*])\" -> \"32 ([*])\"",
-            "  the override has no effect: spec.template.spec.containers[0].securityContext.priviliged: unknown field `priviliged`: dropped by the API server: this override has no effect in production",
+            "  the override has no effect: ",
+            "job-json-overrides/sc.json:1:22: unknown field `priviliged`: dropped by the API server: this override has no effect in production (at `spec.template.spec.containers[0].securityContext.priviliged`) [unknown-field]",
             "  Pod Security: `baseline` -> `privileged`",
         ],
     );
@@ -879,4 +882,193 @@ fn diff_says_refused_no_effect_profile_values_and_pod_security() {
         error.starts_with("the API server refuses the Job: "),
         "{json}"
     );
+}
+
+/// A profiles line longer than 300 characters whose last pair writes a multi-line volumes
+/// file with a duplicate name on line 7, column 5; `with_duplicate: false` leaves that pair out.
+fn long_list(with_duplicate: bool) -> Vec<(String, String)> {
+    let mut pairs: Vec<String> = (1..=5)
+        .map(|i| {
+            format!("\"/spec/template/metadata/annotations/team-{i}\":\"/etc/rstudio/job-json-overrides/team.json\"")
+        })
+        .collect();
+    if with_duplicate {
+        pairs.push(
+            "\"/spec/template/spec/volumes\":\"/etc/rstudio/job-json-overrides/vols.json\"".into(),
+        );
+    }
+    let line = format!("job-json-overrides={}", pairs.join(","));
+    assert!(line.len() > 300 || !with_duplicate, "{}", line.len());
+    let vols = "[\n  {\n    \"name\": \"data\",\n    \"emptyDir\": {}\n  },\n  {\n    \"name\": \"data\",\n    \"emptyDir\": {}\n  }\n]\n";
+    vec![
+        (
+            "launcher.kubernetes.profiles.conf".into(),
+            format!("[*]\n{line}\n"),
+        ),
+        ("job-json-overrides/team.json".into(), "\"data\"\n".into()),
+        ("job-json-overrides/vols.json".into(), vols.into()),
+    ]
+}
+
+/// Issue 17 item 13: a duplicate volume written on line 7 of a multi-line override file,
+/// named by the last pair of a 300-character list, is reported at that file's line 7,
+/// column 5 with its own id — the same line in `jjo lint` (every format), `jjo test`'s failure
+/// and `jjo diff`.
+#[test]
+fn lint_test_and_diff_print_one_finding_at_the_line_that_wrote_it() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    for (dir, dup) in [("old", false), ("new", true)] {
+        for (rel, text) in long_list(dup) {
+            crate::support::write_tree(&tmp.path().join(dir), &[(rel.as_str(), text)]);
+        }
+    }
+    let new = path(&tmp, "new");
+    let file = format!("{new}/job-json-overrides/vols.json");
+    let line = format!(
+        "{file}:7:5: duplicate volume name `data` (at `spec.template.spec.volumes[1].name`) [duplicate-volume]"
+    );
+
+    let lint = jjo(&["lint", &new]);
+    assert_run(&lint, 1, &[&format!("error: {line}\n")]);
+    let test = jjo(&["test", &new]);
+    assert_run(&test, 1, &[&format!("      {line}\n")]);
+    let diff = jjo(&["diff", &path(&tmp, "old"), &new]);
+    assert_run(
+        &diff,
+        1,
+        &[&format!("  new: the API server refuses the Job: {line}\n")],
+    );
+
+    let github = jjo(&["lint", &new, "--format", "github"]);
+    assert!(
+        github.stdout.contains(&format!(
+            "::error file={},line=7,col=5,title=jjo duplicate-volume::duplicate volume name `data`",
+            file.replace(':', "%3A").replace(',', "%2C")
+        )),
+        "{}",
+        github.text()
+    );
+    let json = jjo(&["lint", &new, "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    let p = &json["problems"][0];
+    assert_eq!(
+        (
+            &p["rule"],
+            &p["span"]["file"],
+            &p["span"]["line"],
+            &p["span"]["col"]
+        ),
+        (
+            &serde_json::json!("duplicate-volume"),
+            &serde_json::json!(file),
+            &serde_json::json!(7),
+            &serde_json::json!(5)
+        ),
+        "{json}"
+    );
+    let sarif = jjo(&["lint", &new, "--format", "sarif"]);
+    let sarif: serde_json::Value = serde_json::from_str(&sarif.stdout).expect("SARIF");
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "duplicate-volume", "{sarif}");
+    let region = &result["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(
+        (region["startLine"].as_u64(), region["startColumn"].as_u64()),
+        (Some(7), Some(5))
+    );
+}
+
+/// The ids of `jjo lint --format json`'s problems, in order.
+fn lint_ids(dir: &str, allow: &[&str]) -> Vec<String> {
+    let mut args = vec!["lint", dir, "--format", "json"];
+    for a in allow {
+        args.extend(["--allow", a]);
+    }
+    let run = jjo(&args);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    json["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .map(|p| p["rule"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// Issue 17 item 12: each distinct finding has its own id in `jjo lint`'s JSON, `--allow ID`
+/// leaves out exactly that finding, and an id that used to cover several (`volumes`,
+/// `privileged` for the override warning) still leaves out what it covered, nothing more.
+#[test]
+fn each_finding_has_its_own_id_and_allow_leaves_out_exactly_it() {
+    let profiles = "[*]\njob-json-overrides=\"/spec/template/spec/volumes\":\"/etc/rstudio/job-json-overrides/vols.json\",\"/spec/template/spec/containers/0/env\":\"/etc/rstudio/job-json-overrides/env.json\",\"/spec/template/spec/containers/0/securityContext\":\"/etc/rstudio/job-json-overrides/sc.json\"\n";
+    let tmp = tree(&[
+        ("c/launcher.kubernetes.profiles.conf", profiles),
+        (
+            "c/job-json-overrides/vols.json",
+            "[{\"name\": \"a\", \"emptyDir\": {}}, {\"name\": \"a\", \"emptyDir\": {}}, {\"name\": \"Bad_Name\", \"emptyDir\": {}}]\n",
+        ),
+        (
+            "c/job-json-overrides/env.json",
+            "[{\"name\": \"A\", \"value\": \"1\"}, {\"name\": \"A\", \"value\": \"2\"}]\n",
+        ),
+        (
+            "c/job-json-overrides/sc.json",
+            "{\"privileged\": true, \"priviliged\": true}\n",
+        ),
+    ]);
+    let dir = path(&tmp, "c");
+    let mut all = lint_ids(&dir, &[]);
+    all.sort();
+    assert_eq!(
+        all,
+        [
+            "duplicate-env",
+            "duplicate-volume",
+            "sets-privileged",
+            "unknown-field",
+            "volume-name"
+        ]
+    );
+    for id in &all {
+        let mut rest = lint_ids(&dir, &[id]);
+        rest.sort();
+        let expected: Vec<&String> = all.iter().filter(|i| *i != id).collect();
+        assert_eq!(rest.iter().collect::<Vec<_>>(), expected, "--allow {id}");
+    }
+    let mut rest = lint_ids(&dir, &["volumes", "privileged"]);
+    rest.sort();
+    assert_eq!(rest, ["duplicate-env", "unknown-field"]);
+}
+
+/// Issue 17 item 6: an override that replaces the container's `env` drops the variables the
+/// launcher put there (the session's `env:`); `jjo test` and `jjo lint` warn as they do for
+/// `image`, naming the variable lost, with the id `launcher-list`.
+#[test]
+fn replacing_the_launchers_env_warns_naming_what_is_lost() {
+    let profiles = "[*]\njob-json-overrides=\"/spec/template/spec/containers/0/env\":\"/etc/rstudio/job-json-overrides/env.json\"\n";
+    let tmp = tree(&[
+        ("c/launcher.kubernetes.profiles.conf", profiles),
+        (
+            "c/case.yaml",
+            "session:\n  env:\n    - name: FOO\n      value: \"1\"\n",
+        ),
+        (
+            "c/job-json-overrides/env.json",
+            "[{\"name\": \"BAR\", \"value\": \"2\"}]\n",
+        ),
+    ]);
+    let dir = path(&tmp, "c");
+    let warning = "replaces `/spec/template/spec/containers/0/env`, which the launcher sets: the launcher's environment variable `FOO` is lost";
+    let test = jjo(&["test", &dir]);
+    assert!(
+        test.stderr.contains(warning) && test.stderr.contains("[launcher-list]"),
+        "{}",
+        test.text()
+    );
+    assert!(
+        test.stderr
+            .contains("hint: append with `/spec/template/spec/containers/0/env/-` instead"),
+        "{}",
+        test.text()
+    );
+    let quiet = jjo(&["test", &dir, "--allow", "launcher-list"]);
+    assert!(!quiet.stderr.contains(warning), "{}", quiet.text());
 }

@@ -541,7 +541,7 @@ fn bless_writes_goldens_that_then_pass() {
     1 passed, 0 failed
 
     ----- stderr -----
-    warning: [TEMP]/case/launcher.kubernetes.profiles.conf:2:20: sets `privileged: true` (at `/spec/template/spec/containers/0/securityContext/privileged`) [privileged]
+    warning: [TEMP]/case/job-json-overrides/sc:1:2: sets `privileged: true` (at `/spec/template/spec/containers/0/securityContext/privileged`) [sets-privileged]
       hint: a privileged container has full access to the node; Pod Security `baseline` rejects it
     ");
     let golden =
@@ -563,7 +563,7 @@ fn bless_writes_goldens_that_then_pass() {
     1 passed, 0 failed
 
     ----- stderr -----
-    warning: [TEMP]/case/launcher.kubernetes.profiles.conf:2:20: sets `privileged: true` (at `/spec/template/spec/containers/0/securityContext/privileged`) [privileged]
+    warning: [TEMP]/case/job-json-overrides/sc:1:2: sets `privileged: true` (at `/spec/template/spec/containers/0/securityContext/privileged`) [sets-privileged]
       hint: a privileged container has full access to the node; Pod Security `baseline` rejects it
     ");
     // Blessing again changes nothing, and says so: `ok`, not `blessed`.
@@ -576,7 +576,7 @@ fn bless_writes_goldens_that_then_pass() {
     1 passed, 0 failed
 
     ----- stderr -----
-    warning: [TEMP]/case/launcher.kubernetes.profiles.conf:2:20: sets `privileged: true` (at `/spec/template/spec/containers/0/securityContext/privileged`) [privileged]
+    warning: [TEMP]/case/job-json-overrides/sc:1:2: sets `privileged: true` (at `/spec/template/spec/containers/0/securityContext/privileged`) [sets-privileged]
       hint: a privileged container has full access to the node; Pod Security `baseline` rejects it
     ");
     assert!(case.files() == before, "an unchanged bless changed a file");
@@ -692,7 +692,7 @@ fn render_prints_the_patched_job_and_explains() {
               privileged: true
 
     ----- stderr -----
-    warning: [TEMP]/case/launcher.kubernetes.profiles.conf:2:20: sets `privileged: true` (at `/spec/template/spec/containers/0/securityContext/privileged`) [privileged]
+    warning: [TEMP]/case/job-json-overrides/sc:1:2: sets `privileged: true` (at `/spec/template/spec/containers/0/securityContext/privileged`) [sets-privileged]
       hint: a privileged container has full access to the node; Pod Security `baseline` rejects it
     "#);
 }
@@ -1048,7 +1048,7 @@ fn placeholder_typo_in_golden_names_the_line_and_suggests() {
     0 passed, 1 failed
 
     ----- stderr -----
-    warning: [TEMP]/case/launcher.kubernetes.profiles.conf:2:20: sets `privileged: true` (at `/spec/template/spec/containers/0/securityContext/privileged`) [privileged]
+    warning: [TEMP]/case/job-json-overrides/sc:1:2: sets `privileged: true` (at `/spec/template/spec/containers/0/securityContext/privileged`) [sets-privileged]
       hint: a privileged container has full access to the node; Pod Security `baseline` rejects it
     ");
 }
@@ -1065,7 +1065,7 @@ fn misspelt_field_fails_with_did_you_mean() {
           no golden `[TEMP]/case/expected-job.yaml`
           hint: jjo blesses only a case that passes every other check
       validation: the API server would drop 1 field of the patched Job
-          spec.template.spec.containers[0].securityContext.priviliged: unknown field `priviliged`: dropped by the API server: this override has no effect in production [schema] (hint: did you mean `privileged`?)
+          [TEMP]/case/job-json-overrides/sc:1:2: unknown field `priviliged`: dropped by the API server: this override has no effect in production (at `spec.template.spec.containers[0].securityContext.priviliged`) [unknown-field] (hint: did you mean `privileged`?)
           hint: fix the override, or set `expect: dropped` in case.yaml if the dropped field is the point
       pod: not blessed: `[TEMP]/case/expected-pod.yaml` was not written, because the `validation` check fails
           no golden `[TEMP]/case/expected-pod.yaml`
@@ -1084,7 +1084,7 @@ fn misspelt_field_fails_with_did_you_mean() {
       job: no golden `[TEMP]/case/expected-job.yaml`
           hint: create it with `jjo test --bless [TEMP]/case` or `JJO_BLESS=1 cargo test -- case`, then review and commit it
       validation: the API server would drop 1 field of the patched Job
-          spec.template.spec.containers[0].securityContext.priviliged: unknown field `priviliged`: dropped by the API server: this override has no effect in production [schema] (hint: did you mean `privileged`?)
+          [TEMP]/case/job-json-overrides/sc:1:2: unknown field `priviliged`: dropped by the API server: this override has no effect in production (at `spec.template.spec.containers[0].securityContext.priviliged`) [unknown-field] (hint: did you mean `privileged`?)
           hint: fix the override, or set `expect: dropped` in case.yaml if the dropped field is the point
 
     0 passed, 1 failed
@@ -1103,13 +1103,13 @@ fn privileged_fails_baseline_and_passes_privileged() {
     ----- stdout -----
     FAILED  case
       validation: the patched Job would be refused by Pod Security admission at level `baseline`
-          spec.template.spec.containers[0].securityContext.privileged: privileged (container `rs-launcher-container` must not set securityContext.privileged=true) [pod-security:baseline] (hint: remove `privileged: true`, or run the session in a namespace whose Pod Security level is `privileged`)
+          [TEMP]/case/job-json-overrides/sc:1:2: privileged (container `rs-launcher-container` must not set securityContext.privileged=true) (at `spec.template.spec.containers[0].securityContext.privileged`) [privileged] (hint: remove `privileged: true`, or run the session in a namespace whose Pod Security level is `privileged`)
           hint: fix the override, or set `expect: rejected` in case.yaml if the refusal is the point
 
     0 passed, 1 failed
 
     ----- stderr -----
-    warning: [TEMP]/case/launcher.kubernetes.profiles.conf:2:20: sets `privileged: true` (at `/spec/template/spec/containers/0/securityContext/privileged`) [privileged]
+    warning: [TEMP]/case/job-json-overrides/sc:1:2: sets `privileged: true` (at `/spec/template/spec/containers/0/securityContext/privileged`) [sets-privileged]
       hint: a privileged container has full access to the node; Pod Security `baseline` rejects it
     ");
     std::fs::write(case.dir.join("case.yaml"), "pod-security: privileged\n").expect("write");
@@ -1131,7 +1131,7 @@ fn check_unreferenced_finds_stray_goldens() {
     1 passed, 1 failed
 
     ----- stderr -----
-    warning: [TEMP]/case/launcher.kubernetes.profiles.conf:2:20: sets `privileged: true` (at `/spec/template/spec/containers/0/securityContext/privileged`) [privileged]
+    warning: [TEMP]/case/job-json-overrides/sc:1:2: sets `privileged: true` (at `/spec/template/spec/containers/0/securityContext/privileged`) [sets-privileged]
       hint: a privileged container has full access to the node; Pod Security `baseline` rejects it
     error: `[TEMP]/case/expected-pod-old.yaml` is not used by any case
       hint: delete it, or move it into the case it belongs to

@@ -9,6 +9,7 @@ mod cli;
 #[cfg(feature = "cluster")]
 mod conformance;
 mod dependencies;
+mod ids;
 mod imports;
 #[cfg(feature = "cluster")]
 mod live;
