@@ -117,6 +117,24 @@ impl From<&crate::schedule::Placement> for PlacementSummary {
     }
 }
 
+/// The real scheduler's answer for a live case's Pod.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "verdict", rename_all = "kebab-case")]
+pub enum LiveScheduling {
+    /// Bound to `node`, which has `labels`.
+    Bound {
+        /// The node's name.
+        node: String,
+        /// The node's labels.
+        labels: std::collections::BTreeMap<String, String>,
+    },
+    /// Not placed: the `PodScheduled` condition's message.
+    Unschedulable {
+        /// `0/5 nodes are available: ...`.
+        message: String,
+    },
+}
+
 /// Why one check of a case failed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", content = "data", rename_all = "kebab-case")]
@@ -248,6 +266,14 @@ pub enum Failure {
         reason: String,
         /// Where it fits and why not.
         placement: PlacementSummary,
+    },
+    /// On a cluster, the real scheduler's answer does not meet `schedule:` (or, without
+    /// one, the Pod was not placed).
+    LiveSchedule {
+        /// The case's `schedule:` (the default: schedulable anywhere).
+        expected: crate::case::Schedule,
+        /// What the scheduler did.
+        live: LiveScheduling,
     },
     /// A failed live case whose namespace was kept (`--keep`) for inspection.
     Kept {

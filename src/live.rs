@@ -5,7 +5,7 @@
 //! CLI and the cargo test harness share one cluster across all cases (and threads).
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::Duration;
 
 use serde_json::Value;
@@ -29,6 +29,9 @@ pub struct Runner {
     per_version: Option<Backend>,
     /// Those control planes, started on first use and shared by the cases of that minor.
     others: Mutex<BTreeMap<u8, Arc<Slot>>>,
+    /// Nodes are cluster-wide: a case that creates its `nodes.yaml` on a local control plane
+    /// runs alone (write), every other case alongside the others (read).
+    nodes: RwLock<()>,
 }
 
 /// A control plane started on first use, or why it could not start.
@@ -68,6 +71,7 @@ impl Runner {
             options,
             per_version,
             others: Mutex::new(BTreeMap::new()),
+            nodes: RwLock::new(()),
         })
     }
 
@@ -136,6 +140,7 @@ impl Runner {
             options,
             per_version: None,
             others: Mutex::new(BTreeMap::new()),
+            nodes: RwLock::new(()),
         }
     }
 
@@ -215,20 +220,72 @@ impl Runner {
             )]
             .into_iter()
             .collect(),
+            // The scheduler's answer: on the case's nodes (created below), or on a real
+            // cluster's own nodes when the case says where it must land.
+            wait_for_scheduling: case.nodes.is_some()
+                || (cluster.local.is_none() && case.spec.schedule.is_some()),
         };
         let options = LiveOptions {
             runs_containers: cluster.runs_containers,
             ..self.options.clone()
         };
+        // Only on a control plane jjo started: kind and staging have their own nodes, and
+        // jjo never adds any there.
+        let nodes = case.nodes.as_ref().filter(|_| cluster.local.is_some());
+        let _alone = nodes.map(|_| self.nodes.write().unwrap_or_else(|p| p.into_inner()));
+        let _alongside = nodes
+            .is_none()
+            .then(|| self.nodes.read().unwrap_or_else(|p| p.into_inner()));
         self.runtime.block_on(async {
-            let outcome = match cluster::run_case(&cluster.client, &live, &options).await {
+            let created = match nodes {
+                None => Vec::new(),
+                Some(nodes) => {
+                    let made = cluster::create_nodes(
+                        &cluster.client,
+                        &nodes.objects,
+                        &options.run_id,
+                        &options.retry,
+                    )
+                    .await;
+                    match made {
+                        Ok(names) => names,
+                        Err(e) => return (Err(cluster_error(e)), Vec::new(), Phases::new()),
+                    }
+                }
+            };
+            let mut result = self
+                .judged(cluster, case, rendered, &live, &options, nodes.is_some())
+                .await;
+            result.1.extend(version_warning);
+            if created.is_empty() {
+                return result;
+            }
+            match cluster::delete_nodes(&cluster.client, &created, &options.retry).await {
+                Ok(()) => result,
+                Err(e) => (Err(cluster_error(e)), result.1, result.2),
+            }
+        })
+    }
+
+    /// One live case, judged, with its namespace cleaned up (or kept).
+    async fn judged(
+        &self,
+        cluster: &Cluster,
+        case: &Case,
+        rendered: &Rendered,
+        live: &LiveCase,
+        options: &LiveOptions,
+        on_case_nodes: bool,
+    ) -> (Result<Status, Error>, Vec<Warning>, Phases) {
+        {
+            let outcome = match cluster::run_case(&cluster.client, live, options).await {
                 Ok(outcome) => outcome,
                 Err(e) => return (Err(cluster_error(e)), Vec::new(), Phases::new()),
             };
             let compare_start = std::time::Instant::now();
             let emulated = cluster.emulated.is_some();
-            let (mut status, mut warnings) = judge_on(case, rendered, &outcome, emulated);
-            warnings.extend(version_warning);
+            let (mut status, warnings) =
+                judge_on(case, rendered, &outcome, emulated, on_case_nodes);
             let mut phases = phases(&outcome.timings);
             phases.push(("compare", compare_start.elapsed()));
             let failed = matches!(status, Status::Failed(_));
@@ -246,7 +303,7 @@ impl Runner {
                 Err(e) => return (Err(cluster_error(e)), warnings, phases),
             }
             (Ok(status), warnings, phases)
-        })
+        }
     }
 }
 
@@ -322,18 +379,22 @@ fn cluster_error(e: cluster::Error) -> Error {
 /// `expected-pod.yaml`, the runtime checks; and the live Pod against the prediction (drift,
 /// reported as warnings so that the predictor can be trusted and fixed).
 pub fn judge(case: &Case, rendered: &Rendered, outcome: &LiveOutcome) -> (Status, Vec<Warning>) {
-    judge_on(case, rendered, outcome, false)
+    judge_on(case, rendered, outcome, false, false)
 }
 
 /// [`judge`] on a server that may be emulating an older minor (`--emulated-version`):
 /// emulation gates APIs and features but keeps the binary's own Pod bookkeeping, so
 /// `metadata.generation` (set by 1.33+ servers only) is not held against an exact golden
 /// of an older minor there.
+///
+/// `on_case_nodes`: the cluster's nodes are the case's own `nodes.yaml` (created on a local
+/// control plane), so the scheduler's answer is also held against jjo's offline placement.
 fn judge_on(
     case: &Case,
     rendered: &Rendered,
     outcome: &LiveOutcome,
     emulated: bool,
+    on_case_nodes: bool,
 ) -> (Status, Vec<Warning>) {
     let mut warnings: Vec<Warning> = outcome
         .findings
@@ -447,6 +508,16 @@ fn judge_on(
         );
     }
     warnings.extend(drift(case, rendered, pod));
+    if let Some(scheduling) = &outcome.scheduling {
+        let placement = pipeline::placement(case, rendered).ok().flatten();
+        if on_case_nodes && let Some(placement) = &placement {
+            warnings.extend(schedule_drift(placement, scheduling));
+        }
+        let hints = placement.map(|p| p.hints).unwrap_or_default();
+        if let Some(failure) = live_schedule(case, scheduling, &hints) {
+            return (Status::Failed(failure), warnings);
+        }
+    }
     let mut differences = Vec::new();
     let mut golden_error = None;
     if let Some(golden) = &case.expected_pod {
@@ -485,6 +556,93 @@ fn judge_on(
         case: pipeline::case_ref(case),
     };
     (Status::Failed(failure), warnings)
+}
+
+/// The scheduler's answer against `schedule:` (without one: placed somewhere). A `reason:`
+/// may be in the scheduler's message or in jjo's did-you-mean for a label key no node has
+/// (`hints`, from the offline placement), as offline.
+fn live_schedule(
+    case: &Case,
+    scheduling: &cluster::Scheduling,
+    hints: &[String],
+) -> Option<Failure> {
+    use crate::failure::LiveScheduling;
+    let expected = case.spec.schedule.clone().unwrap_or_default();
+    let live = match scheduling {
+        cluster::Scheduling::Bound { node, labels } => {
+            let on_it = expected.on.iter().all(|(k, v)| labels.get(k) == Some(v));
+            if on_it && !expected.unschedulable {
+                return None;
+            }
+            LiveScheduling::Bound {
+                node: node.clone(),
+                labels: labels.clone(),
+            }
+        }
+        cluster::Scheduling::Unschedulable { message } => {
+            if expected.unschedulable {
+                let reason = expected
+                    .reason
+                    .as_deref()
+                    .unwrap_or_default()
+                    .to_lowercase();
+                let said = std::iter::once(message)
+                    .chain(hints)
+                    .any(|text| text.to_lowercase().contains(&reason));
+                if said {
+                    return None;
+                }
+            }
+            LiveScheduling::Unschedulable {
+                message: message.clone(),
+            }
+        }
+    };
+    Some(Failure::LiveSchedule { expected, live })
+}
+
+/// Where the real scheduler's answer on the case's own nodes differs from jjo's offline
+/// placement: prediction drift, as for Pod fields. Nothing is claimed where jjo's placement
+/// is undecided (a filter it does not model).
+fn schedule_drift(
+    placement: &crate::schedule::Placement,
+    live: &cluster::Scheduling,
+) -> Vec<Warning> {
+    use crate::schedule::Verdict;
+    let predicted = placement.message();
+    let problem = match (placement.verdict(), live) {
+        (Verdict::Undecided, _) => None,
+        (Verdict::Fits, cluster::Scheduling::Bound { node, .. }) => {
+            (!placement.fits.iter().any(|n| n == node)).then(|| {
+                format!(
+                    "the scheduler bound the Pod to node `{node}`, which jjo's placement rejects ({predicted})"
+                )
+            })
+        }
+        (Verdict::Unschedulable, cluster::Scheduling::Bound { node, .. }) => Some(format!(
+            "the scheduler bound the Pod to node `{node}`; jjo predicted it fits no node ({predicted})"
+        )),
+        (Verdict::Fits, cluster::Scheduling::Unschedulable { message }) => Some(format!(
+            "the scheduler cannot place the Pod ({message}); jjo predicted it fits {}",
+            placement.fits.join(", ")
+        )),
+        // The scheduler's summary goes on with its preemption part, which jjo leaves out.
+        (Verdict::Unschedulable, cluster::Scheduling::Unschedulable { message }) => {
+            (!message.starts_with(predicted.trim_end_matches('.'))).then(|| {
+                format!("the scheduler says `{message}`; jjo predicted `{predicted}`")
+            })
+        }
+    };
+    problem
+        .map(|p| {
+            Warning::new(
+                "prediction-drift",
+                format!("prediction drift: scheduling: {p}"),
+            )
+            .hint("the predictor differs from this cluster here; please report it")
+        })
+        .into_iter()
+        .collect()
 }
 
 /// A server finding about the Job, with jjo's did-you-mean when offline validation found the
@@ -693,11 +851,100 @@ mod tests {
             findings,
             checks: Vec::new(),
             not_checked: None,
+            scheduling: None,
             timings: cluster::Timings::default(),
             cleanup: cluster::Cleanup::Deleted {
                 took: Duration::ZERO,
             },
         }
+    }
+
+    fn bound(node: &str, labels: &[(&str, &str)]) -> cluster::Scheduling {
+        cluster::Scheduling::Bound {
+            node: node.into(),
+            labels: labels
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        }
+    }
+
+    fn unschedulable(message: &str) -> cluster::Scheduling {
+        cluster::Scheduling::Unschedulable {
+            message: message.into(),
+        }
+    }
+
+    /// Issue 16: the real scheduler's answer is held against `schedule:`.
+    #[test]
+    fn the_live_schedule_check_reads_the_bound_nodes_labels_and_the_schedulers_words() {
+        let (gpu, _) = case("schedule-gpu-pool");
+        let g5 = [("node.kubernetes.io/instance-type", "g5.2xlarge")];
+        assert_eq!(live_schedule(&gpu, &bound("gpu-1", &g5), &[]), None);
+        let m5 = [("node.kubernetes.io/instance-type", "m5.xlarge")];
+        let Some(Failure::LiveSchedule { live, .. }) =
+            live_schedule(&gpu, &bound("general-1", &m5), &[])
+        else {
+            panic!("a node outside `on:` passed")
+        };
+        assert!(
+            matches!(live, crate::failure::LiveScheduling::Bound { node, .. } if node == "general-1")
+        );
+        assert!(live_schedule(&gpu, &unschedulable("0/5 nodes are available"), &[]).is_some());
+        // `reason:` in the scheduler's message, or only in jjo's did-you-mean (the typo case).
+        let (lost, _) = case("schedule-lost-toleration");
+        let taints = "0/5 nodes are available: 1 node(s) were unschedulable, 2 node(s) didn't match Pod's node affinity/selector, 2 node(s) had untolerated taint(s). preemption: ...";
+        assert_eq!(live_schedule(&lost, &unschedulable(taints), &[]), None);
+        assert!(
+            live_schedule(
+                &lost,
+                &unschedulable("0/5 nodes are available: 5 Insufficient cpu."),
+                &[]
+            )
+            .is_some()
+        );
+        assert!(live_schedule(&lost, &bound("gpu-1", &g5), &[]).is_some());
+        let (typo, _) = case("schedule-selector-typo");
+        let selector =
+            "0/5 nodes are available: 5 node(s) didn't match Pod's node affinity/selector.";
+        assert!(live_schedule(&typo, &unschedulable(selector), &[]).is_some());
+        let hint = ["did you mean `node.kubernetes.io/instance-type`?".to_string()];
+        assert_eq!(live_schedule(&typo, &unschedulable(selector), &hint), None);
+    }
+
+    /// Issue 16: on the case's own nodes, the scheduler and jjo's placement must agree.
+    #[test]
+    fn the_scheduler_disagreeing_with_the_offline_placement_is_drift() {
+        let (gpu, rendered) = case("schedule-gpu-pool");
+        let placement = pipeline::placement(&gpu, &rendered)
+            .expect("places")
+            .expect("has nodes");
+        let fit = placement.fits[0].clone();
+        assert!(schedule_drift(&placement, &bound(&fit, &[])).is_empty());
+        let drift = schedule_drift(&placement, &bound("ip-10-20-11-37.ec2.internal", &[]));
+        assert_eq!(drift.len(), 1);
+        assert!(drift[0].to_string().starts_with("prediction drift: scheduling: the scheduler bound the Pod to node `ip-10-20-11-37.ec2.internal`, which jjo's placement rejects"), "{}", drift[0]);
+        assert_eq!(
+            schedule_drift(&placement, &unschedulable("0/5 nodes are available")).len(),
+            1
+        );
+        let (lost, rendered) = case("schedule-lost-toleration");
+        let placement = pipeline::placement(&lost, &rendered)
+            .expect("places")
+            .expect("has nodes");
+        let same = format!(
+            "{} preemption: 0/5 nodes are available: 5 Preemption is not helpful for scheduling.",
+            placement.message()
+        );
+        assert!(schedule_drift(&placement, &unschedulable(&same)).is_empty());
+        assert_eq!(
+            schedule_drift(
+                &placement,
+                &unschedulable("0/5 nodes are available: 5 Insufficient cpu.")
+            )
+            .len(),
+            1
+        );
     }
 
     const TYPO_FIELD: &str = "spec.template.spec.containers[0].securityContext.priviliged";

@@ -18,6 +18,7 @@ mod backend;
 mod cleanup;
 mod exec;
 pub mod local;
+mod nodes;
 mod pki;
 mod retry;
 mod run;
@@ -29,6 +30,7 @@ use serde_json::{Map, Value};
 
 pub use backend::{Backend, Cluster, KIND_CLUSTER_NAME, KIND_CONTEXT, client_from_config};
 pub use cleanup::{Cleanup, CleanupHandle, cleanup_registered, install_interrupt_handler};
+pub use nodes::{create_nodes, delete_nodes};
 pub use retry::{Op, RetryPolicy};
 pub use run::{GcReport, gc, run_case};
 
@@ -67,7 +69,7 @@ pub const OWN_NAMESPACE_SETUP_KINDS: &[(&str, &str, &str)] = &[
 ];
 
 /// One live case: the patched Job, the objects it needs first, and runtime checks.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LiveCase {
     /// The case name; becomes part of the namespace name.
     pub name: String,
@@ -80,6 +82,25 @@ pub struct LiveCase {
     /// Labels for the case's own namespace, e.g. `pod-security.kubernetes.io/enforce`
     /// (ignored in a shared namespace, whose own labels apply).
     pub namespace_labels: Map<String, Value>,
+    /// Wait for the scheduler's answer (bound, or unschedulable) before reading the Pod back.
+    pub wait_for_scheduling: bool,
+}
+
+/// The real scheduler's answer for the case's Pod.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scheduling {
+    /// Bound to a node (`spec.nodeName`), with that node's labels.
+    Bound {
+        /// The node's name.
+        node: String,
+        /// The node's labels, read back from the API.
+        labels: std::collections::BTreeMap<String, String>,
+    },
+    /// The `PodScheduled` condition is `False` with reason `Unschedulable`.
+    Unschedulable {
+        /// The scheduler's message (`0/5 nodes are available: ...`).
+        message: String,
+    },
 }
 
 /// A runtime check: a command run in the Pod's container through the exec API.
@@ -269,6 +290,8 @@ pub struct LiveOutcome {
     pub checks: Vec<CheckOutcome>,
     /// Why the case's `checks:` did not run, when they could not (no kubelet).
     pub not_checked: Option<String>,
+    /// The scheduler's answer, when [`LiveCase::wait_for_scheduling`] asked for it.
+    pub scheduling: Option<Scheduling>,
     /// Phase timings.
     pub timings: Timings,
     /// Whether the case's objects were deleted, or are kept for the caller to decide.

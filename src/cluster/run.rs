@@ -16,8 +16,8 @@ use super::retry::{Op, RetryPolicy, classify, is_retryable, status_code, with_re
 use super::watch::watch_until;
 use super::{
     CASE_LABEL, Error, FieldValidation, Finding, LiveCase, LiveOptions, LiveOutcome, LiveResult,
-    MANAGED_BY, MANAGED_BY_LABEL, RUN_ID_LABEL, SETUP_KINDS, Severity, TOKEN_LABEL, Timings,
-    dns_label_part, namespace_name, random_suffix,
+    MANAGED_BY, MANAGED_BY_LABEL, RUN_ID_LABEL, SETUP_KINDS, Scheduling, Severity, TOKEN_LABEL,
+    Timings, dns_label_part, namespace_name, random_suffix,
 };
 
 /// What the case task shares with its caller, so cleanup and error messages still work
@@ -243,6 +243,7 @@ async fn case_body(
         findings: created.findings,
         checks: Vec::new(),
         not_checked: None,
+        scheduling: None,
         timings: Timings::default(),
         cleanup: Cleanup::Deleted {
             took: Duration::ZERO,
@@ -270,6 +271,11 @@ async fn case_body(
         }
         PodOrRefusal::Pod(name) => name,
     };
+
+    if case.wait_for_scheduling {
+        set_phase(shared, "waiting for the scheduler");
+        outcome.scheduling = Some(wait_for_scheduling(client, &namespace, &pod_name, retry).await?);
+    }
 
     set_phase(shared, "reading the pod back");
     let pod = get_raw(
@@ -1038,6 +1044,37 @@ fn unschedulable(pod: &Pod) -> Option<String> {
                 .clone()
                 .unwrap_or_else(|| "no reason given".into())
         })
+}
+
+/// Waits for the scheduler's answer on Pod `name`: bound (`spec.nodeName`, with the node's
+/// labels), or `PodScheduled` `False`/`Unschedulable` (it retries, but the answer stands:
+/// nothing the case does changes it). Polled, as the answer comes within a second or two;
+/// the case's timeout bounds the wait.
+async fn wait_for_scheduling(
+    client: &Client,
+    namespace: &str,
+    name: &str,
+    retry: &RetryPolicy,
+) -> Result<Scheduling, Error> {
+    let pods: Api<Pod> = Api::namespaced(client.clone(), namespace);
+    let op = Op::new("get", "", "pods", Some(namespace));
+    loop {
+        let pod = with_retry(retry, &op, || pods.get(name)).await?;
+        if let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.clone()) {
+            let nodes: Api<k8s_openapi::api::core::v1::Node> = Api::all(client.clone());
+            let op = Op::new("get", "", "nodes", None);
+            let labels = with_retry(retry, &op, || nodes.get(&node))
+                .await?
+                .metadata
+                .labels
+                .unwrap_or_default();
+            return Ok(Scheduling::Bound { node, labels });
+        }
+        if let Some(message) = unschedulable(&pod) {
+            return Ok(Scheduling::Unschedulable { message });
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 /// How often the wait for Running says what it is waiting for.

@@ -210,6 +210,67 @@ fn placement_lines(p: &crate::failure::PlacementSummary) -> Vec<String> {
     out
 }
 
+/// The real scheduler's answer against `schedule:`.
+fn live_schedule(
+    expected: &crate::case::Schedule,
+    live: &crate::failure::LiveScheduling,
+) -> FailureText {
+    use crate::failure::LiveScheduling;
+    let text = |summary: String, details: Vec<String>, hint: Option<String>| FailureText {
+        summary,
+        details,
+        hint,
+    };
+    let on: Vec<String> = expected
+        .on
+        .iter()
+        .map(|(k, v)| format!("{k}: {v}"))
+        .collect();
+    match live {
+        LiveScheduling::Bound { node, .. } if expected.unschedulable => text(
+            format!(
+                "the scheduler placed the session's Pod on node `{node}`, but `schedule:` expects it to fit no node"
+            ),
+            Vec::new(),
+            Some("check the override, or drop `unschedulable: true` from `schedule:`".into()),
+        ),
+        LiveScheduling::Bound { node, labels } => {
+            let details = expected
+                .on
+                .keys()
+                .map(|k| match labels.get(k) {
+                    Some(v) => format!("node `{node}` has `{k}: {v}`"),
+                    None => format!("node `{node}` has no label `{k}`"),
+                })
+                .collect();
+            text(
+                format!(
+                    "the scheduler placed the session's Pod on node `{node}`, outside `on: {{{}}}`",
+                    on.join(", ")
+                ),
+                details,
+                Some("narrow the Pod with a `nodeSelector` or node affinity".into()),
+            )
+        }
+        LiveScheduling::Unschedulable { message } if expected.unschedulable => text(
+            format!(
+                "the scheduler cannot place the session's Pod, but not for `{}`",
+                expected.reason.as_deref().unwrap_or_default()
+            ),
+            vec![format!("scheduler: {message}")],
+            Some("`reason:` must be part of the scheduler's message above".into()),
+        ),
+        LiveScheduling::Unschedulable { message } => text(
+            "the scheduler cannot place the session's Pod on this cluster's nodes".into(),
+            vec![format!("scheduler: {message}")],
+            Some(
+                "fix the override, or set `schedule: {unschedulable: true}` if that is the point"
+                    .into(),
+            ),
+        ),
+    }
+}
+
 fn count(n: usize, thing: &str) -> String {
     format!("{n} {thing}{}", if n == 1 { "" } else { "s" })
 }
@@ -447,6 +508,7 @@ pub fn failure(f: &Failure) -> FailureText {
             placement_lines(placement),
             Some("`reason:` must be part of the scheduler's message above".into()),
         ),
+        Failure::LiveSchedule { expected, live } => live_schedule(expected, live),
         Failure::Kept {
             namespace,
             inspect,

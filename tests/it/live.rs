@@ -37,6 +37,7 @@ fn case(name: &str) -> LiveCase {
         setup: Vec::new(),
         checks: Vec::new(),
         namespace_labels: serde_json::Map::new(),
+        wait_for_scheduling: false,
     }
 }
 
