@@ -313,13 +313,15 @@ pub const GROUP_SECTION: &str = "group-section";
 
 /// A warning for each of the user's groups that has no `[@group]` section but a section that
 /// looks meant for it: `[gpu]` (a section for the *user* gpu) or a near spelling `[@gpus]`.
-fn group_sections(profiles: &Profiles, groups: &[String], at: &Span) -> Vec<Warning> {
+/// The user's own private group (`alice` of user `alice`, as most hosts make one per user)
+/// is not one: `[alice]` is meant for that user, and the user gets it.
+fn group_sections(profiles: &Profiles, user: &str, groups: &[String], at: &Span) -> Vec<Warning> {
     use crate::profiles::SectionKind;
     let group_sections: Vec<&str> = profiles.groups().collect();
     let mut out = Vec::new();
     for g in groups
         .iter()
-        .filter(|g| !group_sections.contains(&g.as_str()))
+        .filter(|g| !group_sections.contains(&g.as_str()) && g.as_str() != user)
     {
         let as_user = profiles
             .sections
@@ -533,6 +535,7 @@ fn load_in(
     }
     warnings.extend(group_sections(
         &profiles,
+        &spec.user,
         &spec.groups,
         &key_span(&spec_path, spec_text, "groups"),
     ));
@@ -921,6 +924,21 @@ mod tests {
             Some("a group section is written `[@gpu]`")
         );
         assert_eq!(w.span.as_ref().map(|s| s.line), Some(2));
+    }
+
+    /// Newcomer trial of issue 17: on a host with a private group per user (`alice:x:2000:`),
+    /// `[alice]` is alice's own section, not a misspelt `[@alice]`.
+    #[test]
+    fn a_users_private_group_is_not_a_misspelt_group_section() {
+        let case = TempCase::new(&[
+            (PROFILES_FILE, "[*]\nmax-cpus=1\n[alice]\nmax-cpus=8\n"),
+            ("case.yaml", "user: alice\ngroups: [alice, staff]\n"),
+        ]);
+        let warnings = case.load().expect("loads").warnings;
+        assert!(
+            !warnings.iter().any(|w| w.id == GROUP_SECTION),
+            "{warnings:?}"
+        );
     }
 
     #[test]
