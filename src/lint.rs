@@ -32,7 +32,8 @@ pub struct Problem {
 /// A security-relevant field of the session Pod and whether the overrides changed it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SecurityField {
-    /// What it is: `privileged`, `capabilities`, `hostPath`, `hostNetwork`, ...
+    /// What it is: `privileged`, `allowPrivilegeEscalation`, `capabilities`, `hostPath`,
+    /// `hostNetwork`, ...
     pub aspect: &'static str,
     /// The field in the Job.
     pub path: String,
@@ -311,7 +312,9 @@ fn key_aspect(key: &str) -> &'static str {
 fn context(push: &mut impl FnMut(&'static str, String, &Value), at: &str, sc: &Value) {
     for (key, aspect) in [
         ("privileged", "privileged"),
-        ("allowPrivilegeEscalation", "privileged"),
+        // Not `privileged`: `false` hardens the container, and `privileged` is a Pod Security
+        // check and a warning id of its own.
+        ("allowPrivilegeEscalation", "allowPrivilegeEscalation"),
         ("runAsUser", "runAsUser"),
         ("runAsNonRoot", "runAsNonRoot"),
         ("seccompProfile", "seccomp"),
@@ -361,5 +364,16 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    /// Newcomer trial of issue 17: `allowPrivilegeEscalation: false` hardens a container; the
+    /// summary named it `privileged`, as if the override made the container privileged.
+    #[test]
+    fn privilege_escalation_is_not_summarised_as_privileged() {
+        let base = json!({"spec": {"template": {"spec": {"containers": [{"name": "c"}]}}}});
+        let patched = json!({"spec": {"template": {"spec": {"containers": [{"name": "c",
+            "securityContext": {"allowPrivilegeEscalation": false}}]}}}});
+        let aspects: Vec<&str> = security(&base, &patched).iter().map(|f| f.aspect).collect();
+        assert_eq!(aspects, ["allowPrivilegeEscalation"]);
     }
 }
