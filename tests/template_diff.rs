@@ -510,6 +510,14 @@ fn operand() -> impl Strategy<Value = String> {
         Just("(list \"b\" \"a\" \"b\")".to_string()),
         Just("(dict \"k\" 1 \"j\" \"v\")".to_string()),
         Just("(dict)".to_string()),
+        Just("0o17".to_string()),
+        Just("0x1p-2".to_string()),
+        Just("1_000".to_string()),
+        Just("\"1.0\"".to_string()),
+        Just("\"1_000\"".to_string()),
+        Just("\"Inf\"".to_string()),
+        Just("\"ß o'neil HTTPServer_x\"".to_string()),
+        Just("\"😀 <a&b>\"".to_string()),
     ]
 }
 
@@ -629,6 +637,21 @@ const FUNCS: &[(&str, usize)] = &[
     ("regexSplit \",+\"", 2),
     ("fromJson", 1),
     ("mustFromJson", 1),
+    ("divf", 2),
+    ("printf \"%#v|%o|%b|%U|%X\"", 1),
+    ("printf \"%*d|%-*.*v|%+q\"", 3),
+    ("printf \"%x|%e|%#g|%[1]v\"", 2),
+    ("camelcase", 1),
+    ("snakecase", 1),
+    ("kebabcase", 1),
+    ("swapcase", 1),
+    ("wrap", 2),
+    ("wrapWith", 3),
+    ("html", 2),
+    ("js", 1),
+    ("urlquery", 2),
+    ("toRawJson", 1),
+    ("mustToJson", 1),
 ];
 
 /// A command: a function applied to operands (which may be commands themselves).
@@ -755,6 +778,13 @@ fn prop_generated() -> Result<Completion, Failed> {
                 return Ok(());
             }
             let ours = jjo_text(&text, &data);
+            if let Err(e) = &ours
+                && e.contains("jjo refuses")
+            {
+                // Go renders what jjo cannot hold (bytes that are not UTF-8): refused by
+                // design, with a message saying so; not a mismatch.
+                return Ok(());
+            }
             if go != ours {
                 return Err(TestCaseError::fail(format!(
                     "template {text:?}\n{}",

@@ -146,7 +146,229 @@ functions! {
     "mustAppend" | "mustPush" | "mustPrepend" | "mustHas" => sig(&[Any, Any], None),
     "mustSlice" => sig(&[Any], Some(Any)),
     "mustMerge" | "mustMergeOverwrite" => sig(&[Map], Some(Map)),
+    "hello" => sig(&[], None),
+    "camelcase" | "snakecase" | "kebabcase" | "swapcase" => sig(&[Str], None),
+    "wrap" => sig(&[Int, Str], None),
+    "wrapWith" => sig(&[Int, Str, Str], None),
+    "html" | "js" | "urlquery" => sig(&[], Some(Any)),
+    "toRawJson" | "mustToJson" | "mustToPrettyJson" | "mustToRawJson" => sig(&[Any], None),
 }
+
+/// Every name in Sprig v3.3.0's `TxtFuncMap()` (`functions.go` `genericMap`, listed by
+/// running it), so a test can require each to be implemented or refused with a reason.
+pub const SPRIG_V3_3_0: &[&str] = &[
+    "abbrev",
+    "abbrevboth",
+    "add",
+    "add1",
+    "add1f",
+    "addf",
+    "adler32sum",
+    "ago",
+    "all",
+    "any",
+    "append",
+    "atoi",
+    "b32dec",
+    "b32enc",
+    "b64dec",
+    "b64enc",
+    "base",
+    "bcrypt",
+    "biggest",
+    "buildCustomCert",
+    "camelcase",
+    "cat",
+    "ceil",
+    "chunk",
+    "clean",
+    "coalesce",
+    "compact",
+    "concat",
+    "contains",
+    "date",
+    "dateInZone",
+    "dateModify",
+    "date_in_zone",
+    "date_modify",
+    "decryptAES",
+    "deepCopy",
+    "deepEqual",
+    "default",
+    "derivePassword",
+    "dict",
+    "dig",
+    "dir",
+    "div",
+    "divf",
+    "duration",
+    "durationRound",
+    "empty",
+    "encryptAES",
+    "env",
+    "expandenv",
+    "ext",
+    "fail",
+    "first",
+    "float64",
+    "floor",
+    "fromJson",
+    "genCA",
+    "genCAWithKey",
+    "genPrivateKey",
+    "genSelfSignedCert",
+    "genSelfSignedCertWithKey",
+    "genSignedCert",
+    "genSignedCertWithKey",
+    "get",
+    "getHostByName",
+    "has",
+    "hasKey",
+    "hasPrefix",
+    "hasSuffix",
+    "hello",
+    "htmlDate",
+    "htmlDateInZone",
+    "htpasswd",
+    "indent",
+    "initial",
+    "initials",
+    "int",
+    "int64",
+    "isAbs",
+    "join",
+    "kebabcase",
+    "keys",
+    "kindIs",
+    "kindOf",
+    "last",
+    "list",
+    "lower",
+    "max",
+    "maxf",
+    "merge",
+    "mergeOverwrite",
+    "min",
+    "minf",
+    "mod",
+    "mul",
+    "mulf",
+    "mustAppend",
+    "mustChunk",
+    "mustCompact",
+    "mustDateModify",
+    "mustDeepCopy",
+    "mustFirst",
+    "mustFromJson",
+    "mustHas",
+    "mustInitial",
+    "mustLast",
+    "mustMerge",
+    "mustMergeOverwrite",
+    "mustPrepend",
+    "mustPush",
+    "mustRegexFind",
+    "mustRegexFindAll",
+    "mustRegexMatch",
+    "mustRegexReplaceAll",
+    "mustRegexReplaceAllLiteral",
+    "mustRegexSplit",
+    "mustRest",
+    "mustReverse",
+    "mustSlice",
+    "mustToDate",
+    "mustToJson",
+    "mustToPrettyJson",
+    "mustToRawJson",
+    "mustUniq",
+    "mustWithout",
+    "must_date_modify",
+    "nindent",
+    "nospace",
+    "now",
+    "omit",
+    "osBase",
+    "osClean",
+    "osDir",
+    "osExt",
+    "osIsAbs",
+    "pick",
+    "pluck",
+    "plural",
+    "prepend",
+    "push",
+    "quote",
+    "randAlpha",
+    "randAlphaNum",
+    "randAscii",
+    "randBytes",
+    "randInt",
+    "randNumeric",
+    "regexFind",
+    "regexFindAll",
+    "regexMatch",
+    "regexQuoteMeta",
+    "regexReplaceAll",
+    "regexReplaceAllLiteral",
+    "regexSplit",
+    "repeat",
+    "replace",
+    "rest",
+    "reverse",
+    "round",
+    "semver",
+    "semverCompare",
+    "seq",
+    "set",
+    "sha1sum",
+    "sha256sum",
+    "sha512sum",
+    "shuffle",
+    "slice",
+    "snakecase",
+    "sortAlpha",
+    "split",
+    "splitList",
+    "splitn",
+    "squote",
+    "sub",
+    "subf",
+    "substr",
+    "swapcase",
+    "ternary",
+    "title",
+    "toDate",
+    "toDecimal",
+    "toJson",
+    "toPrettyJson",
+    "toRawJson",
+    "toString",
+    "toStrings",
+    "trim",
+    "trimAll",
+    "trimPrefix",
+    "trimSuffix",
+    "trimall",
+    "trunc",
+    "tuple",
+    "typeIs",
+    "typeIsLike",
+    "typeOf",
+    "uniq",
+    "unixEpoch",
+    "unset",
+    "until",
+    "untilStep",
+    "untitle",
+    "upper",
+    "urlJoin",
+    "urlParse",
+    "uuidv4",
+    "values",
+    "without",
+    "wrap",
+    "wrapWith",
+];
 
 /// Functions a template may call that jjo refuses, each with why: Sprig v3.3.0's (and Helm's)
 /// that jjo does not implement, and names often mistaken for Sprig's. A template calling one
@@ -190,6 +412,10 @@ pub const UNSUPPORTED: &[(&str, &str)] = &[
     ),
     (
         "htmlDateInZone",
+        "the date functions read the launcher host's clock and time zone; not yet implemented in jjo",
+    ),
+    (
+        "must_date_modify",
         "the date functions read the launcher host's clock and time zone; not yet implemented in jjo",
     ),
     (
@@ -333,25 +559,11 @@ pub const UNSUPPORTED: &[(&str, &str)] = &[
         "lookup",
         "it is Helm's, not Sprig's, and no Posit source shows the launcher providing it",
     ),
-    ("html", "a Go builtin jjo does not implement yet"),
-    ("js", "a Go builtin jjo does not implement yet"),
-    ("urlquery", "a Go builtin jjo does not implement yet"),
     ("call", "a Go builtin jjo does not implement yet"),
-    ("camelcase", "not yet implemented in jjo"),
-    ("kebabcase", "not yet implemented in jjo"),
-    ("snakecase", "not yet implemented in jjo"),
-    ("swapcase", "not yet implemented in jjo"),
-    ("wrap", "not yet implemented in jjo"),
-    ("wrapWith", "not yet implemented in jjo"),
     ("semver", "not yet implemented in jjo"),
     ("semverCompare", "not yet implemented in jjo"),
     ("urlJoin", "not yet implemented in jjo"),
     ("urlParse", "not yet implemented in jjo"),
-    ("toRawJson", "not yet implemented in jjo"),
-    ("mustToJson", "not yet implemented in jjo"),
-    ("mustToPrettyJson", "not yet implemented in jjo"),
-    ("mustToRawJson", "not yet implemented in jjo"),
-    ("hello", "not yet implemented in jjo"),
     ("list2", "it is not a Sprig v3 function"),
     ("dictOf", "it is not a Sprig v3 function"),
     ("quoteAll", "it is not a Sprig v3 function"),
@@ -360,6 +572,58 @@ pub const UNSUPPORTED: &[(&str, &str)] = &[
     ("toInt", "it is not a Sprig v3 function"),
     ("sortAlpha2", "it is not a Sprig v3 function"),
 ];
+
+/// The README's function table, made from [`NAMES`] and [`UNSUPPORTED`]: what templates
+/// can call and, grouped by reason, what jjo refuses (a test keeps the README equal to it).
+pub fn function_table() -> String {
+    const GO: &[&str] = &[
+        "and", "or", "not", "len", "index", "print", "println", "printf", "eq", "ne", "lt", "le",
+        "gt", "ge", "html", "js", "urlquery",
+    ];
+    let code = |v: &[&str]| {
+        v.iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut sprig: Vec<&str> = NAMES
+        .iter()
+        .copied()
+        .filter(|n| !GO.contains(n) && SPRIG_V3_3_0.contains(n))
+        .collect();
+    sprig.sort_unstable();
+    let helm: Vec<&str> = NAMES
+        .iter()
+        .copied()
+        .filter(|n| !GO.contains(n) && !SPRIG_V3_3_0.contains(n))
+        .collect();
+    let mut out = String::from("| functions | in jjo |\n|---|---|\n");
+    out.push_str(&format!(
+        "| {} | Go's builtins: as Go 1.26's `text/template` |\n",
+        code(GO)
+    ));
+    out.push_str(&format!(
+        "| {} | Helm's helpers the launcher's templates call |\n",
+        code(&helm)
+    ));
+    out.push_str(&format!(
+        "| {} | Sprig v3.3.0 ({} of its {}) |\n",
+        code(&sprig),
+        sprig.len(),
+        SPRIG_V3_3_0.len()
+    ));
+    let mut reasons: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (name, why) in UNSUPPORTED {
+        match reasons.iter_mut().find(|(w, _)| w == why) {
+            Some((_, v)) => v.push(name),
+            None => reasons.push((why, vec![name])),
+        }
+    }
+    for (why, names) in reasons {
+        out.push_str(&format!("| {} | refused: {why} |\n", code(&names)));
+    }
+    out
+}
 
 /// Why jjo refuses function `name`, if it does.
 pub fn unsupported(name: &str) -> Option<&'static str> {
@@ -563,7 +827,7 @@ pub(super) fn call(st: &mut State<'_>, name: &str, a: Vec<Value>) -> F {
             } else {
                 b
             };
-            string(String::from_utf8_lossy(cut).into_owned())
+            string(super::value::go_lossy(cut))
         }
         "trim" => string(s(0).trim_matches(is_go_space).to_string()),
         "upper" => string(super::unicase::upper_str(&s(0))),
@@ -574,7 +838,7 @@ pub(super) fn call(st: &mut State<'_>, name: &str, a: Vec<Value>) -> F {
         "fail" => Err(s(0).to_string()),
         "b64enc" => string(base64(s(0).as_bytes())),
         "b64dec" => string(match unbase64(&s(0)) {
-            Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+            Ok(b) => decoded_text("b64dec", b)?,
             Err(at) => format!("illegal base64 data at input byte {at}"),
         }),
         "trimAll" => {
@@ -839,6 +1103,18 @@ fn nil_of(v: &Value) -> Value {
     }
 }
 
+/// Decoded bytes as a string: Go keeps bytes that are not UTF-8 as they are and prints
+/// them (`%q` as `\xf4`); jjo's strings are text, so it refuses rather than print others.
+pub(super) fn decoded_text(name: &str, b: Vec<u8>) -> Result<String, String> {
+    String::from_utf8(b).map_err(|e| {
+        format!(
+            "`{name}` decoded bytes that are not UTF-8 text (byte {}): jjo refuses, as it holds \
+             strings as text and cannot keep the raw bytes Go would write",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
 /// Go's `unicode.IsSpace`.
 pub(super) fn is_go_space(c: char) -> bool {
     c.is_whitespace() || c == '\u{85}' || c == '\u{a0}'
@@ -936,9 +1212,20 @@ pub(super) fn to_float64(v: &Value) -> f64 {
 /// Sprig's float arithmetic goes through `shopspring/decimal` (`NewFromFloat` keeps the
 /// shortest decimal of each operand), so `mulf 0.1 3` is 0.3, not 0.30000000000000004.
 fn decimal_op(name: &str, a: &[Value]) -> F {
-    let mut acc = Dec::from_f64(to_float64(&a[0]));
+    // decimal.NewFromFloat panics on NaN and the infinities, operand by operand.
+    let finite = |f: f64| {
+        if f.is_finite() {
+            Ok(f)
+        } else {
+            Err(format!(
+                "Cannot create a Decimal from {}",
+                gofmt::float_v(f)
+            ))
+        }
+    };
+    let mut acc = Dec::from_f64(finite(to_float64(&a[0]))?);
     for v in &a[1..] {
-        let d = Dec::from_f64(to_float64(v));
+        let d = Dec::from_f64(finite(to_float64(v))?);
         acc = match name {
             "addf" => acc.add(&d),
             "subf" => acc.add(&d.neg()),
@@ -1364,6 +1651,59 @@ fn unbase64(s: &str) -> Result<Vec<u8>, usize> {
         out.extend_from_slice(&bytes[..dlen - 1]);
         if end {
             return Ok(out);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_sprig_function_is_implemented_or_refused_with_a_reason() {
+        for name in SPRIG_V3_3_0 {
+            let has = signature(name).is_some();
+            let refused = unsupported(name).is_some();
+            assert!(
+                has || refused,
+                "Sprig's `{name}` is neither implemented nor refused"
+            );
+            assert!(
+                !(has && refused),
+                "`{name}` is both implemented and refused"
+            );
+        }
+        for (name, _) in UNSUPPORTED {
+            assert!(
+                signature(name).is_none(),
+                "`{name}` is implemented and refused"
+            );
+        }
+    }
+
+    /// The README's function table is [`function_table`]'s; `JJO_BLESS=1` rewrites it.
+    #[test]
+    fn the_readme_function_table_is_made_from_the_function_tables() {
+        const BEGIN: &str = "<!-- function table: made from src/template/funcs.rs, `JJO_BLESS=1 cargo test --lib template::funcs` rewrites it -->\n";
+        const END: &str = "<!-- end of function table -->";
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+        let readme = std::fs::read_to_string(&path).expect("README.md");
+        let start = readme
+            .find(BEGIN)
+            .expect("README has the function table's begin marker");
+        let body = start + BEGIN.len();
+        let end = body + readme[body..].find(END).expect("README has its end marker");
+        let want = function_table();
+        if readme[body..end] != want {
+            if std::env::var("JJO_BLESS").is_ok_and(|v| v == "1") {
+                let text = format!("{}{want}{}", &readme[..body], &readme[end..]);
+                std::fs::write(&path, text).expect("write README.md");
+                return;
+            }
+            panic!(
+                "README.md's function table differs from src/template/funcs.rs; run \
+                 `JJO_BLESS=1 cargo test --lib template::funcs` to rewrite it. Expected:\n{want}"
+            );
         }
     }
 }

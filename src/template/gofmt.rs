@@ -171,7 +171,7 @@ pub fn quote(s: &str) -> String {
 
 /// An approximation of Go's `strconv.IsPrint` good for the characters configurations hold:
 /// controls, the C1 block, separators and unassigned surrogates are not printable.
-fn is_go_printable(c: char) -> bool {
+pub(super) fn is_go_printable(c: char) -> bool {
     let u = c as u32;
     !(u < 0x20
         || (0x7f..0xa1).contains(&u)

@@ -18,6 +18,7 @@ mod value;
 mod yaml;
 
 pub use exec::{ExecError, MissingKey, NoValue};
+pub use funcs::{SPRIG_V3_3_0, function_table};
 pub use parse::ParseError;
 pub use set::{Rendered, TemplateError, TemplateSet, function_names};
 pub use value::Value;

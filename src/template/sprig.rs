@@ -44,7 +44,9 @@ fn byte_slice(t: &str, i: i64, j: i64) -> Result<String, String> {
             format!("runtime error: slice bounds out of range [{i}:{j}]")
         });
     }
-    Ok(String::from_utf8_lossy(&t.as_bytes()[i as usize..j as usize]).into_owned())
+    Ok(super::value::go_lossy(
+        &t.as_bytes()[i as usize..j as usize],
+    ))
 }
 
 fn list_arg<'v>(name: &str, v: &'v Value) -> Result<&'v [Value], String> {
@@ -168,9 +170,7 @@ fn abbreviate_full(t: &str, offset: i64, width: i64) -> String {
     if n - offset < width - 3 {
         offset = n - (width - 3);
     }
-    let cut = |i: i64, j: i64| {
-        String::from_utf8_lossy(&t.as_bytes()[i as usize..j as usize]).into_owned()
-    };
+    let cut = |i: i64, j: i64| super::value::go_lossy(&t.as_bytes()[i as usize..j as usize]);
     if offset <= 4 {
         return format!("{}...", cut(0, width - 3));
     }
@@ -350,9 +350,434 @@ fn regex_replace(r: &regex::Regex, t: &str, repl: &str, literal: bool) -> String
     }
 }
 
+/// huandu/xstrings v1.5.0's word kinds (`convert.go` `nextWord`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Word {
+    Invalid,
+    Number,
+    Upper,
+    Alphabet,
+    Connector,
+    Punct,
+    Other,
+}
+
+fn is_connector(c: char) -> bool {
+    c == '-' || c == '_' || super::funcs::is_go_space(c)
+}
+
+/// xstrings' `isAlphabet`: a letter that is not a CJK ideograph.
+fn is_alphabet(c: char) -> bool {
+    let u = c as u32;
+    super::unicase::is_letter(c)
+        && !(0x4E00..=0x9FCC).contains(&u)
+        && !(0x3400..=0x4D85).contains(&u)
+        && !(0x20000..=0x2B81D).contains(&u)
+}
+
+fn is_upper(c: char) -> bool {
+    c.is_uppercase() && super::unicase::lower(c) != c
+}
+
+fn is_lower(c: char) -> bool {
+    c.is_lowercase() && super::unicase::upper(c) != c || (c.is_lowercase() && c.is_ascii())
+}
+
+/// Go's `unicode.IsTitle`: the digraphs and Greek letters whose title form is their own.
+fn is_title(c: char) -> bool {
+    matches!(c as u32, 0x01C5 | 0x01C8 | 0x01CB | 0x01F2 | 0x1F88..=0x1F8F | 0x1F98..=0x1F9F
+        | 0x1FA8..=0x1FAF | 0x1FBC | 0x1FCC | 0x1FFC)
+}
+
+/// Go's `unicode.IsPunct` (category P), near enough: ASCII punctuation but the symbols
+/// (`$+<=>^`|~`), and beyond ASCII what Rust calls punctuation.
+fn is_punct(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_punctuation()
+            && !matches!(c, '$' | '+' | '<' | '=' | '>' | '^' | '`' | '|' | '~');
+    }
+    c.is_ascii_punctuation()
+        || matches!(c as u32, 0xA1 | 0xA7 | 0xAB | 0xB6 | 0xB7 | 0xBB | 0xBF | 0x2010..=0x2027 | 0x2030..=0x205E | 0x3001..=0x3003 | 0x3008..=0x3011)
+}
+
+/// xstrings' `nextWord`: the kind and length (in chars) of the word at the start of `s`.
+fn next_word(s: &[char]) -> (Word, usize) {
+    if s.is_empty() {
+        return (Word::Invalid, 0);
+    }
+    let r = s[0];
+    if r == '\u{fffd}' {
+        return (Word::Invalid, 1);
+    }
+    let mut n = 1;
+    let wt;
+    if is_connector(r) {
+        wt = Word::Connector;
+        while n < s.len() && is_connector(s[n]) {
+            n += 1;
+        }
+    } else if is_punct(r) {
+        wt = Word::Punct;
+        while n < s.len() && is_punct(s[n]) {
+            n += 1;
+        }
+    } else if is_upper(r) {
+        wt = Word::Upper;
+        if n < s.len() {
+            let r1 = s[n];
+            if is_upper(r1) {
+                n += 1;
+                while n < s.len() && is_upper(s[n]) {
+                    n += 1;
+                }
+                // "HTTPStatus" is "HTTP" and "Status".
+                if n < s.len() && is_alphabet(s[n]) {
+                    n -= 1;
+                }
+            } else if is_alphabet(r1) {
+                n += 1;
+                while n < s.len() && is_alphabet(s[n]) && !is_upper(s[n]) {
+                    n += 1;
+                }
+            }
+        }
+    } else if is_alphabet(r) {
+        wt = Word::Alphabet;
+        while n < s.len() && is_alphabet(s[n]) && !is_upper(s[n]) {
+            n += 1;
+        }
+    } else if r.is_numeric() {
+        wt = Word::Number;
+        while n < s.len() && s[n].is_numeric() {
+            n += 1;
+        }
+    } else {
+        wt = Word::Other;
+        while n < s.len() {
+            let c = s[n];
+            if is_connector(c) || is_alphabet(c) || c.is_numeric() || is_punct(c) {
+                break;
+            }
+            n += 1;
+        }
+    }
+    (wt, n)
+}
+
+/// xstrings' `toLower` of one word.
+fn word_lower(out: &mut String, wt: Word, w: &[char], connector: char) {
+    if wt != Word::Upper && wt != Word::Connector {
+        out.extend(w.iter());
+        return;
+    }
+    for &c in w {
+        if is_connector(c) {
+            out.push(connector);
+        } else if is_upper(c) {
+            out.push(super::unicase::lower(c));
+        } else {
+            out.push(c);
+        }
+    }
+}
+
+/// xstrings' `camelCaseToLowerCase` (`snakecase`, `kebabcase`), ported step for step.
+fn camel_to_lower(s: &str, connector: char) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    if chars.is_empty() {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut pos = 0;
+    let next = |pos: &mut usize| {
+        let (wt, n) = next_word(&chars[*pos..]);
+        let w = &chars[*pos..*pos + n];
+        *pos += n;
+        (wt, w)
+    };
+    let (mut wt, mut word) = next(&mut pos);
+    while pos < chars.len() {
+        if wt != Word::Connector {
+            word_lower(&mut out, wt, word, connector);
+        }
+        let prev = wt;
+        let last = word;
+        (wt, word) = next(&mut pos);
+        match prev {
+            Word::Number => {
+                while wt == Word::Alphabet || wt == Word::Number {
+                    word_lower(&mut out, wt, word, connector);
+                    (wt, word) = next(&mut pos);
+                }
+                if wt != Word::Invalid && wt != Word::Punct && wt != Word::Connector {
+                    out.push(connector);
+                }
+            }
+            Word::Connector => word_lower(&mut out, prev, last, connector),
+            Word::Punct => {}
+            _ => {
+                if wt != Word::Number {
+                    if wt != Word::Connector && wt != Word::Punct {
+                        out.push(connector);
+                    }
+                    continue;
+                }
+                if pos >= chars.len() {
+                    continue;
+                }
+                let last = word;
+                (wt, word) = next(&mut pos);
+                if wt != Word::Alphabet {
+                    word_lower(&mut out, Word::Number, last, connector);
+                    if wt != Word::Connector && wt != Word::Punct {
+                        out.push(connector);
+                    }
+                    continue;
+                }
+                out.push(connector);
+                word_lower(&mut out, Word::Number, last, connector);
+                while wt == Word::Alphabet || wt == Word::Number {
+                    word_lower(&mut out, wt, word, connector);
+                    (wt, word) = next(&mut pos);
+                }
+                if wt != Word::Invalid && wt != Word::Connector && wt != Word::Punct {
+                    out.push(connector);
+                }
+            }
+        }
+    }
+    word_lower(&mut out, wt, word, connector);
+    out
+}
+
+/// xstrings' `ToPascalCase` (Sprig's `camelcase`).
+fn pascal_case(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    if chars.is_empty() {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut i = 0;
+    let mut first_upper = false;
+    let mut r0 = '\0';
+    while i < chars.len() {
+        r0 = chars[i];
+        i += 1;
+        if !is_connector(r0) {
+            first_upper = is_upper(r0);
+            r0 = super::unicase::upper(r0);
+            break;
+        }
+        out.push(r0);
+    }
+    if i >= chars.len() {
+        // xstrings writes the last rune read again, a connector too ("__" is "___").
+        out.push(r0);
+        return out;
+    }
+    while i < chars.len() {
+        let r1 = r0;
+        r0 = chars[i];
+        i += 1;
+        if is_connector(r0) && is_connector(r1) {
+            out.push(r1);
+            continue;
+        }
+        if is_connector(r1) {
+            first_upper = is_upper(r0);
+            r0 = super::unicase::upper(r0);
+        } else {
+            if first_upper {
+                if is_upper(r0) {
+                    r0 = super::unicase::lower(r0);
+                } else {
+                    first_upper = false;
+                }
+            }
+            out.push(r1);
+        }
+    }
+    out.push(r0);
+    out
+}
+
+/// goutils' `SwapCase` (Sprig's `swapcase`): upper and title to lower; lower to title after
+/// whitespace, else to upper.
+fn swap_case(s: &str) -> String {
+    let mut ws = true;
+    s.chars()
+        .map(|c| {
+            if is_upper(c) || is_title(c) {
+                ws = false;
+                super::unicase::lower(c)
+            } else if is_lower(c) {
+                if ws {
+                    ws = false;
+                    super::unicase::title(c)
+                } else {
+                    super::unicase::upper(c)
+                }
+            } else {
+                ws = super::funcs::is_go_space(c);
+                c
+            }
+        })
+        .collect()
+}
+
+/// goutils' `WrapCustom`, on bytes as Go's is (a long word cut mid-character comes out as
+/// U+FFFD, as Go's invalid UTF-8 does once written to JSON or YAML).
+fn wrap_custom(s: &str, len: i64, nl: &str, long: bool) -> String {
+    if s.is_empty() {
+        return String::new();
+    }
+    let nl = if nl.is_empty() { "\n" } else { nl };
+    let w = len.max(1) as usize;
+    let b = s.as_bytes();
+    let mut out: Vec<u8> = Vec::new();
+    let mut off = 0;
+    while b.len() - off > w {
+        if b[off] == b' ' {
+            off += 1;
+            continue;
+        }
+        let end = w + off + 1;
+        let at = b[off..end].iter().rposition(|&c| c == b' ');
+        if let Some(at) = at.map(|p| p + off) {
+            out.extend_from_slice(&b[off..at]);
+            out.extend_from_slice(nl.as_bytes());
+            off = at + 1;
+        } else if long {
+            let end = w + off;
+            out.extend_from_slice(&b[off..end]);
+            out.extend_from_slice(nl.as_bytes());
+            off += w;
+        } else {
+            let end = w + off;
+            match b[end..].iter().position(|&c| c == b' ') {
+                None => {
+                    out.extend_from_slice(&b[off..]);
+                    off = b.len();
+                }
+                Some(i) => {
+                    let at = i + end;
+                    out.extend_from_slice(&b[off..at]);
+                    out.extend_from_slice(nl.as_bytes());
+                    off = at + 1;
+                }
+            }
+        }
+    }
+    out.extend_from_slice(&b[off..]);
+    super::value::go_lossy(&out)
+}
+
+/// Go's `evalArgs` (the `html`, `js` and `urlquery` builtins): one string as it is, else
+/// `fmt.Sprint` of the operands with a nil as `<no value>`.
+fn eval_args(a: &[Value]) -> String {
+    if let [Value::Str(s)] = a {
+        return s.to_string();
+    }
+    let a: Vec<Value> = a
+        .iter()
+        .map(|v| match v {
+            Value::Missing | Value::Null => Value::str("<no value>"),
+            v => v.clone(),
+        })
+        .collect();
+    super::gofmt::sprint(&a)
+}
+
+fn html_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\0' => out.push('\u{fffd}'),
+            '"' => out.push_str("&#34;"),
+            '\'' => out.push_str("&#39;"),
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn js_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\'' => out.push_str("\\'"),
+            '"' => out.push_str("\\\""),
+            '<' => out.push_str("\\u003C"),
+            '>' => out.push_str("\\u003E"),
+            '&' => out.push_str("\\u0026"),
+            '=' => out.push_str("\\u003D"),
+            c if c < ' ' => out.push_str(&format!("\\u00{:02X}", c as u32)),
+            c if c.is_ascii() || super::gofmt::is_go_printable(c) => out.push(c),
+            c => out.push_str(&format!("\\u{:04X}", c as u32)),
+        }
+    }
+    out
+}
+
+/// `url.QueryEscape`.
+pub(super) fn query_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            b => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// Go's `*json.UnsupportedValueError` for the first value `encoding/json` cannot write (a
+/// NaN or infinite float), in the order it writes.
+fn json_unsupported(v: &Value) -> Option<String> {
+    match v {
+        Value::Float(f) if !f.is_finite() => Some(format!(
+            "json: unsupported value: {}",
+            super::gofmt::float_v(*f)
+        )),
+        Value::List(l) | Value::Strings(l) | Value::Unordered(l, _) => {
+            l.iter().find_map(json_unsupported)
+        }
+        Value::Map(m) => m.borrow().values().find_map(json_unsupported),
+        _ => None,
+    }
+}
+
 /// Calls one of this module's functions; `None` when `name` is not one of them.
 pub(super) fn call(name: &str, a: &[Value]) -> Option<F> {
     Some(match name {
+        "hello" => string("Hello!"),
+        "camelcase" => string(pascal_case(&s(a, 0))),
+        "snakecase" => string(camel_to_lower(&s(a, 0), '_')),
+        "kebabcase" => string(camel_to_lower(&s(a, 0), '-')),
+        "swapcase" => string(swap_case(&s(a, 0))),
+        "wrap" => string(wrap_custom(&s(a, 1), int(a, 0), "", false)),
+        "wrapWith" => string(wrap_custom(&s(a, 2), int(a, 0), &s(a, 1), true)),
+        "html" => string(html_escape(&eval_args(a))),
+        "js" => string(js_escape(&eval_args(a))),
+        "urlquery" => string(query_escape(&eval_args(a))),
+        "toRawJson" | "mustToJson" | "mustToPrettyJson" | "mustToRawJson" => {
+            if let Some(e) = json_unsupported(&a[0]) {
+                return Some(Err(e));
+            }
+            let out = match name {
+                "mustToJson" => super::yaml::to_json(&a[0]),
+                "mustToPrettyJson" => super::yaml::to_pretty_json(&a[0]),
+                _ => super::yaml::to_raw_json(&a[0]),
+            };
+            string(out.unwrap_or_default())
+        }
         "abbrev" => {
             let w = int(a, 0);
             string(if w < 4 {
@@ -422,7 +847,10 @@ pub(super) fn call(name: &str, a: &[Value]) -> Option<F> {
         }
         "b32enc" => string(base32(s(a, 0).as_bytes())),
         "b32dec" => string(match unbase32(&s(a, 0)) {
-            Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+            Ok(b) => match super::funcs::decoded_text("b32dec", b) {
+                Ok(t) => t,
+                Err(e) => return Some(Err(e)),
+            },
             Err(e) => e,
         }),
         "sha1sum" => {

@@ -12,6 +12,18 @@ use std::rc::Rc;
 /// A map shared by reference (Go's `map[string]interface{}`).
 pub type MapRef = Rc<RefCell<BTreeMap<String, Value>>>;
 
+/// Go's string of bytes as text: each byte that is not part of valid UTF-8 becomes one
+/// U+FFFD, as `encoding/json` and `range` over a string see it (Rust's `from_utf8_lossy`
+/// writes one per broken sequence).
+pub fn go_lossy(b: &[u8]) -> String {
+    let mut out = String::with_capacity(b.len());
+    for chunk in b.utf8_chunks() {
+        out.push_str(chunk.valid());
+        out.extend(std::iter::repeat_n('\u{fffd}', chunk.invalid().len()));
+    }
+    out
+}
+
 /// One template value.
 #[derive(Clone, Debug)]
 pub enum Value {

@@ -10,18 +10,32 @@ use super::value::Value;
 /// `encoding/json.Marshal`; `None` where Go fails (NaN, infinities).
 pub fn to_json(v: &Value) -> Option<String> {
     let mut out = String::new();
-    write_json(&mut out, v, None, 0)?;
+    write_json(&mut out, v, None, 0, true)?;
+    Some(out)
+}
+
+/// Sprig's `toRawJson`: a `json.Encoder` with `SetEscapeHTML(false)` (`<`, `>`, `&` as they
+/// are; U+2028 and U+2029 still escaped).
+pub fn to_raw_json(v: &Value) -> Option<String> {
+    let mut out = String::new();
+    write_json(&mut out, v, None, 0, false)?;
     Some(out)
 }
 
 /// `json.MarshalIndent(v, "", "  ")`.
 pub fn to_pretty_json(v: &Value) -> Option<String> {
     let mut out = String::new();
-    write_json(&mut out, v, Some("  "), 0)?;
+    write_json(&mut out, v, Some("  "), 0, true)?;
     Some(out)
 }
 
-fn write_json(out: &mut String, v: &Value, ind: Option<&str>, depth: usize) -> Option<()> {
+fn write_json(
+    out: &mut String,
+    v: &Value,
+    ind: Option<&str>,
+    depth: usize,
+    html: bool,
+) -> Option<()> {
     let nl = |out: &mut String, d: usize| {
         if let Some(i) = ind {
             out.push('\n');
@@ -40,7 +54,7 @@ fn write_json(out: &mut String, v: &Value, ind: Option<&str>, depth: usize) -> O
             }
             out.push_str(&gofmt::float_json(*f));
         }
-        Value::Str(s) => json_string(out, s),
+        Value::Str(s) => json_string(out, s, html),
         Value::List(l) | Value::Strings(l) | Value::Unordered(l, _) => {
             if matches!(v, Value::List(_)) || !l.is_empty() {
                 out.push('[');
@@ -49,7 +63,7 @@ fn write_json(out: &mut String, v: &Value, ind: Option<&str>, depth: usize) -> O
                         out.push(',');
                     }
                     nl(out, depth + 1);
-                    write_json(out, e, ind, depth + 1)?;
+                    write_json(out, e, ind, depth + 1, html)?;
                 }
                 if !l.is_empty() {
                     nl(out, depth);
@@ -67,12 +81,12 @@ fn write_json(out: &mut String, v: &Value, ind: Option<&str>, depth: usize) -> O
                     out.push(',');
                 }
                 nl(out, depth + 1);
-                json_string(out, k);
+                json_string(out, k, html);
                 out.push(':');
                 if ind.is_some() {
                     out.push(' ');
                 }
-                write_json(out, e, ind, depth + 1)?;
+                write_json(out, e, ind, depth + 1, html)?;
             }
             if !m.is_empty() {
                 nl(out, depth);
@@ -84,7 +98,7 @@ fn write_json(out: &mut String, v: &Value, ind: Option<&str>, depth: usize) -> O
 }
 
 /// `encoding/json`'s string encoding, HTML-safe as Go's default is.
-fn json_string(out: &mut String, s: &str) {
+fn json_string(out: &mut String, s: &str, html: bool) {
     out.push('"');
     for c in s.chars() {
         match c {
@@ -93,6 +107,7 @@ fn json_string(out: &mut String, s: &str) {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
+            '<' | '>' | '&' if !html => out.push(c),
             '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
                 out.push_str(&format!("\\u{:04x}", c as u32))
             }

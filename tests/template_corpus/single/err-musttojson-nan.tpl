@@ -1,0 +1,1 @@
+{{ mustToJson (dict "a" (float64 "NaN")) }}

@@ -1,0 +1,1 @@
+{{ toRawJson (list (float64 "Inf")) }}
