@@ -3,7 +3,9 @@
 //! `tests/gotmpl/main.go` is built once per run (Go modules: Sprig v3 and `sigs.k8s.io/yaml`
 //! pinned in `tests/gotmpl/go.mod`, the Go on PATH); then every template of the corpus
 //! under `tests/template_corpus/` is rendered by both engines and the outputs (or error
-//! messages) must be byte-identical. Property trials feed random data through the same
+//! messages) must be byte-identical; `corpus::rstudio-helm::*` does so for every job.tpl and
+//! service.tpl text Posit's rstudio/helm ever had (`tests/template_corpus/rstudio-helm/`,
+//! MIT, sources in its `SOURCES.md`). Property trials feed random data through the same
 //! templates, and `prop::generated-templates` runs templates generated from a grammar of
 //! idioms (pipelines, range/with/define/template/block, variables, break/continue, ~120
 //! functions with edge-case operands) through both engines, the Go side in one `-batch`
@@ -53,8 +55,27 @@ fn main() -> ExitCode {
         ));
     }
     let job_set = root.join("sets/job-2-5-shape");
+    let helm = root.join("rstudio-helm");
+    for kind in ["job", "service"] {
+        for tpl in files(&helm.join(kind), "tpl") {
+            let stem = tpl.file_stem().unwrap().to_string_lossy().to_string();
+            let (helm, data) = (helm.clone(), job_set.join("data"));
+            trials.push(Trial::ignorable_test(
+                format!("corpus::rstudio-helm::{kind}::{stem}"),
+                move || corpus_fixed(&tpl, &helm.join("values"), &data),
+            ));
+        }
+    }
+    let (helm_all, base) = (helm.clone(), job_set.join("data/full.json"));
+    trials.push(Trial::ignorable_test(
+        "corpus::rstudio-helm::random-job-data",
+        move || corpus_random(&helm_all, &base),
+    ));
+    let job_set = root.join("sets/job-2-5-shape");
     trials.push(Trial::ignorable_test("prop::random-job-data", move || {
-        prop_job(&job_set)
+        let files = files(&job_set, "tpl");
+        let base = job_set.join("data/full.json");
+        prop_job(&files, "job.tpl", &base, 48)
     }));
     let values = single.join("values.tpl");
     trials.push(Trial::ignorable_test("prop::random-values", move || {
@@ -334,10 +355,57 @@ fn diff_or_ok(files: &[PathBuf], entry: &str, json: &str) -> Result<(), String> 
     Ok(())
 }
 
-/// Random launch requests and template values through the job.tpl-shaped set.
-fn prop_job(set: &Path) -> Result<Completion, Failed> {
-    let files = files(set, "tpl");
-    let base = read(&set.join("data/full.json"))?;
+/// One of Posit's templates (`tests/template_corpus/rstudio-helm/`) with every `.Job` of
+/// `data` and every set of template values of `values`: the same output or error as Go.
+fn corpus_fixed(tpl: &Path, values: &Path, data: &Path) -> Result<Completion, Failed> {
+    let entry = tpl.file_name().unwrap().to_string_lossy().to_string();
+    for v in files(values, "tpl") {
+        for d in files(data, "json") {
+            let json = read(&d)?;
+            let files = [tpl.to_path_buf(), v.clone()];
+            match compare(&files, &entry, &json, "") {
+                Ok(Completion::Completed) => {}
+                Ok(c) => return Ok(c),
+                Err(e) => {
+                    return Err(format!(
+                        "with {} and {}: {}",
+                        v.file_name().unwrap().to_string_lossy(),
+                        d.file_name().unwrap().to_string_lossy(),
+                        e.message().unwrap_or_default()
+                    )
+                    .into());
+                }
+            }
+        }
+    }
+    Ok(Completion::Completed)
+}
+
+/// Every one of Posit's job.tpl and service.tpl texts with random launch requests (a few
+/// each; `JJO_TEMPLATE_CORPUS_CASES` for more) and the rich template values.
+fn corpus_random(helm: &Path, base: &Path) -> Result<Completion, Failed> {
+    let cases = std::env::var("JJO_TEMPLATE_CORPUS_CASES")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(6);
+    for kind in ["job", "service"] {
+        for tpl in files(&helm.join(kind), "tpl") {
+            let entry = tpl.file_name().unwrap().to_string_lossy().to_string();
+            let files = [tpl.clone(), helm.join("values/rich.tpl")];
+            if let Completion::Ignored { reason } = prop_job(&files, &entry, base, cases)
+                .map_err(|e| format!("{entry}: {}", e.message().unwrap_or_default()))?
+            {
+                return Ok(Completion::Ignored { reason });
+            }
+        }
+    }
+    Ok(Completion::Completed)
+}
+
+/// Random launch requests and template values through a job template (`files`, rendered
+/// from `entry`), starting from the `.Job` of `base`.
+fn prop_job(files: &[PathBuf], entry: &str, base: &Path, cases: u32) -> Result<Completion, Failed> {
+    let base = read(base)?;
     let base: serde_json::Value = serde_json::from_str(&base).map_err(|e| e.to_string())?;
     let strategy = (
         prop::collection::vec(("[A-Z_]{1,8}", text()), 0..4),
@@ -358,7 +426,7 @@ fn prop_job(set: &Path) -> Result<Completion, Failed> {
     );
     run_prop(
         strategy,
-        48,
+        cases,
         |(env, args, placement, ports, limits, extra)| {
             let mut data = base.clone();
             let job = &mut data["Job"];
@@ -386,7 +454,7 @@ fn prop_job(set: &Path) -> Result<Completion, Failed> {
                 .map(|(i, t)| serde_json::json!({"type": t, "value": format!("{}", i + 1)}))
                 .collect();
             job["metadata"]["pod"]["annotations"]["extra"] = extra;
-            diff_or_ok(&files, "job.tpl", &data.to_string())
+            diff_or_ok(files, entry, &data.to_string())
         },
     )
 }

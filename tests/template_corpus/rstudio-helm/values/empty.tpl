@@ -1,0 +1,3 @@
+{{- define "rstudio-library.templates.data" -}}
+{"job":{},"pod":{}}
+{{- end }}
