@@ -268,10 +268,14 @@ impl Config {
                     p.user = new_user_name(host, group);
                     p.groups = group.map(|g| vec![g.to_owned()]).unwrap_or_default();
                     p.synthetic = true;
-                    p.why = Some(match group {
-                        Some(g) => format!(
-                            "no current member gets this section; the next user added to {g} will"
-                        ),
+                    p.why = Some(match index {
+                        Some(i) => {
+                            let partial = host
+                                .reach(&self.profiles, i)
+                                .iter()
+                                .any(|r| !r.keys.is_empty());
+                            host::shadowed_why(&self.profiles.sections[i], partial)
+                        }
                         None => "no current user gets this section; the next user in none of \
                                  the profiles' groups will"
                             .to_owned(),
@@ -295,7 +299,7 @@ impl Config {
                 let section = &self.profiles.sections[i];
                 (
                     format!("[{}]", section.name),
-                    host::shadowed_warning(section),
+                    host.shadowed_warning(&self.profiles, i),
                 )
             })
             .collect()

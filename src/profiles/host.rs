@@ -469,7 +469,7 @@ impl HostDb {
                 SectionKind::User(u) => u == user,
             };
             if theirs && self.best_member(profiles, index, &[]).is_none() {
-                warnings.push(shadowed_warning(section));
+                warnings.push(self.shadowed_warning(profiles, index));
             }
         }
         Ok(warnings)
@@ -527,8 +527,10 @@ impl HostDb {
     /// The user who best shows the section at `index`: one who gets its
     /// `job-json-overrides` (when it has one), then the most of its keys, then a regular user
     /// over a system one, then the fewest keys from other sections, then one `avoid` does not
-    /// name (a user with a section of their own), then host order. `None` when no host user gets any of its keys: the section is
-    /// shadowed for everyone who has it today.
+    /// name (a user with a section of their own), then host order. `None` when no host user
+    /// gets any of its keys, or, for a section with `job-json-overrides`, that list (issue 17
+    /// item 1: a member who only gets `max-mem-mb` from it launches another section's
+    /// overrides): the section is shadowed for everyone who has it today.
     pub fn best_member(
         &self,
         profiles: &Profiles,
@@ -552,7 +554,8 @@ impl HostDb {
         };
         let mut best: Option<Reach> = None;
         for r in self.reach(profiles, index) {
-            if r.keys.is_empty() {
+            if r.keys.is_empty() || (has_list && !r.keys.iter().any(|k| k == "job-json-overrides"))
+            {
                 continue;
             }
             // Ties keep the earlier user: host order.
@@ -567,16 +570,62 @@ impl HostDb {
 /// The finding id of a section no current host user gets.
 pub const SHADOWED_SECTION: &str = "shadowed-section";
 
-/// The warning for a section no host user gets anything from today, at its header.
-pub fn shadowed_warning(section: &super::Section) -> Warning {
+impl HostDb {
+    /// The warning for the section at `index`, which no host user gets today
+    /// ([`HostDb::best_member`] is `None`), at its header.
+    pub fn shadowed_warning(&self, profiles: &Profiles, index: usize) -> Warning {
+        let section = &profiles.sections[index];
+        // Members get some of its keys, but not its override list.
+        let partial = self
+            .reach(profiles, index)
+            .iter()
+            .any(|r| !r.keys.is_empty());
+        shadowed_warning(section, partial)
+    }
+}
+
+/// What no one gets of a section: the section, or (`partial`) its override list.
+fn shadowed_what(partial: bool) -> &'static str {
+    if partial {
+        "this section's `job-json-overrides`"
+    } else {
+        "this section"
+    }
+}
+
+/// Why a section's principal is a new member: who gets nothing (or not its list) of it today,
+/// and who will — the words of [`shadowed_warning`], for `jjo init`'s line.
+pub fn shadowed_why(section: &super::Section, partial: bool) -> String {
+    let what = shadowed_what(partial);
+    match &section.kind {
+        SectionKind::Group(g) => {
+            format!("no current member gets {what}; the next user added to {g} will")
+        }
+        SectionKind::All => format!(
+            "no current user gets {what}; the next user in none of the profiles' groups will"
+        ),
+        SectionKind::User(u) => {
+            format!("user `{u}` does not get {what}; it applies if the sections before it change")
+        }
+    }
+}
+
+/// The warning for a section no host user gets anything (`partial`: its override list) from
+/// today, at its header.
+pub fn shadowed_warning(section: &super::Section, partial: bool) -> Warning {
+    let what = shadowed_what(partial);
     let (who, next) = match &section.kind {
         SectionKind::Group(g) => (
-            "no current member gets this section".to_owned(),
+            format!("no current member gets {what}"),
             format!("the next user added to {g} will"),
         ),
         SectionKind::All => (
-            "no current user gets this section".to_owned(),
+            format!("no current user gets {what}"),
             "the next user in none of the profiles' groups will".to_owned(),
+        ),
+        SectionKind::User(u) if partial => (
+            format!("user `{u}` does not get {what}"),
+            "it applies if the sections before it change".to_owned(),
         ),
         SectionKind::User(u) => (
             format!("user `{u}` gets nothing from this section"),
@@ -588,11 +637,15 @@ pub fn shadowed_warning(section: &super::Section) -> Warning {
         format!("section `[{}]`: {who}; {next}", section.name),
     )
     .at(section.span.clone())
-    .hint(
+    .hint(if partial {
+        "its `job-json-overrides` is won by a member's own `[user]` section or a later group's \
+         section; jjo tests it as a new member (`new-user: true`); remove the list if no one \
+         should get it"
+    } else {
         "every key it sets is won by a member's own `[user]` section or a later group's \
-             section; jjo tests it as a new member (`new-user: true`); remove the section if no \
-             one should get it",
-    )
+         section; jjo tests it as a new member (`new-user: true`); remove the section if no \
+         one should get it"
+    })
 }
 
 #[cfg(test)]
@@ -757,6 +810,25 @@ bob:x:1001:50:Bob:/home/bob:/bin/bash
             db().best_member(&p, 2, &[]).map(|r| r.user),
             Some("bob".to_owned())
         );
+    }
+
+    /// Issue 17 item 1, as the newcomer trial met it: bob gets `[@staff]`'s `max-mem-mb`
+    /// but `[@gpu]`'s override list, alice her own; no member launches `[@staff]`'s list, so
+    /// no member stands for it (a new one does) and the warning says what is shadowed.
+    #[test]
+    fn a_section_whose_override_list_no_member_gets_has_no_best_member() {
+        let list = "job-json-overrides=\"/spec/x\":\"/etc/rstudio/x.json\"\n";
+        let p = profiles(&format!(
+            "[*]\nmax-cpus=1\n[@staff]\nmax-mem-mb=2\n{list}[@gpu]\n{list}[alice]\n{list}"
+        ));
+        assert!(db().reach(&p, 1).iter().any(|r| !r.keys.is_empty()));
+        assert_eq!(db().best_member(&p, 1, &[]), None);
+        let w = db().shadowed_warning(&p, 1);
+        assert_eq!(
+            w.message,
+            "section `[@staff]`: no current member gets this section's `job-json-overrides`; the next user added to staff will"
+        );
+        assert_eq!(w.span.map(|s| s.line), Some(3));
     }
 
     #[test]
