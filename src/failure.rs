@@ -20,6 +20,9 @@ pub struct CaseRef {
     pub name: String,
     /// The case directory.
     pub dir: PathBuf,
+    /// Whether `cargo test` runs it: it is one of jjo's own `cases/`, so `JJO_BLESS=1 cargo
+    /// test -- <name>` blesses it too; an admin's suite has no such command.
+    pub cargo: bool,
 }
 
 /// What was compared with a golden.

@@ -251,7 +251,22 @@ pub fn case_ref(case: &Case) -> CaseRef {
     CaseRef {
         name: case.name.clone(),
         dir: case.dir.clone(),
+        cargo: in_cargo_cases(&case.dir),
     }
+}
+
+/// Whether `dir` lies in the `cases/` of a checkout of jjo, which `cargo test` runs
+/// (harness/main.rs).
+fn in_cargo_cases(dir: &std::path::Path) -> bool {
+    let Ok(dir) = dir.canonicalize() else {
+        return false;
+    };
+    dir.ancestors().any(|a| {
+        a.file_name().is_some_and(|n| n == "cases")
+            && a.parent().is_some_and(|root| {
+                root.join("Cargo.toml").is_file() && root.join("harness/main.rs").is_file()
+            })
+    })
 }
 
 /// Each difference with the line of the golden it is on.
@@ -1103,6 +1118,17 @@ mod tests {
         assert!(details[0].ends_with(
             "job-json-overrides/securityContext:1:2: unknown field `priviliged`: dropped by the API server: this override has no effect in production (at `spec.template.spec.containers[0].securityContext.priviliged`) [unknown-field] (hint: did you mean `privileged`?)"
         ), "{rejected:?}");
+    }
+
+    #[test]
+    fn only_jjos_own_cases_are_run_by_cargo_test() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        assert!(in_cargo_cases(&root.join("cases/seed-privileged")));
+        assert!(in_cargo_cases(&root.join("cases/shared-etc/anyone")));
+        let tmp = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir_all(tmp.path().join("cases/x")).expect("mkdir");
+        assert!(!in_cargo_cases(&tmp.path().join("cases/x")));
+        assert!(!in_cargo_cases(&root.join("tests")));
     }
 
     /// Issue 15 §4: a refusal only a cluster gives is not decided offline, never a failure.

@@ -165,6 +165,17 @@ fn refusers(level: crate::validate::Level, found: &[Finding]) -> String {
     }
 }
 
+/// How to bless a case: `jjo test --bless <dir>`, and for one of jjo's own cases the
+/// `cargo test` form too (an admin's suite is not a cargo project).
+fn bless_command(case: &crate::failure::CaseRef) -> String {
+    let jjo = format!("`jjo test --bless {}`", case.dir.display());
+    if case.cargo {
+        format!("{jjo} or `JJO_BLESS=1 cargo test -- {}`", case.name)
+    } else {
+        jjo
+    }
+}
+
 /// `n thing` or `n things`.
 /// Up to five names, then how many more.
 fn names(all: &[String]) -> String {
@@ -288,9 +299,8 @@ pub fn failure(f: &Failure) -> FailureText {
             format!("no golden `{}`", golden.display()),
             Vec::new(),
             Some(format!(
-                "create it with `jjo test --bless {}` or `JJO_BLESS=1 cargo test -- {}`, then review and commit it",
-                case.dir.display(),
-                case.name
+                "create it with {}, then review and commit it",
+                bless_command(case)
             )),
         ),
         Failure::Differs {
@@ -311,9 +321,8 @@ pub fn failure(f: &Failure) -> FailureText {
                 ),
                 differences(diffs),
                 Some(format!(
-                    "if the change is intended, run `jjo test --bless {}` or `JJO_BLESS=1 cargo test -- {}`",
-                    case.dir.display(),
-                    case.name
+                    "if the change is intended, run {}",
+                    bless_command(case)
                 )),
             )
         }
@@ -775,7 +784,32 @@ mod tests {
         crate::failure::CaseRef {
             name: "seed".into(),
             dir: "cases/seed".into(),
+            cargo: true,
         }
+    }
+
+    /// Newcomer trial of issue 17 (item 16): an admin's suite is not a cargo project, so
+    /// its bless hint names `jjo test --bless` alone.
+    #[test]
+    fn the_bless_hint_offers_cargo_test_only_for_jjos_own_cases() {
+        let golden = std::path::PathBuf::from("suite/all/expected-job.yaml");
+        let hint = |cargo| {
+            let case = crate::failure::CaseRef {
+                name: "all".into(),
+                dir: "suite/all".into(),
+                cargo,
+            };
+            failure(&Failure::MissingGolden {
+                golden: golden.clone(),
+                case,
+            })
+            .hint
+        };
+        assert_eq!(
+            hint(false).as_deref(),
+            Some("create it with `jjo test --bless suite/all`, then review and commit it")
+        );
+        assert!(hint(true).is_some_and(|h| h.contains("`JJO_BLESS=1 cargo test -- all`")));
     }
 
     fn differs() -> Failure {

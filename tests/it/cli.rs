@@ -247,7 +247,7 @@ fn unknown_key_is_a_warning_with_allow_unknown_keys() {
     ----- stdout -----
     FAILED  case
       job: no golden `[TEMP]/case/expected-job.yaml`
-          hint: create it with `jjo test --bless [TEMP]/case` or `JJO_BLESS=1 cargo test -- case`, then review and commit it
+          hint: create it with `jjo test --bless [TEMP]/case`, then review and commit it
 
     0 passed, 1 failed
 
@@ -522,7 +522,7 @@ fn case_without_golden_fails_and_says_how_to_bless() {
     ----- stdout -----
     FAILED  case
       job: no golden `[TEMP]/case/expected-job.yaml`
-          hint: create it with `jjo test --bless [TEMP]/case` or `JJO_BLESS=1 cargo test -- case`, then review and commit it
+          hint: create it with `jjo test --bless [TEMP]/case`, then review and commit it
 
     0 passed, 1 failed
 
@@ -620,10 +620,10 @@ fn changed_override_fails_with_path_expected_and_actual() {
     FAILED  case
       job: patched Job differs from `[TEMP]/case/expected-job.yaml` (1 difference)
           [TEMP]/case/expected-job.yaml:34: spec.template.spec.containers[0].securityContext.privileged: expected true, got false
-          hint: if the change is intended, run `jjo test --bless [TEMP]/case` or `JJO_BLESS=1 cargo test -- case`
+          hint: if the change is intended, run `jjo test --bless [TEMP]/case`
       pod: predicted Pod differs from `[TEMP]/case/expected-pod.yaml` (1 difference)
           [TEMP]/case/expected-pod.yaml:5: spec.containers[name=rs-launcher-container].securityContext.privileged: expected true, got false
-          hint: if the change is intended, run `jjo test --bless [TEMP]/case` or `JJO_BLESS=1 cargo test -- case`
+          hint: if the change is intended, run `jjo test --bless [TEMP]/case`
 
     0 passed, 1 failed
 
@@ -1082,7 +1082,7 @@ fn misspelt_field_fails_with_did_you_mean() {
     ----- stdout -----
     FAILED  case
       job: no golden `[TEMP]/case/expected-job.yaml`
-          hint: create it with `jjo test --bless [TEMP]/case` or `JJO_BLESS=1 cargo test -- case`, then review and commit it
+          hint: create it with `jjo test --bless [TEMP]/case`, then review and commit it
       validation: the API server would drop 1 field of the patched Job
           [TEMP]/case/job-json-overrides/sc:1:2: unknown field `priviliged`: dropped by the API server: this override has no effect in production (at `spec.template.spec.containers[0].securityContext.priviliged`) [unknown-field] (hint: did you mean `privileged`?)
           hint: fix the override, or set `expect: dropped` in case.yaml if the dropped field is the point
