@@ -52,17 +52,28 @@ impl Warning {
     }
 }
 
+impl Warning {
+    /// The warning as one line without its hint, as `jjo lint`, `jjo test` and `jjo diff`
+    /// print it: `file:line:col: message (at `pointer`) [id]`.
+    pub fn head(&self) -> String {
+        let mut line = self
+            .span
+            .as_ref()
+            .map(|s| format!("{s}: "))
+            .unwrap_or_default();
+        line.push_str(&self.message);
+        if let Some(pointer) = &self.pointer {
+            line.push_str(&format!(" (at `{pointer}`)"));
+        }
+        line.push_str(&format!(" [{}]", self.id));
+        line
+    }
+}
+
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(span) = &self.span {
-            write!(f, "{span}: ")?;
-        }
-        write!(f, "{}", self.message)?;
-        if let Some(pointer) = &self.pointer {
-            write!(f, " (at `{pointer}`)")?;
-        }
-        // The id, as `jjo test` and `jjo lint` print it (`cargo test`'s trials print this).
-        write!(f, " [{}]", self.id)?;
+        // With the id, as `jjo test` and `jjo lint` print it (`cargo test`'s trials print this).
+        write!(f, "{}", self.head())?;
         if let Some(hint) = &self.hint {
             write!(f, "\n  hint: {hint}")?;
         }

@@ -42,6 +42,9 @@ pub struct PrincipalDiff {
     /// Fields the new configuration writes that the API server drops: overrides with no
     /// effect in production, in `jjo test`'s words.
     pub no_effect: Vec<String>,
+    /// Warnings the new configuration gives this principal that the old one does not, each
+    /// as `jjo lint` prints it (`file:line:col: message (at ...) [id]`).
+    pub new_warnings: Vec<String>,
     /// Both configurations fail the same way (their errors equal once each one's own
     /// directory is left out of the paths they name).
     pub same_error: bool,
@@ -59,6 +62,7 @@ impl PrincipalDiff {
             || !self.profile.is_empty()
             || self.level.0 != self.level.1
             || !self.no_effect.is_empty()
+            || !self.new_warnings.is_empty()
     }
 
     /// RFC 6902 operations from the old Pod to the new one (empty without both Pods).
@@ -81,6 +85,8 @@ struct Session {
     profile: BTreeMap<String, String>,
     /// The error relative to its configuration, when there is no Pod.
     error: Option<String>,
+    /// Each warning's line, and the same line relative to its configuration.
+    warnings: Vec<(String, String)>,
 }
 
 /// The session a configuration gives a principal, from the one verdict `jjo test` renders: a
@@ -94,6 +100,7 @@ fn session(config: &Config, p: &Principal) -> Session {
         dropped: Vec::new(),
         profile: BTreeMap::new(),
         error: None,
+        warnings: Vec::new(),
     };
     let mut run = || -> Result<Value, Error> {
         let case = config.case(p)?;
@@ -107,6 +114,25 @@ fn session(config: &Config, p: &Principal) -> Session {
             .collect();
         let rendered = crate::pipeline::render(&case)?;
         let validation = crate::pipeline::validated(&case, &rendered);
+        // The warnings `jjo test` and `jjo lint` give this principal, one list.
+        let mut lines: Vec<String> = Vec::new();
+        for w in rendered
+            .warnings
+            .iter()
+            .chain(&crate::pipeline::finding_warnings(&validation))
+        {
+            let line = w.head();
+            if !lines.contains(&line) {
+                lines.push(line);
+            }
+        }
+        out.warnings = lines
+            .into_iter()
+            .map(|l| {
+                let key = relative(config, &l);
+                (l, key)
+            })
+            .collect();
         out.dropped = validation
             .dropped()
             .map(|f| (f.line(), relative(config, &f.line())))
@@ -194,6 +220,12 @@ pub fn diff(old: &Config, new: &Config) -> Result<Vec<PrincipalDiff>, Error> {
             .map(|(line, _)| line.clone())
             .collect();
         let same_error = sa.error.is_some() && sa.error == sb.error;
+        let new_warnings = sb
+            .warnings
+            .iter()
+            .filter(|(_, key)| !sa.warnings.iter().any(|(_, k)| k == key))
+            .map(|(line, _)| line.clone())
+            .collect();
         let level = (sa.level, sb.level);
         let (a, b) = (sa.pod, sb.pod);
         let changes = match (&a, &b) {
@@ -223,6 +255,7 @@ pub fn diff(old: &Config, new: &Config) -> Result<Vec<PrincipalDiff>, Error> {
             profile,
             level,
             no_effect,
+            new_warnings,
             same_error,
         });
     }

@@ -729,6 +729,9 @@ pub fn diff(diffs: &[PrincipalDiff]) -> String {
         for f in &d.no_effect {
             let _ = writeln!(out, "  the override has no effect: {f}");
         }
+        for w in &d.new_warnings {
+            let _ = writeln!(out, "  new warning: {w}");
+        }
         for c in &d.profile {
             let _ = writeln!(
                 out,

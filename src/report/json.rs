@@ -120,6 +120,7 @@ pub fn diff(diffs: &[PrincipalDiff]) -> Result<String, Error> {
                 "old_error": d.old.as_ref().err(),
                 "new_error": d.new.as_ref().err(),
                 "no_effect": d.no_effect,
+                "new_warnings": d.new_warnings,
                 "profile": d.profile,
                 "pod_security": {
                     "old": d.level.0.map(Level::as_str),

@@ -1072,3 +1072,37 @@ fn replacing_the_launchers_env_warns_naming_what_is_lost() {
     let quiet = jjo(&["test", &dir, "--allow", "launcher-list"]);
     assert!(!quiet.stderr.contains(warning), "{}", quiet.text());
 }
+
+/// Issue 17 items 6 and 8: a warning the change brings (an override that sets `privileged`)
+/// is the same line, id and place in `jjo lint`, `jjo test` and `jjo diff`, which lists it for
+/// the principals that get it; a warning both configurations have is no news.
+#[test]
+fn diff_shows_the_warnings_a_change_brings_as_lint_and_test_do() {
+    let old = "[*]\njob-json-overrides=\"/spec/template/spec/containers/0/imagePullPolicy\":\"/etc/rstudio/job-json-overrides/pull.json\"\n";
+    let new = "[*]\njob-json-overrides=\"/spec/template/spec/containers/0/imagePullPolicy\":\"/etc/rstudio/job-json-overrides/pull.json\",\"/spec/template/spec/containers/0/securityContext\":\"/etc/rstudio/job-json-overrides/sc.json\"\n";
+    let sc = "{\n  \"runAsNonRoot\": false,\n  \"privileged\": true\n}\n";
+    let tmp = tree(&[
+        ("old/launcher.kubernetes.profiles.conf", old),
+        ("old/job-json-overrides/pull.json", "\"Always\"\n"),
+        ("new/launcher.kubernetes.profiles.conf", new),
+        ("new/job-json-overrides/pull.json", "\"Always\"\n"),
+        ("new/job-json-overrides/sc.json", sc),
+    ]);
+    let new_dir = path(&tmp, "new");
+    let line = format!(
+        "{new_dir}/job-json-overrides/sc.json:3:3: sets `privileged: true` (at `/spec/template/spec/containers/0/securityContext/privileged`) [sets-privileged]"
+    );
+    let lint = jjo(&["lint", &new_dir]);
+    assert_run(&lint, 0, &[&format!("warning: {line}\n")]);
+    let test = jjo(&["test", &new_dir]);
+    assert!(
+        test.stderr.contains(&format!("warning: {line}\n")),
+        "{}",
+        test.text()
+    );
+    let diff = jjo(&["diff", &path(&tmp, "old"), &new_dir]);
+    assert_run(&diff, 1, &[&format!("  new warning: {line}\n")]);
+    let same = jjo(&["diff", &new_dir, &new_dir]);
+    assert_run(&same, 0, &["0 principals changed"]);
+    assert!(!same.stdout.contains("new warning"), "{}", same.text());
+}
