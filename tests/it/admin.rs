@@ -930,8 +930,21 @@ fn lint_test_and_diff_print_one_finding_at_the_line_that_wrote_it() {
 
     let lint = jjo(&["lint", &new]);
     assert_run(&lint, 1, &[&format!("error: {line}\n")]);
-    let test = jjo(&["test", &new]);
+    let report = path(&tmp, "report.json");
+    let test = jjo(&["test", &new, "--report", &report]);
     assert_run(&test, 1, &[&format!("      {line}\n")]);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).expect("report")).expect("JSON");
+    let refused = json["cases"][0]["checks"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["check"] == "validation"))
+        .map(|c| c["failure"]["data"]["findings"][0].clone())
+        .expect("a validation failure");
+    assert_eq!(refused["rule"], "duplicate-volume", "{refused}");
+    assert_eq!(
+        refused["span"],
+        serde_json::json!({"file": file, "line": 7, "col": 5})
+    );
     let diff = jjo(&["diff", &path(&tmp, "old"), &new]);
     assert_run(
         &diff,
