@@ -143,6 +143,14 @@ impl Hint for ErrorKind {
                 Some(s) => format!("did you mean `{s}`?"),
                 None if known.is_empty() => "remove it".to_owned(),
                 // A Kubernetes field (`imagePullSecrets`) is set by an override, not here.
+                // At the top of case.yaml, a Pod's own field (`imagepullsecrets:`) is written
+                // where a case key was expected: it belongs in an override too.
+                None if parent.is_empty() && pod_field(key).is_some() => format!(
+                    "case.yaml says who launches the session and what to expect, not the Pod: \
+                     set `{}` with job-json-overrides in the profiles file; known keys: {}",
+                    pod_field(key).unwrap_or(key),
+                    known.join(", ")
+                ),
                 None if parent == "session" => format!(
                     "`session:` is the launch request, not the Job: set a Job field such as \
                          `{key}` with job-json-overrides in the profiles file; known keys: {}",
@@ -210,6 +218,31 @@ impl Hint for ErrorKind {
     }
 }
 
+/// The field of a Pod or its container that `key` spells (in any case, `-`/`_` aside), which
+/// admins set with job-json-overrides.
+fn pod_field(key: &str) -> Option<&'static str> {
+    const FIELDS: &[&str] = &[
+        "imagePullSecrets",
+        "nodeSelector",
+        "tolerations",
+        "affinity",
+        "securityContext",
+        "serviceAccountName",
+        "volumes",
+        "volumeMounts",
+        "env",
+        "resources",
+        "initContainers",
+        "containers",
+        "annotations",
+        "labels",
+        "hostNetwork",
+        "priorityClassName",
+    ];
+    let plain = |s: &str| s.replace(['-', '_'], "").to_ascii_lowercase();
+    FIELDS.iter().copied().find(|f| plain(f) == plain(key))
+}
+
 /// The known key a misspelt one means: close as a typo (Jaro-Winkler) and not a mere prefix
 /// (`imagepullsecrets` is not `image`).
 fn close_key(key: &str, known: &[&'static str]) -> Option<&'static str> {
@@ -253,6 +286,17 @@ mod variant_tests {
         assert!(!hint.contains("did you mean `image`"), "{hint}");
         assert!(
             hint.contains("with job-json-overrides in the profiles file"),
+            "{hint}"
+        );
+        // Newcomer trial of issue 17 (item 16): the same mistake at the top of case.yaml.
+        let top = ErrorKind::UnknownKey {
+            key: "imagepullsecrets".into(),
+            parent: String::new(),
+            known: &["user", "groups", "session"],
+        };
+        let hint = top.hint().expect("hint");
+        assert!(
+            hint.contains("set `imagePullSecrets` with job-json-overrides in the profiles file"),
             "{hint}"
         );
         let typo = ErrorKind::UnknownKey {
