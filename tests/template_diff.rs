@@ -720,6 +720,8 @@ const FUNCS: &[(&str, usize)] = &[
     ("urlquery", 2),
     ("toRawJson", 1),
     ("mustToJson", 1),
+    ("duration", 1),
+    ("durationRound", 1),
 ];
 
 /// A command: a function applied to operands (which may be commands themselves).

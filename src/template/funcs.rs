@@ -147,6 +147,7 @@ functions! {
     "mustSlice" => sig(&[Any], Some(Any)),
     "mustMerge" | "mustMergeOverwrite" => sig(&[Map], Some(Map)),
     "hello" => sig(&[], None),
+    "duration" | "durationRound" => sig(&[Any], None),
     "camelcase" | "snakecase" | "kebabcase" | "swapcase" => sig(&[Str], None),
     "wrap" => sig(&[Int, Str], None),
     "wrapWith" => sig(&[Int, Str, Str], None),
@@ -376,67 +377,59 @@ pub const SPRIG_V3_3_0: &[&str] = &[
 pub const UNSUPPORTED: &[(&str, &str)] = &[
     (
         "ago",
-        "the date functions read the launcher host's clock and time zone; not yet implemented in jjo",
+        "it reads the launcher host's clock, so what it prints changes from run to run and no golden file can hold it",
     ),
     (
         "date",
-        "the date functions read the launcher host's clock and time zone; not yet implemented in jjo",
+        "it formats a Go time.Time in the launcher host's time zone (or a named one): jjo models neither time.Time values nor the host's zone database, and given anything but a time or an int Sprig prints the current time",
     ),
     (
         "dateInZone",
-        "the date functions read the launcher host's clock and time zone; not yet implemented in jjo",
+        "it formats a Go time.Time in the launcher host's time zone (or a named one): jjo models neither time.Time values nor the host's zone database, and given anything but a time or an int Sprig prints the current time",
     ),
     (
         "dateModify",
-        "the date functions read the launcher host's clock and time zone; not yet implemented in jjo",
+        "it makes or takes a Go time.Time (toDate parses in the launcher host's time zone), which jjo does not model: templates see only JSON values",
     ),
     (
         "date_in_zone",
-        "the date functions read the launcher host's clock and time zone; not yet implemented in jjo",
+        "it formats a Go time.Time in the launcher host's time zone (or a named one): jjo models neither time.Time values nor the host's zone database, and given anything but a time or an int Sprig prints the current time",
     ),
     (
         "date_modify",
-        "the date functions read the launcher host's clock and time zone; not yet implemented in jjo",
-    ),
-    (
-        "duration",
-        "the date functions read the launcher host's clock and time zone; not yet implemented in jjo",
-    ),
-    (
-        "durationRound",
-        "the date functions read the launcher host's clock and time zone; not yet implemented in jjo",
+        "it makes or takes a Go time.Time (toDate parses in the launcher host's time zone), which jjo does not model: templates see only JSON values",
     ),
     (
         "htmlDate",
-        "the date functions read the launcher host's clock and time zone; not yet implemented in jjo",
+        "it formats a Go time.Time in the launcher host's time zone (or a named one): jjo models neither time.Time values nor the host's zone database, and given anything but a time or an int Sprig prints the current time",
     ),
     (
         "htmlDateInZone",
-        "the date functions read the launcher host's clock and time zone; not yet implemented in jjo",
+        "it formats a Go time.Time in the launcher host's time zone (or a named one): jjo models neither time.Time values nor the host's zone database, and given anything but a time or an int Sprig prints the current time",
     ),
     (
         "must_date_modify",
-        "the date functions read the launcher host's clock and time zone; not yet implemented in jjo",
+        "it makes or takes a Go time.Time (toDate parses in the launcher host's time zone), which jjo does not model: templates see only JSON values",
     ),
     (
         "mustDateModify",
-        "the date functions read the launcher host's clock and time zone; not yet implemented in jjo",
+        "it makes or takes a Go time.Time (toDate parses in the launcher host's time zone), which jjo does not model: templates see only JSON values",
     ),
     (
         "mustToDate",
-        "the date functions read the launcher host's clock and time zone; not yet implemented in jjo",
+        "it makes or takes a Go time.Time (toDate parses in the launcher host's time zone), which jjo does not model: templates see only JSON values",
     ),
     (
         "now",
-        "the date functions read the launcher host's clock and time zone; not yet implemented in jjo",
+        "it reads the launcher host's clock, so what it prints changes from run to run and no golden file can hold it",
     ),
     (
         "toDate",
-        "the date functions read the launcher host's clock and time zone; not yet implemented in jjo",
+        "it makes or takes a Go time.Time (toDate parses in the launcher host's time zone), which jjo does not model: templates see only JSON values",
     ),
     (
         "unixEpoch",
-        "the date functions read the launcher host's clock and time zone; not yet implemented in jjo",
+        "it makes or takes a Go time.Time (toDate parses in the launcher host's time zone), which jjo does not model: templates see only JSON values",
     ),
     (
         "env",
@@ -967,6 +960,10 @@ pub(super) fn call(st: &mut State<'_>, name: &str, a: Vec<Value>) -> F {
             Ok(Value::list(
                 l.iter().filter(|e| e.truth()).cloned().collect(),
             ))
+        }
+        // copystructure.Copy(nil) asks reflect for the type of the zero Value, which panics.
+        "deepCopy" if is_nil(&a[0]) => {
+            Err("reflect: call of reflect.Value.Type on zero Value".into())
         }
         "deepCopy" => Ok(a[0].deep_copy()),
 

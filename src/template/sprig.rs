@@ -754,10 +754,217 @@ fn json_unsupported(v: &Value) -> Option<String> {
     }
 }
 
+const SECOND: u64 = 1_000_000_000;
+
+/// Go's `fmtFrac`: the fraction of `v / 10^prec` (".125"), trailing zeros and an empty
+/// fraction left out; returns the text and the integer part.
+fn fmt_frac(v: u64, prec: u32) -> (String, u64) {
+    let mut v = v;
+    let mut digits = Vec::new();
+    let mut print = false;
+    for _ in 0..prec {
+        let d = (v % 10) as u8;
+        print = print || d != 0;
+        if print {
+            digits.push(b'0' + d);
+        }
+        v /= 10;
+    }
+    if !print {
+        return (String::new(), v);
+    }
+    digits.push(b'.');
+    digits.reverse();
+    (String::from_utf8(digits).unwrap_or_default(), v)
+}
+
+/// Go's `time.Duration.String`: `1h2m3.5s`, `1.5µs`, `0s`.
+fn duration_string(d: i64) -> String {
+    let neg = d < 0;
+    let mut u = d.unsigned_abs();
+    let mut out = String::new();
+    if u < SECOND {
+        let (prec, unit) = match u {
+            0 => return "0s".into(),
+            1..1_000 => (0, "ns"),
+            1_000..1_000_000 => (3, "µs"),
+            _ => (6, "ms"),
+        };
+        let (frac, int) = fmt_frac(u, prec);
+        out.push_str(&format!("{int}{frac}{unit}"));
+    } else {
+        let (frac, secs) = fmt_frac(u, 9);
+        u = secs;
+        let mut s = format!("{}{frac}s", u % 60);
+        u /= 60;
+        if u > 0 {
+            s = format!("{}m{s}", u % 60);
+            u /= 60;
+            if u > 0 {
+                s = format!("{u}h{s}");
+            }
+        }
+        out.push_str(&s);
+    }
+    if neg {
+        out.insert(0, '-');
+    }
+    out
+}
+
+/// Go's `time.ParseDuration` (`300ms`, `-1.5h`, `2h45m`); `Err` is Go's message.
+fn parse_duration(orig: &str) -> Result<i64, String> {
+    let invalid = || format!("time: invalid duration {}", super::gofmt::quote(orig));
+    let mut s = orig.as_bytes();
+    let mut neg = false;
+    if let Some(&c) = s.first()
+        && (c == b'-' || c == b'+')
+    {
+        neg = c == b'-';
+        s = &s[1..];
+    }
+    if s == b"0" {
+        return Ok(0);
+    }
+    if s.is_empty() {
+        return Err(invalid());
+    }
+    let mut d: u64 = 0;
+    while !s.is_empty() {
+        if !(s[0] == b'.' || s[0].is_ascii_digit()) {
+            return Err(invalid());
+        }
+        let mut v: u64 = 0;
+        let mut i = 0;
+        while i < s.len() && s[i].is_ascii_digit() {
+            if v > (1 << 63) / 10 {
+                return Err(invalid());
+            }
+            v = v * 10 + u64::from(s[i] - b'0');
+            if v > 1 << 63 {
+                return Err(invalid());
+            }
+            i += 1;
+        }
+        let pre = i > 0;
+        s = &s[i..];
+        let (mut f, mut scale, mut post) = (0u64, 1f64, false);
+        if s.first() == Some(&b'.') {
+            s = &s[1..];
+            let mut i = 0;
+            let mut overflow = false;
+            while i < s.len() && s[i].is_ascii_digit() {
+                if !overflow {
+                    if f > ((1u64 << 63) - 1) / 10 {
+                        overflow = true;
+                    } else {
+                        let y = f * 10 + u64::from(s[i] - b'0');
+                        if y > 1 << 63 {
+                            overflow = true;
+                        } else {
+                            f = y;
+                            scale *= 10.0;
+                        }
+                    }
+                }
+                i += 1;
+            }
+            post = i > 0;
+            s = &s[i..];
+        }
+        if !pre && !post {
+            return Err(invalid());
+        }
+        let i = s
+            .iter()
+            .position(|&c| c == b'.' || c.is_ascii_digit())
+            .unwrap_or(s.len());
+        if i == 0 {
+            return Err(format!(
+                "time: missing unit in duration {}",
+                super::gofmt::quote(orig)
+            ));
+        }
+        let u = std::str::from_utf8(&s[..i]).unwrap_or("");
+        s = &s[i..];
+        let unit: u64 = match u {
+            "ns" => 1,
+            "us" | "µs" | "μs" => 1_000,
+            "ms" => 1_000_000,
+            "s" => SECOND,
+            "m" => 60 * SECOND,
+            "h" => 3600 * SECOND,
+            _ => {
+                return Err(format!(
+                    "time: unknown unit {} in duration {}",
+                    super::gofmt::quote(u),
+                    super::gofmt::quote(orig)
+                ));
+            }
+        };
+        if v > (1 << 63) / unit {
+            return Err(invalid());
+        }
+        v *= unit;
+        if f > 0 {
+            v += (f as f64 * (unit as f64 / scale)) as u64;
+            if v > 1 << 63 {
+                return Err(invalid());
+            }
+        }
+        d += v;
+        if d > 1 << 63 {
+            return Err(invalid());
+        }
+    }
+    if neg {
+        return Ok((d as i64).wrapping_neg());
+    }
+    if d > (1 << 63) - 1 {
+        return Err(invalid());
+    }
+    Ok(d as i64)
+}
+
+/// Sprig's `durationRound`: the largest whole unit (y = 365 days, mo = 30 days) of a
+/// duration strictly above one of it, else `0s`.
+fn duration_round(d: i64) -> String {
+    let u = d.unsigned_abs();
+    let hour = 3600 * SECOND;
+    let units: [(u64, &str); 6] = [
+        (hour * 24 * 365, "y"),
+        (hour * 24 * 30, "mo"),
+        (hour * 24, "d"),
+        (hour, "h"),
+        (60 * SECOND, "m"),
+        (SECOND, "s"),
+    ];
+    for (n, name) in units {
+        if u > n {
+            return format!("{}{name}", u / n);
+        }
+    }
+    "0s".into()
+}
+
 /// Calls one of this module's functions; `None` when `name` is not one of them.
 pub(super) fn call(name: &str, a: &[Value]) -> Option<F> {
     Some(match name {
         "hello" => string("Hello!"),
+        // Only a string or an int64 counts; a template's int or a JSON float64 is 0.
+        "duration" => string(duration_string(
+            match &a[0] {
+                Value::Str(t) => t.parse::<i64>().unwrap_or(0),
+                Value::Int64(n) => *n,
+                _ => 0,
+            }
+            .wrapping_mul(SECOND as i64),
+        )),
+        "durationRound" => string(duration_round(match &a[0] {
+            Value::Str(t) => parse_duration(t).unwrap_or(0),
+            Value::Int64(n) => *n,
+            _ => 0,
+        })),
         "camelcase" => string(pascal_case(&s(a, 0))),
         "snakecase" => string(camel_to_lower(&s(a, 0), '_')),
         "kebabcase" => string(camel_to_lower(&s(a, 0), '-')),
