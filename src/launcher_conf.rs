@@ -140,9 +140,56 @@ pub fn parse(path: &Path, text: &str) -> Result<(LauncherConf, Vec<Warning>), Er
     Ok((conf, warnings))
 }
 
+/// The keys whose value is a credential (the plugin's service account token): `jjo init`
+/// leaves them out of the suite it writes, since an admin commits the suite.
+const CREDENTIALS: &[&str] = &["auth-token"];
+
+/// `text` with each credential's line commented out and its value left out, every other line
+/// (and so every line number) as it was.
+pub fn without_credentials(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let key = line.trim_start().split('=').next().unwrap_or("").trim();
+        if line.contains('=') && CREDENTIALS.contains(&key) {
+            let end = if line.ends_with("\r\n") {
+                "\r\n"
+            } else if line.ends_with('\n') {
+                "\n"
+            } else {
+                ""
+            };
+            out.push_str(&format!(
+                "# {key}= left out by `jjo init`: a credential, which jjo does not need{end}"
+            ));
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Newcomer trial of issue 17: `jjo init` copied the service account token of
+    /// `launcher.kubernetes.conf` into the suite an admin commits.
+    #[test]
+    fn credentials_are_left_out_and_lines_kept() {
+        let text = "api-url=https://k8s\n  auth-token = eyJhbGciOi\nuse-templating=1\n";
+        let out = without_credentials(text);
+        assert!(!out.contains("eyJ"), "{out}");
+        assert_eq!(out.lines().count(), 3);
+        assert_eq!(
+            out.lines().nth(1),
+            Some("# auth-token= left out by `jjo init`: a credential, which jjo does not need")
+        );
+        assert!(out.starts_with("api-url=https://k8s\n") && out.ends_with("use-templating=1\n"));
+        assert_eq!(
+            without_credentials("auth-token-path=/var/run/t\n"),
+            "auth-token-path=/var/run/t\n"
+        );
+    }
 
     fn read(text: &str) -> Result<(LauncherConf, Vec<Warning>), Error> {
         parse(Path::new(FILE), text)

@@ -200,11 +200,24 @@ fn write_etc<'a>(
         Source::Dir(from) => {
             crate::bless::write_bytes(&etc.join(PROFILES_FILE), &read(&from.join(PROFILES_FILE))?)?;
             copied += 1;
-            for file in [RESOURCES_FILE, crate::launcher_conf::FILE] {
-                if from.join(file).is_file() {
-                    crate::bless::write_bytes(&etc.join(file), &read(&from.join(file))?)?;
-                    copied += 1;
-                }
+            if from.join(RESOURCES_FILE).is_file() {
+                crate::bless::write_bytes(
+                    &etc.join(RESOURCES_FILE),
+                    &read(&from.join(RESOURCES_FILE))?,
+                )?;
+                copied += 1;
+            }
+            // The plugin's settings hold its service account token; the suite is committed.
+            let conf = crate::launcher_conf::FILE;
+            if from.join(conf).is_file() {
+                let bytes = read(&from.join(conf))?;
+                let bytes = match std::str::from_utf8(&bytes) {
+                    Ok(text) => crate::launcher_conf::without_credentials(text).into_bytes(),
+                    // Not text: the case's own read reports it.
+                    Err(_) => bytes,
+                };
+                crate::bless::write_bytes(&etc.join(conf), &bytes)?;
+                copied += 1;
             }
             // Templating mode reads `templates/*.tpl` beside `launcher.kubernetes.conf`.
             let templates = from.join("templates");

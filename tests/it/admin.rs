@@ -1119,3 +1119,29 @@ fn diff_shows_the_warnings_a_change_brings_as_lint_and_test_do() {
     assert_run(&same, 0, &["0 principals changed"]);
     assert!(!same.stdout.contains("new warning"), "{}", same.text());
 }
+
+/// Newcomer trial of issue 17: `jjo init` copied `launcher.kubernetes.conf` with the plugin's
+/// service account token into the suite an admin commits; it leaves the token out, and the
+/// suite still passes.
+#[test]
+fn init_leaves_the_plugins_token_out_of_the_suite() {
+    let tmp = tree(&[
+        (
+            "etc/launcher.kubernetes.profiles.conf",
+            "[*]\njob-json-overrides=\"/spec/template/spec/containers/0/imagePullPolicy\":\"/etc/rstudio/job-json-overrides/pull.json\"\n",
+        ),
+        ("etc/job-json-overrides/pull.json", "\"Always\"\n"),
+        (
+            "etc/launcher.kubernetes.conf",
+            "api-url=https://kubernetes.default.svc\nauth-token=eyJhbGciOiJSUzI1NiJ9.secret\nkubernetes-namespace=rstudio\n",
+        ),
+    ]);
+    let suite = path(&tmp, "suite");
+    let init = jjo(&["init", "--from", &path(&tmp, "etc"), "--out", &suite]);
+    assert_run(&init, 0, &["blessed"]);
+    let conf = std::fs::read_to_string(tmp.path().join("suite/etc/launcher.kubernetes.conf"))
+        .expect("copied");
+    assert!(!conf.contains("eyJ"), "{conf}");
+    assert!(conf.contains("kubernetes-namespace=rstudio"), "{conf}");
+    assert_run(&jjo(&["test", &suite]), 0, &["1 passed, 0 failed"]);
+}
