@@ -290,6 +290,14 @@ impl<'e> State<'e> {
                     })
                     .collect()
             }
+            Value::Uint8(n) => {
+                if pipe.decl.len() > 1 {
+                    return Err(self.error(format!(
+                        "can't use {n} to iterate over more than one variable"
+                    )));
+                }
+                (0..*n).map(|i| (Value::Missing, Value::Uint8(i))).collect()
+            }
             // The error names the last node evaluated, as Go's does.
             other => {
                 return Err(self.error(format!(
@@ -298,7 +306,10 @@ impl<'e> State<'e> {
                 )));
             }
         };
-        let boxed = !matches!(v, Value::Strings(_) | Value::Int(_) | Value::Int64(_));
+        let boxed = !matches!(
+            v,
+            Value::Strings(_) | Value::Int(_) | Value::Int64(_) | Value::Uint8(_)
+        );
         if items.is_empty() {
             if let Some(e) = else_list {
                 return self.walk_list(dot, e, out);

@@ -1124,6 +1124,7 @@ pub(super) fn kind_name(v: &Value) -> &'static str {
         Value::Bool(_) => "bool",
         Value::Int(_) => "int",
         Value::Int64(_) => "int64",
+        Value::Uint8(_) => "uint8",
         Value::Float(_) => "float64",
         Value::Str(_) => "string",
         Value::List(_) | Value::Strings(_) | Value::Unordered(..) => "slice",
@@ -1162,6 +1163,7 @@ fn indent(n: i64, s: &str) -> String {
 pub(super) fn to_int64(v: &Value) -> i64 {
     match v {
         Value::Int(i) | Value::Int64(i) => *i,
+        Value::Uint8(b) => i64::from(*b),
         Value::Float(f) => go_f64_to_i64(*f),
         Value::Bool(b) => i64::from(*b),
         Value::Str(s) => super::strconv::parse_int0(trim_zero_decimal(s)).unwrap_or(0),
@@ -1199,6 +1201,7 @@ fn trim_zero_decimal(s: &str) -> &str {
 pub(super) fn to_float64(v: &Value) -> f64 {
     match v {
         Value::Int(i) | Value::Int64(i) => *i as f64,
+        Value::Uint8(b) => f64::from(*b),
         Value::Float(f) => *f,
         Value::Bool(b) => f64::from(u8::from(*b)),
         Value::Str(s) => super::strconv::parse_float(s).unwrap_or(0.0),
@@ -1360,6 +1363,7 @@ fn index(item: &Value, idx: &[Value]) -> F {
         let slot = |len: usize| -> Result<usize, String> {
             let n = match i {
                 Value::Int(n) | Value::Int64(n) => *n,
+                Value::Uint8(n) => i64::from(*n),
                 Value::Missing | Value::Null => {
                     return Err("cannot index slice/array with nil".into());
                 }
@@ -1387,7 +1391,7 @@ fn index(item: &Value, idx: &[Value]) -> F {
             Value::Str(t) => {
                 let n = slot(t.len())?;
                 match t.as_bytes().get(n) {
-                    Some(b) => Value::Int(i64::from(*b)),
+                    Some(b) => Value::Uint8(*b),
                     None => return Err("reflect: string index out of range".into()),
                 }
             }
@@ -1421,7 +1425,9 @@ enum Kind {
 fn basic_kind(v: &Value) -> Kind {
     match v {
         Value::Bool(_) => Kind::Bool,
-        Value::Int(_) | Value::Int64(_) => Kind::Int,
+        // Go keeps int and uint kinds apart but compares them by value (eq, lt), which is
+        // all one kind here gives; the only unsigned value is `index`'s uint8.
+        Value::Int(_) | Value::Int64(_) | Value::Uint8(_) => Kind::Int,
         Value::Float(_) => Kind::Float,
         Value::Str(_) => Kind::Str,
         _ => Kind::Invalid,
@@ -1459,7 +1465,7 @@ fn eq(a: &Value, others: &[Value]) -> Result<bool, String> {
         } else {
             match (a, b) {
                 (Value::Bool(x), Value::Bool(y)) => x == y,
-                (Value::Int(x) | Value::Int64(x), Value::Int(y) | Value::Int64(y)) => x == y,
+                (x, y) if k1 == Kind::Int => to_int64(x) == to_int64(y),
                 (Value::Float(x), Value::Float(y)) => x == y,
                 (Value::Str(x), Value::Str(y)) => x == y,
                 _ => {
@@ -1507,7 +1513,7 @@ fn lt(a: &Value, b: &Value) -> Result<bool, String> {
     }
     Ok(match (a, b) {
         (Value::Bool(_), _) => return Err("invalid type for comparison".into()),
-        (Value::Int(x) | Value::Int64(x), Value::Int(y) | Value::Int64(y)) => x < y,
+        (x, y) if k1 == Kind::Int => to_int64(x) < to_int64(y),
         (Value::Float(x), Value::Float(y)) => x < y,
         (Value::Str(x), Value::Str(y)) => x < y,
         _ => false,

@@ -115,6 +115,7 @@ fn write_v(out: &mut String, v: &Value, top: bool) {
         Value::Null => out.push_str("<nil>"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Int(i) | Value::Int64(i) => out.push_str(&i.to_string()),
+        Value::Uint8(b) => out.push_str(&b.to_string()),
         Value::Float(f) => out.push_str(&float_v(*f)),
         Value::Str(s) => out.push_str(s),
         Value::List(l) | Value::Strings(l) | Value::Unordered(l, _) => {
@@ -546,6 +547,14 @@ impl Printer {
                 _ => self.bad_verb(verb, v),
             },
             Value::Int(i) | Value::Int64(i) => self.fmt_integer_verb(*i, verb, v),
+            // Unsigned: `%#v` is Go's fmt0x64 (`0x68`), and no sign is ever written.
+            Value::Uint8(b) if verb == 'v' && self.f.sharp_v => {
+                let sharp = self.f.sharp;
+                self.f.sharp = true;
+                self.fmt_integer(u64::from(*b), 16, 'v', LDIGITS);
+                self.f.sharp = sharp;
+            }
+            Value::Uint8(b) => self.fmt_integer_verb(i64::from(*b), verb, v),
             Value::Float(x) => self.fmt_float_verb(*x, verb, v),
             Value::Str(s) => match verb {
                 'v' => {

@@ -37,6 +37,8 @@ pub enum Value {
     Int(i64),
     /// `int64` (Sprig arithmetic).
     Int64(i64),
+    /// `uint8` (a byte: `index` of a string).
+    Uint8(u8),
     /// `float64` (every JSON number, float constants, Sprig float functions).
     Float(f64),
     /// `string`.
@@ -77,6 +79,7 @@ impl Value {
             Value::Bool(_) => "bool",
             Value::Int(_) => "int",
             Value::Int64(_) => "int64",
+            Value::Uint8(_) => "uint8",
             Value::Float(_) => "float64",
             Value::Str(_) => "string",
             Value::List(_) => "[]interface {}",
@@ -92,6 +95,7 @@ impl Value {
             Value::Missing | Value::Null => false,
             Value::Bool(b) => *b,
             Value::Int(i) | Value::Int64(i) => *i != 0,
+            Value::Uint8(b) => *b != 0,
             Value::Float(f) => *f != 0.0,
             Value::Str(s) => !s.is_empty(),
             Value::List(l) | Value::Strings(l) | Value::Unordered(l, _) => !l.is_empty(),

@@ -48,6 +48,7 @@ fn write_json(
         Value::Missing | Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Int(i) | Value::Int64(i) => out.push_str(&i.to_string()),
+        Value::Uint8(b) => out.push_str(&b.to_string()),
         Value::Float(f) => {
             if !f.is_finite() {
                 return None;
@@ -143,6 +144,7 @@ fn to_node(v: &Value) -> Option<Node> {
         Value::Missing | Value::Null => Node::Null,
         Value::Bool(b) => Node::Bool(*b),
         Value::Int(i) | Value::Int64(i) => Node::Int(i.to_string()),
+        Value::Uint8(b) => Node::Int(b.to_string()),
         Value::Float(f) => {
             if !f.is_finite() {
                 return None;

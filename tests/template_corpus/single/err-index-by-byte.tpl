@@ -1,0 +1,1 @@
+{{ index (list 1 2) (index "a" 0) }}
