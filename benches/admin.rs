@@ -27,7 +27,7 @@ fn diff_ten_principals(bencher: Bencher) {
     );
     bencher
         .counter(ItemsCount::new(10usize))
-        .bench(|| divan::black_box(jjo::diff::diff(&old, &new).expect("diffs")));
+        .bench(|| divan::black_box(jjo::diff::diff(&old, &new, None).expect("diffs")));
 }
 
 /// `jjo lint` of the ten-principal configuration.

@@ -48,6 +48,85 @@ pub struct PrincipalDiff {
     /// Both configurations fail the same way (their errors equal once each one's own
     /// directory is left out of the paths they name).
     pub same_error: bool,
+    /// Where the Pod lands on the cluster's nodes under each configuration (with nodes, and
+    /// a Pod on both sides).
+    pub placement: Option<PlacementChange>,
+}
+
+/// Where one configuration's Pod lands on the cluster's nodes.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Landing {
+    /// `fits`, `unschedulable` or `undecided` (some node fits on the modelled filters, but
+    /// the Pod uses one jjo does not model).
+    pub verdict: crate::schedule::Verdict,
+    /// The nodes it fits, in the order of the nodes file.
+    pub fits: Vec<String>,
+    /// How many nodes there are.
+    pub total: usize,
+    /// The scheduler's summary, `0/5 nodes are available: ...`.
+    pub message: String,
+    /// Did-you-mean for a label key no node has.
+    pub hints: Vec<String>,
+    /// What of the Pod jjo does not model.
+    pub unmodelled: Vec<String>,
+}
+
+impl From<&crate::schedule::Placement> for Landing {
+    fn from(p: &crate::schedule::Placement) -> Landing {
+        Landing {
+            verdict: p.verdict(),
+            fits: p.fits.clone(),
+            total: p.total,
+            message: p.message(),
+            hints: p.hints.clone(),
+            unmodelled: p.unread.iter().chain(&p.unmodelled).cloned().collect(),
+        }
+    }
+}
+
+/// A principal's placement under both configurations.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PlacementChange {
+    /// With the old configuration.
+    pub old: Landing,
+    /// With the new one.
+    pub new: Landing,
+}
+
+impl PlacementChange {
+    /// What changes, in a word: `unschedulable` (it fitted some node and now fits none),
+    /// `schedulable` (the reverse), `nodes` (it fits another set of nodes), `undecided` (the
+    /// verdict becomes or stops being one jjo cannot give offline); `None` when nothing does.
+    pub fn change(&self) -> Option<&'static str> {
+        use crate::schedule::Verdict;
+        let (a, b) = (&self.old, &self.new);
+        match (a.verdict, b.verdict) {
+            (x, y) if x == y && a.fits == b.fits => None,
+            (_, Verdict::Unschedulable) => Some("unschedulable"),
+            (Verdict::Unschedulable, _) => Some("schedulable"),
+            (x, y) if x == y => Some("nodes"),
+            _ => Some("undecided"),
+        }
+    }
+
+    /// The nodes the new Pod fits that the old did not, and those it no longer fits.
+    pub fn moved(&self) -> (Vec<&str>, Vec<&str>) {
+        let gained = self
+            .new
+            .fits
+            .iter()
+            .filter(|n| !self.old.fits.contains(n))
+            .map(String::as_str)
+            .collect();
+        let lost = self
+            .old
+            .fits
+            .iter()
+            .filter(|n| !self.new.fits.contains(n))
+            .map(String::as_str)
+            .collect();
+        (gained, lost)
+    }
 }
 
 impl PrincipalDiff {
@@ -59,6 +138,10 @@ impl PrincipalDiff {
             _ => true,
         };
         session
+            || self
+                .placement
+                .as_ref()
+                .is_some_and(|p| p.change().is_some())
             || !self.profile.is_empty()
             || self.level.0 != self.level.1
             || !self.no_effect.is_empty()
@@ -198,7 +281,13 @@ fn profile_changes(old: &BTreeMap<String, String>, new: &BTreeMap<String, String
 }
 
 /// Diffs every principal either configuration names: old order first, then the new ones.
-pub fn diff(old: &Config, new: &Config) -> Result<Vec<PrincipalDiff>, Error> {
+/// With `nodes`, each principal's Pod is also placed on them under both configurations, by
+/// the offline scheduler `jjo test`'s schedule check runs.
+pub fn diff(
+    old: &Config,
+    new: &Config,
+    nodes: Option<&crate::case::Nodes>,
+) -> Result<Vec<PrincipalDiff>, Error> {
     let mut principals = old.principals();
     for p in new.principals() {
         if !principals.iter().any(|o| o.label == p.label) {
@@ -228,6 +317,13 @@ pub fn diff(old: &Config, new: &Config) -> Result<Vec<PrincipalDiff>, Error> {
             .collect();
         let level = (sa.level, sb.level);
         let (a, b) = (sa.pod, sb.pod);
+        let placement = match (nodes, &a, &b) {
+            (Some(nodes), Ok(a), Ok(b)) => Some(PlacementChange {
+                old: Landing::from(&crate::schedule::place(a, &nodes.nodes)),
+                new: Landing::from(&crate::schedule::place(b, &nodes.nodes)),
+            }),
+            _ => None,
+        };
         let changes = match (&a, &b) {
             (Ok(a), Ok(b)) => compare::compare(a, b, opts)
                 .map_err(|e| Error::Internal {
@@ -257,6 +353,7 @@ pub fn diff(old: &Config, new: &Config) -> Result<Vec<PrincipalDiff>, Error> {
             no_effect,
             new_warnings,
             same_error,
+            placement,
         });
     }
     Ok(out)

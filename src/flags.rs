@@ -202,3 +202,12 @@ pub struct HostDbArgs {
     #[arg(long, value_name = "DIR", env = "JJO_HOST_DB")]
     pub host_db: Option<PathBuf>,
 }
+
+/// The cluster's nodes for the admin tools (`jjo lint`, `jjo diff`, `jjo init`).
+#[derive(Debug, clap::Args)]
+pub struct NodesArgs {
+    /// The cluster's nodes as `kubectl get nodes -o yaml` writes them (default: the
+    /// `nodes.yaml` of the configuration, its case or its suite, when there is one).
+    #[arg(long, value_name = "FILE")]
+    pub nodes: Option<PathBuf>,
+}

@@ -13,7 +13,7 @@ use crate::validate::{self, Level, Severity};
 /// One problem, with every principal it concerns.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Problem {
-    /// `error` or `warning`.
+    /// `error`, `warning` or `note` (said, but never failing the run).
     pub severity: &'static str,
     /// A stable id: the validation rule, or the kind of warning/error.
     pub rule: String,
@@ -27,6 +27,9 @@ pub struct Problem {
     pub hint: Option<String>,
     /// The principals it concerns (`[*]`, `[@g]`, `[user]`).
     pub principals: Vec<String>,
+    /// For `unschedulable`: where the Pod fits and why each group of nodes refuses it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub placement: Option<crate::failure::PlacementSummary>,
 }
 
 /// A security-relevant field of the session Pod and whether the overrides changed it.
@@ -128,6 +131,7 @@ fn error_problem(e: &Error) -> Problem {
         message,
         hint: e.hint(),
         principals: Vec::new(),
+        placement: None,
     }
 }
 
@@ -140,6 +144,7 @@ fn warning_problem(w: &Warning) -> Problem {
         message: w.message.clone(),
         hint: w.hint.clone(),
         principals: Vec::new(),
+        placement: None,
     }
 }
 
@@ -158,6 +163,86 @@ fn finding_problem(f: &validate::Finding) -> Problem {
         message: f.message(),
         hint: f.hint.clone(),
         principals: Vec::new(),
+        placement: None,
+    }
+}
+
+/// Where a principal's Pod lands on the cluster's nodes, judged as `jjo test` judges a case
+/// with nodes and no `schedule:` (it must fit some node): an `unschedulable` error in the
+/// scheduler's words when it fits none, a `schedule-undecided` note when it fits only on
+/// the filters jjo models, nothing when it fits.
+fn schedule_problem(
+    case: &crate::case::Case,
+    rendered: &crate::pipeline::Rendered,
+    pod: &Value,
+    nodes: &crate::case::Nodes,
+) -> Option<Problem> {
+    use crate::failure::Failure;
+    use crate::pipeline::Status;
+    let placement = crate::schedule::place(pod, &nodes.nodes);
+    // Named as `jjo test`'s schedule check names it; the location says where it is.
+    let file = nodes.path.file_name().map_or_else(
+        || nodes.path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    // The principal's override list made this Pod: point there, else at the nodes.
+    let list = case
+        .resolved
+        .get("job-json-overrides")
+        .map(|s| s.span.clone());
+    let at = list.clone().or_else(|| Some(Span::file(&nodes.path)));
+    match crate::pipeline::schedule_status(None, &placement, &nodes.nodes) {
+        Status::Passed | Status::Blessed(_) => None,
+        Status::NotDecided { why } => Some(Problem {
+            severity: "note",
+            rule: "schedule-undecided".into(),
+            span: at,
+            path: None,
+            message: format!("placement on `{file}` not decided offline: {why}"),
+            hint: None,
+            principals: Vec::new(),
+            placement: None,
+        }),
+        Status::Failed(Failure::NotScheduled { placement: summary }) => {
+            // A label key no node has: at the override that wrote it, as findings are.
+            let (path, span) = match placement.hint_fields.first() {
+                Some(field) => {
+                    let path = format!("spec.template.{field}");
+                    let span = crate::pipeline::finding_span(case, rendered, &path).or(at);
+                    (Some(path), span)
+                }
+                None => (None, at),
+            };
+            let hint = if placement.hints.is_empty() {
+                "fix the override or the session's requests, or the node pools, so that some node fits".to_owned()
+            } else {
+                placement.hints.join("; ")
+            };
+            Some(Problem {
+                severity: "error",
+                rule: "unschedulable".into(),
+                span,
+                path,
+                message: format!(
+                    "the session's Pod fits no node of `{file}`: {}",
+                    summary.message
+                ),
+                hint: Some(hint),
+                principals: Vec::new(),
+                placement: Some(summary),
+            })
+        }
+        // Without `schedule:` no other failure is possible; said as `jjo test` says it.
+        Status::Failed(other) => Some(Problem {
+            severity: "error",
+            rule: "unschedulable".into(),
+            span: at,
+            path: None,
+            message: other.to_string().replace('\n', "; "),
+            hint: None,
+            principals: Vec::new(),
+            placement: None,
+        }),
     }
 }
 
@@ -206,8 +291,15 @@ pub fn lint(config: &Config) -> Lint {
         for f in &validation.findings {
             out.add(finding_problem(f), &who);
         }
-        if let Err(e) = crate::pipeline::predict_pod(&case, &rendered.patched.job) {
-            out.add(error_problem(&e), &who);
+        match crate::pipeline::predict_pod(&case, &rendered.patched.job) {
+            Err(e) => out.add(error_problem(&e), &who),
+            Ok(pod) => {
+                if let Some(nodes) = &config.nodes
+                    && let Some(p) = schedule_problem(&case, &rendered, &pod, nodes)
+                {
+                    out.add(p, &who);
+                }
+            }
         }
         let level = validation.highest_level();
         out.principals.push(PrincipalLint {

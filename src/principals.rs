@@ -39,6 +39,10 @@ pub struct Config {
     pub host: Option<HostDb>,
     /// The `--host-db` directory, when one replaces the configuration's own `host/`.
     pub host_dir: Option<PathBuf>,
+    /// The cluster's nodes (`--nodes FILE`, or the `nodes.yaml` of the configuration's
+    /// directory, its case or its suite), on which `jjo lint` and `jjo diff` place every
+    /// principal's Pod.
+    pub nodes: Option<case::Nodes>,
 }
 
 /// Who launches a session: the principal a section names.
@@ -118,7 +122,19 @@ impl Config {
                     ),
                 });
             }
-            return Config::open(&config, allow_unknown_keys || suite.spec.allow_unknown_keys);
+            let mut config =
+                Config::open(&config, allow_unknown_keys || suite.spec.allow_unknown_keys)?;
+            // A case's own nodes, else the suite's beside `suite.yaml`, as `jjo test` reads them.
+            let own = path.join(case::NODES_FILE);
+            let file = if own.is_file() {
+                own
+            } else {
+                suite.root.join(case::NODES_FILE)
+            };
+            if file.is_file() {
+                config.nodes = Some(read_nodes(&file)?);
+            }
+            return Ok(config);
         }
         let source = if path.is_file()
             && path.extension().is_some_and(|e| e == "yaml" || e == "yml")
@@ -176,6 +192,16 @@ impl Config {
             ),
             _ => None,
         };
+        let nodes = match &source {
+            Source::Dir(dir) if dir.join(case::NODES_FILE).is_file() => {
+                Some(read_nodes(&dir.join(case::NODES_FILE))?)
+            }
+            // A case directory naming a values file keeps its nodes beside `case.yaml`.
+            Source::Helm(_) if path.join(case::NODES_FILE).is_file() => {
+                Some(read_nodes(&path.join(case::NODES_FILE))?)
+            }
+            _ => None,
+        };
         Ok(Config {
             source,
             profiles,
@@ -183,7 +209,26 @@ impl Config {
             allow_unknown_keys,
             host,
             host_dir: None,
+            nodes,
         })
+    }
+
+    /// Uses the nodes of `file` (`--nodes`, as `kubectl get nodes -o yaml` writes them)
+    /// instead of any `nodes.yaml` the configuration has.
+    pub fn with_nodes(mut self, file: Option<&Path>) -> Result<Config, Error> {
+        if let Some(file) = file {
+            if !file.is_file() {
+                return Err(Error::Usage {
+                    message: format!("`--nodes {}`: no such file", file.display()),
+                    hint: Some(
+                        "save the cluster's nodes with `kubectl get nodes -o yaml > nodes.yaml`"
+                            .into(),
+                    ),
+                });
+            }
+            self.nodes = Some(read_nodes(file)?);
+        }
+        Ok(self)
     }
 
     /// The path the configuration was opened from.
@@ -334,6 +379,12 @@ impl Config {
         };
         case::load_spec(&p.slug, &dir, self.spec(p), "", &opts)
     }
+}
+
+/// Reads a `nodes.yaml`.
+fn read_nodes(file: &Path) -> Result<case::Nodes, Error> {
+    let text = case::read_text(file)?;
+    Ok(case::parse_nodes(file, &text)?)
 }
 
 /// The values file of a case directory whose `case.yaml` names one (`helm-values:`).

@@ -27,6 +27,8 @@ pub struct Args {
     #[command(flatten)]
     pub host: crate::flags::HostDbArgs,
     #[command(flatten)]
+    pub nodes: crate::flags::NodesArgs,
+    #[command(flatten)]
     pub opts: CaseOptions,
 }
 
@@ -50,7 +52,10 @@ pub fn run(args: Args) -> Result<u8, Error> {
         Ok(config)
     };
     let (old, new) = (open(&args.old)?, open(&args.new)?);
-    let diffs = diff::diff(&old, &new)?;
+    // One cluster for both sides: `--nodes`, else the new configuration's, else the old's.
+    let new = new.with_nodes(args.nodes.nodes.as_deref())?;
+    let nodes = new.nodes.as_ref().or(old.nodes.as_ref());
+    let diffs = diff::diff(&old, &new, nodes)?;
     let text = match args.format {
         DiffFormat::Human => report::human::diff(&diffs),
         DiffFormat::Json => report::json::diff(&diffs)?,

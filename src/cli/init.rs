@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use super::CaseOptions;
-use crate::case::{PROFILES_FILE, SUITE_FILE};
+use crate::case::{NODES_FILE, PROFILES_FILE, SUITE_FILE};
 use crate::profiles::resources::RESOURCES_FILE;
 
 /// The suite's copy of `/etc/rstudio`, beside `suite.yaml`.
@@ -35,6 +35,8 @@ pub struct Args {
     #[command(flatten)]
     pub host: crate::flags::HostDbArgs,
     #[command(flatten)]
+    pub nodes: crate::flags::NodesArgs,
+    #[command(flatten)]
     pub opts: CaseOptions,
 }
 
@@ -52,14 +54,15 @@ pub fn run(args: Args) -> Result<u8, Error> {
         }
     };
     let mut config = Config::open(&from, args.opts.allow_unknown_keys)?
-        .with_host_db(args.host.host_db.as_deref())?;
+        .with_host_db(args.host.host_db.as_deref())?
+        .with_nodes(args.nodes.nodes.as_deref())?;
     config.groups_of = args.groups_of.iter().cloned().collect();
     let principals = config.principals();
     let out = &args.out;
     let ours: Vec<std::ffi::OsString> = principals
         .iter()
         .map(|p| p.slug.clone().into())
-        .chain([ETC.into(), SUITE_FILE.into()])
+        .chain([ETC.into(), SUITE_FILE.into(), NODES_FILE.into()])
         .collect();
     // A suite's cases share its `etc/`: a `suite.yaml` among other cases would take them over.
     let others: Vec<String> = std::fs::read_dir(out)
@@ -109,6 +112,21 @@ pub fn run(args: Args) -> Result<u8, Error> {
         config.path().display(),
         if copied == 1 { "" } else { "s" },
     ))?;
+    if let Some(nodes) = &config.nodes {
+        // Beside `suite.yaml`, the nodes serve every case: each gets the schedule check.
+        let target = out.join(NODES_FILE);
+        crate::bless::write_bytes(&target, &read(&nodes.path)?)?;
+        super::print(&format!(
+            "{}: the cluster's {} from `{}`: every case's Pod must fit one of them (the `schedule` check)\n",
+            target.display(),
+            if nodes.nodes.len() == 1 {
+                "node".to_owned()
+            } else {
+                format!("{} nodes", nodes.nodes.len())
+            },
+            nodes.path.display(),
+        ))?;
+    }
     let total = loaded.len();
     let mut failed = 0;
     for (i, (p, case)) in loaded.into_iter().enumerate() {

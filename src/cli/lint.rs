@@ -32,6 +32,8 @@ pub struct Args {
     #[command(flatten)]
     pub host: crate::flags::HostDbArgs,
     #[command(flatten)]
+    pub nodes: crate::flags::NodesArgs,
+    #[command(flatten)]
     pub opts: CaseOptions,
 }
 
@@ -66,6 +68,11 @@ pub fn run(args: Args) -> Result<u8, Error> {
             c.groups_of = args.groups_of.iter().cloned().collect();
             c
         });
+    // A bad `--nodes` file is bad input (exit 2), not a finding of the configuration.
+    let result = match result {
+        Ok(c) => Ok(c.with_nodes(args.nodes.nodes.as_deref())?),
+        Err(e) => Err(e),
+    };
     let mut report = match &result {
         Ok(config) => lint::lint(config),
         // A configuration that does not even parse is the first thing lint reports.

@@ -48,10 +48,16 @@ pub fn lint(l: &Lint) -> String {
         if let Some(h) = &p.hint {
             let _ = write!(message, "\nhint: {h}");
         }
+        // GitHub's command for a note is `notice`.
+        let command = if p.severity == "note" {
+            "notice"
+        } else {
+            p.severity
+        };
         let _ = writeln!(
             out,
             "::{} {}::{}",
-            p.severity,
+            command,
             props.join(","),
             gh_escape(&message, false)
         );

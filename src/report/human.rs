@@ -186,6 +186,20 @@ fn names(all: &[String]) -> String {
     out.join(", ")
 }
 
+/// One group of nodes that refuse a Pod for the same reason: `2 nodes (`a`, `b`): why`.
+fn node_group(g: &crate::failure::NodeGroup) -> String {
+    let mut nodes: Vec<String> = g.nodes.iter().map(|n| format!("`{n}`")).collect();
+    if g.count > g.nodes.len() {
+        nodes.push(format!("and {} more", g.count - g.nodes.len()));
+    }
+    format!(
+        "{} ({}): {}",
+        count(g.count, "node"),
+        nodes.join(", "),
+        g.why
+    )
+}
+
 /// The scheduler's message, the nodes that fit, each group of refusing nodes, and what jjo
 /// does not model.
 fn placement_lines(p: &crate::failure::PlacementSummary) -> Vec<String> {
@@ -200,18 +214,7 @@ fn placement_lines(p: &crate::failure::PlacementSummary) -> Vec<String> {
             names(&p.fits)
         ));
     }
-    for g in &p.groups {
-        let mut nodes: Vec<String> = g.nodes.iter().map(|n| format!("`{n}`")).collect();
-        if g.count > g.nodes.len() {
-            nodes.push(format!("and {} more", g.count - g.nodes.len()));
-        }
-        out.push(format!(
-            "{} ({}): {}",
-            count(g.count, "node"),
-            nodes.join(", "),
-            g.why
-        ));
-    }
+    out.extend(p.groups.iter().map(node_group));
     out.extend(
         p.unmodelled
             .iter()
@@ -617,6 +620,10 @@ pub fn lint(l: &Lint) -> String {
             .unwrap_or_default();
         let _ = writeln!(out, "{}: {at}{}{field} [{}]", p.severity, p.message, p.rule);
         let _ = writeln!(out, "  for: {}", p.principals.join(", "));
+        // Which nodes refuse the Pod and why, as `jjo test`'s schedule failure says.
+        for g in p.placement.iter().flat_map(|pl| &pl.groups) {
+            let _ = writeln!(out, "  {}", node_group(g));
+        }
         if let Some(h) = &p.hint {
             let _ = writeln!(out, "  hint: {h}");
         }
@@ -674,6 +681,70 @@ fn short(v: &Option<Value>) -> String {
     } else {
         text.chars().take(MAX - 1).collect::<String>() + "…"
     }
+}
+
+/// How a principal's placement on the cluster's nodes changes, for `jjo diff` (nothing when
+/// it does not).
+fn placement_change(pc: &crate::diff::PlacementChange) -> Vec<String> {
+    let Some(change) = pc.change() else {
+        return Vec::new();
+    };
+    let (old, new) = (&pc.old, &pc.new);
+    let fits =
+        |l: &crate::diff::Landing| format!("fits {} of {}", count(l.fits.len(), "node"), l.total);
+    let mut out = Vec::new();
+    match change {
+        "unschedulable" => {
+            out.push(format!(
+                "placement: the session no longer fits any node (it {}): {}",
+                fits(old),
+                new.message
+            ));
+            out.extend(new.hints.iter().map(|h| format!("  hint: {h}")));
+        }
+        "schedulable" => out.push(format!(
+            "placement: the session now {} (it fitted none: {}): {}",
+            fits(new),
+            old.message,
+            names(&new.fits)
+        )),
+        "nodes" => {
+            let (gained, lost) = pc.moved();
+            let mut line = format!(
+                "placement: the session now {}, was {}",
+                fits(new),
+                count(old.fits.len(), "node")
+            );
+            if !gained.is_empty() {
+                let _ = write!(line, "; now also {}", ticked(&gained));
+            }
+            if !lost.is_empty() {
+                let _ = write!(line, "; no longer {}", ticked(&lost));
+            }
+            out.push(line);
+        }
+        _ => {
+            let side = |l: &crate::diff::Landing| match l.verdict {
+                crate::schedule::Verdict::Undecided => format!(
+                    "not decided offline ({} on the filters jjo models; also depends on {})",
+                    fits(l),
+                    l.unmodelled.join(", ")
+                ),
+                _ => fits(l),
+            };
+            out.push(format!("placement: {} -> {}", side(old), side(new)));
+        }
+    }
+    out
+}
+
+/// Node names in backticks, the first five and a count of the rest.
+fn ticked(nodes: &[&str]) -> String {
+    let mut out: Vec<String> = nodes.iter().take(5).map(|n| format!("`{n}`")).collect();
+    if nodes.len() > 5 {
+        out.push(format!("and {} more", nodes.len() - 5));
+    }
+    out.join(", ")
 }
 
 /// `jjo diff`'s page for people: one block per principal whose Pod changes, then those whose Pods do not.
@@ -740,6 +811,11 @@ pub fn diff(diffs: &[PrincipalDiff]) -> String {
                 short(&c.old),
                 short(&c.new)
             );
+        }
+        if let Some(pc) = &d.placement {
+            for line in placement_change(pc) {
+                let _ = writeln!(out, "  {line}");
+            }
         }
         if d.level.0.is_some() && d.level.1.is_some() && d.level.0 != d.level.1 {
             let _ = writeln!(

@@ -126,6 +126,11 @@ pub fn diff(diffs: &[PrincipalDiff]) -> Result<String, Error> {
                     "old": d.level.0.map(Level::as_str),
                     "new": d.level.1.map(Level::as_str),
                 },
+                "placement": d.placement.as_ref().map(|p| json!({
+                    "change": p.change(),
+                    "old": p.old,
+                    "new": p.new,
+                })),
             })
         })
         .collect();

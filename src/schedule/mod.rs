@@ -39,6 +39,7 @@ pub fn place(pod: &Value, nodes: &[Node]) -> Placement {
                 prefilter: None,
                 unmodelled: Vec::new(),
                 hints: Vec::new(),
+                hint_fields: Vec::new(),
                 unread: Some(why),
             };
         }
@@ -50,6 +51,7 @@ pub fn place(pod: &Value, nodes: &[Node]) -> Placement {
         prefilter: None,
         unmodelled: terms.unmodelled.clone(),
         hints: Vec::new(),
+        hint_fields: Vec::new(),
         unread: None,
     };
     if terms.named_nodes.as_ref().is_some_and(BTreeSet::is_empty) {
@@ -69,28 +71,39 @@ pub fn place(pod: &Value, nodes: &[Node]) -> Placement {
         }
     }
     if placement.fits.is_empty() {
-        placement.hints = label_hints(&terms, nodes);
+        (placement.hints, placement.hint_fields) = label_hints(&terms, nodes).into_iter().unzip();
     }
     placement
 }
 
 /// For each label key the Pod requires that no node carries, the closest key some node
-/// does carry (`node.kubernetes.io/instance-typ` → `node.kubernetes.io/instance-type`).
-fn label_hints(terms: &pod::PodTerms, nodes: &[Node]) -> Vec<String> {
+/// does carry (`node.kubernetes.io/instance-typ` → `node.kubernetes.io/instance-type`), with
+/// the Pod field that asks for it (so that `jjo lint` can point at the override that wrote it).
+fn label_hints(terms: &pod::PodTerms, nodes: &[Node]) -> Vec<(String, String)> {
+    const AFFINITY: &str =
+        "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution";
     let keys: BTreeSet<&str> = nodes
         .iter()
         .flat_map(|n| n.labels.keys().map(String::as_str))
         .collect();
-    let wanted = terms.node_selector.iter().map(|(k, _)| k.as_str()).chain(
-        terms
-            .required
-            .iter()
-            .flatten()
-            .flat_map(|t| t.labels.iter().filter_map(pod::Requirement::required_key)),
-    );
+    let wanted = terms
+        .node_selector
+        .iter()
+        .map(|(k, _)| {
+            let field = crate::compare::path::push_key("spec.nodeSelector", k);
+            (k.as_str(), field)
+        })
+        .chain(
+            terms
+                .required
+                .iter()
+                .flatten()
+                .flat_map(|t| t.labels.iter().filter_map(pod::Requirement::required_key))
+                .map(|k| (k, AFFINITY.to_owned())),
+        );
     let mut out = Vec::new();
     let mut seen = BTreeSet::new();
-    for key in wanted {
+    for (key, field) in wanted {
         if keys.contains(key) || !seen.insert(key) {
             continue;
         }
@@ -98,7 +111,7 @@ fn label_hints(terms: &pod::PodTerms, nodes: &[Node]) -> Vec<String> {
             Some(close) => format!("no node has the label `{key}`: did you mean `{close}`?"),
             None => format!("no node has the label `{key}`"),
         };
-        out.push(hint);
+        out.push((hint, field));
     }
     out
 }
@@ -156,6 +169,10 @@ mod tests {
             [
                 "no node has the label `node.kubernetes.io/instance-typ`: did you mean `node.kubernetes.io/instance-type`?"
             ]
+        );
+        assert_eq!(
+            p.hint_fields,
+            [r#"spec.nodeSelector["node.kubernetes.io/instance-typ"]"#]
         );
     }
 

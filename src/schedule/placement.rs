@@ -72,6 +72,8 @@ pub struct Placement {
     pub unmodelled: Vec<String>,
     /// Did-you-mean for a label key the Pod requires and no node has.
     pub hints: Vec<String>,
+    /// For each hint, the Pod field that requires the key (`spec.nodeSelector["k"]`).
+    pub hint_fields: Vec<String>,
     /// Why the Pod could not be read, so that no node was filtered.
     pub unread: Option<String>,
 }
@@ -173,6 +175,7 @@ mod tests {
             prefilter: None,
             unmodelled: Vec::new(),
             hints: Vec::new(),
+            hint_fields: Vec::new(),
             unread: None,
         }
     }

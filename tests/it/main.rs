@@ -17,6 +17,7 @@ mod live;
 mod live_cases;
 mod predict_captures;
 mod robustness;
+mod schedule_admin;
 mod suite;
 mod support;
 mod template;
