@@ -200,6 +200,9 @@ fn dropped_path(steps: &[Step]) -> Option<String> {
         // `apiVersion` and a List's own `metadata` say nothing about any node.
         [] | ["apiVersion"] => None,
         [one] => Some((*one).to_owned()),
+        // Inside a field jjo keeps (a taint's `timeAdded`), the field alone is dropped, not
+        // the taints.
+        ["spec", "taints", c, ..] => Some(format!("spec.taints.{c}")),
         [a, b, ..] => Some(format!("{a}.{b}")),
     }
 }

@@ -15,6 +15,7 @@ mod imports;
 mod live;
 #[cfg(feature = "cluster")]
 mod live_cases;
+mod nodes_export;
 mod predict_captures;
 mod robustness;
 mod schedule_admin;
