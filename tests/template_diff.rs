@@ -7,7 +7,7 @@
 //! service.tpl text Posit's rstudio/helm ever had (`tests/template_corpus/rstudio-helm/`,
 //! MIT, sources in its `SOURCES.md`). Property trials feed random data through the same
 //! templates, and `prop::generated-templates` runs templates generated from a grammar of
-//! idioms (pipelines, range/with/define/template/block, variables, break/continue, ~120
+//! idioms (pipelines, range/with/define/template/block, variables, break/continue, 128
 //! functions with edge-case operands) through both engines, the Go side in one `-batch`
 //! process; a mismatch fails with the template proptest shrinks it to
 //! (`JJO_TEMPLATE_GEN_CASES` for a longer run). Without a Go toolchain every trial is reported as ignored, with the reason.

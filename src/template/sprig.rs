@@ -1169,15 +1169,37 @@ pub(super) fn call(name: &str, a: &[Value]) -> Option<F> {
             let Some(l) = a[1].as_slice() else {
                 return Some(Err(format!("Cannot chunk type {}", kind_name(&a[1]))));
             };
-            if size <= 0 {
-                // Sprig sizes its result with float division by the size: Go fails to make it.
-                return Some(Err("runtime error: makeslice: len out of range".into()));
+            // Sprig's float arithmetic, step for step: a size of 0 makes a NaN or infinite
+            // chunk count (Go's int of it is the smallest int64, and make fails); a
+            // negative one an empty result or a negative chunk length.
+            let makeslice = || Some(Err("runtime error: makeslice: len out of range".into()));
+            let n = l.len() as i64;
+            let cs = super::funcs::go_f64_to_i64(((n - 1) as f64 / size as f64).floor() + 1.0);
+            if cs < 0 {
+                return makeslice();
             }
-            Ok(Value::list(
-                l.chunks(size as usize)
-                    .map(|c| Value::list(c.to_vec()))
-                    .collect(),
-            ))
+            let mut out = Vec::new();
+            for i in 0..cs {
+                let mut clen = size;
+                if i == cs - 1 {
+                    clen = super::funcs::go_f64_to_i64((n as f64 % size as f64).floor());
+                    if clen == 0 {
+                        clen = size;
+                    }
+                }
+                if clen < 0 {
+                    return makeslice();
+                }
+                let mut c = Vec::new();
+                for j in 0..clen {
+                    match l.get((i * size + j) as usize) {
+                        Some(v) => c.push(v.clone()),
+                        None => return Some(Err("reflect: slice index out of range".into())),
+                    }
+                }
+                out.push(Value::list(c));
+            }
+            Ok(Value::list(out))
         }
         "pluck" => {
             let key = s(a, 0);

@@ -1,0 +1,1 @@
+{{ chunk -3 (list "b" "a" "b") }} {{ chunk -3 (list "b") }} {{ chunk 2 (list 1 2 3) }} {{ chunk 3 (list) }} {{ chunk 1 (list 1 2) }} {{ chunk -2 (list 1 2 3 4 5) }} {{ chunk 5 (list 1 2) }} {{ len (chunk -3 (list 1 2 3)) }}
