@@ -82,10 +82,11 @@ pub fn place(pod: &Value, nodes: &[Node]) -> Placement {
 fn label_hints(terms: &pod::PodTerms, nodes: &[Node]) -> Vec<(String, String)> {
     const AFFINITY: &str =
         "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution";
-    let keys: BTreeSet<&str> = nodes
-        .iter()
-        .flat_map(|n| n.labels.keys().map(String::as_str))
-        .collect();
+    // Most Pods ask only for keys some node has: that is found at the first nodes, and the
+    // set of every node's keys (thousands of nodes, dozens of keys each) is made only for a
+    // key no node has.
+    let on_some = |key: &str| nodes.iter().any(|n| n.labels.contains_key(key));
+    let mut keys: Option<BTreeSet<&str>> = None;
     let wanted = terms
         .node_selector
         .iter()
@@ -104,9 +105,10 @@ fn label_hints(terms: &pod::PodTerms, nodes: &[Node]) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut seen = BTreeSet::new();
     for (key, field) in wanted {
-        if keys.contains(key) || !seen.insert(key) {
+        if !seen.insert(key) || on_some(key) {
             continue;
         }
+        let keys = keys.get_or_insert_with(|| label_keys(nodes));
         let hint = match crate::diag::did_you_mean(key, keys.iter().copied()) {
             Some(close) => format!("no node has the label `{key}`: did you mean `{close}`?"),
             None => format!("no node has the label `{key}`"),
@@ -114,6 +116,30 @@ fn label_hints(terms: &pod::PodTerms, nodes: &[Node]) -> Vec<(String, String)> {
         out.push((hint, field));
     }
     out
+}
+
+/// Every label key some node has. The nodes of one pool share their keys (only values such
+/// as the hostname differ), so each distinct list of keys is added once: thousands of nodes
+/// cost a comparison each, not dozens of set insertions.
+fn label_keys(nodes: &[Node]) -> BTreeSet<&str> {
+    // Enough for every pool of a real cluster; past it, nodes are simply added.
+    const LISTS: usize = 64;
+    let mut lists: Vec<&std::collections::BTreeMap<String, String>> = Vec::new();
+    let mut keys = BTreeSet::new();
+    for node in nodes {
+        let labels = &node.labels;
+        if lists
+            .iter()
+            .any(|l| l.len() == labels.len() && l.keys().eq(labels.keys()))
+        {
+            continue;
+        }
+        keys.extend(labels.keys().map(String::as_str));
+        if lists.len() < LISTS {
+            lists.push(labels);
+        }
+    }
+    keys
 }
 
 /// Whether every node the Pod fits carries the labels of `on` (a `schedule.on:` selector);
@@ -174,6 +200,30 @@ mod tests {
             p.hint_fields,
             [r#"spec.nodeSelector["node.kubernetes.io/instance-typ"]"#]
         );
+    }
+
+    #[test]
+    fn a_did_you_mean_looks_at_every_pools_keys() {
+        // Three nodes of one pool, then a node whose keys differ: its key is a candidate too.
+        let mut nodes: Vec<Node> = (0..3)
+            .map(|i| {
+                node(
+                    &format!("g{i}"),
+                    &[("pool", "gpu"), ("kubernetes.io/hostname", "x")],
+                )
+            })
+            .collect();
+        nodes.push(node("z", &[("topology.kubernetes.io/zone", "a")]));
+        let pod = json!({"spec": {"containers": [{"name": "c"}],
+            "nodeSelector": {"pool": "gpu", "topology.kubernetes.io/zon": "a"}}});
+        let p = place(&pod, &nodes);
+        assert_eq!(
+            p.hints,
+            [
+                "no node has the label `topology.kubernetes.io/zon`: did you mean `topology.kubernetes.io/zone`?"
+            ]
+        );
+        assert_eq!(label_keys(&nodes).len(), 3);
     }
 
     #[test]
