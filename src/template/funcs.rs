@@ -826,7 +826,7 @@ pub(super) fn call(st: &mut State<'_>, name: &str, a: Vec<Value>) -> F {
         "upper" => string(super::unicase::upper_str(&s(0))),
         "lower" => string(super::unicase::lower_str(&s(0))),
         "title" => string(super::unicase::title_str(&s(0))),
-        "nospace" => string(s(0).chars().filter(|c| !c.is_whitespace()).collect()),
+        "nospace" => string(delete_white_space(&s(0))),
         "atoi" => Ok(Value::Int(s(0).parse().unwrap_or(0))),
         "fail" => Err(s(0).to_string()),
         "b64enc" => string(base64(s(0).as_bytes())),
@@ -1110,6 +1110,23 @@ pub(super) fn decoded_text(name: &str, b: Vec<u8>) -> Result<String, String> {
             e.utf8_error().valid_up_to()
         )
     })
+}
+
+/// goutils' `DeleteWhiteSpace` (Sprig's `nospace`), which walks bytes, each taken as the
+/// character of that number: when it removes anything, a non-ASCII character comes back as
+/// its bytes read as Latin-1 (`ß` as `Ã\u{9f}`) and bytes 0x85 and 0xA0 vanish as spaces;
+/// when it removes nothing the string is returned as it was.
+fn delete_white_space(t: &str) -> String {
+    let kept: String = t
+        .bytes()
+        .map(char::from)
+        .filter(|&c| !is_go_space(c))
+        .collect();
+    if kept.chars().count() == t.len() {
+        t.to_string()
+    } else {
+        kept
+    }
 }
 
 /// Go's `unicode.IsSpace`.
