@@ -118,10 +118,20 @@ pub fn parse(path: &Path, text: &str) -> Result<(LauncherConf, Vec<Warning>), Er
                 span: Some(at.clone()),
                 pointer: None,
                 message: format!("unknown key `{key}` in `{FILE}`"),
-                hint: Some(match did_you_mean(key, KNOWN_KEYS.iter().copied()) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => "jjo only knows the keys of Posit's Kubernetes plugin reference".into(),
-                }),
+                // `namespace` is `kubernetes-namespace`: a known key ending in the word.
+                hint: Some(
+                    match did_you_mean(key, KNOWN_KEYS.iter().copied()).or_else(|| {
+                        KNOWN_KEYS
+                            .iter()
+                            .copied()
+                            .find(|k| k.ends_with(&format!("-{key}")))
+                    }) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => {
+                            "jjo only knows the keys of Posit's Kubernetes plugin reference".into()
+                        }
+                    },
+                ),
             });
         }
         if key == "use-templating" && value != "0" && value != "1" {
@@ -174,6 +184,16 @@ mod tests {
 
     /// Newcomer trial of issue 17: `jjo init` copied the service account token of
     /// `launcher.kubernetes.conf` into the suite an admin commits.
+    /// Newcomer trial of issue 17: `namespace=rstudio` is the plugin's `kubernetes-namespace`.
+    #[test]
+    fn a_key_missing_its_prefix_gets_a_did_you_mean() {
+        let (_, w) = parse(Path::new("l.conf"), "namespace=rstudio\n").expect("parses");
+        assert_eq!(
+            w[0].hint.as_deref(),
+            Some("did you mean `kubernetes-namespace`?")
+        );
+    }
+
     #[test]
     fn credentials_are_left_out_and_lines_kept() {
         let text = "api-url=https://k8s\n  auth-token = eyJhbGciOi\nuse-templating=1\n";
