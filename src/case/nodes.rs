@@ -225,20 +225,25 @@ pub fn parse(path: &Path, text: &str) -> Result<Nodes, Error> {
             },
         )
     };
+    // Each document is read from the text once, into a value (kept for creating the Nodes on
+    // a cluster) that the Node types are decoded from; only a document that does not decode
+    // is read again, for the line of its error.
     for (n, document) in serde_yaml_ng::Deserializer::from_str(text).enumerate() {
         let mut dropped = Vec::new();
-        let raw: Value = {
-            let again = serde_yaml_ng::Deserializer::from_str(text)
-                .nth(n)
-                .unwrap_or_else(|| serde_yaml_ng::Deserializer::from_str(""));
-            yaml::parse_lenient(path, again, &mut |_| {})?
-        };
+        let raw: Value = yaml::parse_lenient(path, document, &mut |_| {})?;
         if raw.is_null() {
             continue;
         }
-        let doc: Document = yaml::parse_lenient(path, document, &mut |steps| {
-            dropped.push(steps);
-        })?;
+        let doc: Document = match yaml::from_value_lenient(&raw, &mut |steps| dropped.push(steps)) {
+            Ok(doc) => doc,
+            Err(_) => {
+                dropped.clear();
+                let again = serde_yaml_ng::Deserializer::from_str(text)
+                    .nth(n)
+                    .unwrap_or_else(|| serde_yaml_ng::Deserializer::from_str(""));
+                yaml::parse_lenient(path, again, &mut |steps| dropped.push(steps))?
+            }
+        };
         out.dropped
             .extend(dropped.iter().filter_map(|s| dropped_path(s)));
         match (doc.kind.as_deref(), doc.items) {

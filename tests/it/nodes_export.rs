@@ -386,3 +386,41 @@ fn a_2400_node_export_is_read_and_a_session_placed_where_the_pools_say() {
     );
     assert_eq!(placement.verdict(), jjo::schedule::Verdict::Unschedulable);
 }
+
+#[test]
+fn one_node_per_document_reads_in_one_pass() {
+    // The same nodes as `kubectl get node NAME -o yaml` writes them one by one, joined by
+    // `---`: each document is read once (it was read again from the start of the file for
+    // every document, so 600 documents took a minute and a half in a debug build).
+    let (text, made) = export();
+    let mut docs = String::new();
+    let mut count = 0;
+    for line in text.lines().skip(2) {
+        if line.starts_with("kind: List") {
+            break;
+        }
+        if let Some(rest) = line.strip_prefix("- ") {
+            count += 1;
+            if count > 600 {
+                break;
+            }
+            docs.push_str("---\n");
+            docs.push_str(rest);
+        } else {
+            docs.push_str(line.get(2..).unwrap_or_default());
+        }
+        docs.push('\n');
+    }
+    let started = std::time::Instant::now();
+    let nodes = jjo::case::parse_nodes(Path::new("nodes.yaml"), &docs).expect("reads them");
+    let took = started.elapsed();
+    let names: Vec<&str> = nodes.nodes.iter().map(|n| n.name.as_str()).collect();
+    let made_names: Vec<&str> = made.iter().take(600).map(|m| m.name.as_str()).collect();
+    assert_eq!(names, made_names);
+    assert_eq!(nodes.objects.len(), 600);
+    assert_eq!(nodes.objects[7]["metadata"]["name"], made[7].name.as_str());
+    assert!(
+        took < std::time::Duration::from_secs(20),
+        "600 one-node documents took {took:?}"
+    );
+}
