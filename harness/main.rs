@@ -45,6 +45,7 @@ fn main() -> ExitCode {
     let load_opts = jjo::case::LoadOptions {
         allow_unknown_keys: false,
         host_db: env.host.host_db.clone(),
+        skip_nodes: false,
     };
     let live = match live::Live::new(&root, env.cluster, env.cluster_named, load_opts.clone()) {
         Ok(live) => Arc::new(live),

@@ -376,6 +376,8 @@ impl Config {
         let opts = case::LoadOptions {
             allow_unknown_keys: self.allow_unknown_keys,
             host_db: self.host_dir.clone(),
+            // The configuration's nodes are read once, in `open`, for every principal.
+            skip_nodes: true,
         };
         case::load_spec(&p.slug, &dir, self.spec(p), "", &opts)
     }
@@ -544,6 +546,30 @@ mod tests {
                 ("[alice]".into(), "alice".into(), vec!["staff".into()]),
             ]
         );
+    }
+
+    #[test]
+    fn a_suites_nodes_are_read_once_for_the_configuration_not_per_principal() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let root = tmp.path();
+        std::fs::create_dir_all(root.join("etc")).expect("mkdir");
+        std::fs::write(root.join("suite.yaml"), "etc: etc/\n").expect("write");
+        std::fs::write(
+            root.join("etc").join(PROFILES_FILE),
+            "[*]\ndefault-container-image=r:1\n[bob]\nmax-cpus=2\n",
+        )
+        .expect("write");
+        std::fs::write(
+            root.join(case::NODES_FILE),
+            "kind: Node\nmetadata: {name: a}\n",
+        )
+        .expect("write");
+        let config = Config::open(root, false).expect("opens");
+        assert_eq!(config.nodes.as_ref().map(|n| n.nodes.len()), Some(1));
+        for p in config.principals() {
+            let case = config.case(&p).expect("loads");
+            assert!(case.nodes.is_none(), "{} read the nodes again", p.label);
+        }
     }
 
     #[test]

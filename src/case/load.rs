@@ -84,6 +84,9 @@ pub struct LoadOptions {
     /// A directory holding `group` and `passwd` (`getent` output) for every case; default: the
     /// case's own `host/`, when it has one.
     pub host_db: Option<PathBuf>,
+    /// Leave `nodes.yaml` unread: `jjo lint`, `jjo diff` and `jjo init` read the nodes once
+    /// for every principal (thousands of nodes, read again per principal, took seconds each).
+    pub skip_nodes: bool,
 }
 
 impl Case {
@@ -274,7 +277,7 @@ fn read_golden(path: PathBuf) -> Result<Option<Golden>, Error> {
 pub fn load(name: &str, dir: &Path, allow_unknown_keys: bool) -> Result<Case, Error> {
     let opts = LoadOptions {
         allow_unknown_keys,
-        host_db: None,
+        ..LoadOptions::default()
     };
     load_with(name, dir, &opts)
 }
@@ -624,7 +627,11 @@ fn load_in(
 
     let mut setup = spec.setup.clone();
     setup.extend(setup_files(&dir.join("setup"))?);
-    let nodes = read_nodes(dir, &spec, spec_text)?;
+    let nodes = if load_opts.skip_nodes {
+        None
+    } else {
+        read_nodes(dir, &spec, spec_text)?
+    };
 
     Ok(Case {
         name: name.to_string(),

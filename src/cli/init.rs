@@ -137,6 +137,7 @@ pub fn run(args: Args) -> Result<u8, Error> {
         let load_opts = crate::case::LoadOptions {
             allow_unknown_keys: args.opts.allow_unknown_keys,
             host_db: None,
+            skip_nodes: false,
         };
         let (result, warnings) = pipeline::run_case(&name, &dir, &load_opts, true);
         for w in &warnings {

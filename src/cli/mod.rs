@@ -110,6 +110,7 @@ impl CaseOptions {
         crate::case::LoadOptions {
             allow_unknown_keys: self.allow_unknown_keys,
             host_db: host.host_db.clone(),
+            skip_nodes: false,
         }
     }
 }

@@ -370,6 +370,7 @@ fn the_live_path_reads_cases_with_the_host_db() {
     let opts = jjo::case::LoadOptions {
         allow_unknown_keys: false,
         host_db: Some(host.path().to_path_buf()),
+        skip_nodes: false,
     };
     let (result, _, _) = jjo::live::run_case(
         &setup.runner,
