@@ -54,8 +54,9 @@ fn pod_of(case: &str) -> Value {
     jjo::pipeline::predict_pod(&case, &rendered.patched.job).expect("predicts")
 }
 
-/// The GPU session (fits the GPU nodes) and the one that lost its toleration (fits none, so
-/// every node gets a reason and the label hints are computed).
+/// The GPU session (fits the GPU nodes), the one that lost its toleration (fits none, so
+/// every node gets a reason) and the selector typo (fits none, and the did-you-mean reads
+/// every pool's label keys).
 #[divan::bench(args = ["schedule-gpu-pool", "schedule-lost-toleration", "schedule-selector-typo"])]
 fn one_pod_over_5000_nodes(bencher: Bencher, case: &str) {
     let nodes = jjo::case::parse_nodes(Path::new("nodes.yaml"), &big_export())
