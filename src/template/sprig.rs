@@ -1271,7 +1271,7 @@ pub(super) fn call(name: &str, a: &[Value]) -> Option<F> {
                 found.push(m.as_str().to_string());
             }
             if found.is_empty() {
-                Value::Null
+                Value::nil_strings()
             } else {
                 strings(found)
             }
@@ -1283,7 +1283,14 @@ pub(super) fn call(name: &str, a: &[Value]) -> Option<F> {
             compile(&s(a, 0)).map(|r| Value::str(regex_replace(&r, &s(a, 1), &s(a, 2), true)))
         }
         "regexSplit" | "mustRegexSplit" => {
-            compile(&s(a, 0)).map(|r| strings(regex_split(&r, &s(a, 1), int(a, 2))))
+            compile(&s(a, 0)).map(|r| {
+                // regexp's Split with n == 0 returns nil.
+                if int(a, 2) == 0 {
+                    Value::nil_strings()
+                } else {
+                    strings(regex_split(&r, &s(a, 1), int(a, 2)))
+                }
+            })
         }
         "regexQuoteMeta" => {
             let mut out = String::new();

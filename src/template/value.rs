@@ -24,6 +24,12 @@ pub fn go_lossy(b: &[u8]) -> String {
     out
 }
 
+thread_local! {
+    /// The one list that stands for a nil `[]string` (what Go's regexp functions return when
+    /// nothing matches): it prints `[]` but is JSON and YAML `null`.
+    static NIL_STRINGS: Rc<Vec<Value>> = Rc::new(Vec::new());
+}
+
 /// One template value.
 #[derive(Clone, Debug)]
 pub enum Value {
@@ -59,6 +65,16 @@ impl Value {
     /// A string value.
     pub fn str(s: impl Into<Rc<str>>) -> Value {
         Value::Str(s.into())
+    }
+
+    /// A nil `[]string`.
+    pub fn nil_strings() -> Value {
+        Value::Strings(NIL_STRINGS.with(Rc::clone))
+    }
+
+    /// Whether this is the nil `[]string` of [`Value::nil_strings`].
+    pub fn is_nil_slice(&self) -> bool {
+        matches!(self, Value::Strings(l) if l.is_empty() && NIL_STRINGS.with(|n| Rc::ptr_eq(n, l)))
     }
 
     /// A fresh map value.

@@ -46,6 +46,7 @@ fn write_json(
     };
     match v {
         Value::Missing | Value::Null => out.push_str("null"),
+        v if v.is_nil_slice() => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Int(i) | Value::Int64(i) => out.push_str(&i.to_string()),
         Value::Uint8(b) => out.push_str(&b.to_string()),
@@ -142,6 +143,7 @@ enum Node {
 fn to_node(v: &Value) -> Option<Node> {
     Some(match v {
         Value::Missing | Value::Null => Node::Null,
+        v if v.is_nil_slice() => Node::Null,
         Value::Bool(b) => Node::Bool(*b),
         Value::Int(i) | Value::Int64(i) => Node::Int(i.to_string()),
         Value::Uint8(b) => Node::Int(b.to_string()),
