@@ -14,7 +14,7 @@ mod yaml;
 pub use error::{Error, ErrorKind};
 pub use load::{
     Case, Golden, LoadOptions, PROFILES_FILE, discover, is_case, load, load_spec, load_with,
-    parse_yaml, read_host_db, unreferenced_goldens,
+    parse_yaml, parse_yaml_value, read_host_db, unreferenced_goldens,
 };
 pub use nodes::{NODES_FILE, Nodes, parse as parse_nodes};
 pub use paths::{ETC_RSTUDIO, Unmapped, map};

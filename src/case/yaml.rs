@@ -82,21 +82,6 @@ pub(crate) fn parse_lenient<'de, T: DeserializeOwned>(
         .map_err(|e| located_error(path, e))
 }
 
-/// Decodes `T` from a value already read from YAML, calling `ignored` with the path of each
-/// key `T` does not read, as [`parse_lenient`] does. The error has no line: the caller reads
-/// the YAML text again with [`parse_lenient`] for it (only then).
-pub(crate) fn from_value_lenient<T: DeserializeOwned>(
-    value: &serde_json::Value,
-    ignored: &mut dyn FnMut(Vec<Step>),
-) -> Result<T, serde_path_to_error::Error<serde_json::Error>> {
-    let mut note = |p: serde_ignored::Path<'_>| {
-        let mut steps = Vec::new();
-        collect_steps(&p, &mut steps);
-        ignored(steps);
-    };
-    serde_path_to_error::deserialize(serde_ignored::Deserializer::new(value, &mut note))
-}
-
 /// A serde_yaml_ng error at its line and column, with its path in the document.
 fn located_error(path: &Path, e: serde_path_to_error::Error<serde_yaml_ng::Error>) -> Error {
     let at = e.path().to_string();

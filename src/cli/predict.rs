@@ -67,7 +67,7 @@ pub fn run(args: Args) -> Result<u8, Error> {
             } else {
                 (file.clone(), crate::case::read_text(file)?)
             };
-            let job: serde_json::Value = crate::case::parse_yaml(&name, &text)?;
+            let job = crate::case::parse_yaml_value(&name, &text)?;
             check_kind(&name, &text, &job)?;
             (job, version.unwrap_or(Version::NEWEST), Vec::new())
         }

@@ -36,7 +36,7 @@ pub struct Taint {
 }
 
 /// A taint's effect.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 pub enum Effect {
     /// New Pods that do not tolerate it are not scheduled there.
     NoSchedule,
