@@ -1013,8 +1013,19 @@ pub(super) fn call(st: &mut State<'_>, name: &str, a: Vec<Value>) -> F {
             Ok(Value::Strings(Rc::new(ks)))
         }
         "merge" | "mergeOverwrite" => {
-            let Value::Map(dst) = &a[0] else {
-                return Ok(Value::Null);
+            // A nil destination stays nil until mergo meets a map to merge: then it makes
+            // a new one (`merge .missing .m` is a copy of .m's top level).
+            let fresh;
+            let dst = match &a[0] {
+                Value::Map(dst) => dst,
+                _ if a[1..].iter().any(|v| matches!(v, Value::Map(_))) => {
+                    fresh = Value::map(BTreeMap::new());
+                    let Value::Map(m) = &fresh else {
+                        unreachable!("a map")
+                    };
+                    m
+                }
+                _ => return Ok(Value::Null),
             };
             for src in &a[1..] {
                 if let Value::Map(src) = src {
@@ -1024,7 +1035,7 @@ pub(super) fn call(st: &mut State<'_>, name: &str, a: Vec<Value>) -> F {
                     merge_into(dst, &src.borrow(), name == "mergeOverwrite");
                 }
             }
-            Ok(a[0].clone())
+            Ok(Value::Map(dst.clone()))
         }
         "pick" | "omit" => {
             let Value::Map(m) = &a[0] else {

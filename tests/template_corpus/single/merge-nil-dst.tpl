@@ -1,0 +1,1 @@
+{{ merge .missing .m | toJson }}|{{ mergeOverwrite .missing .m | toJson }}|{{ merge .missing | toJson }}|{{ $x := merge .missing .m }}{{ kindOf $x }}{{ $_ := set $x "a" 9 }}{{ .m.a }}|{{ $y := merge .missing .m }}{{ $_ := set $y.nested "q" 9 }}{{ .m.nested.q }}
