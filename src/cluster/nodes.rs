@@ -91,16 +91,64 @@ async fn create_one(
     Ok(name)
 }
 
-/// Deletes the Nodes `names` (one already gone is fine); the first error, after trying all.
+/// Deletes the Nodes `names` (one already gone is fine) and, first, every Pod bound to them;
+/// the first error, after trying all.
+///
+/// Without a kubelet, a bound Pod's graceful deletion never completes (the kubelet confirms
+/// it), and the pod-garbage-collector removes Pods of a deleted Node only after its
+/// quarantine: a Pod of this case would go on taking its node's resources when the next
+/// case creates a Node of the same name. So they are deleted at once (grace period 0), as
+/// `kubectl delete --force` does.
 pub async fn delete_nodes(
     client: &Client,
     names: &[String],
     retry: &RetryPolicy,
 ) -> Result<(), Error> {
+    let mut first = None;
+    let pods: Api<k8s_openapi::api::core::v1::Pod> = Api::all(client.clone());
+    let list = Op::new("list", "", "pods", None);
+    let delete = Op::new("delete", "", "pods", None);
+    let now = DeleteParams {
+        grace_period_seconds: Some(0),
+        ..DeleteParams::default()
+    };
+    for name in names {
+        let lp = kube::api::ListParams::default().fields(&format!("spec.nodeName={name}"));
+        let bound = match with_retry(retry, &list, || pods.list(&lp)).await {
+            Ok(bound) => bound.items,
+            Err(e) => {
+                first.get_or_insert(e);
+                continue;
+            }
+        };
+        for pod in bound {
+            let (Some(ns), Some(pod_name)) = (pod.metadata.namespace, pod.metadata.name) else {
+                continue;
+            };
+            let api: Api<k8s_openapi::api::core::v1::Pod> = Api::namespaced(client.clone(), &ns);
+            match with_retry(retry, &delete, || api.delete(&pod_name, &now)).await {
+                Ok(_) | Err(Error::Api { code: 404, .. }) => {}
+                Err(e) => {
+                    first.get_or_insert(e);
+                }
+            }
+        }
+    }
+    // The deletes are at once in the API; wait until the list says so.
+    for name in names {
+        let lp = kube::api::ListParams::default().fields(&format!("spec.nodeName={name}"));
+        for _ in 0..100 {
+            match with_retry(retry, &list, || pods.list(&lp)).await {
+                Ok(left) if !left.items.is_empty() => {
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                }
+                _ => break,
+            }
+        }
+    }
     let api: Api<Node> = Api::all(client.clone());
     let op = Op::new("delete", "", "nodes", None);
     let params = DeleteParams::default();
-    let mut first = None;
     for name in names {
         match with_retry(retry, &op, || api.delete(name, &params)).await {
             Ok(_) | Err(Error::Api { code: 404, .. }) => {}
