@@ -350,6 +350,19 @@ impl Double {
     }
 }
 
+/// The stored object `name` of `target`'s resource, or the API server's 404.
+fn stored(s: &State, target: &Target, name: &str) -> Result<Value, Response<Body>> {
+    let key = (
+        target.resource.clone(),
+        target.namespace.clone(),
+        name.to_string(),
+    );
+    s.objects.get(&key).cloned().ok_or_else(|| {
+        let message = format!("{} \"{name}\" not found", target.resource);
+        reply(404, &status(404, "NotFound", &message))
+    })
+}
+
 /// Whether a finalizer in `metadata.finalizers` holds the object.
 fn holds(object: &Value) -> bool {
     object["metadata"]["finalizers"]
@@ -371,20 +384,9 @@ fn patch(
         return reply(400, &status(400, "BadRequest", "the body is not JSON"));
     };
     let mut s = lock(state);
-    let key = (
-        target.resource.clone(),
-        target.namespace.clone(),
-        name.to_string(),
-    );
-    let Some(mut object) = s.objects.get(&key).cloned() else {
-        return reply(
-            404,
-            &status(
-                404,
-                "NotFound",
-                &format!("{} \"{name}\" not found", target.resource),
-            ),
-        );
+    let mut object = match stored(&s, target, name) {
+        Ok(object) => object,
+        Err(not_found) => return not_found,
     };
     json_patch::merge(&mut object, &merge);
     let gone = target.resource == "namespaces"
@@ -2500,20 +2502,9 @@ fn delete(
     name: &str,
 ) -> Response<Body> {
     let mut s = lock(state);
-    let key = (
-        target.resource.clone(),
-        target.namespace.clone(),
-        name.to_string(),
-    );
-    let Some(mut object) = s.objects.get(&key).cloned() else {
-        return reply(
-            404,
-            &status(
-                404,
-                "NotFound",
-                &format!("{} \"{name}\" not found", target.resource),
-            ),
-        );
+    let mut object = match stored(&s, target, name) {
+        Ok(object) => object,
+        Err(not_found) => return not_found,
     };
     if target.resource == "namespaces" {
         // The namespace registry (kubernetes `pkg/registry/core/namespace/storage`): the
