@@ -351,6 +351,8 @@ impl Double {
 }
 
 /// The stored object `name` of `target`'s resource, or the API server's 404.
+// The error is the response itself, handed straight back by every caller.
+#[allow(clippy::result_large_err)]
 fn stored(s: &State, target: &Target, name: &str) -> Result<Value, Response<Body>> {
     let key = (
         target.resource.clone(),
