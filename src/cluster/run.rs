@@ -522,6 +522,33 @@ fn setup_kind(object: &Value, what: &str, shared: Option<&str>) -> Result<(), Er
     })
 }
 
+/// Waits until the resourcequota controller has filled quota `name`'s `status.hard`: the
+/// quota admission plugin enforces a quota only from then on, so a Job created at once could
+/// get its Pod past a quota that production enforces (seen on kube-apiserver 1.34 emulating
+/// 1.32: the Pod admitted). Bounded by the case's timeout.
+async fn quota_enforced(
+    api: &Api<DynamicObject>,
+    name: &str,
+    retry: &RetryPolicy,
+    op: &Op,
+) -> Result<(), Error> {
+    let get = Op {
+        verb: "get",
+        ..op.clone()
+    };
+    loop {
+        let quota = with_retry(retry, &get, || api.get(name)).await?;
+        if quota
+            .data
+            .pointer("/status/hard")
+            .is_some_and(|h| !h.is_null())
+        {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 async fn apply_setup(
     client: &Client,
     namespace: &str,
@@ -555,6 +582,7 @@ async fn apply_setup(
     let op = Op::new("create", &resource.group, &resource.plural, Some(namespace));
     let pp = PostParams::default();
     match with_retry(retry, &op, || api.create(&pp, &typed)).await {
+        Ok(_) if resource.kind == "ResourceQuota" => quota_enforced(&api, &name, retry, &op).await,
         Ok(_) => Ok(()),
         Err(Error::Api { code: 409, .. }) => {
             // Ours if an earlier try of this very call got through.
