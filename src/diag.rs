@@ -56,17 +56,12 @@ impl Warning {
     /// The warning as one line without its hint, as `jjo lint`, `jjo test` and `jjo diff`
     /// print it: `file:line:col: message (at `pointer`) [id]`.
     pub fn head(&self) -> String {
-        let mut line = self
-            .span
-            .as_ref()
-            .map(|s| format!("{s}: "))
-            .unwrap_or_default();
-        line.push_str(&self.message);
-        if let Some(pointer) = &self.pointer {
-            line.push_str(&format!(" (at `{pointer}`)"));
-        }
-        line.push_str(&format!(" [{}]", self.id));
-        line
+        crate::location::finding_line(
+            self.span.as_ref(),
+            &self.message,
+            self.pointer.as_deref(),
+            self.id,
+        )
     }
 }
 

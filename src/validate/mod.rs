@@ -200,14 +200,12 @@ impl Finding {
 
     /// [`Finding::line`] without the hint, which `jjo lint` prints on a line of its own.
     pub fn head(&self) -> String {
-        let mut line = self
-            .span
-            .as_ref()
-            .map(|s| format!("{s}: "))
-            .unwrap_or_default();
-        line.push_str(&self.message());
-        line.push_str(&format!(" (at `{}`) [{}]", self.path, self.rule));
-        line
+        crate::location::finding_line(
+            self.span.as_ref(),
+            &self.message(),
+            Some(&self.path),
+            self.rule,
+        )
     }
 
     /// The message, a dropped field's saying that the override has no effect.
