@@ -123,6 +123,19 @@ impl<E: Hint + ?Sized> Hint for Box<E> {
     }
 }
 
+/// One finding as every command prints it: `file:line:col: message (at `path`) [id]`. The
+/// one formatter of warnings and validation findings, so `jjo lint`, `jjo test` and
+/// `jjo diff` cannot print the same finding two ways.
+pub fn finding_line(span: Option<&Span>, message: &str, at: Option<&str>, id: &str) -> String {
+    let mut line = span.map(|s| format!("{s}: ")).unwrap_or_default();
+    line.push_str(message);
+    if let Some(at) = at {
+        line.push_str(&format!(" (at `{at}`)"));
+    }
+    line.push_str(&format!(" [{id}]"));
+    line
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,17 +165,4 @@ mod tests {
         let source = std::error::Error::source(&e).map(ToString::to_string);
         assert_eq!(source.as_deref(), Some("inner"));
     }
-}
-
-/// One finding as every command prints it: `file:line:col: message (at `path`) [id]`. The
-/// one formatter of warnings and validation findings, so `jjo lint`, `jjo test` and
-/// `jjo diff` cannot print the same finding two ways.
-pub fn finding_line(span: Option<&Span>, message: &str, at: Option<&str>, id: &str) -> String {
-    let mut line = span.map(|s| format!("{s}: ")).unwrap_or_default();
-    line.push_str(message);
-    if let Some(at) = at {
-        line.push_str(&format!(" (at `{at}`)"));
-    }
-    line.push_str(&format!(" [{id}]"));
-    line
 }
