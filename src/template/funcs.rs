@@ -1103,6 +1103,12 @@ fn is_nil(v: &Value) -> bool {
     matches!(v, Value::Missing | Value::Null)
 }
 
+/// text/template's `isNil` (funcs.go): the invalid value, or a nil of a nillable kind, which
+/// here also takes in the nil `[]string` of [`Value::nil_strings`].
+fn is_nil_or_nil_slice(v: &Value) -> bool {
+    is_nil(v) || v.is_nil_slice()
+}
+
 /// An argument stored into a collection: an absent value is a nil interface there.
 fn nil_of(v: &Value) -> Value {
     match v {
@@ -1473,7 +1479,7 @@ fn reflect_kind(v: &Value) -> u8 {
 }
 
 /// Go's builtin `eq` (text/template/funcs.go, Go 1.26): true when the first operand equals
-/// any other; a nil operand equals only nil, and lists and maps cannot be compared.
+/// any other; a nil operand (or nil slice) equals only nil, and non-nil lists and maps cannot be compared.
 fn eq(a: &Value, others: &[Value]) -> Result<bool, String> {
     if others.is_empty() {
         return Err("missing argument for comparison".into());
@@ -1507,8 +1513,12 @@ fn eq(a: &Value, others: &[Value]) -> Result<bool, String> {
                             gofmt::sprint_value(b)
                         ));
                     }
-                    if is_nil(a) || is_nil(b) {
-                        is_nil(a) == is_nil(b)
+                    // Go's `isNil` here is not `IsValid`: a nil slice (a regexp function
+                    // that matched nothing) is nil too, so it equals nil and any other nil
+                    // slice, and is merely unequal to a non-nil list instead of an error.
+                    let (na, nb) = (is_nil_or_nil_slice(a), is_nil_or_nil_slice(b));
+                    if na || nb {
+                        na == nb
                     } else {
                         return Err(format!(
                             "non-comparable type {}: {}",

@@ -1,0 +1,2 @@
+{{- /* Go's eq takes a nil slice (regexFindAll matching nothing) as nil: equal to nil and to another nil slice, unequal (not an error) to a list; found by a generated run, seed 7. */ -}}
+{{ eq (list 1 "b") (regexFindAll "x" "h" 0) }} {{ eq (regexFindAll "x" "h" 0) .list }} {{ eq (regexFindAll "x" "h" 0) (regexSplit "l" "hello" 0) }} {{ eq (regexFindAll "x" "h" 0) .nul }} {{ eq .missing (regexFindAll "x" "h" 0) }} {{ ne (regexFindAll "x" "h" 0) (list) }} {{ eq (regexFindAll "x" "h" 0) (list 1) (regexFindAll "y" "h" 0) }}

@@ -1,0 +1,1 @@
+{{ eq (regexFindAll "x" "h" 0) .m }}
