@@ -110,6 +110,56 @@ pub enum Error {
 }
 
 impl Error {
+    /// Where in the user's files the error is, when it knows: the one lookup every renderer
+    /// (lint's GitHub and SARIF annotations, the JSON report) uses, so that no renderer
+    /// matches variants of its own and a stage's error cannot lose its place in one of them.
+    pub fn span(&self) -> Option<&Span> {
+        match self {
+            Error::NotUtf8 { span } | Error::Syntax { span, .. } => Some(span),
+            Error::Case(e) => Some(&e.span),
+            Error::Profiles(e) => Some(&e.span),
+            Error::Overrides(e) => Some(&e.span),
+            Error::Host(e) => Some(&e.span),
+            Error::Resources(e) => Some(&e.span),
+            Error::Job(e) => e.span(),
+            Error::Patch(e) => Some(&e.span),
+            Error::Golden(e) => Some(&e.span),
+            Error::Io { .. }
+            | Error::NotACase { .. }
+            | Error::Usage { .. }
+            | Error::Internal { .. }
+            | Error::Unreferenced { .. }
+            | Error::BlessRefused { .. }
+            | Error::Predict(_) => None,
+            #[cfg(feature = "cluster")]
+            Error::Cluster(_) => None,
+        }
+    }
+
+    /// The JSON Pointer in the Job (or in an override's value) the error concerns, when it
+    /// concerns one.
+    pub fn pointer(&self) -> Option<&str> {
+        match self {
+            Error::Overrides(e) => e.error.pointer(),
+            Error::Patch(e) => e.error.pointer(),
+            Error::Predict(e) => e.pointer(),
+            _ => None,
+        }
+    }
+
+    /// What is wrong, without the place [`Error::span`] gives (the error's `Display` is
+    /// `{span}: {message}` when it has a span).
+    pub fn message(&self) -> String {
+        let text = self.to_string();
+        match self.span() {
+            Some(span) => match text.strip_prefix(&format!("{span}: ")) {
+                Some(rest) => rest.to_owned(),
+                None => text,
+            },
+            None => text,
+        }
+    }
+
     /// The hint to print after the error, if there is one.
     pub fn hint(&self) -> Option<String> {
         match self {
@@ -131,7 +181,10 @@ impl Error {
             Error::Golden(e) => e.error.hint().map(str::to_string),
             #[cfg(feature = "cluster")]
             Error::Cluster(e) => e.hint(),
-            _ => None,
+            Error::Io { .. }
+            | Error::NotUtf8 { .. }
+            | Error::Internal { .. }
+            | Error::Predict(_) => None,
         }
     }
 
@@ -162,5 +215,46 @@ impl Error {
     /// The exit code this error ends a run with.
     pub fn exit_code(&self) -> u8 {
         exit::ERROR
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The accessors every renderer uses: a stage's error keeps its place and pointer, and
+    /// its message is said once, without the place in front.
+    #[test]
+    fn a_patch_error_has_its_span_pointer_and_message_apart() {
+        let e = Error::from(Located::new(
+            Span::at("p.conf", 3, 20),
+            crate::patch::ErrorKind::IndexTooLarge {
+                pointer: "/a/10001".into(),
+                index: "10001".into(),
+                len: 0,
+            },
+        ));
+        assert_eq!(e.span(), Some(&Span::at("p.conf", 3, 20)));
+        assert_eq!(e.pointer(), Some("/a/10001"));
+        assert!(
+            e.to_string().starts_with("p.conf:3:20: refusing index"),
+            "{e}"
+        );
+        assert!(
+            e.message()
+                .starts_with("refusing index 10001 of `/a/10001`"),
+            "{e}"
+        );
+        assert!(e.hint().is_some_and(|h| h.contains("use `-` to append")));
+    }
+
+    #[test]
+    fn an_error_without_a_place_keeps_its_whole_message() {
+        let e = Error::Usage {
+            message: "give a PATH".into(),
+            hint: None,
+        };
+        assert_eq!((e.span(), e.pointer()), (None, None));
+        assert_eq!(e.message(), "give a PATH");
     }
 }

@@ -19,38 +19,69 @@ pub const DEFAULT_IMAGE: &str = "rstudio/r-session-complete:jammy-2024.12.0";
 /// The container name the launcher always uses.
 pub const CONTAINER_NAME: &str = "rs-launcher-container";
 
-/// A session the launcher would refuse to start with this profile, and the rule that refused.
+/// A session the launcher would refuse to start with this profile: the rule that refused and
+/// the profile setting it refused by, when one is written somewhere.
 #[derive(Debug, thiserror::Error)]
-#[error("{kind}")]
 pub struct Error {
     /// The id of the rule in [`build`]'s table that refused (`resources`, `image`, ...).
     pub rule: &'static str,
+    /// Where the setting that refuses is written; `None` when no setting is (a placement
+    /// constraint asked of a profile with no `placement-constraints`).
+    pub span: Option<Span>,
     /// What is wrong.
     pub kind: ErrorKind,
 }
 
 impl Error {
+    /// Where the refusing setting is written, if anywhere.
+    pub fn span(&self) -> Option<&Span> {
+        self.span.as_ref()
+    }
+
     /// What to do about it.
     pub fn hint(&self) -> Option<String> {
         self.kind.hint()
     }
 }
 
-/// Why the launcher would refuse the session; [`Error`] adds the rule.
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.span {
+            Some(span) => write!(f, "{span}: {}", self.kind),
+            None => write!(f, "{}", self.kind),
+        }
+    }
+}
+
+/// A refusal as a rule returns it; [`build`] adds the rule's id.
+struct Refusal {
+    span: Option<Span>,
+    kind: ErrorKind,
+}
+
+impl Refusal {
+    /// A refusal by the setting written at `span`.
+    fn at(span: &Span, kind: ErrorKind) -> Refusal {
+        Refusal {
+            span: Some(span.clone()),
+            kind,
+        }
+    }
+}
+
+/// Why the launcher would refuse the session; [`Error`] adds the rule and the place.
 #[derive(Debug, thiserror::Error)]
 pub enum ErrorKind {
     /// A numeric profile value that is not a number.
-    #[error("{span}: `{key}` must be a number, found `{value}`")]
+    #[error("`{key}` must be a number, found `{value}`")]
     NotANumber {
         /// The profile key.
         key: &'static str,
         /// The value as written.
         value: String,
-        /// Where the value is.
-        span: Span,
     },
     /// A request above the profile's maximum.
-    #[error("{span}: session asks for {what} {asked}, above `{key}={max}`")]
+    #[error("session asks for {what} {asked}, above `{key}={max}`")]
     AboveMax {
         /// What was asked for (`cpus`, `memory-mb`, ...).
         what: &'static str,
@@ -60,18 +91,12 @@ pub enum ErrorKind {
         key: &'static str,
         /// The maximum.
         max: f64,
-        /// Where the maximum is set.
-        span: Span,
     },
     /// An image not offered by `container-images`.
-    #[error(
-        "{span}: image `{image}` is not in `container-images` and `allow-unknown-images` is not 1"
-    )]
+    #[error("image `{image}` is not in `container-images` and `allow-unknown-images` is not 1")]
     UnknownImage {
         /// The image asked for.
         image: String,
-        /// Where `container-images` is set.
-        span: Span,
         /// The closest listed image.
         suggestion: Option<String>,
     },
@@ -80,8 +105,6 @@ pub enum ErrorKind {
     UnknownPlacement {
         /// The constraint asked for.
         constraint: String,
-        /// Where `placement-constraints` is set, if anywhere.
-        span: Option<Span>,
         /// What is offered.
         offered: Vec<String>,
     },
@@ -141,7 +164,7 @@ struct Parts {
 /// One rule of the Job: an id (for messages and tests) and the function that decides its part.
 struct Rule {
     id: &'static str,
-    apply: fn(&Input<'_>, &mut Parts) -> Result<(), ErrorKind>,
+    apply: fn(&Input<'_>, &mut Parts) -> Result<(), Refusal>,
 }
 
 /// Every rule, each one small and independent, as the upstream Pod Security admission checks
@@ -202,22 +225,23 @@ pub fn build(session: &Session, profile: &Resolved, user: &str) -> Result<Value,
     };
     let mut parts = Parts::default();
     for rule in RULES {
-        (rule.apply)(&input, &mut parts).map_err(|kind| Error {
+        (rule.apply)(&input, &mut parts).map_err(|r| Error {
             rule: rule.id,
-            kind,
+            span: r.span,
+            kind: r.kind,
         })?;
     }
     Ok(assemble(session, parts))
 }
 
 /// `metadata.generateName` and the template's, from the session name.
-fn rule_generate_name(input: &Input<'_>, parts: &mut Parts) -> Result<(), ErrorKind> {
+fn rule_generate_name(input: &Input<'_>, parts: &mut Parts) -> Result<(), Refusal> {
     parts.generate_name = generate_name(&input.session.name);
     Ok(())
 }
 
 /// `app.kubernetes.io/managed-by: launcher` on the Job; `launcher-instance-id` on both.
-fn rule_labels(input: &Input<'_>, parts: &mut Parts) -> Result<(), ErrorKind> {
+fn rule_labels(input: &Input<'_>, parts: &mut Parts) -> Result<(), Refusal> {
     parts
         .job_labels
         .insert("app.kubernetes.io/managed-by".into(), json!("launcher"));
@@ -233,7 +257,7 @@ fn rule_labels(input: &Input<'_>, parts: &mut Parts) -> Result<(), ErrorKind> {
 }
 
 /// The template annotations: `USER_TAG_<i>`, `stdin`, `user`, `name`, `service_ports`.
-fn rule_annotations(input: &Input<'_>, parts: &mut Parts) -> Result<(), ErrorKind> {
+fn rule_annotations(input: &Input<'_>, parts: &mut Parts) -> Result<(), Refusal> {
     let session = input.session;
     let annotations = &mut parts.annotations;
     for (i, tag) in session.tags.iter().enumerate() {
@@ -250,13 +274,13 @@ fn rule_annotations(input: &Input<'_>, parts: &mut Parts) -> Result<(), ErrorKin
 }
 
 /// The image asked for, else `default-container-image`, checked against `container-images`.
-fn rule_image(input: &Input<'_>, parts: &mut Parts) -> Result<(), ErrorKind> {
+fn rule_image(input: &Input<'_>, parts: &mut Parts) -> Result<(), Refusal> {
     parts.image = image(input.session, input.profile)?;
     Ok(())
 }
 
 /// `command: [exe]` with `args`, or `/bin/sh -c "<command> <args>"` for a shell command.
-fn rule_command(input: &Input<'_>, parts: &mut Parts) -> Result<(), ErrorKind> {
+fn rule_command(input: &Input<'_>, parts: &mut Parts) -> Result<(), Refusal> {
     let session = input.session;
     if let Some(command) = &session.command {
         let mut line = command.clone();
@@ -276,7 +300,7 @@ fn rule_command(input: &Input<'_>, parts: &mut Parts) -> Result<(), ErrorKind> {
 }
 
 /// The environment, in the order asked for; absent when empty.
-fn rule_env(input: &Input<'_>, parts: &mut Parts) -> Result<(), ErrorKind> {
+fn rule_env(input: &Input<'_>, parts: &mut Parts) -> Result<(), Refusal> {
     if !input.session.env.is_empty() {
         let env: Vec<Value> = input
             .session
@@ -290,7 +314,7 @@ fn rule_env(input: &Input<'_>, parts: &mut Parts) -> Result<(), ErrorKind> {
 }
 
 /// `ports` with `hostPort` for published ports only; absent when none is published.
-fn rule_ports(input: &Input<'_>, parts: &mut Parts) -> Result<(), ErrorKind> {
+fn rule_ports(input: &Input<'_>, parts: &mut Parts) -> Result<(), Refusal> {
     let published: Vec<Value> = input
         .session
         .ports
@@ -307,19 +331,19 @@ fn rule_ports(input: &Input<'_>, parts: &mut Parts) -> Result<(), ErrorKind> {
 }
 
 /// Limits and requests from the request and the profile's defaults, maxima and ratios.
-fn rule_resources(input: &Input<'_>, parts: &mut Parts) -> Result<(), ErrorKind> {
+fn rule_resources(input: &Input<'_>, parts: &mut Parts) -> Result<(), Refusal> {
     parts.resources = resources(input.session, input.profile)?;
     Ok(())
 }
 
 /// `nodeSelector` from the placement constraints asked for, each offered by the profile.
-fn rule_placement(input: &Input<'_>, parts: &mut Parts) -> Result<(), ErrorKind> {
+fn rule_placement(input: &Input<'_>, parts: &mut Parts) -> Result<(), Refusal> {
     parts.node_selector = placement(input.session, input.profile)?;
     Ok(())
 }
 
 /// Launcher mounts: a volume and a volume mount each.
-fn rule_mounts(input: &Input<'_>, parts: &mut Parts) -> Result<(), ErrorKind> {
+fn rule_mounts(input: &Input<'_>, parts: &mut Parts) -> Result<(), Refusal> {
     parts.volumes = input
         .session
         .mounts
@@ -331,7 +355,7 @@ fn rule_mounts(input: &Input<'_>, parts: &mut Parts) -> Result<(), ErrorKind> {
 }
 
 /// The pod `securityContext` from the user's uid, gid and supplemental groups.
-fn rule_run_as(input: &Input<'_>, parts: &mut Parts) -> Result<(), ErrorKind> {
+fn rule_run_as(input: &Input<'_>, parts: &mut Parts) -> Result<(), Refusal> {
     parts.security_context = run_as(input.session.run_as.as_ref());
     Ok(())
 }
@@ -498,7 +522,7 @@ pub fn template_drops(session: &Session) -> Vec<Warning> {
     .collect()
 }
 
-fn image(session: &Session, profile: &Resolved) -> Result<String, ErrorKind> {
+fn image(session: &Session, profile: &Resolved) -> Result<String, Refusal> {
     let image = session
         .image
         .clone()
@@ -521,11 +545,13 @@ fn image(session: &Session, profile: &Resolved) -> Result<String, ErrorKind> {
             .filter(|s| !s.is_empty())
             .collect();
         if !images.contains(&image.as_str()) {
-            return Err(ErrorKind::UnknownImage {
-                suggestion: did_you_mean(&image, images.iter().copied()).map(str::to_string),
-                image,
-                span: listed.span.clone(),
-            });
+            return Err(Refusal::at(
+                &listed.span,
+                ErrorKind::UnknownImage {
+                    suggestion: did_you_mean(&image, images.iter().copied()).map(str::to_string),
+                    image,
+                },
+            ));
         }
     }
     Ok(image)
@@ -540,17 +566,19 @@ fn truthy(value: &str) -> bool {
 fn number<'a>(
     profile: &'a Resolved,
     key: &'static str,
-) -> Result<Option<(f64, &'a Setting)>, ErrorKind> {
+) -> Result<Option<(f64, &'a Setting)>, Refusal> {
     let Some(setting) = profile.get(key) else {
         return Ok(None);
     };
     match setting.value.trim().parse::<f64>() {
         Ok(n) if n.is_finite() && n >= 0.0 => Ok(Some((n, setting))),
-        _ => Err(ErrorKind::NotANumber {
-            key,
-            value: setting.value.clone(),
-            span: setting.span.clone(),
-        }),
+        _ => Err(Refusal::at(
+            &setting.span,
+            ErrorKind::NotANumber {
+                key,
+                value: setting.value.clone(),
+            },
+        )),
     }
 }
 
@@ -566,7 +594,7 @@ fn amount(
     what: &'static str,
     default_key: &'static str,
     max_key: &'static str,
-) -> Result<Option<f64>, ErrorKind> {
+) -> Result<Option<f64>, Refusal> {
     let value = match asked {
         Some(v) => Some(v),
         None => number(profile, default_key)?
@@ -577,13 +605,15 @@ fn amount(
     if let (Some(v), Some((max, setting))) = (value, max)
         && v > max
     {
-        return Err(ErrorKind::AboveMax {
-            what,
-            asked: v,
-            key: max_key,
-            max,
-            span: setting.span.clone(),
-        });
+        return Err(Refusal::at(
+            &setting.span,
+            ErrorKind::AboveMax {
+                what,
+                asked: v,
+                key: max_key,
+                max,
+            },
+        ));
     }
     Ok(value)
 }
@@ -593,7 +623,7 @@ fn request(
     asked: Option<f64>,
     limit: Option<f64>,
     spec: (&'static str, &'static str, &'static str, &'static str),
-) -> Result<Option<f64>, ErrorKind> {
+) -> Result<Option<f64>, Refusal> {
     let (what, default_key, max_key, ratio_key) = spec;
     let mut value = amount(profile, asked, what, default_key, max_key)?;
     if value.is_none()
@@ -604,7 +634,7 @@ fn request(
     Ok(value)
 }
 
-fn resources(session: &Session, profile: &Resolved) -> Result<Option<Value>, ErrorKind> {
+fn resources(session: &Session, profile: &Resolved) -> Result<Option<Value>, Refusal> {
     let cpus = amount(profile, session.cpus, "cpus", "default-cpus", "max-cpus")?;
     let mem = amount(
         profile,
@@ -700,7 +730,7 @@ fn number_value(n: f64) -> Value {
     }
 }
 
-fn placement(session: &Session, profile: &Resolved) -> Result<Map<String, Value>, ErrorKind> {
+fn placement(session: &Session, profile: &Resolved) -> Result<Map<String, Value>, Refusal> {
     let mut selector = Map::new();
     if session.placement.is_empty() {
         return Ok(selector);
@@ -717,10 +747,12 @@ fn placement(session: &Session, profile: &Resolved) -> Result<Map<String, Value>
         .unwrap_or_default();
     for constraint in &session.placement {
         if !offered.iter().any(|o| o == constraint) {
-            return Err(ErrorKind::UnknownPlacement {
-                constraint: constraint.clone(),
+            return Err(Refusal {
                 span: setting.map(|s| s.span.clone()),
-                offered,
+                kind: ErrorKind::UnknownPlacement {
+                    constraint: constraint.clone(),
+                    offered,
+                },
             });
         }
         let (name, value) = constraint

@@ -99,36 +99,14 @@ pub fn not_loaded(e: &Error) -> Lint {
     l
 }
 
-/// Where an error points, when it knows.
-fn error_span(e: &Error) -> Option<Span> {
-    match e {
-        Error::Syntax { span, .. } | Error::NotUtf8 { span } => Some(span.clone()),
-        Error::Case(e) => Some(e.span.clone()),
-        Error::Profiles(e) => Some(e.span.clone()),
-        Error::Overrides(e) => Some(e.span.clone()),
-        Error::Golden(e) => Some(e.span.clone()),
-        _ => None,
-    }
-}
-
-/// An error as a problem; its message without the `file:line:col: ` its Display starts with.
+/// An error as a problem: its place, message and hint from the error's own accessors.
 fn error_problem(e: &Error) -> Problem {
-    let span = error_span(e);
-    let text = e.to_string();
-    let message = match &span {
-        Some(s) => text
-            .strip_prefix(&format!("{s}: "))
-            .unwrap_or(&text)
-            .to_string(),
-        None => text,
-    };
-    let rule = e.id();
     Problem {
         severity: "error",
-        rule: rule.into(),
-        span,
+        rule: e.id().into(),
+        span: e.span().cloned(),
         path: None,
-        message,
+        message: e.message(),
         hint: e.hint(),
         principals: Vec::new(),
         placement: None,

@@ -15,12 +15,10 @@ mod set;
 #[cfg(test)]
 mod proptests;
 
-use std::fmt;
-
 use serde_json::Value;
 
 use crate::diag::Warning;
-use crate::location::Span;
+use crate::location::{Hint, Located};
 use crate::overrides::Override;
 
 /// The largest array index jjo pads to; the launcher would allocate anything, jjo refuses.
@@ -59,13 +57,18 @@ pub struct Patched {
     pub applied: Vec<Applied>,
 }
 
-/// An override the launcher could apply but jjo refuses to (e.g. padding an array to a huge index).
+/// An override the launcher could apply but jjo refuses to, at the override in the profiles
+/// file.
+pub type Error = Located<ErrorKind>;
+
+/// Why jjo refuses an override (e.g. padding an array to a huge index); [`Error`] adds where.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum Error {
+pub enum ErrorKind {
     /// An index past the end of an array and above [`MAX_INDEX`].
+    #[error(
+        "refusing index {index} of `{pointer}`: it pads an array of {len} past the limit of {MAX_INDEX}"
+    )]
     IndexTooLarge {
-        /// The override in the profiles file.
-        span: Span,
         /// The override's pointer.
         pointer: String,
         /// The index token as written.
@@ -75,43 +78,21 @@ pub enum Error {
     },
 }
 
-impl Error {
-    /// Where the refused override is written.
-    pub fn span(&self) -> Option<&Span> {
-        match self {
-            Error::IndexTooLarge { span, .. } => Some(span),
-        }
-    }
-
+impl ErrorKind {
     /// The refused override's pointer.
     pub fn pointer(&self) -> Option<&str> {
         match self {
-            Error::IndexTooLarge { pointer, .. } => Some(pointer),
-        }
-    }
-
-    /// What to do about it.
-    pub fn hint(&self) -> Option<String> {
-        match self {
-            Error::IndexTooLarge { len, .. } => Some(format!(
-                "the launcher would pad the array with nulls up to that index; use `-` to append or an index up to {len}"
-            )),
+            ErrorKind::IndexTooLarge { pointer, .. } => Some(pointer),
         }
     }
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Hint for ErrorKind {
+    fn hint(&self) -> Option<String> {
         match self {
-            Error::IndexTooLarge {
-                span,
-                pointer,
-                index,
-                len,
-            } => write!(
-                f,
-                "{span}: refusing index {index} of `{pointer}`: it pads an array of {len} past the limit of {MAX_INDEX}"
-            ),
+            ErrorKind::IndexTooLarge { len, .. } => Some(format!(
+                "the launcher would pad the array with nulls up to that index; use `-` to append or an index up to {len}"
+            )),
         }
     }
 }

@@ -6,7 +6,8 @@ use serde_json::{Map, Value};
 use crate::diag::Warning;
 use crate::overrides::{Override, escape_token};
 
-use super::{Effect, Error, MAX_INDEX};
+use super::{Effect, Error, ErrorKind, MAX_INDEX};
+use crate::location::Located;
 
 /// An index token as rapidjson's `GenericPointer::Parse` reads it (`include/rapidjson/
 /// pointer.h`): digits, no leading zero except `0` itself, and a value that fits its 32-bit
@@ -71,12 +72,14 @@ pub(crate) fn set(
             let arr = array(cur);
             if index >= arr.len() {
                 if index > MAX_INDEX {
-                    return Err(Error::IndexTooLarge {
-                        span: o.span.clone(),
-                        pointer: o.pointer.as_str().to_owned(),
-                        index: token.clone(),
-                        len: arr.len(),
-                    });
+                    return Err(Located::new(
+                        o.span.clone(),
+                        ErrorKind::IndexTooLarge {
+                            pointer: o.pointer.as_str().to_owned(),
+                            index: token.clone(),
+                            len: arr.len(),
+                        },
+                    ));
                 }
                 let nulls = index - arr.len();
                 if nulls > 0 {
@@ -197,7 +200,7 @@ mod tests {
     use serde_json::json;
 
     use super::super::test_support::ov;
-    use super::super::{Effect, Error, Patched, apply};
+    use super::super::{Effect, ErrorKind, Patched, apply};
 
     /// Applies one override to `base`; returns the Job, the effect and the warning messages.
     fn one(
@@ -517,11 +520,14 @@ mod tests {
     #[test]
     fn a_huge_index_is_refused_naming_pointer_span_and_index() {
         let err = apply(json!({"a": []}), &[ov("/a/10001", json!(1))]).err();
-        let Some(Error::IndexTooLarge {
+        let Some(crate::location::Located {
             ref span,
-            ref pointer,
-            ref index,
-            len: 0,
+            error:
+                ErrorKind::IndexTooLarge {
+                    ref pointer,
+                    ref index,
+                    len: 0,
+                },
         }) = err
         else {
             panic!("{err:?}")

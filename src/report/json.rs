@@ -59,9 +59,12 @@ pub fn test_report(runs: &[CaseRun], unreferenced: &[std::path::PathBuf]) -> Res
                 CaseResult::Ran(_) => "failed",
             };
             let error = match &run.result {
-                CaseResult::Error(e) => {
-                    Some(serde_json::json!({"message": e.to_string(), "hint": e.hint()}))
-                }
+                CaseResult::Error(e) => Some(serde_json::json!({
+                    "message": e.to_string(),
+                    "hint": e.hint(),
+                    "span": e.span(),
+                    "pointer": e.pointer(),
+                })),
                 CaseResult::Ran(_) => None,
             };
             serde_json::json!({

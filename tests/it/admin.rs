@@ -383,6 +383,67 @@ fn lint_github_annotations_and_sarif_name_file_line_and_column() {
     );
 }
 
+/// Issue 19: lint found the place of five kinds of error by matching them, so a Job the
+/// launcher refuses and an override jjo refuses lost `file=`/`line=` in GitHub annotations
+/// and their SARIF location, and printed the place inside the message instead.
+#[test]
+fn lint_github_and_sarif_locate_job_and_patch_errors() {
+    let tmp = tree(&[
+        (
+            "job/launcher.kubernetes.profiles.conf",
+            "[*]\nmax-cpus=4\ndefault-cpus=8\n",
+        ),
+        (
+            "patch/launcher.kubernetes.profiles.conf",
+            "[*]\njob-json-overrides=\"/spec/template/spec/tolerations/10001\":\"/etc/rstudio/job-json-overrides/t.json\"\n",
+        ),
+        ("patch/job-json-overrides/t.json", "{}\n"),
+    ]);
+    for (dir, line, col, rule, message) in [
+        (
+            "job",
+            2,
+            10,
+            "resources",
+            "session asks for cpus 8, above `max-cpus=4`",
+        ),
+        (
+            "patch",
+            2,
+            20,
+            "patch",
+            "refusing index 10001 of `/spec/template/spec/tolerations/10001`",
+        ),
+    ] {
+        let etc = path(&tmp, dir);
+        let file = format!("{etc}/launcher.kubernetes.profiles.conf");
+        let run = jjo(&["lint", &etc, "--format", "github"]);
+        assert_eq!(run.code, 1, "{}", run.text());
+        let want = format!(
+            "::error file={},line={line},col={col},title=jjo {rule}::{message}",
+            file.replace(':', "%3A").replace(',', "%2C")
+        );
+        assert!(run.stdout.contains(&want), "{want}\n{}", run.text());
+
+        let run = jjo(&["lint", &etc, "--format", "sarif"]);
+        let sarif: serde_json::Value = serde_json::from_str(&run.stdout).expect("SARIF is JSON");
+        let result = &sarif["runs"][0]["results"][0];
+        assert_eq!(result["ruleId"], rule, "{sarif}");
+        let physical = &result["locations"][0]["physicalLocation"];
+        assert_eq!(physical["artifactLocation"]["uri"], file, "{sarif}");
+        assert_eq!(
+            (
+                physical["region"]["startLine"].as_u64(),
+                physical["region"]["startColumn"].as_u64()
+            ),
+            (Some(line), Some(col)),
+            "{sarif}"
+        );
+        let text = result["message"]["text"].as_str().expect("text");
+        assert!(text.starts_with(message), "{text}");
+    }
+}
+
 #[test]
 fn lint_of_malformed_helm_values_is_an_annotated_error() {
     let values = format!("{HELM_HEAD}            json: # Always\n");
