@@ -16,8 +16,8 @@ use crate::compare::{self, Lists, Mode};
 use crate::diag::Warning;
 use crate::error::Error;
 use crate::failure::{FailedCheck, Failure, ServerFinding};
-use crate::pipeline::{self, Phases, Rendered, Status};
-use crate::validate::Validation;
+use crate::pipeline::{self, LiveRun, Phases, Prepared, Status};
+use crate::validate::{Finding, Validation};
 
 /// A connected cluster and the runtime its calls run on.
 pub struct Runner {
@@ -151,14 +151,10 @@ impl Runner {
         cluster_version(&self.cluster, case.version)
     }
 
-    /// Runs one rendered case live and judges it; warnings carry the prediction drift. A
+    /// Runs one prepared case live and judges it; warnings carry the prediction drift. A
     /// failed case keeps the logs of a local control plane.
-    pub fn run(
-        &self,
-        case: &Case,
-        rendered: &Rendered,
-    ) -> (Result<Status, Error>, Vec<Warning>, Phases) {
-        let slot = self.other_cluster(case);
+    pub fn run(&self, prepared: &Prepared) -> LiveRun {
+        let slot = self.other_cluster(prepared.case());
         let cluster = match slot.as_deref().map(|s| s.get()) {
             None => &self.cluster,
             Some(Some(Ok(cluster))) => cluster,
@@ -177,7 +173,7 @@ impl Runner {
                 return (Err(error), Vec::new(), Phases::new());
             }
         };
-        let result = self.run_on(cluster, case, rendered);
+        let result = self.run_on(cluster, prepared);
         if !matches!(result.0, Ok(Status::Passed))
             && let Some(plane) = &cluster.local
         {
@@ -186,17 +182,12 @@ impl Runner {
         result
     }
 
-    fn run_on(
-        &self,
-        cluster: &Cluster,
-        case: &Case,
-        rendered: &Rendered,
-    ) -> (Result<Status, Error>, Vec<Warning>, Phases) {
-        // Drift is the live Pod against the prediction for this cluster's version.
-        let (version, version_warning) = cluster_version(cluster, case.version);
-        let mut case = case.clone();
-        case.version = version;
-        let case = &case;
+    fn run_on(&self, cluster: &Cluster, prepared: &Prepared) -> LiveRun {
+        // Drift is the live Pod against the prediction for this cluster's version: the
+        // offline one when the cluster runs the case's version, else made for this one.
+        let (version, version_warning) = cluster_version(cluster, prepared.case().version);
+        let prepared = prepared.for_version(version);
+        let (case, rendered) = (prepared.case(), prepared.rendered());
         let live = LiveCase {
             name: case.name.clone(),
             job: rendered.patched.job.clone(),
@@ -254,7 +245,7 @@ impl Runner {
                 }
             };
             let mut result = self
-                .judged(cluster, case, rendered, &live, &options, nodes.is_some())
+                .judged(cluster, &prepared, &live, &options, nodes.is_some())
                 .await;
             result.1.extend(version_warning);
             if created.is_empty() {
@@ -271,12 +262,11 @@ impl Runner {
     async fn judged(
         &self,
         cluster: &Cluster,
-        case: &Case,
-        rendered: &Rendered,
+        prepared: &Prepared,
         live: &LiveCase,
         options: &LiveOptions,
         on_case_nodes: bool,
-    ) -> (Result<Status, Error>, Vec<Warning>, Phases) {
+    ) -> LiveRun {
         {
             let outcome = match cluster::run_case(&cluster.client, live, options).await {
                 Ok(outcome) => outcome,
@@ -284,8 +274,7 @@ impl Runner {
             };
             let compare_start = std::time::Instant::now();
             let emulated = cluster.emulated.is_some();
-            let (mut status, warnings) =
-                judge_on(case, rendered, &outcome, emulated, on_case_nodes);
+            let (mut status, warnings) = judge_on(prepared, &outcome, emulated, on_case_nodes);
             let mut phases = phases(&outcome.timings);
             phases.push(("compare", compare_start.elapsed()));
             let failed = matches!(status, Status::Failed(_));
@@ -378,8 +367,8 @@ fn cluster_error(e: cluster::Error) -> Error {
 /// Judges a live outcome against the case: the expected refusal, the live Pod against
 /// `expected-pod.yaml`, the runtime checks; and the live Pod against the prediction (drift,
 /// reported as warnings so that the predictor can be trusted and fixed).
-pub fn judge(case: &Case, rendered: &Rendered, outcome: &LiveOutcome) -> (Status, Vec<Warning>) {
-    judge_on(case, rendered, outcome, false, false)
+pub fn judge(prepared: &Prepared, outcome: &LiveOutcome) -> (Status, Vec<Warning>) {
+    judge_on(prepared, outcome, false, false)
 }
 
 /// [`judge`] on a server that may be emulating an older minor (`--emulated-version`):
@@ -390,26 +379,26 @@ pub fn judge(case: &Case, rendered: &Rendered, outcome: &LiveOutcome) -> (Status
 /// `on_case_nodes`: the cluster's nodes are the case's own `nodes.yaml` (created on a local
 /// control plane), so the scheduler's answer is also held against jjo's offline placement.
 fn judge_on(
-    case: &Case,
-    rendered: &Rendered,
+    prepared: &Prepared,
     outcome: &LiveOutcome,
     emulated: bool,
     on_case_nodes: bool,
 ) -> (Status, Vec<Warning>) {
+    let case = prepared.case();
     let mut warnings: Vec<Warning> = outcome
         .findings
         .iter()
         .filter(|f| f.severity == cluster::Severity::Warning)
         .map(|f| Warning::new("api-warning", format!("API server warning: {}", f.message)))
         .collect();
-    let offline = crate::validate::validate_with(&rendered.patched.job, case.version.validation());
+    let offline = prepared.validation();
     let refusal: Option<Vec<ServerFinding>> = match &outcome.result {
         LiveResult::Invalid => Some(
             outcome
                 .findings
                 .iter()
                 .filter(|f| f.severity == cluster::Severity::Error)
-                .map(|f| server_finding(f, &offline))
+                .map(|f| server_finding(f, offline))
                 .collect(),
         ),
         LiveResult::Rejected { reason, message } => Some(vec![ServerFinding {
@@ -424,7 +413,7 @@ fn judge_on(
                 .findings
                 .iter()
                 .filter(|f| f.message.starts_with("would violate PodSecurity"))
-                .map(|f| server_finding(f, &offline))
+                .map(|f| server_finding(f, offline))
                 .collect();
             (!would.is_empty()).then_some(would)
         }
@@ -447,7 +436,7 @@ fn judge_on(
     }
     match case.spec.expect {
         Expect::Dropped => {
-            if let Some(failure) = judge_dropped(case, outcome, &offline, refusal.as_deref()) {
+            if let Some(failure) = judge_dropped(case, outcome, offline, refusal.as_deref()) {
                 return (Status::Failed(failure), warnings);
             }
             if outcome.result == LiveResult::Invalid {
@@ -479,7 +468,7 @@ fn judge_on(
             .findings
             .iter()
             .filter(|f| f.severity == cluster::Severity::Dropped)
-            .map(|f| server_finding(f, &offline))
+            .map(|f| server_finding(f, offline))
             .collect();
         if !dropped.is_empty() {
             return (
@@ -507,13 +496,13 @@ fn judge_on(
             ),
         );
     }
-    warnings.extend(drift(case, rendered, pod));
+    warnings.extend(drift(prepared, pod));
     if let Some(scheduling) = &outcome.scheduling {
-        let placement = pipeline::placement(case, rendered).ok().flatten();
-        if on_case_nodes && let Some(placement) = &placement {
+        let placement = prepared.placement().ok().flatten();
+        if on_case_nodes && let Some(placement) = placement {
             warnings.extend(schedule_drift(placement, scheduling));
         }
-        let hints = placement.map(|p| p.hints).unwrap_or_default();
+        let hints = placement.map(|p| p.hints.clone()).unwrap_or_default();
         if let Some(failure) = live_schedule(case, scheduling, &hints) {
             return (Status::Failed(failure), warnings);
         }
@@ -755,14 +744,22 @@ fn offline_hint<'a>(offline: &'a Validation, field: &str) -> Option<&'a str> {
     offline
         .findings
         .iter()
+        .filter(|f| of_the_api_server(f))
         .filter(|f| f.severity != crate::validate::Severity::Warning && f.path == field)
         .find_map(|f| f.hint.as_deref())
 }
 
+/// Whether an offline finding models the API server's own validation of the Job, the one
+/// that names a field the way the server does: not jjo's table of fields newer than the
+/// case's version, nor its model of quota admission (which judges the Pod).
+fn of_the_api_server(f: &Finding) -> bool {
+    f.rule != pipeline::NEWER_FIELD && f.check != "quota"
+}
+
 /// Fields where the live Pod differs from the offline prediction.
-fn drift(case: &Case, rendered: &Rendered, live: &Value) -> Vec<Warning> {
-    let predicted = match pipeline::predict_pod(case, &rendered.patched.job) {
-        Ok(p) => p,
+fn drift(prepared: &Prepared, live: &Value) -> Vec<Warning> {
+    let predicted = match prepared.pod() {
+        Ok(p) => p.clone(),
         Err(e) => {
             return vec![Warning::new(
                 "prediction-drift",
@@ -807,40 +804,39 @@ fn drift(case: &Case, rendered: &Rendered, live: &Value) -> Vec<Warning> {
     }
 }
 
-/// Runs the live check of one case end to end (load and render included).
+/// Runs the live check of one case end to end: loaded, rendered, validated and predicted
+/// once ([`pipeline::prepare`]), then run on the cluster.
 pub fn run_case(
     runner: &Runner,
     name: &str,
     dir: &std::path::Path,
     opts: &crate::case::LoadOptions,
 ) -> (pipeline::CaseResult, Vec<Warning>, Phases) {
-    let case = match crate::case::load_with(name, dir, opts) {
-        Ok(c) => c,
-        Err(e) => return (pipeline::CaseResult::Error(e), Vec::new(), Phases::new()),
+    let scope = pipeline::Scope {
+        offline: false,
+        blessing: false,
+        live: Some(runner),
     };
-    let rendered = match pipeline::render(&case) {
-        Ok(r) => r,
-        Err(e) => return (pipeline::CaseResult::Error(e), Vec::new(), Phases::new()),
-    };
-    let (status, warnings, phases) = runner.run(&case, &rendered);
-    let result = match status {
-        Ok(status) => pipeline::CaseResult::Ran(vec![(pipeline::Check::Live, status)]),
-        Err(e) => pipeline::CaseResult::Error(e),
-    };
-    (result, warnings, phases)
+    pipeline::run_case_in(name, dir, opts, scope)
+}
+
+impl pipeline::LiveCheck for Runner {
+    fn run(&self, prepared: &Prepared) -> LiveRun {
+        Runner::run(self, prepared)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn case(name: &str) -> (Case, Rendered) {
+    fn case(name: &str) -> Prepared {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("cases")
             .join(name);
         let case = crate::case::load(name, &dir, false).expect("shipped case loads");
         let rendered = pipeline::render(&case).expect("shipped case renders");
-        (case, rendered)
+        Prepared::new(case, rendered)
     }
 
     fn outcome(result: LiveResult, findings: Vec<cluster::Finding>) -> LiveOutcome {
@@ -878,7 +874,8 @@ mod tests {
     /// Issue 16: the real scheduler's answer is held against `schedule:`.
     #[test]
     fn the_live_schedule_check_reads_the_bound_nodes_labels_and_the_schedulers_words() {
-        let (gpu, _) = case("schedule-gpu-pool");
+        let gpu = case("schedule-gpu-pool");
+        let gpu = gpu.case().clone();
         let g5 = [("node.kubernetes.io/instance-type", "g5.2xlarge")];
         assert_eq!(live_schedule(&gpu, &bound("gpu-1", &g5), &[]), None);
         let m5 = [("node.kubernetes.io/instance-type", "m5.xlarge")];
@@ -892,7 +889,8 @@ mod tests {
         );
         assert!(live_schedule(&gpu, &unschedulable("0/5 nodes are available"), &[]).is_some());
         // `reason:` in the scheduler's message, or only in jjo's did-you-mean (the typo case).
-        let (lost, _) = case("schedule-lost-toleration");
+        let lost = case("schedule-lost-toleration");
+        let lost = lost.case().clone();
         let taints = "0/5 nodes are available: 1 node(s) were unschedulable, 2 node(s) didn't match Pod's node affinity/selector, 2 node(s) had untolerated taint(s). preemption: ...";
         assert_eq!(live_schedule(&lost, &unschedulable(taints), &[]), None);
         assert!(
@@ -904,7 +902,8 @@ mod tests {
             .is_some()
         );
         assert!(live_schedule(&lost, &bound("gpu-1", &g5), &[]).is_some());
-        let (typo, _) = case("schedule-selector-typo");
+        let typo = case("schedule-selector-typo");
+        let typo = typo.case().clone();
         let selector =
             "0/5 nodes are available: 5 node(s) didn't match Pod's node affinity/selector.";
         assert!(live_schedule(&typo, &unschedulable(selector), &[]).is_some());
@@ -915,31 +914,27 @@ mod tests {
     /// Issue 16: on the case's own nodes, the scheduler and jjo's placement must agree.
     #[test]
     fn the_scheduler_disagreeing_with_the_offline_placement_is_drift() {
-        let (gpu, rendered) = case("schedule-gpu-pool");
-        let placement = pipeline::placement(&gpu, &rendered)
-            .expect("places")
-            .expect("has nodes");
+        let gpu = case("schedule-gpu-pool");
+        let placement = gpu.placement().expect("places").expect("has nodes");
         let fit = placement.fits[0].clone();
-        assert!(schedule_drift(&placement, &bound(&fit, &[])).is_empty());
-        let drift = schedule_drift(&placement, &bound("ip-10-20-11-37.ec2.internal", &[]));
+        assert!(schedule_drift(placement, &bound(&fit, &[])).is_empty());
+        let drift = schedule_drift(placement, &bound("ip-10-20-11-37.ec2.internal", &[]));
         assert_eq!(drift.len(), 1);
         assert!(drift[0].to_string().starts_with("prediction drift: scheduling: the scheduler bound the Pod to node `ip-10-20-11-37.ec2.internal`, which jjo's placement rejects"), "{}", drift[0]);
         assert_eq!(
-            schedule_drift(&placement, &unschedulable("0/5 nodes are available")).len(),
+            schedule_drift(placement, &unschedulable("0/5 nodes are available")).len(),
             1
         );
-        let (lost, rendered) = case("schedule-lost-toleration");
-        let placement = pipeline::placement(&lost, &rendered)
-            .expect("places")
-            .expect("has nodes");
+        let lost = case("schedule-lost-toleration");
+        let placement = lost.placement().expect("places").expect("has nodes");
         let same = format!(
             "{} preemption: 0/5 nodes are available: 5 Preemption is not helpful for scheduling.",
             placement.message()
         );
-        assert!(schedule_drift(&placement, &unschedulable(&same)).is_empty());
+        assert!(schedule_drift(placement, &unschedulable(&same)).is_empty());
         assert_eq!(
             schedule_drift(
-                &placement,
+                placement,
                 &unschedulable("0/5 nodes are available: 5 Insufficient cpu.")
             )
             .len(),
@@ -960,18 +955,18 @@ mod tests {
 
     #[test]
     fn a_strict_refusal_of_a_field_jjo_also_refused_carries_jjos_hint() {
-        let (case, rendered) = case("typo-privileged");
+        let prepared = case("typo-privileged");
         let live = outcome(LiveResult::Invalid, vec![unknown(TYPO_FIELD)]);
-        let (status, _) = judge(&case, &rendered, &live);
+        let (status, _) = judge(&prepared, &live);
         assert!(matches!(status, Status::Passed), "{status:?}");
     }
 
     #[test]
     fn a_strict_refusal_of_another_field_gets_no_hint() {
-        let (case, rendered) = case("typo-privileged");
+        let prepared = case("typo-privileged");
         let other = "spec.template.spec.containers[0].securityContext.bogus";
         let live = outcome(LiveResult::Invalid, vec![unknown(other)]);
-        let (status, _) = judge(&case, &rendered, &live);
+        let (status, _) = judge(&prepared, &live);
         let Status::Failed(Failure::LiveDroppedOtherwise { findings }) = status else {
             panic!("{status:?}")
         };
@@ -981,20 +976,20 @@ mod tests {
 
     #[test]
     fn a_dropped_field_case_fails_when_the_cluster_keeps_every_field() {
-        let (case, rendered) = case("typo-privileged");
+        let prepared = case("typo-privileged");
         let live = outcome(LiveResult::DryRun { job: Value::Null }, Vec::new());
-        let (status, _) = judge(&case, &rendered, &live);
+        let (status, _) = judge(&prepared, &live);
         assert_eq!(status, Status::Failed(Failure::LiveNotDropped));
     }
 
     #[test]
     fn a_dropped_field_case_fails_when_the_cluster_refuses_for_another_reason() {
-        let (case, rendered) = case("typo-privileged");
+        let prepared = case("typo-privileged");
         let mut invalid = unknown(TYPO_FIELD);
         invalid.reason = Some("FieldValueInvalid".into());
         invalid.message = "Invalid value".into();
         let live = outcome(LiveResult::Invalid, vec![unknown(TYPO_FIELD), invalid]);
-        let (status, _) = judge(&case, &rendered, &live);
+        let (status, _) = judge(&prepared, &live);
         let Status::Failed(Failure::LiveRefused { expected, findings }) = status else {
             panic!("{status:?}")
         };
@@ -1002,12 +997,34 @@ mod tests {
         assert_eq!(findings.len(), 2);
     }
 
+    /// Issue 19: the live verdict reads the prepared case; judging validates nothing and
+    /// predicts nothing again, and the placement is the one the schedule check made.
+    #[test]
+    fn judging_runs_no_stage_of_the_prepared_case_again() {
+        let prepared = case("schedule-gpu-pool");
+        let pod = prepared.pod().expect("predicts").clone();
+        let offline = prepared.placement().expect("places").expect("has nodes") as *const _;
+        let mut live = outcome(LiveResult::Admitted { pod }, Vec::new());
+        let g5 = [("node.kubernetes.io/instance-type", "g5.2xlarge")];
+        live.scheduling = Some(bound("gpu-1", &g5));
+        pipeline::counts::take();
+        let (status, _) = judge(&prepared, &live);
+        assert_eq!(status, Status::Passed);
+        assert_eq!(
+            pipeline::counts::take(),
+            (0, 0),
+            "(validations, predictions)"
+        );
+        let again = prepared.placement().expect("places").expect("has nodes") as *const _;
+        assert!(std::ptr::eq(offline, again), "the placement is made once");
+    }
+
     #[test]
     fn the_run_namespace_is_not_prediction_drift() {
-        let (case, rendered) = case("seed-privileged");
-        let mut pod = pipeline::predict_pod(&case, &rendered.patched.job).expect("predicts");
+        let prepared = case("seed-privileged");
+        let mut pod = prepared.pod().expect("predicts").clone();
         pod["metadata"]["namespace"] = "jjo-seed-privileged-x7k2p".into();
-        let warnings = drift(&case, &rendered, &pod);
+        let warnings = drift(&prepared, &pod);
         assert!(warnings.is_empty(), "{warnings:?}");
     }
 
@@ -1015,8 +1032,9 @@ mod tests {
     /// added its bookkeeping (managedFields, the node, a newer status).
     #[test]
     fn an_exact_golden_ignores_the_live_pods_bookkeeping() {
-        let (mut case, rendered) = case("seed-privileged");
-        let predicted = pipeline::predict_pod(&case, &rendered.patched.job).expect("predicts");
+        let prepared = case("seed-privileged");
+        let predicted = prepared.pod().expect("predicts").clone();
+        let mut case = prepared.case().clone();
         let mut golden = predicted.clone();
         if let Some(map) = golden.as_object_mut() {
             map.remove("status");
@@ -1027,27 +1045,28 @@ mod tests {
             text: String::new(),
             value: golden,
         });
+        let prepared = Prepared::new(case, prepared.rendered().clone());
         let mut pod = predicted;
         pod["metadata"]["managedFields"] = serde_json::json!([{"manager": "kubelet"}]);
         pod["spec"]["nodeName"] = "kind-control-plane".into();
         pod["status"] = serde_json::json!({"phase": "Running"});
         let live = outcome(LiveResult::Admitted { pod: pod.clone() }, Vec::new());
-        let (status, _) = judge(&case, &rendered, &live);
+        let (status, _) = judge(&prepared, &live);
         assert!(matches!(status, Status::Passed), "{status:?}");
         // Anything else the golden lacks still fails an exact match.
         pod["spec"]["hostname"] = "surprise".into();
         let live = outcome(LiveResult::Admitted { pod }, Vec::new());
-        let (status, _) = judge(&case, &rendered, &live);
+        let (status, _) = judge(&prepared, &live);
         assert!(matches!(status, Status::Failed(_)), "{status:?}");
     }
 
     #[test]
     fn checks_on_a_cluster_without_containers_are_not_checked_and_not_failed() {
-        let (case, rendered) = case("session-config-check");
-        let pod = pipeline::predict_pod(&case, &rendered.patched.job).expect("predicts");
+        let prepared = case("session-config-check");
+        let pod = prepared.pod().expect("predicts").clone();
         let mut live = outcome(LiveResult::Admitted { pod }, Vec::new());
         live.not_checked = Some("this cluster runs no containers".into());
-        let (status, warnings) = judge(&case, &rendered, &live);
+        let (status, warnings) = judge(&prepared, &live);
         assert!(matches!(status, Status::Passed), "{status:?}");
         let text: Vec<String> = warnings.iter().map(|w| w.to_string()).collect();
         assert!(

@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use serde_json::Value;
 
@@ -167,18 +168,163 @@ pub enum Status {
     },
 }
 
-/// Runs one check of a rendered case.
-pub fn check(case: &Case, rendered: &Rendered, which: Check) -> Result<Status, Error> {
-    match which {
-        Check::Job => check_job(case, rendered),
-        Check::Validation => Ok(check_validation(case, rendered)),
-        Check::Pod => check_pod(case, rendered),
-        Check::Schedule => check_schedule(case, rendered),
-        // Live runs need a cluster and run through `live::Runner`; `checks` never lists them.
-        Check::Live => Err(Error::Internal {
-            what: "the live check runs through `live::Runner`, not `pipeline::check`".into(),
-        }),
+/// A case made ready for its checks: loaded, rendered, validated, and its Pod predicted, each
+/// once, so that every offline check and the live run read the same values (and a case with a
+/// golden Pod, a quota and nodes predicts its Pod once, not once per check).
+///
+/// The Pod and its placement are computed on first use: a case without `expected-pod.yaml`,
+/// `nodes.yaml`, a quota or a live run never needs them.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    case: Case,
+    rendered: Rendered,
+    validation: validate::Validation,
+    pod: OnceLock<Result<Value, predict::Error>>,
+    placement: OnceLock<schedule::Placement>,
+}
+
+impl Prepared {
+    /// A rendered case, validated (findings located at the overrides they come from).
+    pub fn new(case: Case, rendered: Rendered) -> Prepared {
+        let pod = OnceLock::new();
+        // ResourceQuota admission judges the Pod as stored, so validation needs the Pod
+        // only when the namespace has a quota; it is then the same Pod the checks read.
+        let quotas = setup_of_kind(&case, "ResourceQuota");
+        let quota_pod = match quotas.is_empty() {
+            true => None,
+            false => pod
+                .get_or_init(|| predicted(&case, &rendered.patched.job))
+                .as_ref()
+                .ok(),
+        };
+        let mut validation = validation_of(&case, &rendered.patched.job, &quotas, quota_pod);
+        locate(&case, &rendered, &mut validation);
+        Prepared {
+            case,
+            rendered,
+            validation,
+            pod,
+            placement: OnceLock::new(),
+        }
     }
+
+    /// The case.
+    pub fn case(&self) -> &Case {
+        &self.case
+    }
+
+    /// Its Job before and after the overrides.
+    pub fn rendered(&self) -> &Rendered {
+        &self.rendered
+    }
+
+    /// What the API server and admission do with the patched Job ([`validated`]).
+    pub fn validation(&self) -> &validate::Validation {
+        &self.validation
+    }
+
+    /// The predicted Pod of the patched Job, for the case's Kubernetes version.
+    pub fn pod(&self) -> Result<&Value, Error> {
+        self.pod
+            .get_or_init(|| predicted(&self.case, &self.rendered.patched.job))
+            .as_ref()
+            .map_err(|e| Error::Predict(e.clone()))
+    }
+
+    /// Where the predicted Pod fits on the case's nodes (`None` without `nodes.yaml`).
+    pub fn placement(&self) -> Result<Option<&schedule::Placement>, Error> {
+        let Some(nodes) = &self.case.nodes else {
+            return Ok(None);
+        };
+        let pod = self.pod()?;
+        Ok(Some(
+            self.placement
+                .get_or_init(|| schedule::place(pod, &nodes.nodes)),
+        ))
+    }
+
+    /// The warnings of the case's offline run: reading, rendering, and the validation
+    /// findings that do not fail it ([`finding_warnings`]).
+    pub fn warnings(&self) -> Vec<Warning> {
+        let mut warnings = self.rendered.warnings.clone();
+        warnings.extend(finding_warnings(&self.validation));
+        warnings
+    }
+
+    /// The same case for another Kubernetes version (a cluster's): the rendered Job is
+    /// kept, as rendering does not depend on the version; validation and the Pod are for
+    /// `version`. Borrowed when the version is the case's own.
+    pub fn for_version(&self, version: predict::Version) -> std::borrow::Cow<'_, Prepared> {
+        if version == self.case.version {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let mut case = self.case.clone();
+        case.version = version;
+        std::borrow::Cow::Owned(Prepared::new(case, self.rendered.clone()))
+    }
+}
+
+/// Why a case could not be prepared, with what reading it warned of on the way.
+#[derive(Debug)]
+pub struct NotPrepared {
+    /// The error that stopped it.
+    pub error: Error,
+    /// The warnings met before it (the profiles file, the override list).
+    pub warnings: Vec<Warning>,
+}
+
+/// Loads and renders the case in `dir`, and prepares it for its checks.
+pub fn prepare(
+    name: &str,
+    dir: &Path,
+    opts: &crate::case::LoadOptions,
+) -> Result<Prepared, Box<NotPrepared>> {
+    let case = crate::case::load_with(name, dir, opts).map_err(|error| NotPrepared {
+        error,
+        warnings: Vec::new(),
+    })?;
+    match render(&case) {
+        Ok(rendered) => Ok(Prepared::new(case, rendered)),
+        // The Job could not be built or patched; what reading the case warned of still holds.
+        Err(error) => Err(Box::new(NotPrepared {
+            error,
+            warnings: read_warnings(&case),
+        })),
+    }
+}
+
+/// What a live check came to: its status (or the error that stopped it), the warnings met
+/// (prediction drift, the API server's own), and the phases worth timing.
+pub type LiveRun = (Result<Status, Error>, Vec<Warning>, Phases);
+
+/// What decides a case's [`Check::Live`]: a connected cluster (`live::Runner`). The pipeline
+/// names only this trait, so that it runs the live check as it runs the others, on the same
+/// [`Prepared`] case, without depending on the cluster code.
+pub trait LiveCheck: Sync {
+    /// Runs the prepared case on the cluster and judges it.
+    fn run(&self, prepared: &Prepared) -> LiveRun;
+}
+
+/// Runs one check of a prepared case; the live check by `live` (without one, a cluster
+/// is what it needs, and it is not decided).
+pub fn check(
+    prepared: &Prepared,
+    which: Check,
+    live: Option<&dyn LiveCheck>,
+) -> (Result<Status, Error>, Vec<Warning>, Phases) {
+    let status = match which {
+        Check::Job => check_job(prepared),
+        Check::Validation => Ok(verdict(&prepared.case, &prepared.validation)),
+        Check::Pod => check_pod(prepared),
+        Check::Schedule => check_schedule(prepared),
+        Check::Live => match live {
+            Some(live) => return live.run(prepared),
+            None => Ok(Status::NotDecided {
+                why: "the live check needs a cluster (`jjo test --cluster ...`)".into(),
+            }),
+        },
+    };
+    (status, Vec::new(), Phases::new())
 }
 
 /// The step after a check when blessing: writes the check's golden when it is missing or
@@ -187,11 +333,11 @@ pub fn check(case: &Case, rendered: &Rendered, which: Check) -> Result<Status, E
 /// not run (a broken placeholder) is what blessing replaces, so `checked` only counts for
 /// the checks without a golden (validation) and for a Pod that must not exist.
 fn bless_check(
-    case: &Case,
-    rendered: &Rendered,
+    prepared: &Prepared,
     which: Check,
     checked: Result<Status, Error>,
 ) -> Result<Status, Error> {
+    let (case, rendered) = (&prepared.case, &prepared.rendered);
     match which {
         Check::Job => bless_golden(
             case.expected_job.as_ref(),
@@ -199,10 +345,11 @@ fn bless_check(
             &rendered.patched.job,
         ),
         Check::Pod if case.spec.expect != Expect::Rejected => {
-            let pod = predict_pod(case, &rendered.patched.job)?;
+            let pod = prepared.pod()?;
+            // The base Job's Pod is predicted only here: a golden is what the overrides change.
             let without = predict_pod(case, &rendered.base)?;
             // The golden is the part of the Pod the overrides changed (README, "Writing a case").
-            let reduced = compare::reduce(&pod, &without);
+            let reduced = compare::reduce(pod, &without);
             bless_golden(
                 case.expected_pod.as_ref(),
                 case.expected_pod_path(),
@@ -213,8 +360,9 @@ fn bless_check(
     }
 }
 
-fn check_job(case: &Case, rendered: &Rendered) -> Result<Status, Error> {
-    let actual = &rendered.patched.job;
+fn check_job(prepared: &Prepared) -> Result<Status, Error> {
+    let case = &prepared.case;
+    let actual = &prepared.rendered.patched.job;
     let Some(golden) = &case.expected_job else {
         return Ok(Status::Failed(missing_golden(
             case,
@@ -374,25 +522,60 @@ fn newer_fields(job: &Value, version: predict::Version) -> Vec<Finding> {
 }
 
 /// The rule id of a field newer than the case's Kubernetes version.
-const NEWER_FIELD: &str = "newer-field";
+pub const NEWER_FIELD: &str = "newer-field";
 
 /// What the API server and admission do with a case's Job: every validation finding, and
 /// the fields the case's Kubernetes version drops. The one verdict that `jjo test`, `jjo lint`
 /// and `jjo diff` render, so that they cannot disagree.
 pub fn validation(case: &Case, job: &Value) -> validate::Validation {
+    let quotas = setup_of_kind(case, "ResourceQuota");
+    let pod = match quotas.is_empty() {
+        true => None,
+        false => predict_pod(case, job).ok(),
+    };
+    validation_of(case, job, &quotas, pod.as_ref())
+}
+
+/// [`validation`] given the namespace's quotas and the Job's predicted Pod (`None`: no
+/// quota, or a Job that cannot be predicted, whose error the pod check reports).
+fn validation_of(
+    case: &Case,
+    job: &Value,
+    quotas: &[Value],
+    pod: Option<&Value>,
+) -> validate::Validation {
+    #[cfg(test)]
+    counts::VALIDATIONS.with(|n| n.set(n.get() + 1));
     let mut validation = validate::validate_with(job, case.version.validation());
     validation.findings.extend(newer_fields(job, case.version));
-    // ResourceQuota admission judges the Pod as stored, after LimitRange defaults; a Job
-    // that cannot be predicted has its error reported by the pod check.
-    let quotas = setup_of_kind(case, "ResourceQuota");
-    if !quotas.is_empty()
-        && let Ok(pod) = predict_pod(case, job)
-    {
+    // ResourceQuota admission judges the Pod as stored, after LimitRange defaults.
+    if let Some(pod) = pod {
         validation
             .findings
-            .extend(validate::quota_of_pod(&pod, &quotas));
+            .extend(validate::quota_of_pod(pod, quotas));
     }
     validation
+}
+
+/// How often this thread ran each stage, for the tests that pin "once per case".
+#[cfg(test)]
+pub(crate) mod counts {
+    use std::cell::Cell;
+
+    thread_local! {
+        /// Validations of a Job ([`super::validation_of`]).
+        pub static VALIDATIONS: Cell<usize> = const { Cell::new(0) };
+        /// Predictions of a Pod ([`super::predicted`]).
+        pub static PREDICTIONS: Cell<usize> = const { Cell::new(0) };
+    }
+
+    /// The two counts, reset to zero.
+    pub fn take() -> (usize, usize) {
+        (
+            VALIDATIONS.with(|n| n.replace(0)),
+            PREDICTIONS.with(|n| n.replace(0)),
+        )
+    }
 }
 
 /// A JSON Pointer as the dotted path of validation findings (`spec.containers[0].image`).
@@ -463,6 +646,12 @@ pub fn finding_span(case: &Case, rendered: &Rendered, path: &str) -> Option<Span
 /// verdict `jjo test`, `jjo lint` and `jjo diff` render.
 pub fn validated(case: &Case, rendered: &Rendered) -> validate::Validation {
     let mut v = validation(case, &rendered.patched.job);
+    locate(case, rendered, &mut v);
+    v
+}
+
+/// Locates each finding of `v` by [`finding_span`].
+fn locate(case: &Case, rendered: &Rendered, v: &mut validate::Validation) {
     let located = v
         .findings
         .iter_mut()
@@ -470,7 +659,6 @@ pub fn validated(case: &Case, rendered: &Rendered) -> validate::Validation {
     for f in located {
         f.span = finding_span(case, rendered, &f.path);
     }
-    v
 }
 
 /// The validation findings that do not fail a case (a duplicate env name) as warnings, each
@@ -487,10 +675,6 @@ pub fn finding_warnings(validation: &validate::Validation) -> Vec<Warning> {
             w
         })
         .collect()
-}
-
-fn check_validation(case: &Case, rendered: &Rendered) -> Status {
-    verdict(case, &validated(case, rendered))
 }
 
 /// The validation check's status from the case's verdict.
@@ -577,6 +761,13 @@ fn cluster_only(case: &Case) -> Option<String> {
 
 /// Predicts the Pod of a Job for a case.
 pub fn predict_pod(case: &Case, job: &Value) -> Result<Value, Error> {
+    Ok(predicted(case, job)?)
+}
+
+/// [`predict_pod`] with the predictor's own error, which a [`Prepared`] case keeps.
+fn predicted(case: &Case, job: &Value) -> Result<Value, predict::Error> {
+    #[cfg(test)]
+    counts::PREDICTIONS.with(|n| n.set(n.get() + 1));
     let opts = predict::Options {
         version: case.version,
         namespace: "default".into(),
@@ -594,11 +785,12 @@ fn setup_of_kind(case: &Case, kind: &str) -> Vec<Value> {
         .collect()
 }
 
-fn check_pod(case: &Case, rendered: &Rendered) -> Result<Status, Error> {
+fn check_pod(prepared: &Prepared) -> Result<Status, Error> {
+    let case = &prepared.case;
     if case.spec.expect == Expect::Rejected {
         return Ok(Status::Failed(Failure::PodOfRefusedCase));
     }
-    let pod = predict_pod(case, &rendered.patched.job)?;
+    let pod = prepared.pod()?;
     let Some(golden) = &case.expected_pod else {
         return Ok(Status::Failed(missing_golden(
             case,
@@ -610,26 +802,18 @@ fn check_pod(case: &Case, rendered: &Rendered) -> Result<Status, Error> {
         mode: case.spec.match_mode,
         lists: Lists::MergeKeys,
     };
-    compared(case, golden, &pod, opts, Subject::PredictedPod)
-}
-
-/// Where the case's predicted Pod fits on its nodes (`None` without `nodes.yaml`).
-pub fn placement(case: &Case, rendered: &Rendered) -> Result<Option<schedule::Placement>, Error> {
-    let Some(nodes) = &case.nodes else {
-        return Ok(None);
-    };
-    let pod = predict_pod(case, &rendered.patched.job)?;
-    Ok(Some(schedule::place(&pod, &nodes.nodes)))
+    compared(case, golden, pod, opts, Subject::PredictedPod)
 }
 
 /// The offline placement against `schedule:`; without it, the Pod must fit some node.
-fn check_schedule(case: &Case, rendered: &Rendered) -> Result<Status, Error> {
-    let (Some(nodes), Some(placement)) = (&case.nodes, placement(case, rendered)?) else {
+fn check_schedule(prepared: &Prepared) -> Result<Status, Error> {
+    let case = &prepared.case;
+    let (Some(nodes), Some(placement)) = (&case.nodes, prepared.placement()?) else {
         return Ok(Status::Passed);
     };
     Ok(schedule_status(
         case.spec.schedule.as_ref(),
-        &placement,
+        placement,
         &nodes.nodes,
     ))
 }
@@ -734,7 +918,18 @@ impl CaseResult {
     }
 }
 
-/// Runs one case end to end: load, render, then every check that applies.
+/// Which of a case's checks a run runs.
+#[derive(Clone, Copy)]
+pub struct Scope<'a> {
+    /// The offline checks ([`checks`]), with the warnings of reading and rendering the case.
+    pub offline: bool,
+    /// Write the goldens instead of comparing.
+    pub blessing: bool,
+    /// The cluster that decides the live check, after the offline ones; `None`: no live check.
+    pub live: Option<&'a dyn LiveCheck>,
+}
+
+/// Runs one case end to end: load, render, then every offline check that applies.
 ///
 /// Returns the result and the warnings met on the way (for the caller to print).
 pub fn run_case(
@@ -743,52 +938,98 @@ pub fn run_case(
     opts: &crate::case::LoadOptions,
     blessing: bool,
 ) -> (CaseResult, Vec<Warning>) {
-    let case = match crate::case::load_with(name, dir, opts) {
-        Ok(case) => case,
-        Err(e) => return (CaseResult::Error(e), Vec::new()),
+    let scope = Scope {
+        offline: true,
+        blessing,
+        live: None,
     };
-    let rendered = match render(&case) {
-        Ok(r) => r,
-        // The Job could not be built or patched; what reading the case warned of still holds.
-        Err(e) => return (CaseResult::Error(e), read_warnings(&case)),
+    let (result, warnings, _) = run_case_in(name, dir, opts, scope);
+    (result, warnings)
+}
+
+/// Runs one case end to end, the checks of `scope`, on one [`Prepared`] case.
+pub fn run_case_in(
+    name: &str,
+    dir: &Path,
+    opts: &crate::case::LoadOptions,
+    scope: Scope<'_>,
+) -> (CaseResult, Vec<Warning>, Phases) {
+    match prepare(name, dir, opts) {
+        Ok(prepared) => run_prepared(&prepared, scope),
+        // What reading the case warned of is the offline checks' to report: a run of the
+        // live check alone (the harness's `live::` trial) has an offline twin that does.
+        Err(not) => (
+            CaseResult::Error(not.error),
+            if scope.offline {
+                not.warnings
+            } else {
+                Vec::new()
+            },
+            Phases::new(),
+        ),
+    }
+}
+
+/// Runs the checks of `scope` on a prepared case: the offline ones, then the live one.
+pub fn run_prepared(prepared: &Prepared, scope: Scope<'_>) -> (CaseResult, Vec<Warning>, Phases) {
+    let (mut warnings, offline) = match scope.offline {
+        true => (
+            prepared.warnings(),
+            offline_checks(prepared, scope.blessing),
+        ),
+        false => (Vec::new(), Ok(Vec::new())),
     };
-    let validation = validated(&case, &rendered);
-    let mut warnings = rendered.warnings.clone();
-    warnings.extend(finding_warnings(&validation));
-    let checked: Vec<(Check, Result<Status, Error>)> = checks(&case, blessing)
+    let mut phases = Phases::new();
+    let result = match scope.live {
+        None => offline,
+        Some(live) => {
+            // The live run goes on after an offline check that could not run: its drift
+            // and the server's warnings still tell about the cluster.
+            let (status, live_warnings, live_phases) = check(prepared, Check::Live, Some(live));
+            warnings.extend(live_warnings);
+            phases.extend(live_phases);
+            offline.and_then(|mut statuses| {
+                statuses.push((Check::Live, status?));
+                Ok(statuses)
+            })
+        }
+    };
+    let result = match result {
+        Ok(statuses) => CaseResult::Ran(statuses),
+        Err(e) => CaseResult::Error(e),
+    };
+    (result, warnings, phases)
+}
+
+/// Every offline check that applies to the case, blessed when `blessing`; the first check
+/// that cannot run stops the others.
+fn offline_checks(prepared: &Prepared, blessing: bool) -> Result<Vec<(Check, Status)>, Error> {
+    let case = &prepared.case;
+    let checked: Vec<(Check, Result<Status, Error>)> = checks(case, blessing)
         .into_iter()
-        .map(|which| {
-            let status = match which {
-                Check::Validation => Ok(verdict(&case, &validation)),
-                _ => check(&case, &rendered, which),
-            };
-            (which, status)
-        })
+        .map(|which| (which, check(prepared, which, None).0))
         .collect();
     // A golden is blessed only when every check without a golden passes: a golden of a Job
     // the server refuses (or of a Pod that never exists) would pass the next run unseen.
     let failing: Vec<Check> = checked
         .iter()
         .filter(|(which, status)| {
-            !blesses_golden(&case, *which) && matches!(status, Ok(Status::Failed(_)))
+            !blesses_golden(case, *which) && matches!(status, Ok(Status::Failed(_)))
         })
         .map(|(which, _)| *which)
         .collect();
     let mut statuses = Vec::new();
     for (which, mut status) in checked {
-        if blessing && blesses_golden(&case, which) {
+        if blessing && blesses_golden(case, which) {
             status = if failing.is_empty() {
-                bless_check(&case, &rendered, which, status)
+                bless_check(prepared, which, status)
             } else {
-                not_blessed(&case, which, status, &failing)
+                not_blessed(case, which, status, &failing)
             };
         }
-        match status {
-            Ok(status) => statuses.push((which, status)),
-            Err(e) => return (CaseResult::Error(e), warnings),
-        }
+        statuses.push((which, status?));
     }
-    (CaseResult::Ran(statuses), warnings)
+    Ok(statuses)
 }
 
 /// Whether blessing writes a golden for this check of the case.
@@ -920,6 +1161,83 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The validation check of a case rendered (and perhaps edited) by the test.
+    fn check_validation(case: &Case, rendered: &Rendered) -> Status {
+        let prepared = Prepared::new(case.clone(), rendered.clone());
+        check(&prepared, Check::Validation, None)
+            .0
+            .expect("validation always runs")
+    }
+
+    /// Issue 19: a case with a golden Pod, nodes and a quota (each of which reads the Pod)
+    /// validates its Job once and predicts its Pod once; blessing predicts the base Job's
+    /// Pod too, and nothing more.
+    #[test]
+    fn each_stage_runs_once_per_case() {
+        let tmp = copy_of("schedule-gpu-pool");
+        let quota = "setup:\n  - apiVersion: v1\n    kind: ResourceQuota\n    metadata: {name: q}\n    spec: {hard: {pods: \"10\"}}\n";
+        let yaml = std::fs::read_to_string(tmp.path().join("case.yaml")).expect("read");
+        std::fs::write(tmp.path().join("case.yaml"), format!("{yaml}{quota}")).expect("write");
+        counts::take();
+        let (result, _) = run_case("c", tmp.path(), &Default::default(), false);
+        let CaseResult::Ran(checks) = &result else {
+            panic!("{result:?}")
+        };
+        let names: Vec<Check> = checks.iter().map(|(c, _)| *c).collect();
+        assert_eq!(
+            names,
+            [Check::Job, Check::Validation, Check::Pod, Check::Schedule]
+        );
+        assert!(result.passed(), "{result:?}");
+        assert_eq!(counts::take(), (1, 1), "(validations, predictions)");
+        let (result, _) = run_case("c", tmp.path(), &Default::default(), true);
+        assert!(result.passed(), "{result:?}");
+        assert_eq!(
+            counts::take(),
+            (1, 2),
+            "(validations, predictions) when blessing"
+        );
+    }
+
+    /// A cluster of another version gets validation and a Pod for its version, from the
+    /// same rendered Job; its own version borrows the prepared case.
+    #[test]
+    fn a_prepared_case_for_another_version_is_validated_for_it() {
+        let tmp = copy_of("seed-privileged");
+        let yaml = "kubernetes: \"1.31\"\nsession:\n  env:\n    - name: 1ABC\n      value: x\n";
+        std::fs::write(tmp.path().join("case.yaml"), yaml).expect("write");
+        let prepared = prepare("c", tmp.path(), &Default::default()).expect("prepares");
+        let v131 = prepared.case().version;
+        assert!(matches!(
+            prepared.for_version(v131),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert!(!refusals(prepared.case(), prepared.validation()).is_empty());
+        let v132 = predict::Version::parse("1.32").expect("1.32");
+        let newer = prepared.for_version(v132);
+        assert_eq!(newer.case().version, v132);
+        assert_eq!(
+            newer.rendered().patched.job,
+            prepared.rendered().patched.job
+        );
+        assert!(refusals(newer.case(), newer.validation()).is_empty());
+    }
+
+    /// The live check without a cluster is not decided, and says what it needs.
+    #[test]
+    fn the_live_check_without_a_cluster_is_not_decided() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("cases/seed-privileged");
+        let prepared = prepare("seed-privileged", &dir, &Default::default()).expect("prepares");
+        let (status, warnings, phases) = check(&prepared, Check::Live, None);
+        assert_eq!(
+            status.expect("runs"),
+            Status::NotDecided {
+                why: "the live check needs a cluster (`jjo test --cluster ...`)".into()
+            }
+        );
+        assert!(warnings.is_empty() && phases.is_empty());
+    }
 
     #[test]
     fn a_case_whose_job_cannot_be_built_keeps_its_profile_warnings() {
@@ -1288,7 +1606,9 @@ mod tests {
         let mut case = crate::case::load(name, &dir, false).expect("loads");
         case.spec.schedule = schedule;
         let rendered = render(&case).expect("renders");
-        check(&case, &rendered, Check::Schedule).expect("checks")
+        check(&Prepared::new(case, rendered), Check::Schedule, None)
+            .0
+            .expect("checks")
     }
 
     fn on(k: &str, v: &str) -> Option<crate::case::Schedule> {
@@ -1365,7 +1685,8 @@ mod tests {
         rendered.patched.job["spec"]["template"]["spec"]["affinity"] = serde_json::json!({
             "podAntiAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [
                 {"topologyKey": "kubernetes.io/hostname", "labelSelector": {}}]}});
-        let Ok(Status::NotDecided { why }) = check(&case, &rendered, Check::Schedule) else {
+        let prepared = Prepared::new(case, rendered);
+        let Ok(Status::NotDecided { why }) = check(&prepared, Check::Schedule, None).0 else {
             panic!("pod anti-affinity is not modelled")
         };
         assert_eq!(

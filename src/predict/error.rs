@@ -1,7 +1,8 @@
 //! Why the predictor cannot work with a Job.
 
-/// A Job the predictor cannot work with, or a version it does not know.
-#[derive(Debug, thiserror::Error)]
+/// A Job the predictor cannot work with, or a version it does not know. `Clone`, so that a
+/// case prepared once (`pipeline::Prepared`) gives its error to each check that reads the Pod.
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum Error {
     /// A part of the Job the prediction needs is not a JSON object.
     #[error("{} is {found}, not an object", shown(pointer))]
