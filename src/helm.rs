@@ -67,6 +67,9 @@ pub struct Chart {
     lines: Vec<u32>,
     /// For each section, where each override pair of its rendered list comes from.
     pairs: BTreeMap<String, Vec<Span>>,
+    /// For each override file, the path (as `compare` spells paths) in the values file of the
+    /// `json:` that wrote it last, so that a finding inside the value points at its key there.
+    json_at: BTreeMap<String, String>,
     /// Whether sessions are built in templating mode (`launcher.useTemplates`, the default).
     pub use_templates: bool,
     /// In templating mode, the `rstudio-library-templates-data.tpl` the chart writes beside
@@ -101,6 +104,11 @@ impl Chart {
             .and_then(|p| p.get(index))
             .cloned()
             .unwrap_or_else(|| Span::file(&self.path))
+    }
+
+    /// Where in the values file the `json:` of override file `name` is, as a path.
+    pub fn json_at(&self, name: &str) -> Option<&str> {
+        self.json_at.get(name).map(String::as_str)
     }
 
     /// The file name (`vol.json`) an override path the chart wrote names, if it is one.
@@ -138,6 +146,8 @@ struct Entry {
     target: String,
     json: Value,
     span: Span,
+    /// Where its `json:` is in the values file, as a path (`None` for the chart's defaults).
+    json_at: Option<String>,
     /// The section it was written under (`None` for the chart's own defaults).
     section: Option<String>,
 }
@@ -151,7 +161,11 @@ impl Entry {
 /// Reads a values file's text and renders what the chart would.
 pub fn render(path: &Path, text: &str, opts: &Options) -> Result<Chart, Error> {
     let values = parse(path, text)?;
-    let at = Locator { path, text };
+    let at = Locator {
+        path,
+        text,
+        values: &values,
+    };
     let launcher = values.get("launcher");
     let flag = |key: &str, default: bool| launcher.and_then(|l| l.get(key)).map_or(default, truthy);
     let use_templates = flag("useTemplates", true);
@@ -440,6 +454,10 @@ pub fn render(path: &Path, text: &str, opts: &Options) -> Result<Chart, Error> {
         template_data,
         path: path.to_path_buf(),
         profiles: out,
+        json_at: writer
+            .iter()
+            .filter_map(|(file, e)| Some((file.clone(), e.json_at.clone()?)))
+            .collect(),
         files,
         lines,
         pairs,
@@ -592,6 +610,7 @@ fn entry(at: &Locator<'_>, path: &[&str], section: &str, item: &Value) -> Result
         target,
         json,
         span: at.span(path),
+        json_at: Some(at.path_of(&[path, &["json"]].concat())),
         section: Some(section.to_string()),
     })
 }
@@ -651,6 +670,7 @@ fn default_overrides(values: &Value, opts: &Options) -> Vec<Entry> {
         target: target.into(),
         json,
         span: Span::file(""),
+        json_at: None,
         section: None,
     };
     let mut out = vec![
@@ -948,48 +968,34 @@ fn to_json(y: serde_yaml_ng::Value) -> Value {
     }
 }
 
-/// Finds places in the values text (serde_yaml_ng keeps no positions).
+/// Finds places in the values text (serde_yaml_ng keeps no positions) with the one YAML
+/// position reader, `compare::place_of`.
 struct Locator<'a> {
     path: &'a Path,
     text: &'a str,
+    /// The values read from `text`: a digit key is a list index only where they hold a list.
+    values: &'a Value,
 }
 
 impl Locator<'_> {
-    fn compare_path(keys: &[&str]) -> String {
-        keys.iter()
-            .map(|k| {
-                if !k.is_empty() && k.chars().all(|c| c.is_ascii_digit()) {
-                    format!("[{k}]")
-                } else {
-                    format!("[{}]", serde_json::to_string(k).unwrap_or_default())
-                }
-            })
-            .collect()
+    /// `keys` as the crate spells paths.
+    fn path_of(&self, keys: &[&str]) -> String {
+        let tokens: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+        crate::compare::of_tokens("", Some(self.values), &tokens)
     }
 
     /// The line of `keys` (or of the deepest part of it the text has); 0 when not found.
     fn line(&self, keys: &[&str]) -> u32 {
-        crate::compare::line_of(self.text, &Self::compare_path(keys)).unwrap_or(0)
+        self.span(keys).line
     }
 
-    /// Line and column of `keys`: the column of the last key on its line.
+    /// Line and column of `keys` (or of the deepest part of it the text has): the key, or
+    /// what a list item holds.
     fn span(&self, keys: &[&str]) -> Span {
-        let line = self.line(keys);
-        if line == 0 {
-            return Span::file(self.path);
+        match crate::compare::place_of(self.text, &self.path_of(keys)) {
+            Some((line, col)) => Span::at(self.path, line, col),
+            None => Span::file(self.path),
         }
-        let source = self.text.lines().nth(line as usize - 1).unwrap_or("");
-        let last = keys.last().copied().unwrap_or("");
-        let col = [
-            format!("{last}:"),
-            format!("\"{last}\":"),
-            format!("'{last}':"),
-        ]
-        .iter()
-        .find_map(|k| source.find(k.as_str()))
-        .or_else(|| source.find(|c: char| !c.is_whitespace() && c != '-'))
-        .map_or(1, |b| source[..b].chars().count() as u32 + 1);
-        Span::at(self.path, line, col)
     }
 
     fn error(&self, keys: &[&str], message: String, hint: &str) -> Error {

@@ -578,23 +578,6 @@ pub(crate) mod counts {
     }
 }
 
-/// A JSON Pointer as the dotted path of validation findings (`spec.containers[0].image`).
-fn dotted(pointer: &str) -> String {
-    let mut out = String::new();
-    for token in pointer.split('/').skip(1) {
-        let token = token.replace("~1", "/").replace("~0", "~");
-        if !token.is_empty() && token.chars().all(|c| c.is_ascii_digit()) {
-            out.push_str(&format!("[{token}]"));
-        } else {
-            if !out.is_empty() {
-                out.push('.');
-            }
-            out.push_str(&token);
-        }
-    }
-    out
-}
-
 /// The tokens of a finding's dotted path (`spec.volumes[4].name`), as a JSON Pointer's.
 fn path_tokens(path: &str) -> Option<Vec<String>> {
     crate::compare::path::parse(path)?
@@ -627,7 +610,7 @@ pub fn finding_span(case: &Case, rendered: &Rendered, path: &str) -> Option<Span
                 Some(_) => None,
                 // A path jjo cannot split (a merge-key selection) is matched as text.
                 None => {
-                    let d = dotted(&a.target);
+                    let d = crate::compare::of_tokens("", Some(&rendered.patched.job), &target);
                     (path == d
                         || path.starts_with(&format!("{d}."))
                         || path.starts_with(&format!("{d}[")))

@@ -597,6 +597,7 @@ fn load_in(
                         pointer: r.pointer,
                         value: chart.files[name].clone(),
                         file: chart.path.clone(),
+                        within: chart.json_at(name).map(str::to_owned),
                         path: r.path,
                         span: r.span,
                     });
@@ -623,6 +624,7 @@ fn load_in(
                 pointer: r.pointer,
                 path: r.path,
                 file,
+                within: None,
                 span: r.span,
                 value,
             });

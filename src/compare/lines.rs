@@ -1,5 +1,6 @@
-//! Finding the line of a difference's path in a golden's YAML text, so that a failure points at
-//! `expected-pod.yaml:17`.
+//! Finding the line and column of a path in a YAML text, so that a failure points at
+//! `expected-pod.yaml:17` and a Helm values file's error or finding at the key it is about:
+//! the one YAML position reader of the crate (goldens, Helm values).
 //!
 //! `serde_yaml_ng` keeps no positions, so this is a light indentation-aware scan of block-style
 //! YAML (what bless writes and people usually write): mapping keys, `- ` items (indented or
@@ -12,10 +13,17 @@ use super::path::{self, Seg};
 /// that the text has (a field the golden lacks, such as an extra one, gives its parent's line),
 /// `None` when not even the first step is found or the path does not parse.
 pub fn line_of(yaml_text: &str, path: &str) -> Option<u32> {
+    place_of(yaml_text, path).map(|(line, _)| line)
+}
+
+/// The 1-based line and column (in characters) of `path` in a YAML text, found as
+/// [`line_of`] finds the line: the column of the key (its opening quote when quoted), or of
+/// what an item holds on the line of its `- `.
+pub fn place_of(yaml_text: &str, path: &str) -> Option<(u32, u32)> {
     let segs = path::parse(path)?;
     let toks = tokenize(yaml_text);
     let mut scope = (0, toks.len());
-    let mut line = None;
+    let mut place = None;
     for seg in &segs {
         let found = match seg {
             Seg::Key(name) => {
@@ -36,16 +44,27 @@ pub fn line_of(yaml_text: &str, path: &str) -> Option<u32> {
             }),
         };
         let Some((i, next)) = found else { break };
-        line = Some(toks[i].line);
+        // An item is where its content starts: the token after `- ` on the same line.
+        let at = match toks[i].kind {
+            TokKind::Item => toks
+                .get(i + 1)
+                .filter(|t| t.line == toks[i].line)
+                .unwrap_or(&toks[i]),
+            _ => &toks[i],
+        };
+        place = Some((at.line, at.char_col));
         scope = next;
     }
-    line
+    place
 }
 
 #[derive(Debug)]
 struct Tok {
     line: u32,
+    /// The byte offset in the line, for comparing indentation.
     col: usize,
+    /// The 1-based column in characters, as spans count.
+    char_col: u32,
     kind: TokKind,
 }
 
@@ -82,6 +101,7 @@ fn tokenize(text: &str) -> Vec<Tok> {
             toks.push(Tok {
                 line,
                 col,
+                char_col: char_col(raw, col),
                 kind: TokKind::Item,
             });
             let after = &rest[1..];
@@ -106,9 +126,20 @@ fn tokenize(text: &str) -> Vec<Tok> {
                 TokKind::Other
             }
         };
-        toks.push(Tok { line, col, kind });
+        toks.push(Tok {
+            line,
+            col,
+            char_col: char_col(raw, col),
+            kind,
+        });
     }
     toks
+}
+
+/// The 1-based character column of byte offset `col` in `line`.
+fn char_col(line: &str, col: usize) -> u32 {
+    let chars = line.get(..col).map_or(col, |s| s.chars().count());
+    u32::try_from(chars + 1).unwrap_or(u32::MAX)
 }
 
 /// `key: value` or `key:`, with a plain, single- or double-quoted key.
@@ -316,6 +347,26 @@ spec:
             line("spec.volumes[name=kube-api-access-{{suffix:sa}}]"),
             Some("- name: kube-api-access-{{suffix:sa}}")
         );
+    }
+
+    #[test]
+    fn places_have_the_column_of_the_key_or_of_an_item_s_content() {
+        assert_eq!(
+            place_of(GOLDEN, r#"metadata.labels["app.kubernetes.io/name"]"#),
+            Some((4, 5))
+        );
+        assert_eq!(place_of(GOLDEN, "spec.containers[0]"), Some((7, 5)));
+        assert_eq!(
+            place_of(GOLDEN, "spec.containers[1].command[0]"),
+            Some((13, 7))
+        );
+        let quoted = "labels:\n  team: a\n  \"app.kubernetes.io/name\": \"bad value!\"\n";
+        assert_eq!(
+            place_of(quoted, r#"labels["app.kubernetes.io/name"]"#),
+            Some((3, 3))
+        );
+        // Columns count characters, not bytes.
+        assert_eq!(place_of("é: {}\nb:\n  ü: 1\n", "b.ü"), Some((3, 3)));
     }
 
     #[test]

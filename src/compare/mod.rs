@@ -42,9 +42,9 @@ mod render;
 
 use serde_json::Value;
 
-pub use lines::line_of;
+pub use lines::{line_of, place_of};
 pub use matcher::{check_placeholders, compare};
-pub use path::push_key;
+pub use path::{of_tokens, push_key};
 pub use placeholders::PLACEHOLDER_KINDS;
 pub use reduce::reduce;
 pub use render::render;

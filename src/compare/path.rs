@@ -82,6 +82,31 @@ pub fn push_key(path: &str, key: &str) -> String {
     out
 }
 
+/// A JSON Pointer's tokens below `base` (a formatted path) as a path, each token an index
+/// where `value` (the value at `base`) has an array there and a key otherwise, so that a
+/// member named `0` stays a key: the one way a pointer becomes a path.
+pub fn of_tokens(base: &str, value: Option<&serde_json::Value>, tokens: &[String]) -> String {
+    let mut out = base.to_owned();
+    let mut here = value;
+    for t in tokens {
+        let index = here
+            .filter(|v| v.is_array())
+            .and_then(|_| t.parse::<usize>().ok());
+        here = match (here, index) {
+            (Some(v), Some(i)) => v.get(i),
+            (Some(v), None) => v.get(t.as_str()),
+            (None, _) => None,
+        };
+        match index {
+            Some(i) => {
+                let _ = write!(out, "[{i}]");
+            }
+            None => out = push_key(&out, t),
+        }
+    }
+    out
+}
+
 fn is_plain_value(v: &str) -> bool {
     !v.is_empty()
         && v.trim() == v
@@ -195,6 +220,24 @@ mod tests {
 
     fn key(k: &str) -> Seg {
         Seg::Key(k.into())
+    }
+
+    #[test]
+    fn pointer_tokens_are_indexes_only_where_the_value_has_an_array() {
+        let v =
+            serde_json::json!({"labels": {"app.kubernetes.io/name": "x", "0": "y"}, "args": ["a"]});
+        let t = |s: &[&str]| s.iter().map(|t| t.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            of_tokens(
+                "metadata",
+                Some(&v),
+                &t(&["labels", "app.kubernetes.io/name"])
+            ),
+            r#"metadata.labels["app.kubernetes.io/name"]"#
+        );
+        assert_eq!(of_tokens("", Some(&v), &t(&["args", "0"])), "args[0]");
+        assert_eq!(of_tokens("", Some(&v), &t(&["labels", "0"])), "labels.0");
+        assert_eq!(of_tokens("a", None, &t(&["b"])), "a.b");
     }
 
     #[test]

@@ -43,6 +43,10 @@ pub struct Override {
     pub path: String,
     /// The file inside the case directory that `path` maps to.
     pub file: PathBuf,
+    /// Where the value is inside `file` when that file holds more than the value (a Helm
+    /// values file's `json:`, YAML), as a path; `None` when `file` holds the value alone,
+    /// as JSON.
+    pub within: Option<String>,
     /// Where the pair is in the profiles file.
     pub span: Span,
     /// The JSON value the file holds.
@@ -59,7 +63,13 @@ impl Override {
         }
         std::fs::read_to_string(&self.file)
             .ok()
-            .and_then(|text| locate(&text, rest))
+            .and_then(|text| match &self.within {
+                Some(at) => crate::compare::place_of(
+                    &text,
+                    &crate::compare::of_tokens(at, Some(&self.value), rest),
+                ),
+                None => locate(&text, rest),
+            })
             .map_or_else(
                 || self.span.clone(),
                 |(line, col)| Span::at(&self.file, line, col),

@@ -152,6 +152,7 @@ pub(crate) mod test_support {
             pointer,
             path: "/etc/rstudio/o.json".to_owned(),
             file: "case/o.json".into(),
+            within: None,
             span: Span::at("p.conf", 3, 20),
             value,
         }

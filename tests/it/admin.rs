@@ -444,6 +444,38 @@ fn lint_github_and_sarif_locate_job_and_patch_errors() {
     }
 }
 
+/// Issue 19 item 3: a finding inside a Helm override's `json:` pointed at the entry's
+/// `- name:` line, since the value's place was looked up as JSON in the YAML values file (and
+/// Helm's locator found a key's column by searching its line for `key:` spelt three ways). The
+/// one YAML reader finds the quoted label key itself.
+#[test]
+fn lint_points_at_a_quoted_label_inside_a_helm_override() {
+    let values = format!(
+        "{}            target: /spec/template/metadata/labels\n            json:\n              team: a\n              \"app.kubernetes.io/name\": \"bad value!\"\n",
+        HELM_HEAD
+            .strip_suffix("            target: /spec/template/spec/containers/0/imagePullPolicy\n")
+            .expect("HELM_HEAD ends with its target")
+    );
+    let tmp = tree(&[("values.yaml", &values)]);
+    let file = path(&tmp, "values.yaml");
+    let run = jjo(&["lint", "--helm-values", &file, "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.text());
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let label = json["problems"]
+        .as_array()
+        .and_then(|p| p.iter().find(|p| p["rule"] == "label"))
+        .expect("a label problem");
+    assert_eq!(
+        label["path"],
+        r#"spec.template.metadata.labels["app.kubernetes.io/name"]"#
+    );
+    assert_eq!(
+        label["span"],
+        serde_json::json!({"file": file, "line": 12, "col": 15}),
+        "{values}"
+    );
+}
+
 #[test]
 fn lint_of_malformed_helm_values_is_an_annotated_error() {
     let values = format!("{HELM_HEAD}            json: # Always\n");

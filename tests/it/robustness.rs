@@ -74,7 +74,7 @@ proptest! {
             .into_iter()
             .filter_map(|(p, v)| {
                 let pointer = Pointer::parse(&p).ok()?;
-                Some(Override { pointer, path: "/etc/rstudio/o".into(), file: "o".into(), span: Span::line("p.conf", 2), value: v })
+                Some(Override { pointer, path: "/etc/rstudio/o".into(), file: "o".into(), within: None, span: Span::line("p.conf", 2), value: v })
             })
             .collect();
         let base = base_job();
