@@ -256,12 +256,12 @@ impl<'e> State<'e> {
         out: &mut String,
     ) -> R<Flow> {
         let items: Vec<(Value, Value)> = match &v {
-            Value::List(l) | Value::Strings(l) => l
+            Value::List(l) | Value::Strings(l) | Value::Ints(l) => l
                 .iter()
                 .enumerate()
                 .map(|(i, e)| (Value::Int(i as i64), e.clone()))
                 .collect(),
-            Value::Map(m) => m
+            Value::Map(m) | Value::StrMap(m) => m
                 .borrow()
                 .iter()
                 .map(|(k, e)| (Value::str(k.as_str()), e.clone()))
@@ -308,7 +308,12 @@ impl<'e> State<'e> {
         };
         let boxed = !matches!(
             v,
-            Value::Strings(_) | Value::Int(_) | Value::Int64(_) | Value::Uint8(_)
+            Value::Strings(_)
+                | Value::Ints(_)
+                | Value::StrMap(_)
+                | Value::Int(_)
+                | Value::Int64(_)
+                | Value::Uint8(_)
         );
         if items.is_empty() {
             if let Some(e) = else_list {
@@ -490,18 +495,22 @@ impl<'e> State<'e> {
                 Ok(V::plain(Value::Missing))
             }
             Value::Null => Err(self.error(format!("nil pointer evaluating interface {{}}.{name}"))),
-            Value::Map(m) => {
+            Value::Map(m) | Value::StrMap(m) => {
+                // A `map[string]string` holds strings, not interfaces: its values are not
+                // boxed, and its zero value is "".
+                let strs = matches!(recv.v, Value::StrMap(_));
                 if args.len() > 1 || final_.is_some() {
                     return Err(self.error(format!("{name} is not a method but has arguments")));
                 }
                 match m.borrow().get(name) {
                     Some(v) => Ok(V {
                         v: v.clone(),
-                        boxed: true,
+                        boxed: !strs,
                     }),
                     None => {
                         match self.missing {
                             MissingKey::Default => Ok(V::plain(Value::Missing)),
+                            MissingKey::Zero if strs => Ok(V::plain(Value::str(""))),
                             MissingKey::Zero => Ok(V {
                                 v: Value::Null,
                                 boxed: true,

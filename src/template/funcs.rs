@@ -130,7 +130,8 @@ functions! {
     "until" => sig(&[Int], None),
     "untilStep" => sig(&[Int, Int, Int], None),
     "seq" => sig(&[], Some(Int)),
-    "toDecimal" | "floor" | "ceil" | "add1f" | "reverse" | "mustReverse" | "values" => sig(&[Any], None),
+    "toDecimal" | "floor" | "ceil" | "add1f" | "reverse" | "mustReverse" => sig(&[Any], None),
+    "values" => sig(&[Map], None),
     "maxf" | "minf" | "biggest" | "without" | "mustWithout" => sig(&[Any], Some(Any)),
     "round" => sig(&[Any, Int], Some(Float)),
     "tuple" | "dig" => sig(&[], Some(Any)),
@@ -720,10 +721,10 @@ pub(super) fn call(st: &mut State<'_>, name: &str, a: Vec<Value>) -> F {
             Value::Missing => Err("reflect: call of reflect.Value.Type on zero Value".into()),
             Value::Null => Err("len of nil pointer".into()),
             Value::Str(s) => Ok(Value::Int(s.len() as i64)),
-            Value::List(l) | Value::Strings(l) | Value::Unordered(l, _) => {
+            Value::List(l) | Value::Strings(l) | Value::Ints(l) | Value::Unordered(l, _) => {
                 Ok(Value::Int(l.len() as i64))
             }
-            Value::Map(m) => Ok(Value::Int(m.borrow().len() as i64)),
+            Value::Map(m) | Value::StrMap(m) => Ok(Value::Int(m.borrow().len() as i64)),
             v => Err(format!("len of type {}", v.type_name())),
         },
         "index" => index(&a[0], &a[1..]),
@@ -933,6 +934,7 @@ pub(super) fn call(st: &mut State<'_>, name: &str, a: Vec<Value>) -> F {
             let part = l[start as usize..end as usize].to_vec();
             Ok(match &a[0] {
                 Value::Strings(_) => Value::Strings(Rc::new(part)),
+                Value::Ints(_) => Value::Ints(Rc::new(part)),
                 _ => Value::list(part),
             })
         }
@@ -1161,8 +1163,8 @@ pub(super) fn kind_name(v: &Value) -> &'static str {
         Value::Uint8(_) => "uint8",
         Value::Float(_) => "float64",
         Value::Str(_) => "string",
-        Value::List(_) | Value::Strings(_) | Value::Unordered(..) => "slice",
-        Value::Map(_) => "map",
+        Value::List(_) | Value::Strings(_) | Value::Ints(_) | Value::Unordered(..) => "slice",
+        Value::Map(_) | Value::StrMap(_) => "map",
     }
 }
 
@@ -1178,7 +1180,9 @@ pub fn strval(v: &Value) -> String {
 /// Sprig's `strslice`: the elements of a list as strings (nil elements dropped).
 fn strslice(v: &Value) -> Vec<String> {
     match v {
-        Value::Strings(l) | Value::Unordered(l, true) => l.iter().map(strval).collect(),
+        Value::Strings(l) | Value::Ints(l) | Value::Unordered(l, true) => {
+            l.iter().map(strval).collect()
+        }
         Value::Unordered(l, false) => l.iter().filter(|e| !is_nil(e)).map(strval).collect(),
         Value::List(l) => l.iter().filter(|e| !is_nil(e)).map(strval).collect(),
         Value::Missing | Value::Null => Vec::new(),
@@ -1415,7 +1419,7 @@ fn index(item: &Value, idx: &[Value]) -> F {
         };
         cur = match &cur {
             Value::Missing | Value::Null => return Err("index of nil pointer".into()),
-            Value::List(l) | Value::Strings(l) | Value::Unordered(l, _) => {
+            Value::List(l) | Value::Strings(l) | Value::Ints(l) | Value::Unordered(l, _) => {
                 let n = slot(l.len())?;
                 match l.get(n) {
                     Some(v) => v.clone(),
@@ -1429,8 +1433,15 @@ fn index(item: &Value, idx: &[Value]) -> F {
                     None => return Err("reflect: string index out of range".into()),
                 }
             }
-            Value::Map(m) => match i {
-                Value::Str(k) => m.borrow().get(&**k).cloned().unwrap_or(Value::Null),
+            Value::Map(m) | Value::StrMap(m) => match i {
+                // A missing key is the zero value of the map's element type.
+                Value::Str(k) => m.borrow().get(&**k).cloned().unwrap_or_else(|| {
+                    if matches!(cur, Value::StrMap(_)) {
+                        Value::str("")
+                    } else {
+                        Value::Null
+                    }
+                }),
                 Value::Missing | Value::Null => {
                     return Err("value is nil; should be of type string".into());
                 }
@@ -1472,8 +1483,8 @@ fn basic_kind(v: &Value) -> Kind {
 fn reflect_kind(v: &Value) -> u8 {
     match v {
         Value::Missing | Value::Null => 0,
-        Value::List(_) | Value::Strings(_) | Value::Unordered(..) => 1,
-        Value::Map(_) => 2,
+        Value::List(_) | Value::Strings(_) | Value::Ints(_) | Value::Unordered(..) => 1,
+        Value::Map(_) | Value::StrMap(_) => 2,
         _ => 3,
     }
 }
@@ -1566,10 +1577,15 @@ pub(super) fn deep_equal(a: &Value, b: &Value) -> bool {
         (Value::Int(x), Value::Int(y)) | (Value::Int64(x), Value::Int64(y)) => x == y,
         (Value::Float(x), Value::Float(y)) => x == y,
         (Value::Str(x), Value::Str(y)) => x == y,
-        (Value::List(x), Value::List(y)) | (Value::Strings(x), Value::Strings(y)) => {
-            x.len() == y.len() && x.iter().zip(y.iter()).all(|(a, b)| deep_equal(a, b))
+        (Value::List(x), Value::List(y))
+        | (Value::Strings(x), Value::Strings(y))
+        | (Value::Ints(x), Value::Ints(y)) => {
+            // A nil slice is deeply equal only to a nil slice, not to an empty one.
+            a.is_nil_slice() == b.is_nil_slice()
+                && x.len() == y.len()
+                && x.iter().zip(y.iter()).all(|(a, b)| deep_equal(a, b))
         }
-        (Value::Map(x), Value::Map(y)) => {
+        (Value::Map(x), Value::Map(y)) | (Value::StrMap(x), Value::StrMap(y)) => {
             let (x, y) = (x.borrow(), y.borrow());
             x.len() == y.len()
                 && x.iter()

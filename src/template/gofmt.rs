@@ -118,7 +118,7 @@ fn write_v(out: &mut String, v: &Value, top: bool) {
         Value::Uint8(b) => out.push_str(&b.to_string()),
         Value::Float(f) => out.push_str(&float_v(*f)),
         Value::Str(s) => out.push_str(s),
-        Value::List(l) | Value::Strings(l) | Value::Unordered(l, _) => {
+        Value::List(l) | Value::Strings(l) | Value::Ints(l) | Value::Unordered(l, _) => {
             out.push('[');
             for (i, e) in l.iter().enumerate() {
                 if i > 0 {
@@ -128,7 +128,7 @@ fn write_v(out: &mut String, v: &Value, top: bool) {
             }
             out.push(']');
         }
-        Value::Map(m) => {
+        Value::Map(m) | Value::StrMap(m) => {
             out.push_str("map[");
             for (i, (k, e)) in m.borrow().iter().enumerate() {
                 if i > 0 {
@@ -521,7 +521,12 @@ impl Printer {
             // Maps and slices are pointers to Go; their addresses are the runtime's.
             if matches!(
                 arg,
-                Value::Map(_) | Value::List(_) | Value::Strings(_) | Value::Unordered(..)
+                Value::Map(_)
+                    | Value::StrMap(_)
+                    | Value::List(_)
+                    | Value::Strings(_)
+                    | Value::Ints(_)
+                    | Value::Unordered(..)
             ) {
                 self.pointer = true;
             }
@@ -573,7 +578,7 @@ impl Printer {
             Value::Strings(_) if self.f.sharp_v && v.is_nil_slice() => {
                 self.buf.push_str("[]string(nil)");
             }
-            Value::List(l) | Value::Strings(l) | Value::Unordered(l, _) => {
+            Value::List(l) | Value::Strings(l) | Value::Ints(l) | Value::Unordered(l, _) => {
                 if self.f.sharp_v {
                     self.buf.push_str(v.type_name());
                     self.buf.push('{');
@@ -595,7 +600,7 @@ impl Printer {
                     self.buf.push(']');
                 }
             }
-            Value::Map(m) => {
+            Value::Map(m) | Value::StrMap(m) => {
                 if self.f.sharp_v {
                     self.buf.push_str(v.type_name());
                     self.buf.push('{');

@@ -84,7 +84,7 @@ fn until_step(start: i64, stop: i64, step: i64) -> Vec<i64> {
 const MAX_LIST: usize = 1 << 20;
 
 fn ints(v: Vec<i64>) -> Value {
-    Value::list(v.into_iter().map(Value::Int).collect())
+    Value::Ints(Rc::new(v.into_iter().map(Value::Int).collect()))
 }
 
 /// Go's `path.Clean`.
@@ -203,57 +203,66 @@ fn base32(b: &[u8]) -> String {
     out
 }
 
+/// Go's `base32.StdEncoding.DecodeString`, step for step (encoding/base32 `decode`): line
+/// breaks are dropped first, and the offset of an error is the one Go reports.
 fn unbase32(t: &str) -> Result<Vec<u8>, String> {
-    let bytes = t.as_bytes();
-    if !bytes.len().is_multiple_of(8) {
-        let at = bytes.len() - bytes.len() % 8;
-        return Err(format!("illegal base32 data at input byte {at}"));
-    }
-    let mut out = Vec::new();
-    for (ci, chunk) in bytes.chunks(8).enumerate() {
-        let mut n = 0u64;
-        let mut count = 0;
-        let mut pad = false;
-        for (j, &c) in chunk.iter().enumerate() {
-            let v = match c {
+    let src: Vec<u8> = t.bytes().filter(|&c| c != b'\r' && c != b'\n').collect();
+    let corrupt = |at: usize| Err(format!("illegal base32 data at input byte {at}"));
+    let olen = src.len();
+    let mut rest = &src[..];
+    let mut out = Vec::with_capacity(olen / 8 * 5);
+    let mut end = false;
+    while !rest.is_empty() && !end {
+        let mut dbuf = [0u8; 8];
+        let mut dlen = 8;
+        let mut j = 0;
+        while j < 8 {
+            let Some((&c, tail)) = rest.split_first() else {
+                // The end, with padding missing.
+                return corrupt(olen - j);
+            };
+            rest = tail;
+            if c == b'=' && j >= 2 && rest.len() < 8 {
+                if rest.len() + j < 7 {
+                    return corrupt(olen);
+                }
+                for k in 0..7 - j {
+                    if rest.len() > k && rest[k] != b'=' {
+                        return corrupt(olen - rest.len() + k - 1);
+                    }
+                }
+                dlen = j;
+                end = true;
+                // 1, 3 and 6 symbols cannot make a byte (RFC 4648 section 6).
+                if matches!(dlen, 1 | 3 | 6) {
+                    return corrupt(olen - rest.len() - 1);
+                }
+                break;
+            }
+            dbuf[j] = match c {
                 b'A'..=b'Z' => c - b'A',
                 b'2'..=b'7' => c - b'2' + 26,
-                b'=' => {
-                    pad = true;
-                    0
-                }
-                _ => return Err(format!("illegal base32 data at input byte {}", ci * 8 + j)),
+                _ => return corrupt(olen - rest.len() - 1),
             };
-            if pad && c != b'=' {
-                return Err(format!("illegal base32 data at input byte {}", ci * 8 + j));
-            }
-            if !pad {
-                count += 1;
-            }
-            n = (n << 5) | u64::from(v);
+            j += 1;
         }
-        let len = match count {
+        let d = dbuf;
+        let bytes = [
+            (d[0] << 3) | (d[1] >> 2),
+            (d[1] << 6) | (d[2] << 1) | (d[3] >> 4),
+            (d[3] << 4) | (d[4] >> 1),
+            (d[4] << 7) | (d[5] << 2) | (d[6] >> 3),
+            (d[6] << 5) | d[7],
+        ];
+        let n = match dlen {
             8 => 5,
             7 => 4,
             5 => 3,
             4 => 2,
             2 => 1,
-            _ => {
-                return Err(format!(
-                    "illegal base32 data at input byte {}",
-                    ci * 8 + count
-                ));
-            }
+            _ => 0,
         };
-        for k in 0..len {
-            out.push((n >> (32 - 8 * k)) as u8);
-        }
-        if pad && ci + 1 < bytes.len() / 8 {
-            return Err(format!(
-                "illegal base32 data at input byte {}",
-                (ci + 1) * 8
-            ));
-        }
+        out.extend_from_slice(&bytes[..n]);
     }
     Ok(out)
 }
@@ -746,7 +755,7 @@ fn json_unsupported(v: &Value) -> Option<String> {
             "json: unsupported value: {}",
             super::gofmt::float_v(*f)
         )),
-        Value::List(l) | Value::Strings(l) | Value::Unordered(l, _) => {
+        Value::List(l) | Value::Strings(l) | Value::Ints(l) | Value::Unordered(l, _) => {
             l.iter().find_map(json_unsupported)
         }
         Value::Map(m) => m.borrow().values().find_map(json_unsupported),
@@ -1077,13 +1086,13 @@ pub(super) fn call(name: &str, a: &[Value]) -> Option<F> {
             let (sep, t) = (s(a, 0), if name == "split" { s(a, 1) } else { s(a, 2) });
             let n = if name == "split" { -1 } else { int(a, 1) };
             let parts = go_split_n(&t, &sep, n);
-            Ok(Value::map(
+            Ok(Value::StrMap(Rc::new(std::cell::RefCell::new(
                 parts
                     .into_iter()
                     .enumerate()
                     .map(|(i, p)| (format!("_{i}"), Value::str(p)))
                     .collect(),
-            ))
+            ))))
         }
         "until" => {
             let c = int(a, 0);

@@ -53,8 +53,14 @@ pub enum Value {
     List(Rc<Vec<Value>>),
     /// `[]string` (Sprig `splitList`, `keys`): differs from a list only in its type name.
     Strings(Rc<Vec<Value>>),
+    /// `[]int` (Sprig `until`, `untilStep`): differs from a list only in its type name.
+    Ints(Rc<Vec<Value>>),
     /// `map[string]interface{}`.
     Map(MapRef),
+    /// `map[string]string` (Sprig `split`, `splitn`): no function changes it (`set`, `merge`
+    /// and the other map functions take only a `map[string]interface{}`), and a missing key
+    /// is `""`, not nil, to `index`.
+    StrMap(MapRef),
     /// Sprig `keys` (`[]string`) or `values` (`[]interface{}`) of more than one element: Go
     /// builds them from a map in random order, so only what cannot see the order (`len`,
     /// `has`, `sortAlpha`, ...) may use them (kept here in sorted order).
@@ -100,8 +106,10 @@ impl Value {
             Value::Str(_) => "string",
             Value::List(_) => "[]interface {}",
             Value::Strings(_) | Value::Unordered(_, true) => "[]string",
+            Value::Ints(_) => "[]int",
             Value::Unordered(_, false) => "[]interface {}",
             Value::Map(_) => "map[string]interface {}",
+            Value::StrMap(_) => "map[string]string",
         }
     }
 
@@ -114,15 +122,17 @@ impl Value {
             Value::Uint8(b) => *b != 0,
             Value::Float(f) => *f != 0.0,
             Value::Str(s) => !s.is_empty(),
-            Value::List(l) | Value::Strings(l) | Value::Unordered(l, _) => !l.is_empty(),
-            Value::Map(m) => !m.borrow().is_empty(),
+            Value::List(l) | Value::Strings(l) | Value::Ints(l) | Value::Unordered(l, _) => {
+                !l.is_empty()
+            }
+            Value::Map(m) | Value::StrMap(m) => !m.borrow().is_empty(),
         }
     }
 
     /// The elements of a list value.
     pub fn as_slice(&self) -> Option<&[Value]> {
         match self {
-            Value::List(l) | Value::Strings(l) | Value::Unordered(l, _) => Some(l),
+            Value::List(l) | Value::Strings(l) | Value::Ints(l) | Value::Unordered(l, _) => Some(l),
             _ => None,
         }
     }

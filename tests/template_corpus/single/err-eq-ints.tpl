@@ -1,0 +1,1 @@
+{{ eq (until 0) "abc" }}

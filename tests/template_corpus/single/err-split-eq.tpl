@@ -1,0 +1,1 @@
+{{ eq (split "," "a") (split "," "a") }}

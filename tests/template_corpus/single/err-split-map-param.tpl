@@ -1,0 +1,1 @@
+{{ hasKey (split "," "a,b") "_0" }}

@@ -1,0 +1,1 @@
+{{ len (values 0o17) }}
