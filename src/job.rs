@@ -824,7 +824,10 @@ pub fn strip_server_set(job: &mut Value) -> Vec<String> {
                 .remove("batch.kubernetes.io/job-tracking")
                 .is_some()
         {
-            removed.push("metadata.annotations.batch.kubernetes.io/job-tracking".into());
+            removed.push(crate::compare::push_key(
+                "metadata.annotations",
+                "batch.kubernetes.io/job-tracking",
+            ));
         }
         if !manual {
             strip_labels(metadata, CONTROLLER_LABELS, "metadata.labels", &mut removed);
@@ -867,7 +870,7 @@ fn strip_labels(
     };
     for key in keys {
         if labels.remove(*key).is_some() {
-            removed.push(format!("{at}.{key}"));
+            removed.push(crate::compare::push_key(at, key));
         }
     }
     if labels.is_empty() {
@@ -905,6 +908,18 @@ mod tests {
         );
         assert!(
             removed.contains(&"spec.selector".to_string()),
+            "{removed:?}"
+        );
+        // Label keys are spelt as every path of the crate spells them (`compare::path`).
+        assert!(
+            removed.contains(
+                &r#"spec.template.metadata.labels["batch.kubernetes.io/controller-uid"]"#
+                    .to_string()
+            ),
+            "{removed:?}"
+        );
+        assert!(
+            removed.contains(&"metadata.labels.job-name".to_string()),
             "{removed:?}"
         );
         // A Job the launcher builds has none of it.

@@ -249,18 +249,11 @@ pub fn parse_yaml_value(path: &Path, text: &str) -> Result<Value, Error> {
     }
 }
 
-/// The line and the column of the value of a top-level `key:` in a YAML text ((0, 0) when not
-/// found), for errors about that value.
+/// The line and the column of the value of `key` (a path: `kubernetes`,
+/// `session.resource-profile`) in a YAML text ((0, 0) when not found), for errors about that
+/// value; the one YAML position reader finds it, quoted keys included.
 fn key_at(text: &str, key: &str) -> (u32, u32) {
-    let prefix = format!("{key}:");
-    text.lines()
-        .enumerate()
-        .find_map(|(i, l)| {
-            let rest = l.strip_prefix(&prefix)?;
-            let value = l.len() - rest.trim_start().len();
-            Some((i as u32 + 1, value as u32 + 1))
-        })
-        .unwrap_or((0, 0))
+    crate::compare::value_place_of(text, key).unwrap_or((0, 0))
 }
 
 /// A span at the value of a top-level `key:` of case.yaml.
@@ -365,21 +358,6 @@ fn group_sections(profiles: &Profiles, user: &str, groups: &[String], at: &Span)
         }
     }
     out
-}
-
-/// The line and the column of the value of a `key:` at any depth in a YAML text ((0, 0) when
-/// not found), for errors about it.
-fn nested_key_at(text: &str, key: &str) -> (u32, u32) {
-    let prefix = format!("{key}:");
-    text.lines()
-        .enumerate()
-        .find_map(|(i, l)| {
-            let rest = l.trim_start().strip_prefix(&prefix)?;
-            // The column of the value, where the name the error is about is written.
-            let value = l.len() - rest.trim_start().len();
-            Some((i as u32 + 1, value as u32 + 1))
-        })
-        .unwrap_or((0, 0))
 }
 
 /// The host's users and groups from `dir/group` and `dir/passwd` (`getent` output).
@@ -573,7 +551,7 @@ fn load_in(
         }
         None => None,
     };
-    let (line, col) = nested_key_at(spec_text, "resource-profile");
+    let (line, col) = key_at(spec_text, "session.resource-profile");
     let at = Span::at(&spec_path, line, col);
     let (session, resource_profile) =
         resources::apply(resource_profiles.as_ref(), &spec.session, &resolved, &at)?;

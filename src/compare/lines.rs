@@ -20,10 +20,25 @@ pub fn line_of(yaml_text: &str, path: &str) -> Option<u32> {
 /// [`line_of`] finds the line: the column of the key (its opening quote when quoted), or of
 /// what an item holds on the line of its `- `.
 pub fn place_of(yaml_text: &str, path: &str) -> Option<(u32, u32)> {
+    find(yaml_text, path).map(|(line, col, _)| (line, col))
+}
+
+/// The 1-based line and column of the value of the key `path` ends with, when the text has
+/// that key: where `key: value` writes the value (the end of `key:` when the value is on the
+/// lines below), for an error about the value.
+pub fn value_place_of(yaml_text: &str, path: &str) -> Option<(u32, u32)> {
+    let (line, _, value) = find(yaml_text, path)?;
+    value.map(|col| (line, col))
+}
+
+/// The line and column of `path` (its deepest part found) and, when the whole path is found
+/// and ends at a key, the column of that key's value.
+fn find(yaml_text: &str, path: &str) -> Option<(u32, u32, Option<u32>)> {
     let segs = path::parse(path)?;
     let toks = tokenize(yaml_text);
     let mut scope = (0, toks.len());
     let mut place = None;
+    let mut found_all = true;
     for seg in &segs {
         let found = match seg {
             Seg::Key(name) => {
@@ -43,7 +58,10 @@ pub fn place_of(yaml_text: &str, path: &str) -> Option<(u32, u32)> {
                 all.then_some((i, inner))
             }),
         };
-        let Some((i, next)) = found else { break };
+        let Some((i, next)) = found else {
+            found_all = false;
+            break;
+        };
         // An item is where its content starts: the token after `- ` on the same line.
         let at = match toks[i].kind {
             TokKind::Item => toks
@@ -52,10 +70,10 @@ pub fn place_of(yaml_text: &str, path: &str) -> Option<(u32, u32)> {
                 .unwrap_or(&toks[i]),
             _ => &toks[i],
         };
-        place = Some((at.line, at.char_col));
+        place = Some((at.line, at.char_col, at.value_col));
         scope = next;
     }
-    place
+    place.map(|(line, col, value)| (line, col, value.filter(|_| found_all)))
 }
 
 #[derive(Debug)]
@@ -65,6 +83,8 @@ struct Tok {
     col: usize,
     /// The 1-based column in characters, as spans count.
     char_col: u32,
+    /// For a key, the 1-based column of its value (just past `key: `).
+    value_col: Option<u32>,
     kind: TokKind,
 }
 
@@ -102,6 +122,7 @@ fn tokenize(text: &str) -> Vec<Tok> {
                 line,
                 col,
                 char_col: char_col(raw, col),
+                value_col: None,
                 kind: TokKind::Item,
             });
             let after = &rest[1..];
@@ -112,24 +133,25 @@ fn tokenize(text: &str) -> Vec<Tok> {
         if rest.is_empty() {
             continue;
         }
-        let kind = match split_key(rest) {
-            Some((name, value)) => {
+        let (kind, value_col) = match split_key(rest) {
+            Some((name, value, at)) => {
                 if value.starts_with('|') || value.starts_with('>') {
                     block = Some(col);
                 }
-                TokKind::Key { name, value }
+                (TokKind::Key { name, value }, Some(char_col(raw, col + at)))
             }
             None => {
                 if rest.starts_with('|') || rest.starts_with('>') {
                     block = Some(col.saturating_sub(1));
                 }
-                TokKind::Other
+                (TokKind::Other, None)
             }
         };
         toks.push(Tok {
             line,
             col,
             char_col: char_col(raw, col),
+            value_col,
             kind,
         });
     }
@@ -142,8 +164,9 @@ fn char_col(line: &str, col: usize) -> u32 {
     u32::try_from(chars + 1).unwrap_or(u32::MAX)
 }
 
-/// `key: value` or `key:`, with a plain, single- or double-quoted key.
-fn split_key(rest: &str) -> Option<(String, String)> {
+/// `key: value` or `key:`, with a plain, single- or double-quoted key: the key, the value
+/// and the byte offset in `rest` where the value starts.
+fn split_key(rest: &str) -> Option<(String, String, usize)> {
     let (name, after) = if rest.starts_with('"') || rest.starts_with('\'') {
         let end = quoted_end(rest)?;
         (unquote(&rest[..end]), &rest[end..])
@@ -159,7 +182,8 @@ fn split_key(rest: &str) -> Option<(String, String)> {
     if !value.is_empty() && !value.starts_with(' ') {
         return None;
     }
-    Some((name, value.trim().to_string()))
+    let at = rest.len() - value.trim_start().len();
+    Some((name, value.trim().to_string(), at))
 }
 
 /// The byte index just after the quoted scalar that `s` starts with.
@@ -367,6 +391,20 @@ spec:
         );
         // Columns count characters, not bytes.
         assert_eq!(place_of("é: {}\nb:\n  ü: 1\n", "b.ü"), Some((3, 3)));
+    }
+
+    #[test]
+    fn a_value_s_place_is_past_its_key_quoted_or_not() {
+        let text = "\"kubernetes\":  \"1.99\"\nsession:\n  resource-profile: gpux\ngroups:\n- a\n";
+        assert_eq!(value_place_of(text, "kubernetes"), Some((1, 16)));
+        assert_eq!(
+            value_place_of(text, "session.resource-profile"),
+            Some((3, 21))
+        );
+        assert_eq!(value_place_of(text, "groups"), Some((4, 8)));
+        // A key the text lacks has no value place, though its parent has a place.
+        assert_eq!(value_place_of(text, "session.cpus"), None);
+        assert_eq!(place_of(text, "session.cpus"), Some((2, 1)));
     }
 
     #[test]

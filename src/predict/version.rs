@@ -379,11 +379,7 @@ fn paths(value: &serde_json::Value, pattern: &str) -> Vec<String> {
             let Some(child) = value.get(key) else {
                 continue;
             };
-            let path = if path.is_empty() {
-                key.to_string()
-            } else {
-                format!("{path}.{key}")
-            };
+            let path = crate::compare::push_key(&path, key);
             match (every, child.as_array()) {
                 (true, Some(items)) => next.extend(
                     items

@@ -1014,6 +1014,26 @@ fn kubernetes_version_out_of_range_names_the_line() {
     ");
 }
 
+/// Issue 19 item 3: the place of a case.yaml value was found by a line scan for `key:` at
+/// the start of a line, so a quoted key (`"kubernetes":`) got no line at all.
+#[test]
+fn kubernetes_version_under_a_quoted_key_names_the_line() {
+    let case = TempCase::new(&[
+        (PROFILES, b"[*]\n"),
+        ("case.yaml", b"user: alice\n\"kubernetes\": \"1.20\"\n"),
+    ]);
+    insta::assert_snapshot!(case.test(&[]), @"
+    exit code: 2
+    ----- stdout -----
+    ERROR   case
+      error: [TEMP]/case/case.yaml:2:15: unsupported kubernetes version `1.20`: supported are 1.29 to 1.37 (`1.33`, `v1.33` or `1.33.2`)
+
+    0 passed, 1 failed
+
+    ----- stderr -----
+    ");
+}
+
 #[test]
 fn golden_that_is_not_yaml_names_the_line() {
     let case = TempCase::new(&[
