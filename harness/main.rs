@@ -23,47 +23,33 @@ use std::sync::Arc;
 
 use libtest_mimic::{Arguments, Failed, Trial};
 
-/// How to name a cluster, said when live trials are ignored or asked for without one.
-const SET_A_CLUSTER: &str = "build a local control plane with `ci/control-plane/build v1.34.4` (needs Go; then they run on it), or set `JJO_CLUSTER=kind`, `JJO_CLUSTER=kubeconfig` with `JJO_CONTEXT`, or `JJO_CLUSTER=k3s`";
-
 fn main() -> ExitCode {
     let args = Arguments::from_args();
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    // The plan `jjo test` resolves from its flags, here from the `JJO_*` variables.
     let env = match jjo::env::Env::read() {
         Ok(env) => env,
         Err(e) => return fail(&e),
     };
-    if env.bless
-        && let Err(e) = jjo::bless::allowed()
-    {
-        return fail(&e);
-    }
-    let cases: Vec<(String, PathBuf)> = match jjo::case::discover(&[root.join("cases")]) {
-        Ok(cases) => cases,
+    let builds = env.cluster.control_plane_cache.clone();
+    let (plan, why_offline) = match jjo::plan::Plan::for_harness(&root, env) {
+        Ok(resolved) => resolved,
         Err(e) => return fail(&e),
     };
-    let load_opts = jjo::case::LoadOptions {
-        allow_unknown_keys: false,
-        host_db: env.host.host_db.clone(),
-        skip_nodes: false,
-    };
-    let live = match live::Live::new(&root, env.cluster, env.cluster_named, load_opts.clone()) {
-        Ok(live) => Arc::new(live),
-        Err(e) => return fail(&e),
-    };
+    let plan = Arc::new(plan);
+    let live = Arc::new(live::Live::new(Arc::clone(&plan), why_offline, builds));
     if !live.configured() && !args.list {
         eprintln!("note: live trials are ignored: {}", live.why_not());
     }
     let mut trials = Vec::new();
+    let cases = plan.cases.clone();
     let names: Vec<String> = cases.iter().map(|(name, _)| name.clone()).collect();
     for (name, dir) in cases.clone() {
         let (offline_name, offline_dir) = (name.clone(), dir.clone());
-        let blessing = env.bless;
-        let load_opts = load_opts.clone();
+        let plan = Arc::clone(&plan);
         trials.push(
             Trial::test(name.clone(), move || {
-                let (result, warnings) =
-                    jjo::pipeline::run_case(&offline_name, &offline_dir, &load_opts, blessing);
+                let (result, warnings) = plan.run_offline(&offline_name, &offline_dir);
                 // Not a failure, and not a pass either: the `live::` trial decides it.
                 if let Some(why) = result.not_decided() {
                     eprintln!("note: {offline_name}: not decided offline: {why}");
@@ -80,7 +66,7 @@ fn main() -> ExitCode {
                 .with_ignored_flag(!configured),
         );
     }
-    trials.extend(live::local_trials(&live, &cases, &load_opts, args.list));
+    trials.extend(live::local_trials(&live, &cases, &plan.load, args.list));
     #[cfg(feature = "cluster")]
     trials.extend(on_local::trials(live.builds_root(), args.list));
     trials.extend(listing::trials(names));
@@ -116,17 +102,13 @@ mod live {
     use super::*;
     use jjo::cluster::{Backend, LiveOptions, local};
     use jjo::error::Error;
-    use jjo::flags::ClusterArgs;
     use jjo::live::Runner;
 
-    /// The cluster the environment names, connected on first use (so `--list` never starts
-    /// one) and shared by every live trial of this process.
+    /// The plan's cluster, connected on first use (so `--list` never starts one) and shared
+    /// by every live trial of this process.
     pub struct Live {
-        backend: Option<Backend>,
-        namespace: Option<String>,
+        plan: Arc<jjo::plan::Plan>,
         runner: OnceLock<Result<Runner, String>>,
-        /// How to read each case (`JJO_HOST_DB`).
-        load_opts: jjo::case::LoadOptions,
         /// Why the live trials are ignored, when they are.
         why_not: String,
         /// The cache of local builds, when the live trials run on them.
@@ -136,45 +118,18 @@ mod live {
     }
 
     impl Live {
-        /// The backend `args` select; the kind config is found in the repository `root`.
-        /// With `JJO_CLUSTER` unset (`named` false), a local control plane when one is built.
-        pub fn new(
-            root: &Path,
-            mut args: ClusterArgs,
-            named: bool,
-            load_opts: jjo::case::LoadOptions,
-        ) -> Result<Live, Error> {
-            args.kind_config = root.join(&args.kind_config);
-            let mut backend = args.backend()?;
-            let mut why_not = format!("no cluster ({SET_A_CLUSTER})");
-            let cache = local::cache_root(args.control_plane_cache.as_deref());
-            if backend.is_none() && named {
-                why_not = "`JJO_CLUSTER` is `none`".into();
-            } else if backend.is_none()
-                && let Some(root) = &cache
-            {
-                if local::builds(root).is_empty() {
-                    why_not = format!(
-                        "no cluster, and no local control plane built in `{}` ({SET_A_CLUSTER})",
-                        root.display()
-                    );
-                } else {
-                    backend = Some(Backend::Local {
-                        minor: args.kubernetes,
-                        cache: Some(root.clone()),
-                    });
-                }
-            }
-            let on_local = matches!(backend, Some(Backend::Local { .. }));
-            Ok(Live {
-                backend,
-                namespace: args.namespace,
+        /// The live trials of `plan`, ignored for `why_not` when it has no cluster; local
+        /// builds are looked for in `builds` (`JJO_CONTROL_PLANE_CACHE`), else the default.
+        pub fn new(plan: Arc<jjo::plan::Plan>, why_not: String, builds: Option<PathBuf>) -> Live {
+            let builds_root = local::cache_root(builds.as_deref());
+            let on_local = matches!(plan.cluster, Some(Backend::Local { .. }));
+            Live {
+                plan,
                 runner: OnceLock::new(),
-                load_opts,
                 why_not,
-                builds_root: cache.clone(),
-                cache: if on_local { cache } else { None },
-            })
+                cache: if on_local { builds_root.clone() } else { None },
+                builds_root,
+            }
         }
 
         /// Where local control-plane builds are looked for.
@@ -184,7 +139,7 @@ mod live {
 
         /// Whether a cluster is configured, i.e. whether live trials run.
         pub fn configured(&self) -> bool {
-            self.backend.is_some()
+            self.plan.cluster.is_some()
         }
 
         /// Why the live trials are ignored.
@@ -194,20 +149,21 @@ mod live {
 
         /// Runs one case on the cluster; without one (`--ignored` asked for it), fails.
         pub fn run(&self, name: &str, dir: &Path) -> Result<(), Failed> {
-            let Some(backend) = &self.backend else {
-                return Err(Failed::from(format!("needs a cluster: {SET_A_CLUSTER}")));
-            };
-            let runner = self.runner.get_or_init(|| {
-                let options = LiveOptions {
-                    namespace: self.namespace.clone(),
-                    ..LiveOptions::default()
-                };
-                Runner::connect(backend, options).map_err(|e| message(&e))
+            if !self.configured() {
+                return Err(Failed::from(format!(
+                    "needs a cluster: {}",
+                    jjo::plan::SET_A_CLUSTER
+                )));
+            }
+            let runner = self.runner.get_or_init(|| match self.plan.connect() {
+                Ok(Some(runner)) => Ok(runner),
+                Ok(None) => Err("the plan has no cluster".into()),
+                Err(e) => Err(message(&e)),
             });
             let runner = runner
                 .as_ref()
                 .map_err(|e| Failed::from(format!("cannot reach the cluster: {e}")))?;
-            let (result, warnings, _) = jjo::live::run_case(runner, name, dir, &self.load_opts);
+            let (result, warnings, _) = self.plan.run_live(runner, name, dir);
             outcome(&result, &warnings)
         }
     }
@@ -564,22 +520,14 @@ mod on_local {
 #[cfg(not(feature = "cluster"))]
 mod live {
     use super::*;
-    use jjo::error::Error;
-    use jjo::flags::ClusterArgs;
 
     /// Without the `cluster` feature, live trials are listed and ignored.
     pub struct Live;
 
     impl Live {
-        /// Refuses a cluster the environment asks for: this build cannot reach one.
-        pub fn new(
-            _: &Path,
-            args: ClusterArgs,
-            _: bool,
-            _: jjo::case::LoadOptions,
-        ) -> Result<Live, Error> {
-            args.require_offline()?;
-            Ok(Live)
+        /// Nothing to connect: [`jjo::plan::Plan::for_harness`] refused a cluster already.
+        pub fn new(_: Arc<jjo::plan::Plan>, _: String, _: Option<PathBuf>) -> Live {
+            Live
         }
 
         /// Why live trials are ignored.

@@ -30,6 +30,7 @@ pub mod location;
 pub mod overrides;
 pub mod patch;
 pub mod pipeline;
+pub mod plan;
 pub mod predict;
 pub mod principals;
 pub mod profiles;

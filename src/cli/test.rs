@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use super::CaseOptions;
 use crate::error::{Error, exit};
-use crate::pipeline;
 use crate::pipeline::CaseResult;
+use crate::plan::Plan;
 use crate::report;
 
 /// Run cases and compare them with their goldens.
@@ -50,15 +50,9 @@ fn write_report(path: &std::path::Path, text: &str) -> Result<(), Error> {
 
 /// Runs `jjo test`.
 pub fn run(args: Args) -> Result<u8, Error> {
-    if args.bless {
-        crate::bless::allowed()?;
-    }
-    let cases = crate::case::discover(&args.paths)?;
-    let load_opts = args.opts.load_options(&args.host);
-    let mut runs = pipeline::run_all(&cases, &load_opts, args.bless);
-    if !args.bless {
-        live(&args, &cases, &mut runs)?;
-    }
+    let load = args.opts.load_options(&args.host);
+    let plan = Plan::for_test(&args.paths, args.bless, load, &args.cluster, &args.live)?;
+    let mut runs = plan.run()?;
     for run in &mut runs {
         run.warnings
             .retain(|w| !crate::diag::allowed(&args.allow, w.id));
@@ -78,7 +72,7 @@ pub fn run(args: Args) -> Result<u8, Error> {
         }
     }
     let unreferenced = if args.check_unreferenced {
-        crate::case::unreferenced_goldens(&args.paths, &cases)?
+        crate::case::unreferenced_goldens(&args.paths, &plan.cases)?
     } else {
         Vec::new()
     };
@@ -100,46 +94,4 @@ pub fn run(args: Args) -> Result<u8, Error> {
     } else {
         exit::OK
     })
-}
-
-/// Runs the cases on a cluster too, when one is selected, and adds the `live` check.
-#[cfg(feature = "cluster")]
-fn live(
-    args: &Args,
-    cases: &[(String, PathBuf)],
-    runs: &mut [pipeline::CaseRun],
-) -> Result<(), Error> {
-    use crate::live::Runner;
-
-    let Some(backend) = args.cluster.backend()? else {
-        return Ok(());
-    };
-    let options = args.live.options(args.cluster.namespace.clone());
-    let runner = Runner::connect(&backend, options)?;
-    let workers = args
-        .live
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let load_opts = args.opts.load_options(&args.host);
-    let live = pipeline::run_all_with(cases, workers, |name, dir| {
-        crate::live::run_case(&runner, name, dir, &load_opts)
-    });
-    for (run, live) in runs.iter_mut().zip(live) {
-        run.warnings.extend(live.warnings);
-        run.elapsed += live.elapsed;
-        run.phases.extend(live.phases);
-        match (&mut run.result, live.result) {
-            (CaseResult::Ran(checks), CaseResult::Ran(more)) => checks.extend(more),
-            (CaseResult::Ran(_), error @ CaseResult::Error(_)) => run.result = error,
-            // A case that cannot even load already reports that.
-            (CaseResult::Error(_), _) => {}
-        }
-    }
-    Ok(())
-}
-
-/// Without the `cluster` feature, only offline runs exist.
-#[cfg(not(feature = "cluster"))]
-fn live(args: &Args, _: &[(String, PathBuf)], _: &mut [pipeline::CaseRun]) -> Result<(), Error> {
-    args.cluster.require_offline()
 }
