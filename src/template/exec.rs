@@ -10,6 +10,7 @@ use super::funcs::{self, Ty};
 use super::gofmt;
 use super::parse::{Arg, Cmd, Control, Node, Pipe, Pos, Tree};
 use super::value::Value;
+use super::why::Why;
 
 /// Go's `missingkey` option: what a missing map key gives.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -30,6 +31,24 @@ pub struct ExecError {
     pub at: Option<(String, usize, usize)>,
     /// Go's full message (`template: job.tpl:3:5: executing "job.tpl" at <.Job.x>: ...`).
     pub message: String,
+    /// The kind of mistake, for jjo's hint (never read from `message`); `None` for
+    /// [`Why::Other`]. Boxed so that every `Result` of the executor stays as small as before:
+    /// its recursion is bounded by the stack.
+    pub why: Option<Box<Why>>,
+}
+
+impl ExecError {
+    /// The same error, of a kind a hint can match.
+    pub(super) fn because(mut self, why: Why) -> ExecError {
+        self.why = Some(Box::new(why));
+        self
+    }
+
+    /// The kind of mistake.
+    pub fn why(&self) -> &Why {
+        const OTHER: &Why = &Why::Other;
+        self.why.as_deref().unwrap_or(OTHER)
+    }
 }
 
 impl std::fmt::Display for ExecError {
@@ -137,6 +156,7 @@ impl<'e> State<'e> {
             None => ExecError {
                 at: None,
                 message: format!("template: {name}: {msg}"),
+                why: None,
             },
             Some((pos, key, kind)) => {
                 let location = self.tree.location(*pos);
@@ -152,6 +172,7 @@ impl<'e> State<'e> {
                         "template: {location}: executing {} at <{ctx}>: {msg}",
                         gofmt::quote(name)
                     ),
+                    why: None,
                 }
             }
         }
@@ -488,9 +509,9 @@ impl<'e> State<'e> {
         match &recv.v {
             Value::Missing => {
                 if self.missing == MissingKey::Error {
-                    return Err(
-                        self.error(format!("nil data; no entry for key {}", gofmt::quote(name)))
-                    );
+                    return Err(self
+                        .error(format!("nil data; no entry for key {}", gofmt::quote(name)))
+                        .because(Why::MissingKey(name.to_string())));
                 }
                 Ok(V::plain(Value::Missing))
             }
@@ -507,18 +528,17 @@ impl<'e> State<'e> {
                         v: v.clone(),
                         boxed: !strs,
                     }),
-                    None => {
-                        match self.missing {
-                            MissingKey::Default => Ok(V::plain(Value::Missing)),
-                            MissingKey::Zero if strs => Ok(V::plain(Value::str(""))),
-                            MissingKey::Zero => Ok(V {
-                                v: Value::Null,
-                                boxed: true,
-                            }),
-                            MissingKey::Error => Err(self
-                                .error(format!("map has no entry for key {}", gofmt::quote(name)))),
-                        }
-                    }
+                    None => match self.missing {
+                        MissingKey::Default => Ok(V::plain(Value::Missing)),
+                        MissingKey::Zero if strs => Ok(V::plain(Value::str(""))),
+                        MissingKey::Zero => Ok(V {
+                            v: Value::Null,
+                            boxed: true,
+                        }),
+                        MissingKey::Error => Err(self
+                            .error(format!("map has no entry for key {}", gofmt::quote(name)))
+                            .because(Why::MissingKey(name.to_string()))),
+                    },
                 }
             }
             _ => Err(self.error(format!("can't evaluate field {name} in type {type_name}"))),

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value, json};
 
-use super::{TemplateError, TemplateSet};
+use super::{TemplateError, TemplateSet, Why};
 use crate::diag::did_you_mean;
 use crate::error::Error;
 use crate::location::Span;
@@ -260,7 +260,7 @@ fn template_error(dir: &Path, e: TemplateError, job: Option<&Value>) -> Error {
         }
         None => (Span::file(dir.join("job.tpl")), text.clone()),
     };
-    let hint = hint_for(&message, job);
+    let hint = hint_for(e.why(), job);
     Error::Syntax {
         span,
         message,
@@ -268,33 +268,25 @@ fn template_error(dir: &Path, e: TemplateError, job: Option<&Value>) -> Error {
     }
 }
 
-fn hint_for(message: &str, job: Option<&Value>) -> Option<String> {
-    if let Some(f) = message
-        .strip_prefix("function \"")
-        .and_then(|r| r.split('"').next())
-    {
-        return did_you_mean(f, super::function_names()).map(|s| format!("did you mean `{s}`?"));
-    }
-    if let Some(rest) = message.split("no entry for key \"").nth(1) {
-        let key = rest.split('"').next().unwrap_or("");
-        if let Some(s) = job
+/// jjo's hint for a kind of template mistake, matched on the kind the engine gives beside
+/// Go's words (never on the words themselves).
+fn hint_for(why: &Why, job: Option<&Value>) -> Option<String> {
+    match why {
+        Why::UndefinedFunction(f) => {
+            did_you_mean(f, super::function_names()).map(|s| format!("did you mean `{s}`?"))
+        }
+        Why::MissingKey(key) => job
             .and_then(Value::as_object)
             .and_then(|o| did_you_mean(key, o.keys().map(String::as_str)))
-        {
-            return Some(format!("did you mean `.Job.{s}`?"));
-        }
-    }
-    if message.contains("unclosed action") {
-        return Some("close the action with `}}`".into());
-    }
-    // Go says only this when a block is still open at the end of the file.
-    if message.ends_with("unexpected EOF") {
-        return Some(
+            .map(|s| format!("did you mean `.Job.{s}`?")),
+        Why::UnclosedAction => Some("close the action with `}}`".into()),
+        // Go says only `unexpected EOF` when a block is still open at the end of the file.
+        Why::UnexpectedEof => Some(
             "an `{{ if }}`, `{{ range }}`, `{{ with }}`, `{{ define }}` or `{{ block }}` has no `{{ end }}`"
                 .into(),
-        );
+        ),
+        Why::Other => None,
     }
-    None
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 //! The lexer of Go's `text/template` (Go 1.19 `text/template/parse/lex.go`): the file's text
 //! as tokens, with Go's own words for what it cannot read.
 
+use super::why::Why;
+
 /// A position: byte offset in the file's text, and its 1-based line.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Pos {
@@ -33,7 +35,8 @@ pub(super) enum Tok {
     Str(String, String),
     Keyword(&'static str),
     Eof,
-    Error(String),
+    /// Go's words, and the kind of mistake for jjo's hint.
+    Error(String, Why),
 }
 
 #[derive(Clone, Debug)]
@@ -89,8 +92,13 @@ impl<'a> Lexer<'a> {
     }
 
     fn error(&mut self, msg: String) {
+        self.error_why(msg, Why::Other);
+    }
+
+    /// An error token whose kind a hint can match.
+    fn error_why(&mut self, msg: String, why: Why) {
         self.out.push(Token {
-            tok: Tok::Error(msg),
+            tok: Tok::Error(msg, why),
             pos: Pos {
                 off: self.start,
                 line: self.start_line,
@@ -226,7 +234,7 @@ impl<'a> Lexer<'a> {
                     "unclosed action started at {}:{}",
                     self.name, self.action_line
                 );
-                self.error(msg);
+                self.error_why(msg, Why::UnclosedAction);
                 return false;
             };
             match c {

@@ -15,6 +15,7 @@ mod sprig;
 mod strconv;
 mod unicase;
 mod value;
+mod why;
 mod yaml;
 
 pub use exec::{ExecError, MissingKey, NoValue};
@@ -22,3 +23,4 @@ pub use funcs::{SPRIG_V3_3_0, function_table};
 pub use parse::ParseError;
 pub use set::{Rendered, TemplateError, TemplateSet, function_names};
 pub use value::Value;
+pub use why::Why;

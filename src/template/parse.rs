@@ -8,6 +8,7 @@ use std::rc::Rc;
 
 pub use super::lex::Pos;
 use super::lex::{Tok, Token, lex, unquote_go};
+use super::why::Why;
 
 /// A number constant with the interpretations Go's parser gives it.
 #[derive(Clone, Debug)]
@@ -234,6 +235,8 @@ pub struct ParseError {
     pub line: usize,
     /// Go's words.
     pub msg: String,
+    /// The kind of mistake, for jjo's hint (never read from `msg`).
+    pub why: Why,
 }
 
 impl std::fmt::Display for ParseError {
@@ -259,7 +262,7 @@ type PResult<T> = Result<T, ParseError>;
 fn tok_display(t: &Tok) -> String {
     let v = match t {
         Tok::Eof => return "EOF".into(),
-        Tok::Error(e) => return e.clone(),
+        Tok::Error(e, _) => return e.clone(),
         Tok::Keyword(k) => return format!("<{k}>"),
         Tok::Nil => return "<nil>".into(),
         Tok::Text(s)
@@ -291,10 +294,16 @@ fn tok_display(t: &Tok) -> String {
 
 impl Parser<'_> {
     fn err<T>(&self, msg: impl Into<String>) -> PResult<T> {
+        self.err_why(msg, Why::Other)
+    }
+
+    /// An error of a kind a hint can match.
+    fn err_why<T>(&self, msg: impl Into<String>, why: Why) -> PResult<T> {
         Err(ParseError {
             file: self.name.to_string(),
             line: self.last_line,
             msg: msg.into(),
+            why,
         })
     }
 
@@ -333,11 +342,12 @@ impl Parser<'_> {
     }
 
     fn lex_error(&self, t: &Token) -> PResult<()> {
-        if let Tok::Error(e) = &t.tok {
+        if let Tok::Error(e, why) = &t.tok {
             return Err(ParseError {
                 file: self.name.to_string(),
                 line: t.pos.line,
                 msg: e.clone(),
+                why: why.clone(),
             });
         }
         Ok(())
@@ -428,7 +438,7 @@ impl Parser<'_> {
         let mut list = Vec::new();
         loop {
             if self.peek_non_space().tok == Tok::Eof {
-                return self.err("unexpected EOF");
+                return self.err_why("unexpected EOF", Why::UnexpectedEof);
             }
             match self.text_or_action()? {
                 Item::Node(n) => list.push(n),
@@ -718,7 +728,10 @@ impl Parser<'_> {
         Ok(Some(match t.tok {
             Tok::Ident(name) => {
                 if !(self.has_func)(&name) {
-                    return self.err(format!("function {name:?} not defined"));
+                    return self.err_why(
+                        format!("function {name:?} not defined"),
+                        Why::UndefinedFunction(name.to_string()),
+                    );
                 }
                 Arg::Ident(t.pos, name)
             }

@@ -7,6 +7,7 @@ use std::rc::Rc;
 use super::exec::{self, ExecError, MissingKey, NoValue};
 use super::parse::{self, ParseError};
 use super::value::Value;
+use super::why::Why;
 use super::{funcs, gofmt};
 
 /// A template error: a parse or execution error with Go's own words and its location.
@@ -21,6 +22,14 @@ pub enum TemplateError {
 }
 
 impl TemplateError {
+    /// The kind of mistake, beside Go's words.
+    pub fn why(&self) -> &Why {
+        match self {
+            TemplateError::Parse(p) => &p.why,
+            TemplateError::Exec(e) => e.why(),
+        }
+    }
+
     /// The file, 1-based line and (for execution errors) Go's 0-based column.
     pub fn location(&self) -> Option<(String, usize, Option<usize>)> {
         match self {
@@ -65,15 +74,10 @@ impl TemplateSet {
     /// Parses one file (named by its base name) into the set; its `define`s join the set.
     pub fn add_file(&mut self, name: &str, text: &str) -> Result<(), TemplateError> {
         let trees = parse::parse_file(name, text, &has_func).map_err(|mut e| {
-            if let Some(f) = e
-                .msg
-                .strip_prefix("function ")
-                .and_then(|r| r.strip_suffix(" not defined"))
+            if let Why::UndefinedFunction(f) = &e.why
+                && let Some(why) = funcs::unsupported(f)
             {
-                let f = f.trim_matches('"');
-                if let Some(why) = funcs::unsupported(f) {
-                    e.msg = format!("function {} not defined ({why})", gofmt::quote(f));
-                }
+                e.msg = format!("function {} not defined ({why})", gofmt::quote(f));
             }
             TemplateError::Parse(e)
         })?;
@@ -95,6 +99,7 @@ impl TemplateSet {
                     "template: no template {} associated with template \"\"",
                     gofmt::quote(name)
                 ),
+                why: None,
             }));
         };
         let mut no_values = Vec::new();
@@ -132,6 +137,41 @@ mod tests {
         set.render("t.tpl", Value::from_json(&data))
             .map(|r| r.text)
             .map_err(|e| e.to_string())
+    }
+
+    /// Issue 19: jjo's hints match the kind the engine gives beside Go's words, so the
+    /// words can stay exactly Go's.
+    #[test]
+    fn errors_carry_their_kind_beside_go_s_words() {
+        let why = |text: &str, missing: MissingKey| {
+            let mut set = TemplateSet::new().missing_key(missing);
+            let err = match set.add_file("t.tpl", text) {
+                Err(e) => e,
+                Ok(()) => set
+                    .render("t.tpl", Value::from_json(&serde_json::json!({"a": {}})))
+                    .err()
+                    .unwrap_or_else(|| panic!("{text:?} should fail")),
+            };
+            (err.why().clone(), err.to_string())
+        };
+        let (w, words) = why("{{ nosuchfn . }}", MissingKey::Default);
+        assert_eq!(w, Why::UndefinedFunction("nosuchfn".into()), "{words}");
+        assert_eq!(
+            words,
+            r#"template: t.tpl:1: function "nosuchfn" not defined"#
+        );
+        assert_eq!(
+            why("{{ if .a }}x", MissingKey::Default).0,
+            Why::UnexpectedEof
+        );
+        assert_eq!(why("{{ .a ", MissingKey::Default).0, Why::UnclosedAction);
+        let (w, words) = why("{{ .a.b }}", MissingKey::Error);
+        assert_eq!(w, Why::MissingKey("b".into()), "{words}");
+        assert!(
+            words.ends_with(r#"map has no entry for key "b""#),
+            "{words}"
+        );
+        assert_eq!(why("{{ 1 | 2 }}", MissingKey::Default).0, Why::Other);
     }
 
     #[test]
