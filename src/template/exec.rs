@@ -740,11 +740,14 @@ impl<'e> State<'e> {
             return Err(format!("exceeded maximum template depth ({MAX_DEPTH})"));
         }
         let mut out = String::new();
+        // `ExecuteTemplate` takes dot through `reflect.ValueOf` of an `interface{}`: a nil
+        // there (JSON null, or a missing key passed as nil) is the invalid value, whose
+        // fields are `<no value>`, not a nil pointer to evaluate.
         let mut sub = State::new(
             self.templates,
             self.missing,
             tree,
-            dot,
+            dot.settle(),
             self.depth + 1,
             self.no_values,
         );

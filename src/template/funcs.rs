@@ -1249,7 +1249,7 @@ pub(super) fn to_float64(v: &Value) -> f64 {
 
 /// Sprig's float arithmetic goes through `shopspring/decimal` (`NewFromFloat` keeps the
 /// shortest decimal of each operand), so `mulf 0.1 3` is 0.3, not 0.30000000000000004.
-fn decimal_op(name: &str, a: &[Value]) -> F {
+pub(super) fn decimal_op(name: &str, a: &[Value]) -> F {
     // decimal.NewFromFloat panics on NaN and the infinities, operand by operand.
     let finite = |f: f64| {
         if f.is_finite() {

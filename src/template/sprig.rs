@@ -1156,7 +1156,8 @@ pub(super) fn call(name: &str, a: &[Value]) -> Option<F> {
             };
             Ok(Value::Float(r / pow))
         }
-        "add1f" => Ok(Value::Float(to_float64(&a[0]) + 1.0)),
+        // Sprig: `execDecimalOp(i, []interface{}{1}, Add)`, as addf (panics on NaN and Inf).
+        "add1f" => super::funcs::decimal_op("addf", &[a[0].clone(), Value::Int(1)]),
 
         "tuple" => Ok(Value::list(a.iter().map(nil_of).collect())),
         "reverse" | "mustReverse" => {

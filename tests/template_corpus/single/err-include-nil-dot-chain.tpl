@@ -1,0 +1,1 @@
+{{ include "d" .missing }}{{ define "d" }}{{ .s.t }}{{ end }}
