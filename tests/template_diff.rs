@@ -474,6 +474,19 @@ struct Batch {
     child: std::process::Child,
     input: std::process::ChildStdin,
     output: std::io::BufReader<std::process::ChildStdout>,
+    /// Where the Go process writes its stderr (a file, so that a long stack trace cannot
+    /// block it the way a full pipe would).
+    stderr: tempfile::NamedTempFile,
+}
+
+/// What became of one batch request.
+enum Answer {
+    /// Go's output or error text.
+    Go(Result<String, String>),
+    /// The Go process died of a fatal runtime error text/template cannot recover from (a
+    /// goroutine stack overflow: `include` of itself recurses without a depth limit); the
+    /// launcher would crash too, so there is no answer to compare with.
+    Died(String),
 }
 
 impl Drop for Batch {
@@ -485,10 +498,12 @@ impl Drop for Batch {
 
 impl Batch {
     fn start(bin: &Path) -> Result<Batch, String> {
+        let stderr = tempfile::NamedTempFile::new().map_err(|e| e.to_string())?;
         let mut child = Command::new(bin)
             .arg("-batch")
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
+            .stderr(stderr.reopen().map_err(|e| e.to_string())?)
             .spawn()
             .map_err(|e| format!("starting the Go reference: {e}"))?;
         let input = child.stdin.take().ok_or("no stdin")?;
@@ -497,33 +512,39 @@ impl Batch {
             child,
             input,
             output,
+            stderr,
         })
     }
 
-    fn render(
-        &mut self,
-        text: &str,
-        data: &serde_json::Value,
-    ) -> Result<Result<String, String>, String> {
+    fn render(&mut self, text: &str, data: &serde_json::Value) -> Result<Answer, String> {
         use std::io::{BufRead, Write};
         let req = serde_json::json!({
             "files": [["t.tpl", text]],
             "entry": "t.tpl",
             "data": data,
         });
-        writeln!(self.input, "{req}").map_err(|e| e.to_string())?;
-        self.input.flush().map_err(|e| e.to_string())?;
         let mut line = String::new();
-        self.output
-            .read_line(&mut line)
-            .map_err(|e| e.to_string())?;
+        let sent = writeln!(self.input, "{req}").and_then(|()| self.input.flush());
+        let read = sent.and_then(|()| self.output.read_line(&mut line));
+        if read.is_err() || line.is_empty() {
+            let _ = self.child.wait();
+            let stderr = std::fs::read_to_string(self.stderr.path()).unwrap_or_default();
+            if stderr.contains("fatal error: stack overflow") {
+                return Ok(Answer::Died(
+                    stderr.lines().take(3).collect::<Vec<_>>().join("\n"),
+                ));
+            }
+            return Err(format!(
+                "the Go reference stopped answering ({read:?}); its stderr:\n{stderr}"
+            ));
+        }
         let ans: serde_json::Value = serde_json::from_str(&line)
             .map_err(|e| format!("Go reference answer {line:?}: {e}"))?;
-        Ok(match (ans.get("out"), ans.get("err")) {
+        Ok(Answer::Go(match (ans.get("out"), ans.get("err")) {
             (Some(o), _) => Ok(o.as_str().unwrap_or_default().to_string()),
             (_, Some(e)) => Err(e.as_str().unwrap_or_default().to_string()),
             _ => return Err(format!("Go reference answer without out or err: {line}")),
-        })
+        }))
     }
 }
 
@@ -578,6 +599,10 @@ fn operand() -> impl Strategy<Value = String> {
         Just("(list \"b\" \"a\" \"b\")".to_string()),
         Just("(dict \"k\" 1 \"j\" \"v\")".to_string()),
         Just("(dict)".to_string()),
+        // Keys shared with `.m` (a scalar there), so merges meet a map, a list and a scalar.
+        Just("(dict \"a\" (dict \"x\" 1) \"b\" (list 1) \"k\" \"\")".to_string()),
+        Just("(until 3)".to_string()),
+        Just("(split \",\" \"a,b\")".to_string()),
         Just("0o17".to_string()),
         Just("0x1p-2".to_string()),
         Just("1_000".to_string()),
@@ -901,10 +926,24 @@ fn prop_generated() -> Result<Completion, Failed> {
     let strategy = prop::collection::vec(statement(), 1..4).prop_map(|v| v.concat());
     runner
         .run(&strategy, |text| {
-            let go = batch
+            let answer = batch
                 .borrow_mut()
                 .render(&text, &data)
                 .map_err(TestCaseError::fail)?;
+            let go = match answer {
+                Answer::Go(go) => go,
+                Answer::Died(why) => {
+                    // No answer from Go (its process crashed, as the launcher's would);
+                    // jjo must still answer, with an error rather than a crash of its own.
+                    if jjo_text(&text, &data).is_ok() {
+                        return Err(TestCaseError::fail(format!(
+                            "template {text:?}\nGo dies ({why}), jjo renders it"
+                        )));
+                    }
+                    *batch.borrow_mut() = Batch::start(bin).map_err(TestCaseError::fail)?;
+                    return Ok(());
+                }
+            };
             if let Err(e) = &go
                 && e.starts_with("PANIC")
             {
