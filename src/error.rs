@@ -107,6 +107,27 @@ pub enum Error {
     /// A golden with a bad placeholder (boxed: it is large and rare).
     #[error(transparent)]
     Golden(Box<Located<crate::compare::Error>>),
+    /// A Helm values file the chart refuses (boxed: it is large and rare).
+    #[error(transparent)]
+    Helm(Box<crate::helm::Error>),
+    /// A line of `launcher.kubernetes.conf`.
+    #[error(transparent)]
+    LauncherConf(#[from] crate::launcher_conf::Error),
+    /// The case's templates make no Job (boxed: it is large and rare).
+    #[error(transparent)]
+    Template(Box<crate::template::launch::Error>),
+}
+
+impl From<crate::helm::Error> for Error {
+    fn from(e: crate::helm::Error) -> Error {
+        Error::Helm(Box::new(e))
+    }
+}
+
+impl From<crate::template::launch::Error> for Error {
+    fn from(e: crate::template::launch::Error) -> Error {
+        Error::Template(Box::new(e))
+    }
 }
 
 impl Error {
@@ -124,6 +145,9 @@ impl Error {
             Error::Job(e) => e.span(),
             Error::Patch(e) => Some(&e.span),
             Error::Golden(e) => Some(&e.span),
+            Error::Helm(e) => Some(&e.span),
+            Error::LauncherConf(e) => Some(&e.span),
+            Error::Template(e) => Some(&e.span),
             Error::Io { .. }
             | Error::NotACase { .. }
             | Error::Usage { .. }
@@ -179,6 +203,9 @@ impl Error {
             Error::Job(e) => e.hint(),
             Error::Patch(e) => e.hint(),
             Error::Golden(e) => e.error.hint().map(str::to_string),
+            Error::Helm(e) => e.hint(),
+            Error::LauncherConf(e) => e.hint(),
+            Error::Template(e) => e.hint(),
             #[cfg(feature = "cluster")]
             Error::Cluster(e) => e.hint(),
             Error::Io { .. }
@@ -193,7 +220,10 @@ impl Error {
     pub fn id(&self) -> &'static str {
         match self {
             Error::Io { .. } | Error::NotUtf8 { .. } => "unreadable",
-            Error::Syntax { .. } => "syntax",
+            // The files jjo reads with their own syntax keep the one id README lists.
+            Error::Syntax { .. } | Error::Helm(_) | Error::LauncherConf(_) | Error::Template(_) => {
+                "syntax"
+            }
             Error::NotACase { .. } | Error::Usage { .. } => "usage",
             Error::Internal { .. } => "internal",
             Error::Unreferenced { .. } => "unreferenced-golden",

@@ -19,9 +19,62 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 
 use crate::diag::Warning;
-use crate::error::Error;
-use crate::location::Span;
+use crate::location::{Hint, Located, Span};
 use crate::template::gofmt;
+
+/// A values file the chart (or jjo, reading it) refuses, with its place.
+pub type Error = Located<ErrorKind>;
+
+/// Why a values file makes no launcher configuration; [`Error`] adds where.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ErrorKind {
+    /// A profile key the launcher does not know, under `config.profiles`.
+    #[error("unknown profile key `{key}` in `[{section}]`")]
+    UnknownKey {
+        /// The key as written.
+        key: String,
+        /// The section it is in.
+        section: String,
+        /// The did-you-mean, or where the keys are listed.
+        hint: String,
+    },
+    /// Text that is not YAML.
+    #[error("invalid YAML: {message}")]
+    Yaml {
+        /// The YAML reader's message without its position.
+        message: String,
+        /// What the likely mistake is, read from the line.
+        hint: String,
+    },
+    /// A values file whose top level is not a map.
+    #[error("a values file is a map, not {found}")]
+    NotAMap {
+        /// What it is (`a list`, `a string`, ...).
+        found: &'static str,
+    },
+    /// A value the chart refuses or renders into something the launcher cannot read, in
+    /// words made for that value at the place it is found.
+    #[error("{message}")]
+    Refused {
+        /// What is wrong.
+        message: String,
+        /// What to write instead.
+        hint: String,
+    },
+}
+
+impl Hint for ErrorKind {
+    fn hint(&self) -> Option<String> {
+        match self {
+            ErrorKind::UnknownKey { hint, .. }
+            | ErrorKind::Yaml { hint, .. }
+            | ErrorKind::Refused { hint, .. } => Some(hint.clone()),
+            ErrorKind::NotAMap { .. } => {
+                Some("start with top-level keys such as `config:` and `launcher:`".into())
+            }
+        }
+    }
+}
 
 /// Where the chart mounts the override files it renders.
 pub const MOUNT: &str = "/mnt/job-json-overrides-new/";
@@ -123,7 +176,7 @@ impl Chart {
 pub fn profiles(
     chart: &Chart,
     opts: crate::profiles::ParseOptions,
-) -> Result<(crate::profiles::Profiles, Vec<Warning>), Error> {
+) -> Result<(crate::profiles::Profiles, Vec<Warning>), crate::profiles::Error> {
     let (mut profiles, mut warnings) = crate::profiles::parse(&chart.path, &chart.profiles, opts)?;
     for section in &mut profiles.sections {
         section.span = chart.relocate(&section.span);
@@ -256,11 +309,14 @@ pub fn render(path: &Path, text: &str, opts: &Options) -> Result<Chart, Error> {
                         .hint(hint),
                     );
                 } else {
-                    return Err(Error::Syntax {
-                        span: place,
-                        message: format!("unknown profile key `{key}` in `[{name}]`"),
-                        hint: Some(hint),
-                    });
+                    return Err(Located::new(
+                        place,
+                        ErrorKind::UnknownKey {
+                            key: key.clone(),
+                            section: name.clone(),
+                            hint,
+                        },
+                    ));
                 }
             }
             if matches!(value, Value::Object(_)) {
@@ -911,21 +967,18 @@ fn parse(path: &Path, text: &str) -> Result<Value, Error> {
         } else {
             hint
         };
-        Error::Syntax {
-            span: Span::at(path, line, col),
-            message: format!("invalid YAML: {message}"),
-            hint: Some(hint),
-        }
+        Located::new(Span::at(path, line, col), ErrorKind::Yaml { message, hint })
     })?;
     Ok(match to_json(yaml) {
         Value::Null => Value::Object(Map::new()),
         v @ Value::Object(_) => v,
         other => {
-            return Err(Error::Syntax {
-                span: Span::at(path, 1, 1),
-                message: format!("a values file is a map, not {}", kind(&other)),
-                hint: Some("start with top-level keys such as `config:` and `launcher:`".into()),
-            });
+            return Err(Located::new(
+                Span::at(path, 1, 1),
+                ErrorKind::NotAMap {
+                    found: kind(&other),
+                },
+            ));
         }
     })
 }
@@ -999,11 +1052,13 @@ impl Locator<'_> {
     }
 
     fn error(&self, keys: &[&str], message: String, hint: &str) -> Error {
-        Error::Syntax {
-            span: self.span(keys),
-            message,
-            hint: Some(hint.to_string()),
-        }
+        Located::new(
+            self.span(keys),
+            ErrorKind::Refused {
+                message,
+                hint: hint.to_string(),
+            },
+        )
     }
 
     /// An empty value; the hint says when a comment emptied it.
@@ -1023,11 +1078,13 @@ impl Locator<'_> {
         } else {
             hint.to_string()
         };
-        Error::Syntax {
+        Located::new(
             span,
-            message: message.to_string(),
-            hint: Some(hint),
-        }
+            ErrorKind::Refused {
+                message: message.to_string(),
+                hint,
+            },
+        )
     }
 
     /// Whether the scalar at `keys` is written unquoted on its key's line.
@@ -1097,11 +1154,11 @@ mod tests {
 
     fn refused(text: &str) -> (Span, String, String) {
         match render(Path::new("values.yaml"), text, &Options::default()) {
-            Err(Error::Syntax {
-                span,
-                message,
-                hint,
-            }) => (span, message, hint.unwrap_or_default()),
+            Err(e) => (
+                e.span.clone(),
+                e.error.to_string(),
+                e.hint().unwrap_or_default(),
+            ),
             other => panic!("expected a syntax error, got {other:?}"),
         }
     }

@@ -9,8 +9,56 @@
 use std::path::Path;
 
 use crate::diag::{Warning, did_you_mean};
-use crate::error::Error;
-use crate::location::Span;
+use crate::location::{Hint, Located, Span};
+
+/// A line of `launcher.kubernetes.conf` the plugin would refuse, with its place.
+pub type Error = Located<ErrorKind>;
+
+/// What is wrong with a line of `launcher.kubernetes.conf`; [`Error`] adds where.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ErrorKind {
+    /// A `[section]` line: the file has none.
+    #[error("unexpected section header `{line}`")]
+    SectionHeader {
+        /// The line as written (trimmed).
+        line: String,
+    },
+    /// A line that is not `key=value`.
+    #[error("expected `key=value`, found `{line}`")]
+    NotKeyValue {
+        /// The line as written (trimmed).
+        line: String,
+    },
+    /// A key on two lines.
+    #[error("`{key}` is set twice, first on line {first}")]
+    SetTwice {
+        /// The key.
+        key: String,
+        /// The line of its first setting.
+        first: u32,
+    },
+    /// `use-templating` that is not `0` or `1`.
+    #[error("`use-templating` must be `0` or `1`, found `{value}`")]
+    NotABoolean {
+        /// The value as written.
+        value: String,
+    },
+}
+
+impl Hint for ErrorKind {
+    fn hint(&self) -> Option<String> {
+        match self {
+            ErrorKind::SectionHeader { .. } => {
+                Some(format!("`{FILE}` has no sections: write `key=value` lines"))
+            }
+            ErrorKind::NotKeyValue { line } => line
+                .split_once(':')
+                .map(|(k, v)| format!("write `{}={}`", k.trim(), v.trim())),
+            ErrorKind::SetTwice { .. } => Some("keep one of the two lines".into()),
+            ErrorKind::NotABoolean { .. } => Some("the plugin reads booleans as 0 or 1".into()),
+        }
+    }
+}
 
 /// The file name, beside the profiles file in `/etc/rstudio`.
 pub const FILE: &str = "launcher.kubernetes.conf";
@@ -88,29 +136,27 @@ pub fn parse(path: &Path, text: &str) -> Result<(LauncherConf, Vec<Warning>), Er
         }
         let at = Span::at(path, line_no, indent + 1);
         if line.starts_with('[') {
-            return Err(Error::Syntax {
-                span: at,
-                message: format!("unexpected section header `{line}`"),
-                hint: Some(format!("`{FILE}` has no sections: write `key=value` lines")),
-            });
+            return Err(Located::new(
+                at,
+                ErrorKind::SectionHeader { line: line.into() },
+            ));
         }
         let Some((key, value)) = line.split_once('=') else {
-            return Err(Error::Syntax {
-                span: at,
-                message: format!("expected `key=value`, found `{line}`"),
-                hint: line
-                    .split_once(':')
-                    .map(|(k, v)| format!("write `{}={}`", k.trim(), v.trim())),
-            });
+            return Err(Located::new(
+                at,
+                ErrorKind::NotKeyValue { line: line.into() },
+            ));
         };
         let (key, value) = (key.trim(), value.trim());
         let value_col = raw.find('=').map_or(1, |p| p as u32 + 2);
         if let Some(first) = conf.settings.iter().find(|s| s.key == key) {
-            return Err(Error::Syntax {
-                span: at,
-                message: format!("`{key}` is set twice, first on line {}", first.span.line),
-                hint: Some("keep one of the two lines".into()),
-            });
+            return Err(Located::new(
+                at,
+                ErrorKind::SetTwice {
+                    key: key.into(),
+                    first: first.span.line,
+                },
+            ));
         }
         if !KNOWN_KEYS.contains(&key) {
             warnings.push(Warning {
@@ -135,11 +181,12 @@ pub fn parse(path: &Path, text: &str) -> Result<(LauncherConf, Vec<Warning>), Er
             });
         }
         if key == "use-templating" && value != "0" && value != "1" {
-            return Err(Error::Syntax {
-                span: Span::at(path, line_no, value_col),
-                message: format!("`use-templating` must be `0` or `1`, found `{value}`"),
-                hint: Some("the plugin reads booleans as 0 or 1".into()),
-            });
+            return Err(Located::new(
+                Span::at(path, line_no, value_col),
+                ErrorKind::NotABoolean {
+                    value: value.into(),
+                },
+            ));
         }
         conf.settings.push(Setting {
             key: key.to_string(),

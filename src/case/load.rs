@@ -705,7 +705,7 @@ fn helm_chart(
             .unwrap_or_else(|| helm::Options::default().release),
         allow_unknown_keys: opts.allow_unknown_keys,
     };
-    helm::render(&path, &text, &options)
+    Ok(helm::render(&path, &text, &options)?)
 }
 
 /// The objects in `setup/*.yaml` (files sorted by name; several documents per file allowed).

@@ -8,8 +8,7 @@ use serde_json::{Map, Value, json};
 
 use super::{TemplateError, TemplateSet, Why};
 use crate::diag::did_you_mean;
-use crate::error::Error;
-use crate::location::Span;
+use crate::location::{Hint, Located, Span};
 use crate::session::Session;
 
 /// The major versions of `job.tpl` jjo models, with the releases it was checked against
@@ -27,17 +26,81 @@ pub struct Templates {
     pub version: String,
 }
 
+/// A template jjo cannot render into a Job, with its place in the case's templates.
+pub type Error = Located<ErrorKind>;
+
+/// Why the case's templates make no Job; [`Error`] adds where.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ErrorKind {
+    /// A `# Version:` jjo has no model of.
+    #[error("`job.tpl` version `{version}` is not one jjo models")]
+    UnknownVersion {
+        /// The version as written.
+        version: String,
+    },
+    /// No `# Version:` among the leading comment lines.
+    #[error("`job.tpl` has no `# Version:` header")]
+    NoVersion,
+    /// Go's `text/template` refuses the template, in Go's words.
+    #[error("{words}")]
+    Go {
+        /// Go's message, without the place Go puts in front.
+        words: String,
+        /// The hint for the kind of mistake, found with the `.Job` at hand.
+        hint: Option<String>,
+    },
+    /// An action printed `<no value>`, which Go renders and jjo refuses.
+    #[error(
+        "`{{{{ {action} }}}}` printed `<no value>`: {} (Go renders on; jjo refuses, as the launcher would write `<no value>` into the Job)",
+        if *null { "the value there is null, which Go prints as it prints a missing key" } else { "a key that is not there" }
+    )]
+    NoValue {
+        /// The action's pipeline as written.
+        action: String,
+        /// The value was there but null.
+        null: bool,
+        /// What to write instead.
+        hint: String,
+    },
+    /// The output is not YAML.
+    #[error("`job.tpl` rendered invalid YAML: {reason} at line {line} of the output: `{text}`")]
+    InvalidYaml {
+        /// The YAML reader's message without its position.
+        reason: String,
+        /// The line of the output.
+        line: usize,
+        /// That line, trimmed.
+        text: String,
+    },
+    /// The output is YAML but not a mapping.
+    #[error("`job.tpl` rendered no YAML mapping")]
+    NotAMapping,
+}
+
+impl Hint for ErrorKind {
+    fn hint(&self) -> Option<String> {
+        match self {
+            ErrorKind::UnknownVersion { .. } | ErrorKind::NoVersion => {
+                let known: Vec<String> = KNOWN_VERSIONS
+                    .iter()
+                    .map(|(major, releases)| format!("{major}.x ({releases})"))
+                    .collect();
+                Some(format!(
+                    "jjo knows job.tpl versions {}; start the file with `# Version: 2.5.0`",
+                    known.join(", ")
+                ))
+            }
+            ErrorKind::Go { hint, .. } => hint.clone(),
+            ErrorKind::NoValue { hint, .. } => Some(hint.clone()),
+            ErrorKind::InvalidYaml { .. } => Some("check the indentation the template writes there (`indent`/`nindent` widths, `{{-` trimming)".into()),
+            ErrorKind::NotAMapping => Some("the template must render one Job object".into()),
+        }
+    }
+}
+
 /// Checks `job.tpl`'s `# Version: x.y.z` header (it must be among the leading comment
 /// lines) against [`KNOWN_VERSIONS`].
 pub fn check_version(path: &Path, text: &str) -> Result<String, Error> {
-    let known: Vec<String> = KNOWN_VERSIONS
-        .iter()
-        .map(|(major, releases)| format!("{major}.x ({releases})"))
-        .collect();
-    let hint = format!(
-        "jjo knows job.tpl versions {}; start the file with `# Version: 2.5.0`",
-        known.join(", ")
-    );
     for (i, line) in text.lines().enumerate() {
         let t = line.trim();
         if !t.starts_with('#') {
@@ -50,22 +113,17 @@ pub fn check_version(path: &Path, text: &str) -> Result<String, Error> {
         let major = v.split('.').next().and_then(|m| m.parse::<u32>().ok());
         return match major {
             Some(m) if KNOWN_VERSIONS.iter().any(|(k, _)| *k == m) => Ok(v.to_string()),
-            _ => Err(Error::Syntax {
-                span: Span::at(
+            _ => Err(Located::new(
+                Span::at(
                     path,
                     i as u32 + 1,
                     (line.find("Version:").unwrap_or(0) + 1) as u32,
                 ),
-                message: format!("`job.tpl` version `{v}` is not one jjo models"),
-                hint: Some(hint),
-            }),
+                ErrorKind::UnknownVersion { version: v.into() },
+            )),
         };
     }
-    Err(Error::Syntax {
-        span: Span::line(path, 1),
-        message: "`job.tpl` has no `# Version:` header".into(),
-        hint: Some(hint),
-    })
+    Err(Located::new(Span::line(path, 1), ErrorKind::NoVersion))
 }
 
 /// The `.Job` the launcher hands to `job.tpl` for this session: the launch request, with
@@ -183,53 +241,53 @@ pub fn render(t: &Templates, job: &Value) -> Result<(String, Value), Error> {
         .map_err(|e| template_error(&t.dir, e, Some(job)))?;
     if let Some(nv) = rendered.no_values.first() {
         let (file, line, col) = split_location(&nv.location);
-        let (what, hint) = if nv.null {
-            (
-                "the value there is null, which Go prints as it prints a missing key",
-                "give the key a value, or print it only when set: `{{ with ... }}{{ . }}{{ end }}` \
-                 or `default`"
-                    .to_string(),
-            )
+        let hint = if nv.null {
+            "give the key a value, or print it only when set: `{{ with ... }}{{ . }}{{ end }}` \
+             or `default`"
+                .to_string()
         } else {
             let field = nv.action.rsplit('.').next().unwrap_or("");
-            (
-                "a key that is not there",
-                job.as_object()
-                    .and_then(|o| did_you_mean(field, o.keys().map(String::as_str)))
-                    .map(|s| format!("did you mean `.Job.{s}`?"))
-                    .unwrap_or_else(|| "`jjo` lists the fields of `.Job` in its README".into()),
-            )
+            job.as_object()
+                .and_then(|o| did_you_mean(field, o.keys().map(String::as_str)))
+                .map(|s| format!("did you mean `.Job.{s}`?"))
+                .unwrap_or_else(|| "`jjo` lists the fields of `.Job` in its README".into())
         };
-        return Err(Error::Syntax {
-            span: Span::at(t.dir.join(file), line, col + 1),
-            message: format!(
-                "`{{{{ {} }}}}` printed `<no value>`: {what} (Go renders on; \
-                 jjo refuses, as the launcher would write `<no value>` into the Job)",
-                nv.action
-            ),
-            hint: Some(hint),
-        });
+        return Err(Located::new(
+            Span::at(t.dir.join(file), line, col + 1),
+            ErrorKind::NoValue {
+                action: nv.action.clone(),
+                null: nv.null,
+                hint,
+            },
+        ));
     }
     let value: Value = serde_yaml_ng::from_str(&rendered.text).map_err(|e| {
         let line = e.location().map_or(0, |l| l.line());
-        let text = rendered.text.lines().nth(line.saturating_sub(1)).unwrap_or("");
+        let text = rendered
+            .text
+            .lines()
+            .nth(line.saturating_sub(1))
+            .unwrap_or("");
         let reason = e.to_string();
-        let reason = reason.split(" at line ").next().unwrap_or(&reason).to_string();
-        Error::Syntax {
-            span: Span::file(t.dir.join("job.tpl")),
-            message: format!(
-                "`job.tpl` rendered invalid YAML: {reason} at line {line} of the output: `{}`",
-                text.trim()
-            ),
-            hint: Some("check the indentation the template writes there (`indent`/`nindent` widths, `{{-` trimming)".into()),
-        }
+        let reason = reason
+            .split(" at line ")
+            .next()
+            .unwrap_or(&reason)
+            .to_string();
+        Located::new(
+            Span::file(t.dir.join("job.tpl")),
+            ErrorKind::InvalidYaml {
+                reason,
+                line,
+                text: text.trim().to_owned(),
+            },
+        )
     })?;
     if !value.is_object() {
-        return Err(Error::Syntax {
-            span: Span::file(t.dir.join("job.tpl")),
-            message: "`job.tpl` rendered no YAML mapping".into(),
-            hint: Some("the template must render one Job object".into()),
-        });
+        return Err(Located::new(
+            Span::file(t.dir.join("job.tpl")),
+            ErrorKind::NotAMapping,
+        ));
     }
     Ok((rendered.text, value))
 }
@@ -261,11 +319,13 @@ fn template_error(dir: &Path, e: TemplateError, job: Option<&Value>) -> Error {
         None => (Span::file(dir.join("job.tpl")), text.clone()),
     };
     let hint = hint_for(e.why(), job);
-    Error::Syntax {
+    Located::new(
         span,
-        message,
-        hint,
-    }
+        ErrorKind::Go {
+            words: message,
+            hint,
+        },
+    )
 }
 
 /// jjo's hint for a kind of template mistake, matched on the kind the engine gives beside
