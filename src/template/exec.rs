@@ -114,6 +114,15 @@ pub(super) struct State<'e> {
 /// grow); a Rust thread's stack does not, and no real job template nests more than a few.
 const MAX_DEPTH: usize = 64;
 
+/// The error past [`MAX_DEPTH`]: Go's words, and that the limit is jjo's (Go fails the same
+/// way only at 100000, and an `include` of itself crashes Go's process instead).
+fn too_deep() -> String {
+    format!(
+        "exceeded maximum template depth ({MAX_DEPTH}): jjo refuses to nest `template` or \
+         `include` deeper (Go's limit is 100000, which a Rust stack cannot hold)"
+    )
+}
+
 impl<'e> State<'e> {
     pub(super) fn new(
         templates: &'e HashMap<String, Rc<Tree>>,
@@ -240,9 +249,7 @@ impl<'e> State<'e> {
                     return Err(self.error(format!("template {} not defined", gofmt::quote(name))));
                 };
                 if self.depth >= MAX_DEPTH {
-                    return Err(
-                        self.error(format!("exceeded maximum template depth ({MAX_DEPTH})"))
-                    );
+                    return Err(self.error(too_deep()));
                 }
                 let new_dot = match pipe {
                     Some(p) => self.eval_pipeline(dot, p)?,
@@ -277,7 +284,7 @@ impl<'e> State<'e> {
         out: &mut String,
     ) -> R<Flow> {
         let items: Vec<(Value, Value)> = match &v {
-            Value::List(l) | Value::Strings(l) | Value::Ints(l) => l
+            Value::List(l) | Value::Strings(l) | Value::Typed(l, _) => l
                 .iter()
                 .enumerate()
                 .map(|(i, e)| (Value::Int(i as i64), e.clone()))
@@ -330,7 +337,7 @@ impl<'e> State<'e> {
         let boxed = !matches!(
             v,
             Value::Strings(_)
-                | Value::Ints(_)
+                | Value::Typed(..)
                 | Value::StrMap(_)
                 | Value::Int(_)
                 | Value::Int64(_)
@@ -737,7 +744,7 @@ impl<'e> State<'e> {
             ));
         };
         if self.depth >= MAX_DEPTH {
-            return Err(format!("exceeded maximum template depth ({MAX_DEPTH})"));
+            return Err(too_deep());
         }
         let mut out = String::new();
         // `ExecuteTemplate` takes dot through `reflect.ValueOf` of an `interface{}`: a nil

@@ -721,7 +721,7 @@ pub(super) fn call(st: &mut State<'_>, name: &str, a: Vec<Value>) -> F {
             Value::Missing => Err("reflect: call of reflect.Value.Type on zero Value".into()),
             Value::Null => Err("len of nil pointer".into()),
             Value::Str(s) => Ok(Value::Int(s.len() as i64)),
-            Value::List(l) | Value::Strings(l) | Value::Ints(l) | Value::Unordered(l, _) => {
+            Value::List(l) | Value::Strings(l) | Value::Typed(l, _) | Value::Unordered(l, _) => {
                 Ok(Value::Int(l.len() as i64))
             }
             Value::Map(m) | Value::StrMap(m) => Ok(Value::Int(m.borrow().len() as i64)),
@@ -934,7 +934,7 @@ pub(super) fn call(st: &mut State<'_>, name: &str, a: Vec<Value>) -> F {
             let part = l[start as usize..end as usize].to_vec();
             Ok(match &a[0] {
                 Value::Strings(_) => Value::Strings(Rc::new(part)),
-                Value::Ints(_) => Value::Ints(Rc::new(part)),
+                Value::Typed(_, t) => Value::Typed(Rc::new(part), t),
                 _ => Value::list(part),
             })
         }
@@ -1163,7 +1163,7 @@ pub(super) fn kind_name(v: &Value) -> &'static str {
         Value::Uint8(_) => "uint8",
         Value::Float(_) => "float64",
         Value::Str(_) => "string",
-        Value::List(_) | Value::Strings(_) | Value::Ints(_) | Value::Unordered(..) => "slice",
+        Value::List(_) | Value::Strings(_) | Value::Typed(..) | Value::Unordered(..) => "slice",
         Value::Map(_) | Value::StrMap(_) => "map",
     }
 }
@@ -1180,7 +1180,7 @@ pub fn strval(v: &Value) -> String {
 /// Sprig's `strslice`: the elements of a list as strings (nil elements dropped).
 fn strslice(v: &Value) -> Vec<String> {
     match v {
-        Value::Strings(l) | Value::Ints(l) | Value::Unordered(l, true) => {
+        Value::Strings(l) | Value::Typed(l, _) | Value::Unordered(l, true) => {
             l.iter().map(strval).collect()
         }
         Value::Unordered(l, false) => l.iter().filter(|e| !is_nil(e)).map(strval).collect(),
@@ -1419,7 +1419,7 @@ fn index(item: &Value, idx: &[Value]) -> F {
         };
         cur = match &cur {
             Value::Missing | Value::Null => return Err("index of nil pointer".into()),
-            Value::List(l) | Value::Strings(l) | Value::Ints(l) | Value::Unordered(l, _) => {
+            Value::List(l) | Value::Strings(l) | Value::Typed(l, _) | Value::Unordered(l, _) => {
                 let n = slot(l.len())?;
                 match l.get(n) {
                     Some(v) => v.clone(),
@@ -1483,7 +1483,7 @@ fn basic_kind(v: &Value) -> Kind {
 fn reflect_kind(v: &Value) -> u8 {
     match v {
         Value::Missing | Value::Null => 0,
-        Value::List(_) | Value::Strings(_) | Value::Ints(_) | Value::Unordered(..) => 1,
+        Value::List(_) | Value::Strings(_) | Value::Typed(..) | Value::Unordered(..) => 1,
         Value::Map(_) | Value::StrMap(_) => 2,
         _ => 3,
     }
@@ -1579,7 +1579,9 @@ pub(super) fn deep_equal(a: &Value, b: &Value) -> bool {
         (Value::Str(x), Value::Str(y)) => x == y,
         (Value::List(x), Value::List(y))
         | (Value::Strings(x), Value::Strings(y))
-        | (Value::Ints(x), Value::Ints(y)) => {
+        | (Value::Typed(x, _), Value::Typed(y, _))
+            if a.type_name() == b.type_name() =>
+        {
             // A nil slice is deeply equal only to a nil slice, not to an empty one.
             a.is_nil_slice() == b.is_nil_slice()
                 && x.len() == y.len()

@@ -118,7 +118,7 @@ fn write_v(out: &mut String, v: &Value, top: bool) {
         Value::Uint8(b) => out.push_str(&b.to_string()),
         Value::Float(f) => out.push_str(&float_v(*f)),
         Value::Str(s) => out.push_str(s),
-        Value::List(l) | Value::Strings(l) | Value::Ints(l) | Value::Unordered(l, _) => {
+        Value::List(l) | Value::Strings(l) | Value::Typed(l, _) | Value::Unordered(l, _) => {
             out.push('[');
             for (i, e) in l.iter().enumerate() {
                 if i > 0 {
@@ -525,7 +525,7 @@ impl Printer {
                     | Value::StrMap(_)
                     | Value::List(_)
                     | Value::Strings(_)
-                    | Value::Ints(_)
+                    | Value::Typed(..)
                     | Value::Unordered(..)
             ) {
                 self.pointer = true;
@@ -578,7 +578,7 @@ impl Printer {
             Value::Strings(_) if self.f.sharp_v && v.is_nil_slice() => {
                 self.buf.push_str("[]string(nil)");
             }
-            Value::List(l) | Value::Strings(l) | Value::Ints(l) | Value::Unordered(l, _) => {
+            Value::List(l) | Value::Strings(l) | Value::Typed(l, _) | Value::Unordered(l, _) => {
                 if self.f.sharp_v {
                     self.buf.push_str(v.type_name());
                     self.buf.push('{');

@@ -84,7 +84,7 @@ fn until_step(start: i64, stop: i64, step: i64) -> Vec<i64> {
 const MAX_LIST: usize = 1 << 20;
 
 fn ints(v: Vec<i64>) -> Value {
-    Value::Ints(Rc::new(v.into_iter().map(Value::Int).collect()))
+    Value::Typed(Rc::new(v.into_iter().map(Value::Int).collect()), "[]int")
 }
 
 /// Go's `path.Clean`.
@@ -755,7 +755,7 @@ fn json_unsupported(v: &Value) -> Option<String> {
             "json: unsupported value: {}",
             super::gofmt::float_v(*f)
         )),
-        Value::List(l) | Value::Strings(l) | Value::Ints(l) | Value::Unordered(l, _) => {
+        Value::List(l) | Value::Strings(l) | Value::Typed(l, _) | Value::Unordered(l, _) => {
             l.iter().find_map(json_unsupported)
         }
         Value::Map(m) => m.borrow().values().find_map(json_unsupported),
@@ -1209,7 +1209,7 @@ pub(super) fn call(name: &str, a: &[Value]) -> Option<F> {
                 }
                 out.push(Value::list(c));
             }
-            Ok(Value::list(out))
+            Ok(Value::Typed(Rc::new(out), "[][]interface {}"))
         }
         "pluck" => {
             let key = s(a, 0);

@@ -53,8 +53,9 @@ pub enum Value {
     List(Rc<Vec<Value>>),
     /// `[]string` (Sprig `splitList`, `keys`): differs from a list only in its type name.
     Strings(Rc<Vec<Value>>),
-    /// `[]int` (Sprig `until`, `untilStep`): differs from a list only in its type name.
-    Ints(Rc<Vec<Value>>),
+    /// A slice of another Go type, named (`[]int` of Sprig `until`, `[][]interface {}` of
+    /// `chunk`): it differs from a list only in its type name.
+    Typed(Rc<Vec<Value>>, &'static str),
     /// `map[string]interface{}`.
     Map(MapRef),
     /// `map[string]string` (Sprig `split`, `splitn`): no function changes it (`set`, `merge`
@@ -106,7 +107,7 @@ impl Value {
             Value::Str(_) => "string",
             Value::List(_) => "[]interface {}",
             Value::Strings(_) | Value::Unordered(_, true) => "[]string",
-            Value::Ints(_) => "[]int",
+            Value::Typed(_, t) => t,
             Value::Unordered(_, false) => "[]interface {}",
             Value::Map(_) => "map[string]interface {}",
             Value::StrMap(_) => "map[string]string",
@@ -122,7 +123,7 @@ impl Value {
             Value::Uint8(b) => *b != 0,
             Value::Float(f) => *f != 0.0,
             Value::Str(s) => !s.is_empty(),
-            Value::List(l) | Value::Strings(l) | Value::Ints(l) | Value::Unordered(l, _) => {
+            Value::List(l) | Value::Strings(l) | Value::Typed(l, _) | Value::Unordered(l, _) => {
                 !l.is_empty()
             }
             Value::Map(m) | Value::StrMap(m) => !m.borrow().is_empty(),
@@ -132,7 +133,9 @@ impl Value {
     /// The elements of a list value.
     pub fn as_slice(&self) -> Option<&[Value]> {
         match self {
-            Value::List(l) | Value::Strings(l) | Value::Ints(l) | Value::Unordered(l, _) => Some(l),
+            Value::List(l) | Value::Strings(l) | Value::Typed(l, _) | Value::Unordered(l, _) => {
+                Some(l)
+            }
             _ => None,
         }
     }

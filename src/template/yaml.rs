@@ -57,7 +57,7 @@ fn write_json(
             out.push_str(&gofmt::float_json(*f));
         }
         Value::Str(s) => json_string(out, s, html),
-        Value::List(l) | Value::Strings(l) | Value::Ints(l) | Value::Unordered(l, _) => {
+        Value::List(l) | Value::Strings(l) | Value::Typed(l, _) | Value::Unordered(l, _) => {
             if matches!(v, Value::List(_)) || !l.is_empty() {
                 out.push('[');
                 for (i, e) in l.iter().enumerate() {
@@ -162,7 +162,7 @@ fn to_node(v: &Value) -> Option<Node> {
             }
         }
         Value::Str(s) => Node::Str(reread(s)?),
-        Value::List(l) | Value::Strings(l) | Value::Ints(l) | Value::Unordered(l, _) => {
+        Value::List(l) | Value::Strings(l) | Value::Typed(l, _) | Value::Unordered(l, _) => {
             Node::Seq(l.iter().map(to_node).collect::<Option<Vec<_>>>()?)
         }
         Value::Map(m) | Value::StrMap(m) => {
