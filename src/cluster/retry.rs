@@ -1,12 +1,19 @@
 //! Retries with exponential backoff for the API calls a client should retry, and the mapping
 //! of kube errors into [`Error`] with the verb and resource that failed.
+//!
+//! One [`RetryPolicy`] says how often, how patiently and on which errors; every loop that
+//! tries again (an API call, the Job create that adopts what a lost answer created, a fresh
+//! namespace name after a taken one, a poll for a state) runs through [`RetryPolicy::run`],
+//! so none counts its tries or sleeps its own way.
 
 use std::future::Future;
 use std::time::Duration;
 
 use super::Error;
 
-/// How often and how patiently an API call is retried on 429, 5xx and dropped connections.
+/// How often and how patiently an API call is retried, and on which answers: the HTTP
+/// statuses of [`RetryPolicy::retry_statuses`] (429, 5xx) and connections that broke
+/// before an answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Tries in total, the first included.
@@ -15,7 +22,12 @@ pub struct RetryPolicy {
     pub base_delay: Duration,
     /// Upper bound of one delay.
     pub max_delay: Duration,
+    /// The HTTP statuses worth another try: throttling and server errors.
+    pub retry_statuses: &'static [u16],
 }
+
+/// Throttling and the server errors a client should retry (a 501 never gets better).
+pub const RETRY_STATUSES: &[u16] = &[429, 500, 502, 503, 504];
 
 impl Default for RetryPolicy {
     fn default() -> RetryPolicy {
@@ -23,15 +35,98 @@ impl Default for RetryPolicy {
             attempts: 6,
             base_delay: Duration::from_millis(200),
             max_delay: Duration::from_secs(5),
+            retry_statuses: RETRY_STATUSES,
         }
     }
 }
 
+/// What one try came to, for [`RetryPolicy::run`].
+#[derive(Debug, PartialEq, Eq)]
+pub enum Attempt<T, E> {
+    /// Finished: the loop ends with this value (a failure no retry mends included).
+    Done(T),
+    /// Worth another try; `E` is why this one failed, kept for when the tries run out.
+    Retry(E),
+}
+
+/// Why [`RetryPolicy::run`] stopped without a value: every try wanted another.
+#[derive(Debug, PartialEq, Eq)]
+pub struct GaveUp<E> {
+    /// The tries made, the first included.
+    pub tries: u32,
+    /// Why the last one failed.
+    pub last: E,
+}
+
 impl RetryPolicy {
+    /// Tries without a pause, `tries` times: a fresh choice each time (a new random name),
+    /// where waiting would change nothing.
+    pub const fn immediate(tries: u32) -> RetryPolicy {
+        RetryPolicy {
+            attempts: tries,
+            base_delay: Duration::ZERO,
+            max_delay: Duration::ZERO,
+            retry_statuses: RETRY_STATUSES,
+        }
+    }
+
+    /// Tries every `interval` until the caller's timeout ends the wait: a state a
+    /// controller sets within a second or two, read by polling.
+    pub const fn poll(interval: Duration) -> RetryPolicy {
+        RetryPolicy {
+            attempts: u32::MAX,
+            base_delay: interval,
+            max_delay: interval,
+            retry_statuses: RETRY_STATUSES,
+        }
+    }
+
     /// The delay before retry number `retry` (0 for the first retry).
     pub fn delay(&self, retry: u32) -> Duration {
         let factor = 1u32.checked_shl(retry.min(16)).unwrap_or(u32::MAX);
         self.base_delay.saturating_mul(factor).min(self.max_delay)
+    }
+
+    /// Whether a kube error is worth another try under this policy: a status of
+    /// [`RetryPolicy::retry_statuses`], or a connection that broke before an answer.
+    pub fn retries(&self, err: &kube::Error) -> bool {
+        match err {
+            kube::Error::Api(status) => self.retry_statuses.contains(&status.code),
+            kube::Error::HyperError(_) | kube::Error::Service(_) | kube::Error::ReadEvents(_) => {
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Runs `attempt` (given the number of the try, 0 first) until it is
+    /// [`Attempt::Done`], or every one of the policy's tries wanted another; the delay
+    /// doubles between tries, up to the policy's bound.
+    ///
+    /// `attempt` returns a future per try rather than being an async closure: a spawned
+    /// case task must be `Send`, which the compiler cannot yet prove for an async
+    /// closure's futures.
+    pub async fn run<T, E, F, Fut>(&self, mut attempt: F) -> Result<T, GaveUp<E>>
+    where
+        F: FnMut(u32) -> Fut,
+        Fut: Future<Output = Attempt<T, E>>,
+    {
+        let tries = self.attempts.max(1);
+        let mut tried = 0;
+        loop {
+            let last = match attempt(tried).await {
+                Attempt::Done(value) => return Ok(value),
+                Attempt::Retry(last) => last,
+            };
+            tried += 1;
+            if tried >= tries {
+                return Err(GaveUp { tries: tried, last });
+            }
+            let delay = self.delay(tried - 1);
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
+        }
     }
 }
 
@@ -65,16 +160,6 @@ impl Op {
             Some(ns) => format!("`{}` `{}` in namespace `{ns}`", self.verb, self.resource),
             None => format!("`{}` `{}`", self.verb, self.resource),
         }
-    }
-}
-
-/// Whether a kube error is one a client should retry: throttling, server errors, and
-/// connections that broke before an answer.
-pub fn is_retryable(err: &kube::Error) -> bool {
-    match err {
-        kube::Error::Api(status) => matches!(status.code, 429 | 500 | 502 | 503 | 504),
-        kube::Error::HyperError(_) | kube::Error::Service(_) | kube::Error::ReadEvents(_) => true,
-        _ => false,
     }
 }
 
@@ -122,24 +207,29 @@ where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, kube::Error>>,
 {
-    let attempts = policy.attempts.max(1);
-    let mut tried = 0;
-    loop {
-        tried += 1;
-        match call().await {
-            Ok(value) => return Ok(value),
-            Err(err) if is_retryable(&err) => {
-                if tried >= attempts {
-                    return Err(Error::Unavailable {
-                        operation: op.describe(),
-                        attempts: tried,
-                        last: short_error(&err),
-                    });
+    let answer = policy
+        .run(|_| {
+            let call = call();
+            async move {
+                match call.await {
+                    Err(err) if policy.retries(&err) => Attempt::Retry(err),
+                    other => Attempt::Done(other),
                 }
-                tokio::time::sleep(policy.delay(tried - 1)).await;
             }
-            Err(err) => return Err(classify(op, err)),
-        }
+        })
+        .await;
+    match answer {
+        Ok(answer) => answer.map_err(|err| classify(op, err)),
+        Err(gave_up) => Err(unavailable(op, gave_up)),
+    }
+}
+
+/// The error of an operation whose every try failed with an error worth retrying.
+pub fn unavailable(op: &Op, gave_up: GaveUp<kube::Error>) -> Error {
+    Error::Unavailable {
+        operation: op.describe(),
+        attempts: gave_up.tries,
+        last: short_error(&gave_up.last),
     }
 }
 
@@ -168,6 +258,7 @@ mod tests {
             attempts: 5,
             base_delay: Duration::from_millis(100),
             max_delay: Duration::from_millis(350),
+            ..RetryPolicy::default()
         };
         assert_eq!(policy.delay(0), Duration::from_millis(100));
         assert_eq!(policy.delay(1), Duration::from_millis(200));
@@ -177,12 +268,20 @@ mod tests {
 
     #[test]
     fn throttling_and_server_errors_are_retried_but_client_errors_are_not() {
+        let policy = RetryPolicy::default();
         for code in [429, 500, 502, 503, 504] {
-            assert!(is_retryable(&api_error(code)), "{code}");
+            assert!(policy.retries(&api_error(code)), "{code}");
         }
-        for code in [400, 403, 404, 409, 422] {
-            assert!(!is_retryable(&api_error(code)), "{code}");
+        for code in [400, 403, 404, 409, 422, 501] {
+            assert!(!policy.retries(&api_error(code)), "{code}");
         }
+        // Which statuses is the policy's to say.
+        let only_throttling = RetryPolicy {
+            retry_statuses: &[429],
+            ..policy
+        };
+        assert!(only_throttling.retries(&api_error(429)));
+        assert!(!only_throttling.retries(&api_error(503)));
     }
 
     fn api_message(code: u16, message: &str) -> kube::Error {
@@ -219,11 +318,59 @@ mod tests {
     }
 
     #[tokio::test(flavor = "current_thread")]
+    async fn a_run_waits_the_backoff_between_tries_and_none_after_the_last() {
+        let policy = RetryPolicy {
+            attempts: 4,
+            base_delay: Duration::from_millis(10),
+            max_delay: Duration::from_millis(25),
+            ..RetryPolicy::default()
+        };
+        let start = std::time::Instant::now();
+        let mut at = Vec::new();
+        let gave_up: Result<(), GaveUp<u32>> = policy
+            .run(|n| {
+                at.push(start.elapsed());
+                async move { Attempt::Retry(n) }
+            })
+            .await;
+        assert_eq!(gave_up, Err(GaveUp { tries: 4, last: 3 }));
+        let waits: Vec<Duration> = at.windows(2).map(|w| w[1] - w[0]).collect();
+        for (wait, least) in waits.iter().zip([10, 20, 25]) {
+            assert!(*wait >= Duration::from_millis(least), "{waits:?}");
+        }
+        // No wait after the last try: a policy of one try with a minute's delay is done at once.
+        let once = RetryPolicy {
+            attempts: 1,
+            base_delay: Duration::from_secs(60),
+            ..policy
+        };
+        let quick = tokio::time::timeout(
+            Duration::from_secs(5),
+            once.run(|_| async { Attempt::<(), _>::Retry(()) }),
+        )
+        .await;
+        assert_eq!(quick, Ok(Err(GaveUp { tries: 1, last: () })));
+        // Done ends it at once, whatever the value.
+        let done: Result<&str, GaveUp<()>> = policy.run(|_| async { Attempt::Done("x") }).await;
+        assert_eq!(done, Ok("x"));
+        // An immediate policy tries again at once, its count of times.
+        let mut tries = 0;
+        let names: Result<(), GaveUp<()>> = RetryPolicy::immediate(5)
+            .run(|_| {
+                tries += 1;
+                async { Attempt::Retry(()) }
+            })
+            .await;
+        assert_eq!((names.map_err(|g| g.tries), tries), (Err(5), 5));
+    }
+
+    #[tokio::test(flavor = "current_thread")]
     async fn retries_until_success_and_gives_up_after_attempts() {
         let policy = RetryPolicy {
             attempts: 3,
             base_delay: Duration::from_millis(1),
             max_delay: Duration::from_millis(1),
+            ..RetryPolicy::default()
         };
         let op = Op::new("get", "", "namespaces", None);
         let mut calls = 0;

@@ -1,6 +1,6 @@
 //! One live case from namespace to cleanup, and `gc` for leftovers of earlier runs.
 
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU16, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 
 use super::cleanup::{Cleanup, Guard, Target};
 use super::exec::run_check;
-use super::retry::{Op, RetryPolicy, classify, is_retryable, status_code, with_retry};
+use super::retry::{Attempt, Op, RetryPolicy, classify, status_code, unavailable, with_retry};
 use super::watch::watch_until;
 use super::{
     CASE_LABEL, Error, FieldValidation, Finding, LiveCase, LiveOptions, LiveOutcome, LiveResult,
@@ -386,56 +386,87 @@ async fn create_namespace(
     let api: Api<Namespace> = Api::all(client.clone());
     let op = Op::new("create", "", "namespaces", None);
     let pp = PostParams::default();
-    for _ in 0..5 {
-        let name = namespace_name(case);
-        let ns: Namespace = serde_json::from_value(json!({
-            "apiVersion": "v1", "kind": "Namespace",
-            "metadata": {"name": name, "labels": labels},
-        }))
-        .map_err(|e| Error::BadObject {
-            what: "namespace".into(),
-            message: e.to_string(),
-        })?;
-        // Registered before the call: a create that succeeds on the server while the
-        // answer is lost must still be cleaned up.
-        {
-            let guard = Guard::register(client, run_id, Target::Namespace(name.clone()), *retry);
-            let mut s = lock(shared);
-            s.guard = Some(guard);
-            s.namespace = Some(name.clone());
-        }
-        match with_retry(retry, &op, || api.create(&pp, &ns)).await {
-            Ok(_) => return Ok(name),
-            Err(Error::Api { code: 409, .. }) => {
-                let ours = with_retry(retry, &Op::new("get", "", "namespaces", None), || {
-                    api.get_opt(&name)
-                })
-                .await
-                .map(|existing| {
-                    existing
-                        .as_ref()
-                        .is_some_and(|n| is_ours(n.labels(), &labels[TOKEN_LABEL]))
-                });
-                if matches!(ours, Ok(true)) {
-                    return Ok(name);
+    let (api, op, pp) = (&api, &op, &pp);
+    let named = NAME_TRIES
+        .run(|_| async move {
+            let name = namespace_name(case);
+            let ns: Namespace = match serde_json::from_value(json!({
+                "apiVersion": "v1", "kind": "Namespace",
+                "metadata": {"name": name, "labels": labels},
+            })) {
+                Ok(ns) => ns,
+                Err(e) => {
+                    return Attempt::Done(Err(Error::BadObject {
+                        what: "namespace".into(),
+                        message: e.to_string(),
+                    }));
                 }
-                // Someone else's namespace, or one that cannot be told from it because the
-                // get failed: forget it (never delete it; if ours, `jjo gc` finds it by its
-                // labels), then pick a new name or give up.
-                if let Some(guard) = lock(shared).guard.take() {
-                    guard.forget();
-                }
-                ours?;
+            };
+            // Registered before the call: a create that succeeds on the server while the
+            // answer is lost must still be cleaned up.
+            {
+                let guard =
+                    Guard::register(client, run_id, Target::Namespace(name.clone()), *retry);
+                let mut s = lock(shared);
+                s.guard = Some(guard);
+                s.namespace = Some(name.clone());
             }
-            Err(err) => return Err(err),
-        }
-    }
-    Err(Error::Api {
-        operation: op.describe(),
-        code: 409,
-        reason: "AlreadyExists".into(),
-        message: "five random namespace names in a row were taken".into(),
+            match with_retry(retry, op, || api.create(pp, &ns)).await {
+                Ok(_) => Attempt::Done(Ok(name)),
+                Err(Error::Api { code: 409, .. }) => {
+                    let ours = with_retry(retry, &Op::new("get", "", "namespaces", None), || {
+                        api.get_opt(&name)
+                    })
+                    .await
+                    .map(|existing| {
+                        existing
+                            .as_ref()
+                            .is_some_and(|n| is_ours(n.labels(), &labels[TOKEN_LABEL]))
+                    });
+                    if matches!(ours, Ok(true)) {
+                        return Attempt::Done(Ok(name));
+                    }
+                    // Someone else's namespace, or one that cannot be told from it because
+                    // the get failed: forget it (never delete it; if ours, `jjo gc` finds it
+                    // by its labels), then pick a new name or give up.
+                    if let Some(guard) = lock(shared).guard.take() {
+                        guard.forget();
+                    }
+                    match ours {
+                        Err(get) => Attempt::Done(Err(get)),
+                        Ok(_) => Attempt::Retry(()),
+                    }
+                }
+                Err(err) => Attempt::Done(Err(err)),
+            }
+        })
+        .await;
+    named.unwrap_or_else(|_| {
+        Err(Error::Api {
+            operation: op.describe(),
+            code: 409,
+            reason: "AlreadyExists".into(),
+            message: "five random namespace names in a row were taken".into(),
+        })
     })
+}
+
+/// A namespace name is random: after a taken one, another is tried at once, five in all.
+const NAME_TRIES: RetryPolicy = RetryPolicy::immediate(5);
+
+/// How often a setup quota is read again until the resourcequota controller has filled its
+/// `status.hard` (within a second or two); the case's timeout bounds the wait.
+const QUOTA_POLL: RetryPolicy = RetryPolicy::poll(Duration::from_millis(50));
+/// How often the Pod is read again until the scheduler has answered; the case's timeout
+/// bounds the wait.
+const SCHEDULING_POLL: RetryPolicy = RetryPolicy::poll(Duration::from_millis(100));
+
+/// A poll that used up its policy's tries before the case's timeout ended it.
+fn polled_out(phase: &str, policy: &RetryPolicy, tries: u32) -> Error {
+    Error::Timeout {
+        phase: phase.to_string(),
+        after: policy.max_delay.saturating_mul(tries),
+    }
 }
 
 /// Pods need the namespace's `default` ServiceAccount, which a controller creates shortly
@@ -536,17 +567,30 @@ async fn quota_enforced(
         verb: "get",
         ..op.clone()
     };
-    loop {
-        let quota = with_retry(retry, &get, || api.get(name)).await?;
-        if quota
-            .data
-            .pointer("/status/hard")
-            .is_some_and(|h| !h.is_null())
-        {
-            return Ok(());
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let get = &get;
+    let filled = QUOTA_POLL
+        .run(|_| async move {
+            match with_retry(retry, get, || api.get(name)).await {
+                Err(e) => Attempt::Done(Err(e)),
+                Ok(quota)
+                    if quota
+                        .data
+                        .pointer("/status/hard")
+                        .is_some_and(|h| !h.is_null()) =>
+                {
+                    Attempt::Done(Ok(()))
+                }
+                Ok(_) => Attempt::Retry(()),
+            }
+        })
+        .await;
+    filled.unwrap_or_else(|gave_up| {
+        Err(polled_out(
+            "waiting for a setup quota to be enforced",
+            &QUOTA_POLL,
+            gave_up.tries,
+        ))
+    })
 }
 
 async fn apply_setup(
@@ -667,80 +711,105 @@ async fn create_job(
         field_manager: Some("jjo".into()),
     };
     let retry = &options.retry;
-    let mut tried = 0;
-    loop {
-        tried += 1;
-        let mut request =
-            kube::core::Request::new(format!("/apis/batch/v1/namespaces/{namespace}/jobs"))
-                .create(&pp, body.clone())
-                .map_err(|e| Error::BadObject {
-                    what: "job".into(),
-                    message: e.to_string(),
-                })?;
-        if options.field_validation == FieldValidation::Strict {
-            let uri = request.uri().to_string();
-            let separator = if uri.contains('?') { '&' } else { '?' };
-            *request.uri_mut() = format!("{uri}{separator}fieldValidation=Strict")
-                .parse()
-                .map_err(|e: http::uri::InvalidUri| Error::BadObject {
-                    what: "job".into(),
-                    message: e.to_string(),
-                })?;
-        }
-        let answer = send_raw(client, request).await;
-        let error = match answer {
-            Ok((code, warnings, value)) if code < 300 => {
-                let findings = warnings.into_iter().map(warning_finding).collect();
-                if !options.dry_run {
-                    register_job(shared, &jobs_resource, &value);
+    // The status of the last try when it was worth another (0: the first try, or a lost
+    // answer): after a 5xx or a lost answer the Job may have been stored anyway.
+    let last_status = AtomicU16::new(0);
+    let (last_status, op, pp, body, jobs, jobs_resource, token_selector) = (
+        &last_status,
+        &op,
+        &pp,
+        &body,
+        &jobs,
+        &jobs_resource,
+        &token_selector,
+    );
+    let created = retry
+        .run(|tried| async move {
+            // Adopt the Job an earlier try created, so a `generateName` Job is never made twice.
+            if tried > 0 && !options.dry_run && last_status.load(Ordering::Relaxed) != 429 {
+                let lp = ListParams::default().labels(token_selector);
+                let list_op = Op::new("list", "batch", "jobs", Some(namespace));
+                match with_retry(retry, &list_op, || jobs.list(&lp)).await {
+                    Err(e) => return Attempt::Done(Err(e)),
+                    Ok(existing) => {
+                        if let Some(found) = existing.items.into_iter().next() {
+                            let value = serde_json::to_value(found).unwrap_or(Value::Null);
+                            register_job(shared, jobs_resource, &value);
+                            return Attempt::Done(Ok(CreatedJob {
+                                job: Some(value),
+                                findings: Vec::new(),
+                            }));
+                        }
+                    }
                 }
-                return Ok(CreatedJob {
-                    job: Some(value),
-                    findings,
-                });
             }
-            Ok((code, warnings, value))
-                if matches!(code, 400 | 422)
-                    || (code == 403
-                        && !is_rbac_denial(str_at(&value, "/message").unwrap_or(""))) =>
-            {
-                let mut findings: Vec<Finding> =
-                    warnings.into_iter().map(warning_finding).collect();
-                findings.extend(status_findings(&value));
-                return Ok(CreatedJob {
-                    job: None,
-                    findings,
-                });
+            let request = match job_request(namespace, pp, body, options.field_validation) {
+                Ok(request) => request,
+                Err(e) => return Attempt::Done(Err(e)),
+            };
+            let error = match send_raw(client, request).await {
+                Ok((code, warnings, value)) if code < 300 => {
+                    let findings = warnings.into_iter().map(warning_finding).collect();
+                    if !options.dry_run {
+                        register_job(shared, jobs_resource, &value);
+                    }
+                    return Attempt::Done(Ok(CreatedJob {
+                        job: Some(value),
+                        findings,
+                    }));
+                }
+                Ok((code, warnings, value))
+                    if matches!(code, 400 | 422)
+                        || (code == 403
+                            && !is_rbac_denial(str_at(&value, "/message").unwrap_or(""))) =>
+                {
+                    let mut findings: Vec<Finding> =
+                        warnings.into_iter().map(warning_finding).collect();
+                    findings.extend(status_findings(&value));
+                    return Attempt::Done(Ok(CreatedJob {
+                        job: None,
+                        findings,
+                    }));
+                }
+                Ok((code, _, value)) => status_error(code, &value),
+                Err(err) => err,
+            };
+            if retry.retries(&error) {
+                last_status.store(status_code(&error).unwrap_or(0), Ordering::Relaxed);
+                Attempt::Retry(error)
+            } else {
+                Attempt::Done(Err(classify(op, error)))
             }
-            Ok((code, _, value)) => status_error(code, &value),
-            Err(err) => err,
-        };
-        if !is_retryable(&error) || tried >= retry.attempts.max(1) {
-            return Err(match is_retryable(&error) {
-                true => Error::Unavailable {
-                    operation: op.describe(),
-                    attempts: tried,
-                    last: super::retry::short_error(&error),
-                },
-                false => classify(&op, error),
-            });
-        }
-        // A 5xx may have been stored anyway: adopt the Job an earlier try created.
-        if !options.dry_run && status_code(&error) != Some(429) {
-            let lp = ListParams::default().labels(&token_selector);
-            let list_op = Op::new("list", "batch", "jobs", Some(namespace));
-            let existing = with_retry(retry, &list_op, || jobs.list(&lp)).await?;
-            if let Some(found) = existing.items.into_iter().next() {
-                let value = serde_json::to_value(found).unwrap_or(Value::Null);
-                register_job(shared, &jobs_resource, &value);
-                return Ok(CreatedJob {
-                    job: Some(value),
-                    findings: Vec::new(),
-                });
-            }
-        }
-        tokio::time::sleep(retry.delay(tried - 1)).await;
+        })
+        .await;
+    created.unwrap_or_else(|gave_up| Err(unavailable(op, gave_up)))
+}
+
+/// The request that creates the Job, with `fieldValidation=Strict` when asked.
+fn job_request(
+    namespace: &str,
+    pp: &PostParams,
+    body: &[u8],
+    validation: FieldValidation,
+) -> Result<http::Request<Vec<u8>>, Error> {
+    let mut request =
+        kube::core::Request::new(format!("/apis/batch/v1/namespaces/{namespace}/jobs"))
+            .create(pp, body.to_vec())
+            .map_err(|e| Error::BadObject {
+                what: "job".into(),
+                message: e.to_string(),
+            })?;
+    if validation == FieldValidation::Strict {
+        let uri = request.uri().to_string();
+        let separator = if uri.contains('?') { '&' } else { '?' };
+        *request.uri_mut() = format!("{uri}{separator}fieldValidation=Strict")
+            .parse()
+            .map_err(|e: http::uri::InvalidUri| Error::BadObject {
+                what: "job".into(),
+                message: e.to_string(),
+            })?;
     }
+    Ok(request)
 }
 
 /// In a shared namespace, the Job is deleted on its own (its own namespace goes as a whole,
@@ -1086,23 +1155,38 @@ async fn wait_for_scheduling(
 ) -> Result<Scheduling, Error> {
     let pods: Api<Pod> = Api::namespaced(client.clone(), namespace);
     let op = Op::new("get", "", "pods", Some(namespace));
-    loop {
-        let pod = with_retry(retry, &op, || pods.get(name)).await?;
-        if let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.clone()) {
-            let nodes: Api<k8s_openapi::api::core::v1::Node> = Api::all(client.clone());
-            let op = Op::new("get", "", "nodes", None);
-            let labels = with_retry(retry, &op, || nodes.get(&node))
-                .await?
-                .metadata
-                .labels
-                .unwrap_or_default();
-            return Ok(Scheduling::Bound { node, labels });
-        }
-        if let Some(message) = unschedulable(&pod) {
-            return Ok(Scheduling::Unschedulable { message });
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let (pods, op) = (&pods, &op);
+    let answer = SCHEDULING_POLL
+        .run(|_| async move {
+            let pod = match with_retry(retry, op, || pods.get(name)).await {
+                Ok(pod) => pod,
+                Err(e) => return Attempt::Done(Err(e)),
+            };
+            if let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.clone()) {
+                let nodes: Api<k8s_openapi::api::core::v1::Node> = Api::all(client.clone());
+                let op = Op::new("get", "", "nodes", None);
+                let bound =
+                    with_retry(retry, &op, || nodes.get(&node))
+                        .await
+                        .map(|n| Scheduling::Bound {
+                            node: node.clone(),
+                            labels: n.metadata.labels.unwrap_or_default(),
+                        });
+                return Attempt::Done(bound);
+            }
+            match unschedulable(&pod) {
+                Some(message) => Attempt::Done(Ok(Scheduling::Unschedulable { message })),
+                None => Attempt::Retry(()),
+            }
+        })
+        .await;
+    answer.unwrap_or_else(|gave_up| {
+        Err(polled_out(
+            "waiting for the scheduler",
+            &SCHEDULING_POLL,
+            gave_up.tries,
+        ))
+    })
 }
 
 /// How often the wait for Running says what it is waiting for.

@@ -10,7 +10,7 @@ use kube::api::{Api, ListParams, WatchEvent, WatchParams};
 use serde::de::DeserializeOwned;
 
 use super::Error;
-use super::retry::{Op, RetryPolicy, is_retryable, short_error, with_retry};
+use super::retry::{Op, RetryPolicy, short_error, with_retry};
 
 /// Server-side bound of one watch request; the watch is re-issued after it.
 const WATCH_SECONDS: u32 = 290;
@@ -74,12 +74,12 @@ where
                     restarts.fetch_add(1, Ordering::Relaxed);
                     continue 'relist;
                 }
-                Err(err) if is_retryable(&err) && failures + 1 < retry.attempts => {
+                Err(err) if retry.retries(&err) && failures + 1 < retry.attempts => {
                     tokio::time::sleep(retry.delay(failures)).await;
                     failures += 1;
                     continue;
                 }
-                Err(err) if is_retryable(&err) => {
+                Err(err) if retry.retries(&err) => {
                     return Err(Error::Unavailable {
                         operation: watch_op.describe(),
                         attempts: failures + 1,

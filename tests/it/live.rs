@@ -49,6 +49,7 @@ fn options() -> LiveOptions {
             attempts: 4,
             base_delay: Duration::from_millis(5),
             max_delay: Duration::from_millis(20),
+            ..RetryPolicy::default()
         },
         ..LiveOptions::default()
     }
@@ -731,6 +732,7 @@ fn fast_retry() -> RetryPolicy {
         attempts: 2,
         base_delay: Duration::from_millis(1),
         max_delay: Duration::from_millis(2),
+        ..RetryPolicy::default()
     }
 }
 

@@ -37,6 +37,7 @@ fn options() -> LiveOptions {
             attempts: 4,
             base_delay: Duration::from_millis(5),
             max_delay: Duration::from_millis(20),
+            ..RetryPolicy::default()
         },
         ..LiveOptions::default()
     }
