@@ -118,6 +118,36 @@ pub enum Error {
     Template(Box<crate::template::launch::Error>),
 }
 
+/// A case that cannot be loaded is the error of the stage that refused it: each variant of
+/// the case's error is the top-level variant of the same name, so ids, hints and words stay.
+impl From<crate::case::LoadError> for Error {
+    fn from(e: crate::case::LoadError) -> Error {
+        use crate::case::LoadError as L;
+        match e {
+            L::Case(e) => Error::Case(e),
+            L::Io {
+                action,
+                path,
+                source,
+            } => Error::Io {
+                action,
+                path,
+                source,
+            },
+            L::NotUtf8 { span } => Error::NotUtf8 { span },
+            L::NotACase { path } => Error::NotACase { path },
+            L::Usage { message, hint } => Error::Usage { message, hint },
+            L::Profiles(e) => Error::Profiles(e),
+            L::Overrides(e) => Error::Overrides(e),
+            L::Host(e) => Error::Host(e),
+            L::Resources(e) => Error::Resources(e),
+            L::Helm(e) => Error::Helm(e),
+            L::LauncherConf(e) => Error::LauncherConf(e),
+            L::Template(e) => Error::Template(e),
+        }
+    }
+}
+
 impl From<crate::helm::Error> for Error {
     fn from(e: crate::helm::Error) -> Error {
         Error::Helm(Box::new(e))
@@ -188,9 +218,7 @@ impl Error {
     pub fn hint(&self) -> Option<String> {
         match self {
             Error::Syntax { hint, .. } | Error::Usage { hint, .. } => hint.clone(),
-            Error::NotACase { .. } => Some(
-                "a case directory holds `launcher.kubernetes.profiles.conf`; see README.md".into(),
-            ),
+            Error::NotACase { .. } => Some(crate::case::NOT_A_CASE_HINT.into()),
             Error::Unreferenced { .. } => {
                 Some("delete it, or move it into the case it belongs to".into())
             }

@@ -37,6 +37,12 @@ pub enum ErrorKind {
         /// The line of its first setting.
         first: u32,
     },
+    /// A `scratch-path` that `paths:` maps outside the case.
+    #[error("`scratch-path` `{scratch}` does not map into the case")]
+    ScratchPathOutside {
+        /// The path as written.
+        scratch: String,
+    },
     /// `use-templating` that is not `0` or `1`.
     #[error("`use-templating` must be `0` or `1`, found `{value}`")]
     NotABoolean {
@@ -56,6 +62,9 @@ impl Hint for ErrorKind {
                 .map(|(k, v)| format!("write `{}={}`", k.trim(), v.trim())),
             ErrorKind::SetTwice { .. } => Some("keep one of the two lines".into()),
             ErrorKind::NotABoolean { .. } => Some("the plugin reads booleans as 0 or 1".into()),
+            ErrorKind::ScratchPathOutside { .. } => {
+                Some("map it in case.yaml `paths:` to a directory inside the case".into())
+            }
         }
     }
 }

@@ -280,7 +280,7 @@ pub fn prepare(
     opts: &crate::case::LoadOptions,
 ) -> Result<Prepared, Box<NotPrepared>> {
     let case = crate::case::load_with(name, dir, opts).map_err(|error| NotPrepared {
-        error,
+        error: error.into(),
         warnings: Vec::new(),
     })?;
     match render(&case) {

@@ -379,7 +379,7 @@ impl Config {
             // The configuration's nodes are read once, in `open`, for every principal.
             skip_nodes: true,
         };
-        case::load_spec(&p.slug, &dir, self.spec(p), "", &opts)
+        Ok(case::load_spec(&p.slug, &dir, self.spec(p), "", &opts)?)
     }
 }
 

@@ -3,10 +3,108 @@
 
 use std::path::PathBuf;
 
-use crate::location::{Hint, Located};
+use crate::location::{Hint, Located, Span};
+use crate::profiles::{host, resources};
 
 /// A case file that cannot be read, with the place it concerns.
 pub type Error = Located<ErrorKind>;
+
+/// Why a case cannot be loaded: one of its own files ([`Error`]), a file that cannot be read
+/// at all, or what a stage below says of the file it reads for the case (the profiles file,
+/// an override, the host's users, a Helm values file, the templates). Each keeps its own
+/// place; the top-level error takes each variant as its own.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// case.yaml, suite.yaml, nodes.yaml, a golden, an override path.
+    #[error(transparent)]
+    Case(#[from] Error),
+    /// A file that cannot be read.
+    #[error("cannot {action} `{path}`")]
+    Io {
+        /// `read`, `list`, ...
+        action: &'static str,
+        /// Which file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file that is not UTF-8.
+    #[error("{span}: not valid UTF-8")]
+    NotUtf8 {
+        /// Where the first bad byte is.
+        span: Span,
+    },
+    /// A path that is not a case.
+    #[error("`{path}` is not a case directory (no `{}`)", super::PROFILES_FILE)]
+    NotACase {
+        /// The path.
+        path: PathBuf,
+    },
+    /// Options that cannot work together.
+    #[error("{message}")]
+    Usage {
+        /// What.
+        message: String,
+        /// What to do.
+        hint: Option<String>,
+    },
+    /// The profiles file.
+    #[error(transparent)]
+    Profiles(#[from] crate::profiles::Error),
+    /// The override list or an override file.
+    #[error(transparent)]
+    Overrides(#[from] crate::overrides::Error),
+    /// The host's users and groups.
+    #[error(transparent)]
+    Host(#[from] Located<host::ErrorKind>),
+    /// The resources file, or the resource profile a case picks.
+    #[error(transparent)]
+    Resources(#[from] Located<resources::ErrorKind>),
+    /// A Helm values file (boxed: it is large and rare).
+    #[error(transparent)]
+    Helm(Box<crate::helm::Error>),
+    /// `launcher.kubernetes.conf`.
+    #[error(transparent)]
+    LauncherConf(#[from] crate::launcher_conf::Error),
+    /// The case's templates (boxed: it is large and rare).
+    #[error(transparent)]
+    Template(Box<crate::template::launch::Error>),
+}
+
+/// What to do about a path that is not a case.
+pub const NOT_A_CASE_HINT: &str =
+    "a case directory holds `launcher.kubernetes.profiles.conf`; see README.md";
+
+impl Hint for LoadError {
+    fn hint(&self) -> Option<String> {
+        match self {
+            LoadError::Case(e) => e.hint(),
+            LoadError::Io { .. } | LoadError::NotUtf8 { .. } => None,
+            LoadError::NotACase { .. } => Some(NOT_A_CASE_HINT.into()),
+            LoadError::Usage { hint, .. } => hint.clone(),
+            LoadError::Profiles(e) => e.hint(),
+            LoadError::Overrides(e) => e.hint(),
+            LoadError::Host(e) => e.hint(),
+            LoadError::Resources(e) => e.hint(),
+            LoadError::Helm(e) => e.hint(),
+            LoadError::LauncherConf(e) => e.hint(),
+            LoadError::Template(e) => e.hint(),
+        }
+    }
+}
+
+impl From<crate::helm::Error> for LoadError {
+    fn from(e: crate::helm::Error) -> LoadError {
+        LoadError::Helm(Box::new(e))
+    }
+}
+
+impl From<crate::template::launch::Error> for LoadError {
+    fn from(e: crate::template::launch::Error) -> LoadError {
+        LoadError::Template(Box::new(e))
+    }
+}
 
 /// What is wrong with a case file; [`Error`] adds where.
 #[derive(Debug, thiserror::Error)]

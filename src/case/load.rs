@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use super::error::LoadError as Error;
 use super::error::{Error as CaseError, ErrorKind};
 use super::paths::{self, Unmapped};
 use super::read::read_text;
@@ -13,7 +14,6 @@ use super::spec::{self, CaseSpec};
 use super::suite::{SUITE_FILE, Suite, SuiteSpec};
 use super::yaml;
 use crate::diag::Warning;
-use crate::error::Error;
 use crate::helm;
 use crate::location::{Located, Span};
 use crate::overrides::{self, Override};
@@ -789,6 +789,7 @@ fn map_override_path(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::location::Hint;
 
     fn spec_error(text: &str) -> CaseError {
         match yaml::parse_with::<CaseSpec>(Path::new("case.yaml"), text, spec::known_keys) {

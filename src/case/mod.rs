@@ -11,7 +11,7 @@ mod suite;
 mod templating;
 mod yaml;
 
-pub use error::{Error, ErrorKind};
+pub use error::{Error, ErrorKind, LoadError, NOT_A_CASE_HINT};
 pub use load::{
     Case, Golden, LoadOptions, PROFILES_FILE, discover, is_case, load, load_spec, load_with,
     parse_yaml, parse_yaml_value, read_host_db, unreferenced_goldens,

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::error::Error;
+use super::error::LoadError as Error;
 use crate::location::Span;
 
 /// Reads a text file, with a precise error for missing files and bad UTF-8.

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use super::error::LoadError as Error;
 use super::yaml::{self, fields_of};
-use crate::error::Error;
 use crate::validate::Level;
 
 /// The file that makes a directory a suite root.
@@ -153,6 +153,7 @@ fn normalise(p: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::location::Hint;
 
     #[test]
     fn the_root_is_the_nearest_ancestor_with_suite_yaml_in_the_form_given() {

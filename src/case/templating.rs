@@ -3,12 +3,12 @@
 
 use std::path::Path;
 
+use super::error::LoadError as Error;
 use super::paths;
 use super::read::read_text;
 use crate::diag::Warning;
-use crate::error::Error;
 use crate::launcher_conf::{self, LauncherConf};
-use crate::location::Span;
+use crate::location::{Located, Span};
 use crate::profiles::Resolved;
 use crate::template::launch::{self, Templates};
 
@@ -48,14 +48,11 @@ pub(super) fn read(
         });
     }
     if let Some(setting) = resolved.get("job-json-overrides") {
-        return Err(Error::Syntax {
-            span: setting.span.clone(),
-            message: "`job-json-overrides` with `use-templating=1`: with use-templating=1 the launcher renders job.tpl; Posit's chart refuses job-json-overrides in this mode and Connect ignores them".into(),
-            hint: Some(format!(
-                "move the overrides into `job.tpl` (or its template values), or set `use-templating=0` in `{}`",
-                launcher_conf::FILE
-            )),
-        });
+        return Err(Located::new(
+            setting.span.clone(),
+            launch::ErrorKind::OverridesWithTemplating,
+        )
+        .into());
     }
     let templates_dir = templates_dir(dir, &conf, extra_paths)?;
     let templates = read_templates(&templates_dir)?;
@@ -100,13 +97,17 @@ fn templates_dir(
         return Ok(dir.join("templates"));
     }
     let with_slash = format!("{}/", scratch.trim_end_matches('/'));
-    paths::map(&with_slash, dir, extra_paths).map_err(|_| Error::Syntax {
-        span: conf.get("scratch-path").map_or_else(
-            || Span::file(dir.join(launcher_conf::FILE)),
-            |s| s.span.clone(),
-        ),
-        message: format!("`scratch-path` `{scratch}` does not map into the case"),
-        hint: Some("map it in case.yaml `paths:` to a directory inside the case".into()),
+    paths::map(&with_slash, dir, extra_paths).map_err(|_| {
+        Located::new(
+            conf.get("scratch-path").map_or_else(
+                || Span::file(dir.join(launcher_conf::FILE)),
+                |s| s.span.clone(),
+            ),
+            launcher_conf::ErrorKind::ScratchPathOutside {
+                scratch: scratch.to_string(),
+            },
+        )
+        .into()
     })
 }
 
@@ -114,14 +115,11 @@ fn templates_dir(
 fn read_templates(dir: &Path) -> Result<Templates, Error> {
     let job = dir.join("job.tpl");
     if !job.is_file() {
-        return Err(Error::Syntax {
-            span: Span::file(&job),
-            message: "`use-templating=1` but the case has no `job.tpl`".into(),
-            hint: Some(format!(
-                "put the launcher's `job.tpl` (and its helper `*.tpl` files) in `{}`",
-                dir.display()
-            )),
-        });
+        return Err(Located::new(
+            Span::file(&job),
+            launch::ErrorKind::NoJobTpl { dir: dir.into() },
+        )
+        .into());
     }
     let mut files = Vec::new();
     let entries = std::fs::read_dir(dir).map_err(|source| Error::Io {

@@ -124,7 +124,7 @@ fn load_case(
     let found = crate::case::discover(std::slice::from_ref(dir))?;
     let load_opts = opts.load_options(host);
     match found.as_slice() {
-        [(name, path)] if path == dir => crate::case::load_with(name, path, &load_opts),
+        [(name, path)] if path == dir => Ok(crate::case::load_with(name, path, &load_opts)?),
         _ => Err(Error::NotACase { path: dir.clone() }),
     }
 }

@@ -75,6 +75,17 @@ pub enum ErrorKind {
     /// The output is YAML but not a mapping.
     #[error("`job.tpl` rendered no YAML mapping")]
     NotAMapping,
+    /// Templating mode, and no `job.tpl` where the templates are.
+    #[error("`use-templating=1` but the case has no `job.tpl`")]
+    NoJobTpl {
+        /// The directory the templates are read from.
+        dir: PathBuf,
+    },
+    /// Templating mode, and the profile sets `job-json-overrides`.
+    #[error(
+        "`job-json-overrides` with `use-templating=1`: with use-templating=1 the launcher renders job.tpl; Posit's chart refuses job-json-overrides in this mode and Connect ignores them"
+    )]
+    OverridesWithTemplating,
 }
 
 impl Hint for ErrorKind {
@@ -94,6 +105,14 @@ impl Hint for ErrorKind {
             ErrorKind::NoValue { hint, .. } => Some(hint.clone()),
             ErrorKind::InvalidYaml { .. } => Some("check the indentation the template writes there (`indent`/`nindent` widths, `{{-` trimming)".into()),
             ErrorKind::NotAMapping => Some("the template must render one Job object".into()),
+            ErrorKind::NoJobTpl { dir } => Some(format!(
+                "put the launcher's `job.tpl` (and its helper `*.tpl` files) in `{}`",
+                dir.display()
+            )),
+            ErrorKind::OverridesWithTemplating => Some(format!(
+                "move the overrides into `job.tpl` (or its template values), or set `use-templating=0` in `{}`",
+                crate::launcher_conf::FILE
+            )),
         }
     }
 }
