@@ -272,6 +272,55 @@ mod tests {
         assert!(plan.cluster.is_none());
     }
 
+    /// The harness's environment, built by hand (no `JJO_*` variable of the test's gets in).
+    fn env(cluster: ClusterKind, named: bool, cache: &Path) -> crate::env::Env {
+        let (mut cluster, _) = args(cluster, None, None);
+        cluster.control_plane_cache = Some(cache.to_path_buf());
+        crate::env::Env {
+            bless: false,
+            cluster,
+            host: crate::flags::HostDbArgs { host_db: None },
+            cluster_named: named,
+        }
+    }
+
+    #[cfg(feature = "cluster")]
+    #[test]
+    fn the_harness_plan_says_why_it_is_offline() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let empty = tempfile::tempdir().expect("temp dir");
+        let (plan, why) =
+            Plan::for_harness(root, env(ClusterKind::None, true, empty.path())).expect("plan");
+        assert!(plan.cluster.is_none());
+        assert_eq!(why, "`JJO_CLUSTER` is `none`");
+        assert_eq!(plan.cases.len(), cases_under(root));
+        // Unset, it would run on a local control plane, but none is built in the cache.
+        let (plan, why) =
+            Plan::for_harness(root, env(ClusterKind::None, false, empty.path())).expect("plan");
+        assert!(plan.cluster.is_none());
+        assert!(
+            why.starts_with(&format!(
+                "no cluster, and no local control plane built in `{}`",
+                empty.path().display()
+            )),
+            "{why}"
+        );
+        // A named cluster is the plan's, its kind config found in the checkout.
+        let (plan, _) =
+            Plan::for_harness(root, env(ClusterKind::Kind, true, empty.path())).expect("plan");
+        let Some(Backend::Kind { config, .. }) = &plan.cluster else {
+            panic!("{:?}", plan.cluster)
+        };
+        assert_eq!(config, &root.join("kind-config.yaml"));
+    }
+
+    /// The cases `jjo test` finds under the checkout's `cases/`.
+    fn cases_under(root: &Path) -> usize {
+        crate::case::discover(&[root.join("cases")])
+            .expect("discovers")
+            .len()
+    }
+
     #[cfg(feature = "cluster")]
     #[test]
     fn a_cluster_is_resolved_once_and_a_bless_run_stays_offline() {
