@@ -96,10 +96,8 @@ fn check_kind(name: &std::path::Path, text: &str, job: &serde_json::Value) -> Re
     if kind == Some("Job") {
         return Ok(());
     }
-    let line = text
-        .lines()
-        .position(|l| l.starts_with("kind:"))
-        .map_or(0, |i| i as u32 + 1);
+    // Found by the one YAML position reader, quoted keys included.
+    let line = crate::compare::line_of(text, "kind").unwrap_or(0);
     let found = kind.map_or("no `kind`".to_string(), |k| format!("`kind: {k}`"));
     Err(Error::Syntax {
         span: crate::location::Span::line(name, line),

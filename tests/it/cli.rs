@@ -1233,6 +1233,48 @@ fn junit_and_json_reports_name_every_case() {
     assert!(report["cases"][0]["seconds"].as_f64().is_some());
 }
 
+/// Issue 19: a case's error in the JSON report carries its place and pointer from the
+/// error's own accessors, as lint's annotations do.
+#[test]
+fn the_json_report_locates_a_case_error() {
+    let case = TempCase::new(&[
+        (
+            PROFILES,
+            b"[*]\njob-json-overrides=\"/spec/template/spec/tolerations/10001\":\"/etc/rstudio/t.json\"\n",
+        ),
+        ("t.json", b"{}\n"),
+    ]);
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let json = tmp.path().join("report.json");
+    let run = case.jjo(&[
+        "test",
+        case.arg(),
+        "--report",
+        json.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(run.code, Some(2), "bad input: {run}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).expect("report written"))
+            .expect("valid JSON");
+    let error = &report["cases"][0]["error"];
+    assert_eq!(report["cases"][0]["status"], "error", "{report}");
+    assert_eq!(
+        error["pointer"], "/spec/template/spec/tolerations/10001",
+        "{error}"
+    );
+    assert_eq!(
+        (&error["span"]["line"], &error["span"]["col"]),
+        (&serde_json::json!(2), &serde_json::json!(20)),
+        "{error}"
+    );
+    assert!(
+        error["span"]["file"]
+            .as_str()
+            .is_some_and(|f| f.ends_with(PROFILES)),
+        "{error}"
+    );
+}
+
 /// `jjo render` on a case, its stdout going to `stdout`.
 fn render_into(case: &TempCase, stdout: impl Into<Stdio>) -> Run {
     run_into(case, "render", stdout)
