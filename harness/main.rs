@@ -1,10 +1,12 @@
 //! The `cases` test target: one libtest-mimic trial per case directory under `cases/`, so that
 //! `cargo test`, `cargo test -- NAME`, `--list`, `--exact`, `--ignored` and `cargo nextest run`
-//! work as for any Rust test. All logic lives in the library (`jjo::pipeline`, `jjo::live`).
+//! work as for any Rust test. All logic lives in the library (`jjo::plan`, `jjo::pipeline`,
+//! `jjo::live`).
 //!
 //! Each case is two trials: `<case>` (offline: patched Job, validation, predicted Pod) and
 //! `live::<case>` (the case on a cluster). The environment is read once, by clap, with the
-//! same flags as `jjo test` ([`jjo::env::Env`]). Without a cluster (`JJO_CLUSTER` unset or
+//! same flags as `jjo test` ([`jjo::env::Env`]), and resolved into a test plan as `jjo test`'s
+//! flags are ([`jjo::plan::Plan`]): the cases, how to read them, blessing and the cluster. Without a cluster (`JJO_CLUSTER` unset or
 //! `none`) the live trials are marked ignored when they are listed, not when they run:
 //! nextest lists the trials in one process and runs each in another, and counts a trial that
 //! returns "ignored" at run time as passed.
