@@ -201,17 +201,6 @@ fn node_of(metadata: Metadata, spec: Spec, status: Status) -> Node {
     }
 }
 
-/// The 1-based line of the first line of `text` that is `kind: <kind>` (0 when none).
-fn kind_line(text: &str, kind: &str) -> u32 {
-    text.lines()
-        .position(|l| {
-            l.trim_start_matches([' ', '-'])
-                .strip_prefix("kind:")
-                .is_some_and(|v| v.trim().trim_matches(['"', '\'']) == kind)
-        })
-        .map_or(0, |i| i as u32 + 1)
-}
-
 /// A dropped field's path, without indexes and at most two keys deep below the Node.
 fn dropped_path(steps: &[Step]) -> Option<String> {
     let keys: Vec<&str> = steps
@@ -270,8 +259,14 @@ pub fn parse(path: &Path, text: &str) -> Result<Nodes, Error> {
         objects: Vec::new(),
         dropped: BTreeSet::new(),
     };
-    let not_a_node = |found: Option<&str>, at: &str| {
-        let line = found.map_or(0, |k| kind_line(text, k));
+    // The `kind:` line of document `n` (or of its item `i`), by the one YAML position reader:
+    // a scan for the first `kind: X` of the file found another document's.
+    let kind_line = |n: usize, item: Option<usize>| {
+        let at = item.map_or_else(|| "kind".to_owned(), |i| format!("items[{i}].kind"));
+        crate::compare::document_line_of(text, n, &at).unwrap_or(0)
+    };
+    let not_a_node = |found: Option<&str>, at: &str, line: u32| {
+        let line = found.map_or(0, |_| line);
         Located::new(
             Span::line(path, line),
             ErrorKind::NotANode {
@@ -297,7 +292,11 @@ pub fn parse(path: &Path, text: &str) -> Result<Nodes, Error> {
             (Some("List" | "NodeList"), Some(items)) => {
                 for (i, item) in items.into_iter().enumerate() {
                     if item.kind.as_deref().is_some_and(|k| k != "Node") {
-                        return Err(not_a_node(item.kind.as_deref(), &format!("items[{i}]")));
+                        return Err(not_a_node(
+                            item.kind.as_deref(),
+                            &format!("items[{i}]"),
+                            kind_line(n, Some(i)),
+                        ));
                     }
                     out.objects
                         .push(object_of(&item.metadata, &item.spec, &item.status));
@@ -309,7 +308,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Nodes, Error> {
             (Some("Node"), _) => {
                 let Some(name) = doc.metadata.name else {
                     return Err(Located::new(
-                        Span::line(path, kind_line(text, "Node")),
+                        Span::line(path, kind_line(n, None)),
                         ErrorKind::Yaml {
                             at: format!("document {}", n + 1),
                             message: "missing field `metadata.name`".into(),
@@ -324,7 +323,13 @@ pub fn parse(path: &Path, text: &str) -> Result<Nodes, Error> {
                     .push(object_of(&metadata, &doc.spec, &doc.status));
                 out.nodes.push(node_of(metadata, doc.spec, doc.status));
             }
-            (kind, _) => return Err(not_a_node(kind, &format!("document {}", n + 1))),
+            (kind, _) => {
+                return Err(not_a_node(
+                    kind,
+                    &format!("document {}", n + 1),
+                    kind_line(n, None),
+                ));
+            }
         }
     }
     let mut seen = BTreeSet::new();
@@ -451,6 +456,23 @@ metadata:
             err.to_string().contains("`16GB` is not a quantity"),
             "{err}"
         );
+    }
+
+    /// Issue 19 item 3: the line came from a scan for the file's first `kind: Node`, so a
+    /// nameless Node in a later document was shown at the first document's line.
+    #[test]
+    fn a_nameless_node_in_a_later_document_is_shown_at_its_own_line() {
+        let err =
+            parse_err("kind: Node\nmetadata: {name: a}\n---\nkind: Node\nmetadata: {labels: {}}\n");
+        assert_eq!(err.span.line, 4, "{err}");
+        let err = parse_err(
+            "kind: Pod\nmetadata: {name: a}\n---\nkind: List\nitems:\n- kind: Node\n  metadata: {name: n}\n- kind: Pod\n",
+        );
+        assert_eq!(err.span.line, 1, "{err}");
+        let err = parse_err(
+            "kind: Node\nmetadata: {name: a}\n---\nkind: List\nitems:\n- kind: Node\n  metadata: {name: n}\n- kind: Pod\n",
+        );
+        assert_eq!(err.span.line, 8, "{err}");
     }
 
     #[test]

@@ -134,21 +134,17 @@ fn collect_steps(path: &serde_ignored::Path<'_>, out: &mut Vec<Step>) {
     }
 }
 
-/// `session.env[0]`, as serde_path_to_error writes paths.
+/// `session.env[0]`, spelt as every path of the crate (`compare::path`).
 fn dotted(steps: &[Step]) -> String {
-    let mut out = String::new();
-    for step in steps {
-        match step {
-            Step::Key(k) => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(k);
-            }
-            Step::Index(i) => out.push_str(&format!("[{i}]")),
-        }
-    }
-    out
+    use crate::compare::path::{Seg, format};
+    let segs: Vec<Seg> = steps
+        .iter()
+        .map(|s| match s {
+            Step::Key(k) => Seg::Key(k.clone()),
+            Step::Index(i) => Seg::Index(*i),
+        })
+        .collect();
+    format(&segs)
 }
 
 fn unknown_key(

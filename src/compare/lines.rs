@@ -31,26 +31,40 @@ pub fn value_place_of(yaml_text: &str, path: &str) -> Option<(u32, u32)> {
     value.map(|col| (line, col))
 }
 
+/// The 1-based line of `path` in document `document` (0-based, as a YAML stream counts them:
+/// each `---` after the stream's start begins the next) of a multi-document YAML text, found
+/// as [`line_of`] finds it in one document.
+pub fn document_line_of(yaml_text: &str, document: usize, path: &str) -> Option<u32> {
+    let segs = path::parse(path)?;
+    let toks: Vec<Tok> = tokenize(yaml_text)
+        .into_iter()
+        .filter(|t| t.doc == document)
+        .collect();
+    walk(&toks, &segs).map(|(line, _, _)| line)
+}
+
 /// The line and column of `path` (its deepest part found) and, when the whole path is found
 /// and ends at a key, the column of that key's value.
 fn find(yaml_text: &str, path: &str) -> Option<(u32, u32, Option<u32>)> {
     let segs = path::parse(path)?;
-    let toks = tokenize(yaml_text);
+    walk(&tokenize(yaml_text), &segs)
+}
+
+/// [`find`] over tokens already read.
+fn walk(toks: &[Tok], segs: &[Seg]) -> Option<(u32, u32, Option<u32>)> {
     let mut scope = (0, toks.len());
     let mut place = None;
     let mut found_all = true;
-    for seg in &segs {
+    for seg in segs {
         let found = match seg {
-            Seg::Key(name) => {
-                find_key(&toks, scope, name).map(|i| (i, key_scope(&toks, i, scope.1)))
-            }
-            Seg::Index(n) => items(&toks, scope)
+            Seg::Key(name) => find_key(toks, scope, name).map(|i| (i, key_scope(toks, i, scope.1))),
+            Seg::Index(n) => items(toks, scope)
                 .get(*n)
-                .map(|&i| (i, item_scope(&toks, i, scope.1))),
-            Seg::Select(parts) => items(&toks, scope).into_iter().find_map(|i| {
-                let inner = item_scope(&toks, i, scope.1);
+                .map(|&i| (i, item_scope(toks, i, scope.1))),
+            Seg::Select(parts) => items(toks, scope).into_iter().find_map(|i| {
+                let inner = item_scope(toks, i, scope.1);
                 let all = parts.iter().all(|(field, value)| {
-                    find_key(&toks, inner, field).is_some_and(|k| match &toks[k].kind {
+                    find_key(toks, inner, field).is_some_and(|k| match &toks[k].kind {
                         TokKind::Key { value: v, .. } => unquote(v) == *value,
                         _ => false,
                     })
@@ -85,6 +99,8 @@ struct Tok {
     char_col: u32,
     /// For a key, the 1-based column of its value (just past `key: `).
     value_col: Option<u32>,
+    /// The document of the stream it is in, from 0.
+    doc: usize,
     kind: TokKind,
 }
 
@@ -102,6 +118,9 @@ fn tokenize(text: &str) -> Vec<Tok> {
     let mut toks = Vec::new();
     // Lines indented deeper than this column belong to a block scalar.
     let mut block: Option<usize> = None;
+    // A `---` begins the next document, except the first marker of a stream with nothing
+    // before it, which begins the first.
+    let (mut doc, mut started) = (0, false);
     for (n, raw) in text.lines().enumerate() {
         let line = u32::try_from(n + 1).unwrap_or(u32::MAX);
         let body = raw.trim_start_matches(' ');
@@ -113,9 +132,17 @@ fn tokenize(text: &str) -> Vec<Tok> {
             Some(b) if indent > b => continue,
             _ => block = None,
         }
+        if body.starts_with("---") && indent == 0 {
+            if started {
+                doc += 1;
+            }
+            started = true;
+            continue;
+        }
         if body.starts_with('#') || body.starts_with("---") || body.starts_with("...") {
             continue;
         }
+        started = true;
         let (mut col, mut rest) = (indent, body);
         while rest == "-" || rest.starts_with("- ") {
             toks.push(Tok {
@@ -123,6 +150,7 @@ fn tokenize(text: &str) -> Vec<Tok> {
                 col,
                 char_col: char_col(raw, col),
                 value_col: None,
+                doc,
                 kind: TokKind::Item,
             });
             let after = &rest[1..];
@@ -152,6 +180,7 @@ fn tokenize(text: &str) -> Vec<Tok> {
             col,
             char_col: char_col(raw, col),
             value_col,
+            doc,
             kind,
         });
     }
@@ -405,6 +434,20 @@ spec:
         // A key the text lacks has no value place, though its parent has a place.
         assert_eq!(value_place_of(text, "session.cpus"), None);
         assert_eq!(place_of(text, "session.cpus"), Some((2, 1)));
+    }
+
+    #[test]
+    fn documents_of_a_stream_are_found_apart() {
+        let text = "---\nkind: Node\nmetadata: {name: a}\n---\n# b\nkind: Node\n---\nkind: List\nitems:\n- kind: Pod\n";
+        assert_eq!(document_line_of(text, 0, "kind"), Some(2));
+        assert_eq!(document_line_of(text, 1, "kind"), Some(6));
+        assert_eq!(document_line_of(text, 2, "items[0].kind"), Some(10));
+        assert_eq!(document_line_of(text, 3, "kind"), None);
+        // Without a leading marker the first document starts at the top.
+        assert_eq!(
+            document_line_of("kind: A\n---\nkind: B\n", 1, "kind"),
+            Some(3)
+        );
     }
 
     #[test]

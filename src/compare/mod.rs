@@ -42,7 +42,7 @@ mod render;
 
 use serde_json::Value;
 
-pub use lines::{line_of, place_of, value_place_of};
+pub use lines::{document_line_of, line_of, place_of, value_place_of};
 pub use matcher::{check_placeholders, compare};
 pub use path::{of_tokens, push_key};
 pub use placeholders::PLACEHOLDER_KINDS;
