@@ -9,7 +9,7 @@ use std::rc::Rc;
 use super::funcs::{self, Ty};
 use super::gofmt;
 use super::parse::{Arg, Cmd, Control, Node, Pipe, Pos, Tree};
-use super::value::Value;
+use super::value::{self, Value};
 use super::why::Why;
 
 /// Go's `missingkey` option: what a missing map key gives.
@@ -114,6 +114,10 @@ pub(super) struct State<'e> {
 /// grow); a Rust thread's stack does not, and no real job template nests more than a few.
 const MAX_DEPTH: usize = 64;
 
+/// What a template is told when it prints, copies or merges a map that contains itself.
+const CYCLE: &str = "a map that contains itself (`set $m \"k\" $m`) has no end to print, copy \
+     or merge: jjo refuses (Go recurses until its stack overflows and the process dies)";
+
 /// The error past [`MAX_DEPTH`]: Go's words, and that the limit is jjo's (Go fails the same
 /// way only at 100000, and an `include` of itself crashes Go's process instead).
 fn too_deep() -> String {
@@ -157,6 +161,15 @@ impl<'e> State<'e> {
     /// node again for Go's `<context>` text (`key`, `kind`), built only when an error needs it.
     fn at(&mut self, pos: Pos, key: Pos, kind: Ctx) {
         self.node = Some((pos, key, kind));
+    }
+
+    /// The refusal of a call that met a map containing itself; out of line, so that the
+    /// recursive evaluator's frames stay as small as they were.
+    #[cold]
+    #[inline(never)]
+    fn cycle_error(&mut self, pos: Pos, name: &str) -> ExecError {
+        self.at(pos, pos, Ctx::Cmd);
+        self.error(format!("error calling {name}: {CYCLE}"))
     }
 
     pub(super) fn error(&self, msg: impl std::fmt::Display) -> ExecError {
@@ -217,6 +230,9 @@ impl<'e> State<'e> {
                         });
                     }
                     out.push_str(&gofmt::sprint_value(&v));
+                    if value::take_cycle() {
+                        return Err(self.error(CYCLE));
+                    }
                 }
             }
             Node::Control(pos, kind, pipe, list, else_list) => {
@@ -615,6 +631,9 @@ impl<'e> State<'e> {
             return Err(self.error(format!("error calling {name}: {}", funcs::UNORDERED)));
         }
         let result = funcs::call(self, name, argv);
+        if value::take_cycle() {
+            return Err(self.cycle_error(cmd.pos, name));
+        }
         match result {
             Ok(v) => Ok(V::plain(v)),
             Err(e) => {

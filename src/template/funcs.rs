@@ -1571,6 +1571,12 @@ fn lt(a: &Value, b: &Value) -> Result<bool, String> {
 
 /// `reflect.DeepEqual` on template values (Sprig `has`, `uniq`).
 pub(super) fn deep_equal(a: &Value, b: &Value) -> bool {
+    deep_equal_seen(a, b, &mut Vec::new())
+}
+
+/// [`deep_equal`] with the pairs of maps already compared: as `reflect.DeepEqual` does, a
+/// pair met again counts as equal, so maps that contain themselves compare in finite time.
+fn deep_equal_seen(a: &Value, b: &Value, seen: &mut Vec<(*const (), *const ())>) -> bool {
     match (a, b) {
         (Value::Missing | Value::Null, Value::Missing | Value::Null) => true,
         (Value::Bool(x), Value::Bool(y)) => x == y,
@@ -1585,13 +1591,24 @@ pub(super) fn deep_equal(a: &Value, b: &Value) -> bool {
             // A nil slice is deeply equal only to a nil slice, not to an empty one.
             a.is_nil_slice() == b.is_nil_slice()
                 && x.len() == y.len()
-                && x.iter().zip(y.iter()).all(|(a, b)| deep_equal(a, b))
+                && x.iter()
+                    .zip(y.iter())
+                    .all(|(a, b)| deep_equal_seen(a, b, seen))
         }
         (Value::Map(x), Value::Map(y)) | (Value::StrMap(x), Value::StrMap(y)) => {
+            let (px, py) = (Rc::as_ptr(x).cast::<()>(), Rc::as_ptr(y).cast::<()>());
+            if px == py {
+                return true;
+            }
+            let pair = if px < py { (px, py) } else { (py, px) };
+            if seen.contains(&pair) {
+                return true;
+            }
+            seen.push(pair);
             let (x, y) = (x.borrow(), y.borrow());
             x.len() == y.len()
                 && x.iter()
-                    .all(|(k, v)| y.get(k).is_some_and(|w| deep_equal(v, w)))
+                    .all(|(k, v)| y.get(k).is_some_and(|w| deep_equal_seen(v, w, seen)))
         }
         _ => false,
     }
@@ -1608,7 +1625,8 @@ fn merge_into(dst: &super::value::MapRef, src: &BTreeMap<String, Value>, overwri
         {
             if !Rc::ptr_eq(sm, dm) {
                 let sm = sm.borrow().clone();
-                merge_into(dm, &sm, overwrite);
+                // Maps that contain themselves would merge without end: noted, refused.
+                let _ = super::value::inside(dm, true, || merge_into(dm, &sm, overwrite));
             }
             continue;
         }

@@ -130,14 +130,18 @@ fn write_v(out: &mut String, v: &Value, top: bool) {
         }
         Value::Map(m) | Value::StrMap(m) => {
             out.push_str("map[");
-            for (i, (k, e)) in m.borrow().iter().enumerate() {
-                if i > 0 {
-                    out.push(' ');
+            // A map inside itself: Go's fmt recurses until its stack overflows; the cycle
+            // is noted and the caller refuses the result.
+            let _ = super::value::inside(m, true, || {
+                for (i, (k, e)) in m.borrow().iter().enumerate() {
+                    if i > 0 {
+                        out.push(' ');
+                    }
+                    out.push_str(k);
+                    out.push(':');
+                    write_v(out, e, false);
                 }
-                out.push_str(k);
-                out.push(':');
-                write_v(out, e, false);
-            }
+            });
             out.push(']');
         }
     }
@@ -607,18 +611,21 @@ impl Printer {
                 } else {
                     self.buf.push_str("map[");
                 }
-                for (k, (key, e)) in m.borrow().iter().enumerate() {
-                    if k > 0 {
-                        if self.f.sharp_v {
-                            self.buf.push_str(", ");
-                        } else {
-                            self.buf.push(' ');
+                // A map inside itself: noted, and the caller refuses (Go's stack overflows).
+                let _ = super::value::inside(m, true, || {
+                    for (k, (key, e)) in m.borrow().iter().enumerate() {
+                        if k > 0 {
+                            if self.f.sharp_v {
+                                self.buf.push_str(", ");
+                            } else {
+                                self.buf.push(' ');
+                            }
                         }
+                        self.print_value(&Value::str(key.as_str()), verb);
+                        self.buf.push(':');
+                        self.print_value(e, verb);
                     }
-                    self.print_value(&Value::str(key.as_str()), verb);
-                    self.buf.push(':');
-                    self.print_value(e, verb);
-                }
+                });
                 self.buf.push(if self.f.sharp_v { '}' } else { ']' });
             }
         }

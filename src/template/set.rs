@@ -259,6 +259,40 @@ mod tests {
         assert_eq!(render(r#"{{ trunc 1 .s }}"#).as_deref(), Ok("\u{fffd}"));
     }
 
+    #[test]
+    fn a_map_that_contains_itself_is_refused_where_go_s_stack_would_overflow() {
+        // Go's fmt, copystructure and mergo recurse into such a map without end: the
+        // launcher's process would die. jjo says why instead of overflowing its own stack.
+        let setup = r#"{{ $m := dict "a" 1 }}{{ $_ := set $m "self" $m }}"#;
+        for (tail, at) in [
+            ("{{ $m }}", "t.tpl:1:"),
+            ("{{ printf \"%v\" (list $m) }}", "error calling printf"),
+            ("{{ toString $m }}", "error calling toString"),
+            ("{{ deepCopy $m }}", "error calling deepCopy"),
+            (
+                "{{ mergeOverwrite (dict \"self\" (dict \"self\" 1)) $m }}",
+                "t.tpl:1:",
+            ),
+            (
+                "{{ $n := dict }}{{ $_ := set $n \"self\" $n }}{{ $_ := mergeOverwrite $m $n }}",
+                "error calling mergeOverwrite",
+            ),
+        ] {
+            let err = render(&format!("{setup}{tail}")).unwrap_err();
+            assert!(
+                err.contains("contains itself") && err.contains("jjo refuses"),
+                "{tail}: {err}"
+            );
+            assert!(err.contains(at), "{tail}: {err}");
+        }
+        // What does not walk the map into itself still works, and the next render is clean.
+        assert_eq!(
+            render(&format!("{setup}{{{{ $m.self.self.a }}}}")).as_deref(),
+            Ok("1")
+        );
+        assert_eq!(render("{{ dict \"a\" 1 }}").as_deref(), Ok("map[a:1]"));
+    }
+
     /// Pieces templates are made of, so random texts reach the parser's and executor's
     /// corners rather than failing in the lexer.
     fn piece() -> impl Strategy<Value = String> {

@@ -758,7 +758,15 @@ fn json_unsupported(v: &Value) -> Option<String> {
         Value::List(l) | Value::Strings(l) | Value::Typed(l, _) | Value::Unordered(l, _) => {
             l.iter().find_map(json_unsupported)
         }
-        Value::Map(m) => m.borrow().values().find_map(json_unsupported),
+        Value::Map(m) | Value::StrMap(m) => {
+            super::value::inside(m, false, || m.borrow().values().find_map(json_unsupported))
+                .unwrap_or_else(|| {
+                    Some(format!(
+                        "json: unsupported value: encountered a cycle via {}",
+                        v.type_name()
+                    ))
+                })
+        }
         _ => None,
     }
 }

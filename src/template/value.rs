@@ -5,7 +5,7 @@
 //! map in place and every variable holding it sees the change (Posit's job.tpl 2.5.0 relies on
 //! it). Keys are kept sorted, which is the order `range`, `fmt` and `encoding/json` use.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -22,6 +22,45 @@ pub fn go_lossy(b: &[u8]) -> String {
         out.extend(std::iter::repeat_n('\u{fffd}', chunk.invalid().len()));
     }
     out
+}
+
+thread_local! {
+    /// The maps a recursive walk (printing, JSON, YAML, copying, merging) is inside, to
+    /// find a map that contains itself (`set $m "k" $m`): only maps can make a cycle, as
+    /// only they change after they are made.
+    static WALKING: RefCell<Vec<*const ()>> = const { RefCell::new(Vec::new()) };
+    /// Whether a walk that cannot fail met such a cycle since [`take_cycle`] last looked.
+    static CYCLE: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Pops the walk's map when its part of the walk ends, even by an early return.
+struct Inside;
+
+impl Drop for Inside {
+    fn drop(&mut self) {
+        WALKING.with(|w| w.borrow_mut().pop());
+    }
+}
+
+/// Runs `f` for map `m` in a recursive walk, or returns `None` when the walk is already
+/// inside `m` (the map contains itself, and the walk would never end). `note` records the
+/// cycle for [`take_cycle`], for walks that cannot return an error themselves.
+pub fn inside<T>(m: &MapRef, note: bool, f: impl FnOnce() -> T) -> Option<T> {
+    let p = Rc::as_ptr(m).cast::<()>();
+    if WALKING.with(|w| w.borrow().contains(&p)) {
+        if note {
+            CYCLE.with(|c| c.set(true));
+        }
+        return None;
+    }
+    WALKING.with(|w| w.borrow_mut().push(p));
+    let _pop = Inside;
+    Some(f())
+}
+
+/// Whether a walk met a map that contains itself since the last call (and forgets it).
+pub fn take_cycle() -> bool {
+    CYCLE.with(|c| c.replace(false))
 }
 
 thread_local! {
@@ -156,12 +195,15 @@ impl Value {
     /// Deep copy (for Sprig `deepCopy`): maps are no longer shared.
     pub fn deep_copy(&self) -> Value {
         match self {
-            Value::Map(m) => Value::map(
-                m.borrow()
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.deep_copy()))
-                    .collect(),
-            ),
+            Value::Map(m) => inside(m, true, || {
+                Value::map(
+                    m.borrow()
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.deep_copy()))
+                        .collect(),
+                )
+            })
+            .unwrap_or(Value::Missing),
             Value::List(l) => Value::list(l.iter().map(Value::deep_copy).collect()),
             v => v.clone(),
         }

@@ -75,25 +75,29 @@ fn write_json(
                 out.push_str("[]");
             }
         }
-        Value::Map(m) | Value::StrMap(m) => {
-            out.push('{');
-            let m = m.borrow();
-            for (i, (k, e)) in m.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
+        Value::Map(mr) | Value::StrMap(mr) => {
+            // A map inside itself is encoding/json's "encountered a cycle" error.
+            super::value::inside(mr, false, || {
+                out.push('{');
+                let m = mr.borrow();
+                for (i, (k, e)) in m.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    nl(out, depth + 1);
+                    json_string(out, k, html);
+                    out.push(':');
+                    if ind.is_some() {
+                        out.push(' ');
+                    }
+                    write_json(out, e, ind, depth + 1, html)?;
                 }
-                nl(out, depth + 1);
-                json_string(out, k, html);
-                out.push(':');
-                if ind.is_some() {
-                    out.push(' ');
+                if !m.is_empty() {
+                    nl(out, depth);
                 }
-                write_json(out, e, ind, depth + 1, html)?;
-            }
-            if !m.is_empty() {
-                nl(out, depth);
-            }
-            out.push('}');
+                out.push('}');
+                Some(())
+            })??;
         }
     }
     Some(())
@@ -166,12 +170,14 @@ fn to_node(v: &Value) -> Option<Node> {
             Node::Seq(l.iter().map(to_node).collect::<Option<Vec<_>>>()?)
         }
         Value::Map(m) | Value::StrMap(m) => {
-            let mut entries = m
-                .borrow()
-                .iter()
-                // A key spanning lines (a raw NEL) is no simple key: yaml.v2 fails to parse.
-                .map(|(k, v)| Some((reread(k).filter(|_| !k.contains('\u{85}'))?, to_node(v)?)))
-                .collect::<Option<Vec<_>>>()?;
+            // A map inside itself fails json.Marshal, so sigs.k8s.io/yaml fails too.
+            let mut entries = super::value::inside(m, false, || {
+                m.borrow()
+                    .iter()
+                    // A key spanning lines (a raw NEL) is no simple key: yaml.v2 fails to parse.
+                    .map(|(k, v)| Some((reread(k).filter(|_| !k.contains('\u{85}'))?, to_node(v)?)))
+                    .collect::<Option<Vec<_>>>()
+            })??;
             entries.sort_by(|a, b| key_order(&a.0, &b.0));
             Node::Map(entries)
         }
