@@ -32,9 +32,9 @@ pub struct Args {
 /// Runs `jjo predict`.
 pub fn run(args: Args) -> Result<u8, Error> {
     let version = match &args.kubernetes {
-        Some(v) => Some(Version::parse(v).map_err(|e| Error::Syntax {
-            span: crate::location::Span::file("--kubernetes"),
-            message: e.to_string(),
+        // A flag is no place in a file: a usage error, in the words it always had.
+        Some(v) => Some(Version::parse(v).map_err(|e| Error::Usage {
+            message: format!("--kubernetes: {e}"),
             hint: None,
         })?),
         None => None,
