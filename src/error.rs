@@ -34,16 +34,6 @@ pub enum Error {
         /// Where the first bad byte is.
         span: Span,
     },
-    /// A YAML or JSON file that does not parse or has the wrong shape.
-    #[error("{span}: {message}")]
-    Syntax {
-        /// Where.
-        span: Span,
-        /// What.
-        message: String,
-        /// What to do.
-        hint: Option<String>,
-    },
     /// A path given on the command line that is not a case.
     #[error("`{path}` is not a case directory (no `launcher.kubernetes.profiles.conf`)")]
     NotACase {
@@ -166,7 +156,7 @@ impl Error {
     /// matches variants of its own and a stage's error cannot lose its place in one of them.
     pub fn span(&self) -> Option<&Span> {
         match self {
-            Error::NotUtf8 { span } | Error::Syntax { span, .. } => Some(span),
+            Error::NotUtf8 { span } => Some(span),
             Error::Case(e) => Some(&e.span),
             Error::Profiles(e) => Some(&e.span),
             Error::Overrides(e) => Some(&e.span),
@@ -217,7 +207,7 @@ impl Error {
     /// The hint to print after the error, if there is one.
     pub fn hint(&self) -> Option<String> {
         match self {
-            Error::Syntax { hint, .. } | Error::Usage { hint, .. } => hint.clone(),
+            Error::Usage { hint, .. } => hint.clone(),
             Error::NotACase { .. } => Some(crate::case::NOT_A_CASE_HINT.into()),
             Error::Unreferenced { .. } => {
                 Some("delete it, or move it into the case it belongs to".into())
@@ -249,9 +239,7 @@ impl Error {
         match self {
             Error::Io { .. } | Error::NotUtf8 { .. } => "unreadable",
             // The files jjo reads with their own syntax keep the one id README lists.
-            Error::Syntax { .. } | Error::Helm(_) | Error::LauncherConf(_) | Error::Template(_) => {
-                "syntax"
-            }
+            Error::Helm(_) | Error::LauncherConf(_) | Error::Template(_) => "syntax",
             Error::NotACase { .. } | Error::Usage { .. } => "usage",
             Error::Internal { .. } => "internal",
             Error::Unreferenced { .. } => "unreferenced-golden",

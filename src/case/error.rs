@@ -190,6 +190,12 @@ pub enum ErrorKind {
         /// Which document or item (`document 2`, `items[3]`).
         at: String,
     },
+    /// A file given as a Job (`jjo predict --job`) that is not one.
+    #[error("expected a Job (`kind: Job`), found {}", found.as_deref().map_or("no `kind`".to_owned(), |k| format!("`kind: {k}`")))]
+    NotAJob {
+        /// The `kind:` it has, if any.
+        found: Option<String>,
+    },
     /// Two nodes of `nodes.yaml` with one name.
     #[error("two nodes are named `{name}`")]
     DuplicateNode {
@@ -299,6 +305,9 @@ impl Hint for ErrorKind {
             ErrorKind::NotANode { .. } => Some(
                 "give the nodes as `kubectl get nodes -o yaml` prints them (a List of Nodes, or one Node per document)".to_owned(),
             ),
+            ErrorKind::NotAJob { .. } => {
+                Some("give a Job as `kubectl get job NAME -o yaml` prints it".to_owned())
+            }
             ErrorKind::DuplicateNode { .. } => {
                 Some("a cluster has one Node per name: remove the copy".to_owned())
             }

@@ -98,10 +98,10 @@ fn check_kind(name: &std::path::Path, text: &str, job: &serde_json::Value) -> Re
     }
     // Found by the one YAML position reader, quoted keys included.
     let line = crate::compare::line_of(text, "kind").unwrap_or(0);
-    let found = kind.map_or("no `kind`".to_string(), |k| format!("`kind: {k}`"));
-    Err(Error::Syntax {
-        span: crate::location::Span::line(name, line),
-        message: format!("expected a Job (`kind: Job`), found {found}"),
-        hint: Some("give a Job as `kubectl get job NAME -o yaml` prints it".into()),
-    })
+    Err(Error::Case(crate::location::Located::new(
+        crate::location::Span::line(name, line),
+        crate::case::ErrorKind::NotAJob {
+            found: kind.map(str::to_owned),
+        },
+    )))
 }
