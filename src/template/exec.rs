@@ -310,7 +310,7 @@ impl<'e> State<'e> {
                 .iter()
                 .map(|(k, e)| (Value::str(k.as_str()), e.clone()))
                 .collect(),
-            Value::Missing | Value::Null => Vec::new(),
+            Value::Missing | Value::Null | Value::NilMap => Vec::new(),
             Value::Unordered(..) => {
                 self.at(pos, pipe.pos, Ctx::Pipe);
                 return Err(self.error(format!("range: {}", funcs::UNORDERED)));
@@ -539,18 +539,19 @@ impl<'e> State<'e> {
                 Ok(V::plain(Value::Missing))
             }
             Value::Null => Err(self.error(format!("nil pointer evaluating interface {{}}.{name}"))),
-            Value::Map(m) | Value::StrMap(m) => {
+            Value::Map(_) | Value::StrMap(_) | Value::NilMap => {
                 // A `map[string]string` holds strings, not interfaces: its values are not
-                // boxed, and its zero value is "".
+                // boxed, and its zero value is "". A nil map has no keys.
                 let strs = matches!(recv.v, Value::StrMap(_));
                 if args.len() > 1 || final_.is_some() {
                     return Err(self.error(format!("{name} is not a method but has arguments")));
                 }
-                match m.borrow().get(name) {
-                    Some(v) => Ok(V {
-                        v: v.clone(),
-                        boxed: !strs,
-                    }),
+                let found = match &recv.v {
+                    Value::Map(m) | Value::StrMap(m) => m.borrow().get(name).cloned(),
+                    _ => None,
+                };
+                match found {
+                    Some(v) => Ok(V { v, boxed: !strs }),
                     None => match self.missing {
                         MissingKey::Default => Ok(V::plain(Value::Missing)),
                         MissingKey::Zero if strs => Ok(V::plain(Value::str(""))),
@@ -648,7 +649,8 @@ impl<'e> State<'e> {
         let ok = match (ty, &v) {
             (Ty::Any, Value::Missing) => return Ok(Value::Null),
             (Ty::Any | Ty::RValue, _) => true,
-            (_, Value::Missing) if ty == Ty::Map => return Ok(Value::Missing),
+            // Go's `reflect.Zero` of the map type: a nil map.
+            (_, Value::Missing) if ty == Ty::Map => return Ok(Value::NilMap),
             (_, Value::Missing) => {
                 return Err(self.error(format!("invalid value; expected {}", ty.go())));
             }
@@ -656,7 +658,7 @@ impl<'e> State<'e> {
             | (Ty::Int, Value::Int(_))
             | (Ty::Bool, Value::Bool(_))
             | (Ty::Float, Value::Float(_))
-            | (Ty::Map, Value::Map(_)) => true,
+            | (Ty::Map, Value::Map(_) | Value::NilMap) => true,
             _ => false,
         };
         if !ok {

@@ -725,6 +725,7 @@ pub(super) fn call(st: &mut State<'_>, name: &str, a: Vec<Value>) -> F {
                 Ok(Value::Int(l.len() as i64))
             }
             Value::Map(m) | Value::StrMap(m) => Ok(Value::Int(m.borrow().len() as i64)),
+            Value::NilMap => Ok(Value::Int(0)),
             v => Err(format!("len of type {}", v.type_name())),
         },
         "index" => index(&a[0], &a[1..]),
@@ -1027,7 +1028,7 @@ pub(super) fn call(st: &mut State<'_>, name: &str, a: Vec<Value>) -> F {
                     };
                     m
                 }
-                _ => return Ok(Value::Null),
+                _ => return Ok(Value::NilMap),
             };
             for src in &a[1..] {
                 if let Value::Map(src) = src {
@@ -1108,7 +1109,7 @@ fn is_nil(v: &Value) -> bool {
 /// text/template's `isNil` (funcs.go): the invalid value, or a nil of a nillable kind, which
 /// here also takes in the nil `[]string` of [`Value::nil_strings`].
 fn is_nil_or_nil_slice(v: &Value) -> bool {
-    is_nil(v) || v.is_nil_slice()
+    is_nil(v) || v.is_nil_slice() || matches!(v, Value::NilMap)
 }
 
 /// An argument stored into a collection: an absent value is a nil interface there.
@@ -1164,7 +1165,7 @@ pub(super) fn kind_name(v: &Value) -> &'static str {
         Value::Float(_) => "float64",
         Value::Str(_) => "string",
         Value::List(_) | Value::Strings(_) | Value::Typed(..) | Value::Unordered(..) => "slice",
-        Value::Map(_) | Value::StrMap(_) => "map",
+        Value::Map(_) | Value::StrMap(_) | Value::NilMap => "map",
     }
 }
 
@@ -1433,6 +1434,19 @@ fn index(item: &Value, idx: &[Value]) -> F {
                     None => return Err("reflect: string index out of range".into()),
                 }
             }
+            // A nil map has every key, holding the zero value (a nil interface).
+            Value::NilMap => match i {
+                Value::Str(_) => Value::Null,
+                Value::Missing | Value::Null => {
+                    return Err("value is nil; should be of type string".into());
+                }
+                v => {
+                    return Err(format!(
+                        "value has type {}; should be string",
+                        v.type_name()
+                    ));
+                }
+            },
             Value::Map(m) | Value::StrMap(m) => match i {
                 // A missing key is the zero value of the map's element type.
                 Value::Str(k) => m.borrow().get(&**k).cloned().unwrap_or_else(|| {
@@ -1484,7 +1498,7 @@ fn reflect_kind(v: &Value) -> u8 {
     match v {
         Value::Missing | Value::Null => 0,
         Value::List(_) | Value::Strings(_) | Value::Typed(..) | Value::Unordered(..) => 1,
-        Value::Map(_) | Value::StrMap(_) => 2,
+        Value::Map(_) | Value::StrMap(_) | Value::NilMap => 2,
         _ => 3,
     }
 }
@@ -1579,6 +1593,7 @@ pub(super) fn deep_equal(a: &Value, b: &Value) -> bool {
 fn deep_equal_seen(a: &Value, b: &Value, seen: &mut Vec<(*const (), *const ())>) -> bool {
     match (a, b) {
         (Value::Missing | Value::Null, Value::Missing | Value::Null) => true,
+        (Value::NilMap, Value::NilMap) => true,
         (Value::Bool(x), Value::Bool(y)) => x == y,
         (Value::Int(x), Value::Int(y)) | (Value::Int64(x), Value::Int64(y)) => x == y,
         (Value::Float(x), Value::Float(y)) => x == y,

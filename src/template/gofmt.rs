@@ -113,6 +113,7 @@ fn write_v(out: &mut String, v: &Value, top: bool) {
     match v {
         Value::Missing => out.push_str(if top { "<no value>" } else { "<nil>" }),
         Value::Null => out.push_str("<nil>"),
+        Value::NilMap => out.push_str("map[]"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Int(i) | Value::Int64(i) => out.push_str(&i.to_string()),
         Value::Uint8(b) => out.push_str(&b.to_string()),
@@ -551,6 +552,8 @@ impl Printer {
                     self.buf.push_str("<nil>");
                 }
             }
+            Value::NilMap if self.f.sharp_v => self.buf.push_str("map[string]interface {}(nil)"),
+            Value::NilMap => self.buf.push_str("map[]"),
             Value::Bool(b) => match verb {
                 't' | 'v' => self.pad(if *b { "true" } else { "false" }),
                 _ => self.bad_verb(verb, v),

@@ -97,6 +97,10 @@ pub enum Value {
     Typed(Rc<Vec<Value>>, &'static str),
     /// `map[string]interface{}`.
     Map(MapRef),
+    /// A nil `map[string]interface{}`: what a map parameter given nothing holds (Go's
+    /// `reflect.Zero`), and what `unset` or `merge` of it return. It reads as empty, prints
+    /// `map[]`, is JSON `null`, and `set` on it fails.
+    NilMap,
     /// `map[string]string` (Sprig `split`, `splitn`): no function changes it (`set`, `merge`
     /// and the other map functions take only a `map[string]interface{}`), and a missing key
     /// is `""`, not nil, to `index`.
@@ -148,7 +152,7 @@ impl Value {
             Value::Strings(_) | Value::Unordered(_, true) => "[]string",
             Value::Typed(_, t) => t,
             Value::Unordered(_, false) => "[]interface {}",
-            Value::Map(_) => "map[string]interface {}",
+            Value::Map(_) | Value::NilMap => "map[string]interface {}",
             Value::StrMap(_) => "map[string]string",
         }
     }
@@ -156,7 +160,7 @@ impl Value {
     /// Go's `truth`: empty values (false, 0, "", empty list or map, nil) are false.
     pub fn truth(&self) -> bool {
         match self {
-            Value::Missing | Value::Null => false,
+            Value::Missing | Value::Null | Value::NilMap => false,
             Value::Bool(b) => *b,
             Value::Int(i) | Value::Int64(i) => *i != 0,
             Value::Uint8(b) => *b != 0,

@@ -45,7 +45,7 @@ fn write_json(
         }
     };
     match v {
-        Value::Missing | Value::Null => out.push_str("null"),
+        Value::Missing | Value::Null | Value::NilMap => out.push_str("null"),
         v if v.is_nil_slice() => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Int(i) | Value::Int64(i) => out.push_str(&i.to_string()),
@@ -146,7 +146,7 @@ enum Node {
 
 fn to_node(v: &Value) -> Option<Node> {
     Some(match v {
-        Value::Missing | Value::Null => Node::Null,
+        Value::Missing | Value::Null | Value::NilMap => Node::Null,
         v if v.is_nil_slice() => Node::Null,
         Value::Bool(b) => Node::Bool(*b),
         Value::Int(i) | Value::Int64(i) => Node::Int(i.to_string()),

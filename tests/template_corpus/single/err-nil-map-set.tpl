@@ -1,0 +1,1 @@
+{{ set (merge .missing) "a" 1 }}
