@@ -756,7 +756,7 @@ fn predicted(case: &Case, job: &Value) -> Result<Value, predict::Error> {
         namespace: "default".into(),
         limit_ranges: setup_of_kind(case, "LimitRange"),
     };
-    Ok(predict::predict(job, &opts)?.pod)
+    predict::predict_pod(job, &opts)
 }
 
 /// The case's `setup:` objects of one kind (its namespace's policies).

@@ -64,6 +64,19 @@ pub struct Prediction {
 
 /// Predicts the stored Job and its first Pod.
 pub fn predict(job: &Value, opts: &Options) -> Result<Prediction, Error> {
+    let (mut job, pod) = stored_and_pod(job, opts)?;
+    json::sort_keys(&mut job);
+    Ok(Prediction { job, pod })
+}
+
+/// Predicts the first Pod of a Job only: what a case compares, without ordering the stored
+/// Job's keys for printing (a tenth of the predictor's time).
+pub fn predict_pod(job: &Value, opts: &Options) -> Result<Value, Error> {
+    Ok(stored_and_pod(job, opts)?.1)
+}
+
+/// The stored Job (its keys as the Job had them) and the Pod (keys sorted).
+fn stored_and_pod(job: &Value, opts: &Options) -> Result<(Value, Value), Error> {
     // The API server stores what it decoded: nulls and empty lists (the launcher's
     // `initContainers: null`, an unused `volumes: []`) are gone before any defaulting.
     // Fields the server does not know (a misspelt `priviliged`) or, in this version, does not
@@ -90,10 +103,8 @@ pub fn predict(job: &Value, opts: &Options) -> Result<Prediction, Error> {
         pod_defaults::prepare_for_create(pod, opts.version);
     }
 
-    let mut job = Value::Object(job);
-    json::sort_keys(&mut job);
     json::sort_keys(&mut pod);
-    Ok(Prediction { job, pod })
+    Ok((Value::Object(job), pod))
 }
 
 #[cfg(test)]
