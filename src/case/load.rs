@@ -125,7 +125,8 @@ pub fn discover(roots: &[PathBuf]) -> Result<Vec<(String, PathBuf)>, Error> {
             continue;
         }
         let before = found.len();
-        walk(root, root, &mut found)?;
+        let suite = suite_in(super::suite::root_of(root));
+        walk(root, root, suite.as_ref(), &mut found)?;
         if found.len() == before {
             return Err(Error::NotACase { path: root.clone() });
         }
@@ -148,7 +149,12 @@ fn entries(dir: &Path) -> Result<impl Iterator<Item = std::fs::DirEntry>, Error>
 /// or it is in a suite (below a `suite.yaml`) and holds a `case.yaml`. A suite's `etc`
 /// directory is not a case, though it holds the profiles file.
 pub fn is_case(dir: &Path) -> bool {
-    match suite_of(dir) {
+    is_case_in(dir, suite_of(dir).as_ref())
+}
+
+/// [`is_case`] with the suite `dir` is in already known.
+fn is_case_in(dir: &Path, suite: Option<&Suite>) -> bool {
+    match suite {
         Some(suite) => !suite.holds_config(dir) && dir.join("case.yaml").is_file(),
         None => {
             dir.join(PROFILES_FILE).is_file()
@@ -161,7 +167,12 @@ pub fn is_case(dir: &Path) -> bool {
 /// The suite `dir` is in, when an ancestor holds a readable `suite.yaml`. One that does not
 /// parse still makes a suite (with the defaults), so that loading its cases reports the error.
 fn suite_of(dir: &Path) -> Option<Suite> {
-    let root = super::suite::root_of(dir)?;
+    suite_in(super::suite::root_of(dir))
+}
+
+/// The suite whose `suite.yaml` is in `root`, read as [`suite_of`] reads it.
+fn suite_in(root: Option<PathBuf>) -> Option<Suite> {
+    let root = root?;
     Some(Suite::read(&root).unwrap_or(Suite {
         root,
         spec: SuiteSpec::default(),
@@ -178,21 +189,36 @@ fn names_helm_values(text: &str) -> bool {
     }
 }
 
-fn walk(root: &Path, dir: &Path, found: &mut Vec<(String, PathBuf)>) -> Result<(), Error> {
+/// Finds the cases below `dir`, whose nearest suite above is `suite` (carried down the walk:
+/// looking it up again for each directory stats every ancestor).
+fn walk(
+    root: &Path,
+    dir: &Path,
+    suite: Option<&Suite>,
+    found: &mut Vec<(String, PathBuf)>,
+) -> Result<(), Error> {
     let mut dirs: Vec<PathBuf> = entries(dir)?
         .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
         .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
         .map(|e| e.path())
         .collect();
+    if dirs.is_empty() {
+        return Ok(());
+    }
     dirs.sort();
+    // The suite of `dir`'s subdirectories: `dir`'s own `suite.yaml`, else the one above.
+    let here = dir
+        .join(SUITE_FILE)
+        .is_file()
+        .then(|| suite_in(Some(dir.to_path_buf())))
+        .flatten();
+    let suite = here.as_ref().or(suite);
     for sub in dirs {
-        if sub.join(SUITE_FILE).is_file() || dir.join(SUITE_FILE).is_file() {
-            // A suite's `etc` holds the configuration, never cases.
-            if suite_of(&sub).is_some_and(|s| s.holds_config(&sub)) {
-                continue;
-            }
+        // A suite's `etc` holds the configuration, never cases.
+        if suite.is_some_and(|s| s.holds_config(&sub)) {
+            continue;
         }
-        if is_case(&sub) {
+        if is_case_in(&sub, suite) {
             let name = sub
                 .strip_prefix(root)
                 .unwrap_or(&sub)
@@ -200,7 +226,7 @@ fn walk(root: &Path, dir: &Path, found: &mut Vec<(String, PathBuf)>) -> Result<(
                 .replace('\\', "/");
             found.push((name, sub));
         } else {
-            walk(root, &sub, found)?;
+            walk(root, &sub, suite, found)?;
         }
     }
     Ok(())
@@ -264,10 +290,9 @@ fn key_span(spec_path: &Path, text: &str, key: &str) -> Span {
 
 /// The text and content of an optional YAML file; `None` when it does not exist.
 fn read_optional_yaml(path: &Path) -> Result<Option<(String, Value)>, Error> {
-    if !path.exists() {
+    let Some(text) = super::read::read_text_if_present(path)? else {
         return Ok(None);
-    }
-    let text = read_text(path)?;
+    };
     let value = parse_yaml_value(path, &text)?;
     Ok(Some((text, value)))
 }
@@ -385,10 +410,9 @@ fn read_resources(
     dir: &Path,
 ) -> Result<Option<(resources::ResourceProfiles, Vec<Warning>)>, Error> {
     let path = dir.join(RESOURCES_FILE);
-    if !path.exists() {
+    let Some(text) = super::read::read_text_if_present(&path)? else {
         return Ok(None);
-    }
-    let text = read_text(&path)?;
+    };
     // The same Boost INI rules as the profiles file; its own keys are checked by `resources`.
     let (ini, warnings) = profiles::parse_ini(&path, &text)?;
     Ok(Some((resources::from_sections(&ini.sections)?, warnings)))
@@ -397,18 +421,14 @@ fn read_resources(
 /// Reads the case in `dir` named `name`, with options.
 pub fn load_with(name: &str, dir: &Path, load_opts: &LoadOptions) -> Result<Case, Error> {
     let spec_path = dir.join("case.yaml");
-    let spec_text = if spec_path.exists() {
-        read_text(&spec_path)?
-    } else {
-        String::new()
-    };
+    let spec_text = super::read::read_text_if_present(&spec_path)?.unwrap_or_default();
     let mut spec: CaseSpec = if spec_text.trim().is_empty() {
         CaseSpec::default()
     } else {
         yaml::parse_with(&spec_path, &spec_text, spec::known_keys)?
     };
     let Some(root) = super::suite::root_of(dir) else {
-        return load_spec(name, dir, spec, &spec_text, load_opts);
+        return load_in(name, dir, dir, None, spec, &spec_text, load_opts);
     };
     let suite = Suite::read(&root)?;
     // The suite's defaults, for each key the case does not set itself.
@@ -453,7 +473,7 @@ pub fn load_with(name: &str, dir: &Path, load_opts: &LoadOptions) -> Result<Case
             ),
         });
     }
-    load_in(name, dir, &etc, spec, &spec_text, load_opts)
+    load_in(name, dir, &etc, Some(&root), spec, &spec_text, load_opts)
 }
 
 /// Reads the case in `dir` with `spec` standing for its `case.yaml` (whose text, for error
@@ -465,15 +485,18 @@ pub fn load_spec(
     spec_text: &str,
     load_opts: &LoadOptions,
 ) -> Result<Case, Error> {
-    load_in(name, dir, dir, spec, spec_text, load_opts)
+    let root = super::suite::root_of(dir);
+    load_in(name, dir, dir, root.as_deref(), spec, spec_text, load_opts)
 }
 
 /// Reads the case in `dir` whose configuration (the files standing for `/etc/rstudio`) is in
-/// `etc`: the case itself, or its suite's `etc/`.
+/// `etc`: the case itself, or its suite's `etc/`. `suite_root` is the suite's directory
+/// (found once by the caller: each lookup stats every ancestor).
 fn load_in(
     name: &str,
     dir: &Path,
     etc: &Path,
+    suite_root: Option<&Path>,
     mut spec: CaseSpec,
     spec_text: &str,
     load_opts: &LoadOptions,
@@ -566,6 +589,8 @@ fn load_in(
             .iter()
             .map(|(a, b)| (a.clone(), b.clone()))
             .collect();
+        // Resolved once, and only when a file the list names is behind a link.
+        let real_etc = std::cell::OnceCell::new();
         for (i, mut r) in refs.into_iter().enumerate() {
             if let Some(chart) = &chart {
                 // The chart wrote the list; point at the entry in the values file instead.
@@ -582,7 +607,7 @@ fn load_in(
                     continue;
                 }
             }
-            let file = map_override_path(&r.path, etc, &extra, &r.span)?;
+            let file = map_override_path(&r.path, etc, &real_etc, &extra, &r.span)?;
             let bytes = std::fs::read(&file).map_err(|source| match source.kind() {
                 std::io::ErrorKind::NotFound => Error::from(Located::new(
                     r.span.clone(),
@@ -620,7 +645,7 @@ fn load_in(
     let nodes = if load_opts.skip_nodes {
         None
     } else {
-        read_nodes(dir, &spec, spec_text)?
+        read_nodes(dir, suite_root, &spec, spec_text)?
     };
 
     Ok(Case {
@@ -648,11 +673,12 @@ fn load_in(
 /// `schedule:` against it.
 fn read_nodes(
     dir: &Path,
+    suite_root: Option<&Path>,
     spec: &CaseSpec,
     spec_text: &str,
 ) -> Result<Option<super::nodes::Nodes>, Error> {
     let own = dir.join(super::nodes::NODES_FILE);
-    let path = match super::suite::root_of(dir) {
+    let path = match suite_root {
         Some(root) if !own.is_file() => root.join(super::nodes::NODES_FILE),
         _ => own,
     };
@@ -736,9 +762,33 @@ fn setup_files(dir: &Path) -> Result<Vec<Value>, Error> {
     Ok(objects)
 }
 
+/// The case file an override path names; `real_dir` holds `dir` with its links resolved, once
+/// one file needs it.
+/// Whether `path` is lexically below `dir` and no component between them is a symbolic link
+/// (a component that does not exist counts as none: reading the file reports it missing).
+fn below_without_links(path: &Path, dir: &Path) -> bool {
+    let Ok(rel) = path.strip_prefix(dir) else {
+        return false;
+    };
+    let mut at = dir.to_path_buf();
+    for component in rel.components() {
+        let std::path::Component::Normal(name) = component else {
+            return false;
+        };
+        at.push(name);
+        match std::fs::symlink_metadata(&at) {
+            Ok(meta) if meta.file_type().is_symlink() => return false,
+            Ok(_) => {}
+            Err(_) => return true,
+        }
+    }
+    true
+}
+
 fn map_override_path(
     path: &str,
     dir: &Path,
+    real_dir: &std::cell::OnceCell<Option<PathBuf>>,
     extra: &[(String, String)],
     span: &Span,
 ) -> Result<PathBuf, CaseError> {
@@ -752,8 +802,12 @@ fn map_override_path(
         Located::new(span.clone(), kind)
     })?;
     // A symlink may still point out of the case; the launcher would read it, jjo must not.
-    if let (Ok(real), Ok(root)) = (mapped.canonicalize(), dir.canonicalize())
-        && !real.starts_with(&root)
+    // A file below `dir` with no link on the way stays inside: that is checked with one stat
+    // per component, where resolving both paths reads every component of each.
+    let real_dir = || real_dir.get_or_init(|| dir.canonicalize().ok()).as_deref();
+    if !below_without_links(&mapped, dir)
+        && let (Ok(real), Some(root)) = (mapped.canonicalize(), real_dir())
+        && !real.starts_with(root)
     {
         // Through a `paths:` entry whose directory leaves the case, not a symlink.
         let entry = extra.iter().find(|(prefix, target)| {
@@ -790,6 +844,25 @@ fn map_override_path(
 mod tests {
     use super::*;
     use crate::location::Hint;
+
+    /// The stat-per-component check sees a link anywhere between the case and the file, a
+    /// directory link included, so the full resolution still runs for it.
+    #[test]
+    fn a_link_on_the_way_to_an_override_file_is_seen() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let case = tmp.path().join("case");
+        let outside = tmp.path().join("outside");
+        std::fs::create_dir_all(case.join("real")).expect("mkdir");
+        std::fs::create_dir_all(&outside).expect("mkdir");
+        std::fs::write(case.join("real/f"), "{}").expect("write");
+        std::fs::write(outside.join("f"), "{}").expect("write");
+        std::os::unix::fs::symlink(&outside, case.join("linked")).expect("symlink");
+        assert!(below_without_links(&case.join("real/f"), &case));
+        assert!(below_without_links(&case.join("real/missing"), &case));
+        assert!(!below_without_links(&case.join("linked/f"), &case));
+        assert!(!below_without_links(&outside.join("f"), &case));
+        assert!(!below_without_links(&case.join("real/../f"), &case));
+    }
 
     fn spec_error(text: &str) -> CaseError {
         match yaml::parse_with::<CaseSpec>(Path::new("case.yaml"), text, spec::known_keys) {
