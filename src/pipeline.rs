@@ -1141,17 +1141,58 @@ where
         .collect()
 }
 
+/// What the unit tests of the pipeline and of the renderers (which read its results) share:
+/// a writable copy of a shipped case, and a check run on a case a test edited.
 #[cfg(test)]
-mod tests {
+pub(crate) mod testing {
     use super::*;
 
+    /// A writable copy of the shipped case `cases/<name>`.
+    pub(crate) fn copy_of(name: &str) -> tempfile::TempDir {
+        fn copy(from: &Path, to: &Path) {
+            std::fs::create_dir_all(to).expect("mkdir");
+            for entry in std::fs::read_dir(from).expect("read dir").flatten() {
+                let target = to.join(entry.file_name());
+                if entry.path().is_dir() {
+                    copy(&entry.path(), &target);
+                } else {
+                    std::fs::copy(entry.path(), target).expect("copy");
+                }
+            }
+        }
+        let tmp = tempfile::tempdir().expect("temp dir");
+        copy(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("cases")
+                .join(name),
+            tmp.path(),
+        );
+        tmp
+    }
+
     /// The validation check of a case rendered (and perhaps edited) by the test.
-    fn check_validation(case: &Case, rendered: &Rendered) -> Status {
+    pub(crate) fn check_validation(case: &Case, rendered: &Rendered) -> Status {
         let prepared = Prepared::new(case.clone(), rendered.clone());
         check(&prepared, Check::Validation, None)
             .0
             .expect("validation always runs")
     }
+
+    /// The validation status of the shipped `typo-privileged` case expecting `expect`.
+    pub(crate) fn typo_expecting(expect: Expect, reason: Option<&str>) -> Status {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("cases/typo-privileged");
+        let mut case = crate::case::load("typo-privileged", &dir, false).expect("loads");
+        case.spec.expect = expect;
+        case.spec.reason = reason.map(str::to_owned);
+        let rendered = render(&case).expect("renders");
+        check_validation(&case, &rendered)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::*;
+    use super::*;
 
     /// Issue 19: a case with a golden Pod, nodes and a quota (each of which reads the Pod)
     /// validates its Job once and predicts its Pod once; blessing predicts the base Job's
@@ -1264,28 +1305,6 @@ mod tests {
     }
 
     /// A copy of a shipped case in a temporary directory.
-    fn copy_of(name: &str) -> tempfile::TempDir {
-        fn copy(from: &Path, to: &Path) {
-            std::fs::create_dir_all(to).expect("mkdir");
-            for entry in std::fs::read_dir(from).expect("read dir").flatten() {
-                let target = to.join(entry.file_name());
-                if entry.path().is_dir() {
-                    copy(&entry.path(), &target);
-                } else {
-                    std::fs::copy(entry.path(), target).expect("copy");
-                }
-            }
-        }
-        let tmp = tempfile::tempdir().expect("temp dir");
-        copy(
-            &Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("cases")
-                .join(name),
-            tmp.path(),
-        );
-        tmp
-    }
-
     #[test]
     fn blessing_an_unchanged_case_says_passed_and_a_changed_one_blessed() {
         let tmp = copy_of("seed-privileged");
@@ -1340,14 +1359,6 @@ mod tests {
             (golden, because.as_slice()),
             (&job, ["validation".to_string()].as_slice())
         );
-        let text = crate::report::failure_text(&result);
-        assert!(
-            text.starts_with(&format!(
-                "job: not blessed: `{}` was not written, because the `validation` check fails\n    no golden",
-                job.display()
-            )),
-            "{text}"
-        );
         // Fixed, the same bless writes both goldens.
         std::fs::write(tmp.path().join("case.yaml"), "pod-security: privileged\n").expect("write");
         let (result, _) = run_case("c", tmp.path(), &Default::default(), true);
@@ -1375,23 +1386,7 @@ mod tests {
         assert!(result.passed(), "{result:?}");
     }
 
-    /// The validation status of the shipped `typo-privileged` case expecting `expect`.
-    fn typo_expecting(expect: Expect, reason: Option<&str>) -> Status {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("cases/typo-privileged");
-        let mut case = crate::case::load("typo-privileged", &dir, false).expect("loads");
-        case.spec.expect = expect;
-        case.spec.reason = reason.map(str::to_owned);
-        let rendered = render(&case).expect("renders");
-        check_validation(&case, &rendered)
-    }
-
-    fn summary(status: Status) -> String {
-        match status {
-            Status::Failed(f) => crate::report::failure(&f).summary,
-            other => panic!("{other:?}"),
-        }
-    }
-
+    /// An unknown field is dropped, not refused (the words are pinned by report's tests).
     #[test]
     fn an_unknown_field_is_dropped_not_refused() {
         assert_eq!(
@@ -1403,22 +1398,18 @@ mod tests {
             Status::Passed
         );
         assert_eq!(typo_expecting(Expect::Dropped, None), Status::Passed);
-        assert_eq!(
-            summary(typo_expecting(Expect::Dropped, Some("hostPath"))),
-            "a field is dropped, but not for `hostPath`"
-        );
-        assert_eq!(
-            summary(typo_expecting(Expect::Admitted, None)),
-            "the API server would drop 1 field of the patched Job"
-        );
-        let Status::Failed(rejected) = typo_expecting(Expect::Rejected, None) else {
-            panic!("an unknown field is not a refusal")
-        };
-        let details = crate::report::failure(&rejected).details;
-        // The same line as `jjo lint`'s: where the field is written, the id, the hint.
-        assert!(details[0].ends_with(
-            "job-json-overrides/securityContext:1:2: unknown field `priviliged`: dropped by the API server: this override has no effect in production (at `spec.template.spec.containers[0].securityContext.priviliged`) [unknown-field] (hint: did you mean `privileged`?)"
-        ), "{rejected:?}");
+        assert!(matches!(
+            typo_expecting(Expect::Dropped, Some("hostPath")),
+            Status::Failed(_)
+        ));
+        assert!(matches!(
+            typo_expecting(Expect::Admitted, None),
+            Status::Failed(_)
+        ));
+        assert!(matches!(
+            typo_expecting(Expect::Rejected, None),
+            Status::Failed(_)
+        ));
     }
 
     #[test]
@@ -1455,8 +1446,6 @@ mod tests {
         );
         assert!(result.passed(), "not a failure");
         assert_eq!(result.not_decided(), Some(why.as_str()));
-        let line = crate::report::case("c", &result);
-        assert!(line.contains("not decided offline"), "{line}");
         // A live check decides it: the case is then passed (or failed) by that check.
         let CaseResult::Ran(mut checks) = result else {
             unreachable!()
@@ -1684,9 +1673,10 @@ mod tests {
         let mut case = crate::case::load("seed-privileged", &dir, false).expect("loads");
         case.spec.expect = Expect::Dropped;
         let rendered = render(&case).expect("renders");
-        assert_eq!(
-            summary(check_validation(&case, &rendered)),
-            "expected a dropped field, but the API server would keep every field of the patched Job"
-        );
+        // Its words are pinned by report's tests.
+        assert!(matches!(
+            check_validation(&case, &rendered),
+            Status::Failed(crate::failure::Failure::NotDropped)
+        ));
     }
 }

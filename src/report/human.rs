@@ -846,6 +846,89 @@ pub fn diff(diffs: &[PrincipalDiff]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::case::Expect;
+    use crate::pipeline::testing::{check_validation, copy_of, typo_expecting};
+    use crate::pipeline::{Check, run_case};
+
+    fn summary_of(status: Status) -> String {
+        match status {
+            Status::Failed(f) => failure(&f).summary,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// The words for what the pipeline decides about an unknown field (its verdicts are
+    /// pinned by the pipeline's own tests).
+    #[test]
+    fn an_unknown_field_is_reported_at_the_override_that_writes_it() {
+        assert_eq!(
+            summary_of(typo_expecting(Expect::Dropped, Some("hostPath"))),
+            "a field is dropped, but not for `hostPath`"
+        );
+        assert_eq!(
+            summary_of(typo_expecting(Expect::Admitted, None)),
+            "the API server would drop 1 field of the patched Job"
+        );
+        let Status::Failed(rejected) = typo_expecting(Expect::Rejected, None) else {
+            panic!("an unknown field is not a refusal")
+        };
+        let details = failure(&rejected).details;
+        // The same line as `jjo lint`'s: where the field is written, the id, the hint.
+        assert!(details[0].ends_with(
+            "job-json-overrides/securityContext:1:2: unknown field `priviliged`: dropped by the API server: this override has no effect in production (at `spec.template.spec.containers[0].securityContext.priviliged`) [unknown-field] (hint: did you mean `privileged`?)"
+        ), "{rejected:?}");
+    }
+
+    #[test]
+    fn a_dropped_expectation_with_every_field_kept_says_so() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("cases/seed-privileged");
+        let mut case = crate::case::load("seed-privileged", &dir, false).expect("loads");
+        case.spec.expect = Expect::Dropped;
+        let rendered = crate::pipeline::render(&case).expect("renders");
+        assert_eq!(
+            summary_of(check_validation(&case, &rendered)),
+            "expected a dropped field, but the API server would keep every field of the patched Job"
+        );
+    }
+
+    /// Issue 17 item 5: a case that is not blessed says which golden and why.
+    #[test]
+    fn a_case_not_blessed_says_which_golden_was_not_written_and_why() {
+        let tmp = copy_of("seed-privileged");
+        std::fs::write(tmp.path().join("case.yaml"), "pod-security: baseline\n").expect("write");
+        let job = tmp.path().join("expected-job.yaml");
+        std::fs::remove_file(&job).expect("rm");
+        let (result, _) = run_case("c", tmp.path(), &Default::default(), true);
+        let text = failure_text(&result);
+        assert!(
+            text.starts_with(&format!(
+                "job: not blessed: `{}` was not written, because the `validation` check fails\n    no golden",
+                job.display()
+            )),
+            "{text}"
+        );
+    }
+
+    /// Issue 15 §4: a refusal only a cluster gives is shown as not decided, never as failed.
+    #[test]
+    fn a_case_not_decided_offline_says_so() {
+        let tmp = copy_of("seed-privileged");
+        std::fs::write(
+            tmp.path().join("case.yaml"),
+            "expect: rejected\nreason: exceeded quota\n",
+        )
+        .expect("write");
+        std::fs::remove_file(tmp.path().join("expected-pod.yaml")).expect("rm");
+        let (result, _) = run_case("c", tmp.path(), &Default::default(), false);
+        let line = case("c", &result);
+        assert!(line.contains("not decided offline"), "{line}");
+        let CaseResult::Ran(mut checks) = result else {
+            panic!("it runs")
+        };
+        checks.push((Check::Live, Status::Passed));
+        let line = case("c", &CaseResult::Ran(checks));
+        assert!(!line.contains("not decided"), "{line}");
+    }
 
     #[test]
     fn case_error_text_says_why_a_file_cannot_be_read() {

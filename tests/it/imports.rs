@@ -130,20 +130,11 @@ fn src() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
 }
 
-/// Circles that remain, each with what removes it. The test fails when one of them is gone
-/// too, so that this list only ever shrinks.
-const KNOWN: &[(&str, &str)] = &[(
-    "pipeline <-> report",
-    "only pipeline's unit tests read report's words (`report::failure`); they move beside \
-         the renderers when `report` becomes a module of its own renderers (issue 19, item 2)",
-)];
-
 #[test]
 fn no_top_level_module_imports_one_that_imports_it_back() {
     let found = circles(&imports(&src()));
     let new: Vec<String> = found
         .iter()
-        .filter(|(pair, _)| !KNOWN.iter().any(|(known, _)| known == pair))
         .map(|(pair, files)| format!("  {pair} ({files})"))
         .collect();
     assert!(
@@ -151,12 +142,6 @@ fn no_top_level_module_imports_one_that_imports_it_back() {
         "modules that import each other (make the lower one not know the upper one):\n{}",
         new.join("\n")
     );
-    for (known, why) in KNOWN {
-        assert!(
-            found.iter().any(|(pair, _)| pair == known),
-            "`{known}` is no longer a circle ({why}): remove it from KNOWN"
-        );
-    }
 }
 
 #[test]
