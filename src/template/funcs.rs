@@ -929,8 +929,19 @@ pub(super) fn call(st: &mut State<'_>, name: &str, a: Vec<Value>) -> F {
             }
             let start = a.get(1).map(to_int64).unwrap_or(0);
             let end = a.get(2).map(to_int64).unwrap_or(l.len() as i64);
-            if start < 0 || end < start || end as usize > l.len() {
+            if start < 0 || end < start {
                 return Err("reflect.Value.Slice: slice index out of bounds".into());
+            }
+            if end as usize > l.len() {
+                // Go slices up to the capacity, not the length: a list decoded from JSON
+                // has room to spare (append's growth: 5 elements, capacity 8), one made by
+                // `list` none, and jjo keeps no capacity.
+                return Err(format!(
+                    "slice end {end} is past the list's length {}: Go accepts it up to the \
+                     list's capacity, which depends on how Go built the list and jjo does not \
+                     model; jjo refuses",
+                    l.len()
+                ));
             }
             let part = l[start as usize..end as usize].to_vec();
             Ok(match &a[0] {

@@ -293,6 +293,26 @@ mod tests {
         assert_eq!(render("{{ dict \"a\" 1 }}").as_deref(), Ok("map[a:1]"));
     }
 
+    #[test]
+    fn slicing_past_a_list_s_length_is_refused_as_go_s_answer_depends_on_its_capacity() {
+        // Go's `slice .list 7 7` of a 5-element list decoded from JSON succeeds (capacity 8,
+        // found by a generated run, seed 303); of a 5-element `list` it fails.
+        let err = render("{{ slice (list 1 2 3) 1 4 }}").unwrap_err();
+        assert!(
+            err.contains("slice end 4 is past the list's length 3") && err.contains("jjo refuses"),
+            "{err}"
+        );
+        assert_eq!(
+            render("{{ slice (list 1 2 3) 1 3 }}").as_deref(),
+            Ok("[2 3]")
+        );
+        let err = render("{{ slice (list 1 2 3) 2 1 }}").unwrap_err();
+        assert!(
+            err.contains("reflect.Value.Slice: slice index out of bounds"),
+            "{err}"
+        );
+    }
+
     /// Pieces templates are made of, so random texts reach the parser's and executor's
     /// corners rather than failing in the lexer.
     fn piece() -> impl Strategy<Value = String> {
