@@ -1645,6 +1645,14 @@ fn deep_equal_seen(a: &Value, b: &Value, seen: &mut Vec<(*const (), *const ())>)
 /// `merge` only fills keys that are missing or empty.
 fn merge_into(dst: &super::value::MapRef, src: &BTreeMap<String, Value>, overwrite: bool) {
     for (k, sv) in src {
+        // mergo takes a nil interface in the source only when overwriting: `merge` leaves
+        // the key as it is, even absent.
+        if matches!(sv, Value::Null | Value::Missing) {
+            if overwrite {
+                dst.borrow_mut().insert(k.clone(), Value::Null);
+            }
+            continue;
+        }
         let dv = dst.borrow().get(k).cloned();
         if let (Value::Map(sm), Some(Value::Map(dm))) = (sv, &dv)
             && !dm.borrow().is_empty()

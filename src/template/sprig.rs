@@ -326,7 +326,8 @@ fn regex_split(r: &regex::Regex, t: &str, n: i64) -> Vec<String> {
     if n == 0 {
         return Vec::new();
     }
-    if r.as_str().is_empty() && t.is_empty() {
+    // Go: a non-empty expression splits "" into one empty string.
+    if !r.as_str().is_empty() && t.is_empty() {
         return vec![String::new()];
     }
     let matches: Vec<(usize, usize)> = r.find_iter(t).map(|m| (m.start(), m.end())).collect();

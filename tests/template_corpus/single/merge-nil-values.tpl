@@ -1,0 +1,2 @@
+{{- /* mergo skips a nil in the source unless overwriting, even for a key the destination lacks (found by generated runs, seeds 400 and 403). */ -}}
+{{ merge (dict "k" 1) (dict "n" nil "j" 2) | toJson }}|{{ mergeOverwrite (dict "k" 1) (dict "n" nil "k" nil) | toJson }}|{{ merge (dict "n" 5) (dict "n" nil) | toJson }}|{{ merge (dict) . | toJson }}|{{ hasKey (merge (dict) .) "nul" }}|{{ hasKey (mergeOverwrite (dict) .) "nul" }}
