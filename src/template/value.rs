@@ -24,21 +24,33 @@ pub fn go_lossy(b: &[u8]) -> String {
     out
 }
 
+/// How deep a walk goes into maps before it starts to remember them: as encoding/json's
+/// `startDetectingCyclesAfter`, so that ordinary values pay one counter per map. A map that
+/// contains itself makes the walk endless, and so still meets itself past this depth.
+const TRACK_AFTER: usize = 100;
+
 thread_local! {
-    /// The maps a recursive walk (printing, JSON, YAML, copying, merging) is inside, to
-    /// find a map that contains itself (`set $m "k" $m`): only maps can make a cycle, as
-    /// only they change after they are made.
+    /// How many maps deep the current recursive walk is.
+    static DEPTH: Cell<usize> = const { Cell::new(0) };
+    /// The maps a recursive walk (printing, JSON, YAML, copying, merging) is inside below
+    /// [`TRACK_AFTER`], to find a map that contains itself (`set $m "k" $m`): only maps can
+    /// make a cycle, as only they change after they are made.
     static WALKING: RefCell<Vec<*const ()>> = const { RefCell::new(Vec::new()) };
     /// Whether a walk that cannot fail met such a cycle since [`take_cycle`] last looked.
     static CYCLE: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Pops the walk's map when its part of the walk ends, even by an early return.
-struct Inside;
+/// Leaves the walk's map when its part of the walk ends, even by an early return.
+struct Inside {
+    pushed: bool,
+}
 
 impl Drop for Inside {
     fn drop(&mut self) {
-        WALKING.with(|w| w.borrow_mut().pop());
+        DEPTH.with(|d| d.set(d.get() - 1));
+        if self.pushed {
+            WALKING.with(|w| w.borrow_mut().pop());
+        }
     }
 }
 
@@ -46,15 +58,20 @@ impl Drop for Inside {
 /// inside `m` (the map contains itself, and the walk would never end). `note` records the
 /// cycle for [`take_cycle`], for walks that cannot return an error themselves.
 pub fn inside<T>(m: &MapRef, note: bool, f: impl FnOnce() -> T) -> Option<T> {
-    let p = Rc::as_ptr(m).cast::<()>();
-    if WALKING.with(|w| w.borrow().contains(&p)) {
-        if note {
-            CYCLE.with(|c| c.set(true));
+    let depth = DEPTH.with(|d| d.get());
+    let pushed = depth >= TRACK_AFTER;
+    if pushed {
+        let p = Rc::as_ptr(m).cast::<()>();
+        if WALKING.with(|w| w.borrow().contains(&p)) {
+            if note {
+                CYCLE.with(|c| c.set(true));
+            }
+            return None;
         }
-        return None;
+        WALKING.with(|w| w.borrow_mut().push(p));
     }
-    WALKING.with(|w| w.borrow_mut().push(p));
-    let _pop = Inside;
+    DEPTH.with(|d| d.set(depth + 1));
+    let _leave = Inside { pushed };
     Some(f())
 }
 
