@@ -243,11 +243,38 @@ pub fn job_object(session: &Session, user: &str, base: &Value) -> Value {
 
 /// Parses the case's templates (`job.tpl` plus helpers) into one set.
 pub fn parse(t: &Templates) -> Result<TemplateSet, Error> {
+    use std::cell::RefCell;
+    /// Distinct template sets kept per thread; a run seldom has more than a few.
+    const KEEP: usize = 8;
+    /// The files' `(name, text)` pairs a set was parsed from, and the set.
+    type Parsed = (Vec<(String, String)>, TemplateSet);
+    thread_local! {
+        // Per thread, as the parsed trees are shared by `Rc`: a suite's cases all render its
+        // one `templates/` (and a thousand-case run spent a tenth of its time parsing it
+        // again). Keyed by the files' names and texts, so an edited file is parsed anew;
+        // only what parsed is kept (errors name the case's own directory).
+        static PARSED: RefCell<Vec<Parsed>> =
+            const { RefCell::new(Vec::new()) };
+    }
+    if let Some(set) = PARSED.with_borrow(|parsed| {
+        parsed
+            .iter()
+            .find(|(files, _)| *files == t.files)
+            .map(|(_, set)| set.clone())
+    }) {
+        return Ok(set);
+    }
     let mut set = TemplateSet::new();
     for (name, text) in &t.files {
         set.add_file(name, text)
             .map_err(|e| template_error(&t.dir, e, None))?;
     }
+    PARSED.with_borrow_mut(|parsed| {
+        if parsed.len() >= KEEP {
+            parsed.remove(0);
+        }
+        parsed.push((t.files.clone(), set.clone()));
+    });
     Ok(set)
 }
 
