@@ -28,45 +28,55 @@ pub fn compare(expected: &Value, actual: &Value, opts: Options) -> Result<Vec<Di
 
 /// Checks every placeholder in a golden: unknown kinds, unterminated `{{`, bad binding names.
 pub fn check_placeholders(golden: &Value) -> Result<(), Error> {
-    fn walk(v: &Value, path: &mut Vec<Seg>) -> Result<(), Error> {
+    /// The first bad placeholder below `v`: the path to it (innermost segment first, pushed
+    /// on the way back up, so a golden without one allocates nothing), the string, and why.
+    fn walk(v: &Value) -> Result<(), (Vec<Seg>, String, ParseError)> {
         match v {
-            Value::String(s) => placeholders::parse(s).map(drop).map_err(|e| {
-                let path = path::format(path);
-                match e {
-                    ParseError::Unterminated => Error::Unterminated {
-                        path,
-                        text: s.clone(),
-                        hint: Some("close the placeholder with `}}`".into()),
-                    },
-                    ParseError::UnknownKind { text, kind, hint } => {
-                        Error::UnknownKind { path, placeholder: text, kind, hint }
-                    }
-                    ParseError::BadBinding { text } => Error::BadBinding {
-                        path,
-                        placeholder: text,
-                        hint: Some(
-                            "a binding is a name of letters, digits, `-` or `_`, as in `{{suffix:sa}}`"
-                                .into(),
-                        ),
-                    },
-                }
-            }),
+            // Text without `{{` has no placeholder to get wrong.
+            Value::String(s) if !s.contains("{{") => Ok(()),
+            Value::String(s) => placeholders::parse(s)
+                .map(drop)
+                .map_err(|e| (Vec::new(), s.clone(), e)),
             Value::Array(items) => items.iter().enumerate().try_for_each(|(i, item)| {
-                path.push(Seg::Index(i));
-                let r = walk(item, path);
-                path.pop();
-                r
+                walk(item).map_err(|(mut path, s, e)| {
+                    path.push(Seg::Index(i));
+                    (path, s, e)
+                })
             }),
             Value::Object(map) => map.iter().try_for_each(|(k, item)| {
-                path.push(Seg::Key(k.clone()));
-                let r = walk(item, path);
-                path.pop();
-                r
+                walk(item).map_err(|(mut path, s, e)| {
+                    path.push(Seg::Key(k.clone()));
+                    (path, s, e)
+                })
             }),
             _ => Ok(()),
         }
     }
-    walk(golden, &mut Vec::new())
+    walk(golden).map_err(|(mut segs, text, e)| {
+        segs.reverse();
+        let path = path::format(&segs);
+        match e {
+            ParseError::Unterminated => Error::Unterminated {
+                path,
+                text,
+                hint: Some("close the placeholder with `}}`".into()),
+            },
+            ParseError::UnknownKind { text, kind, hint } => Error::UnknownKind {
+                path,
+                placeholder: text,
+                kind,
+                hint,
+            },
+            ParseError::BadBinding { text } => Error::BadBinding {
+                path,
+                placeholder: text,
+                hint: Some(
+                    "a binding is a name of letters, digits, `-` or `_`, as in `{{suffix:sa}}`"
+                        .into(),
+                ),
+            },
+        }
+    })
 }
 
 /// The state of one comparison.
@@ -132,6 +142,17 @@ impl Walker {
     }
 
     fn golden_string(&mut self, s: &str, e: &Value, a: &Value) {
+        // Plain text on both sides (nearly every string of a golden) is equal or it differs:
+        // no symbols to make.
+        if let Value::String(t) = a
+            && !s.contains("{{")
+            && !t.contains("{{")
+        {
+            if s != t {
+                self.report(Kind::Differs, Some(e), Some(a));
+            }
+            return;
+        }
         let g = parse_lenient(s);
         if let Value::String(t) = a {
             if s == t && is_literal(&g) {
@@ -152,6 +173,9 @@ impl Walker {
 
     /// A golden non-string against an actual whole-string placeholder that can stand for it.
     fn actual_placeholder(&mut self, e: &Value, t: &str) -> Option<Outcome> {
+        if !t.contains("{{") {
+            return None;
+        }
         let syms = parse_lenient(t);
         match whole_hole(&syms)?.class {
             Class::Any => Some(self.binds.matches(&literal(&e.to_string()), &syms)),
