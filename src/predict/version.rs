@@ -368,6 +368,11 @@ fn remove_pattern(value: &mut serde_json::Value, segments: &[&str]) {
 
 /// The paths in `value` a pattern with `[*]` names, with their indices.
 fn paths(value: &serde_json::Value, pattern: &str) -> Vec<String> {
+    // Nearly every pattern names a field the Job does not have: find that out without
+    // spelling a path for each step on the way.
+    if !present(value, pattern) {
+        return Vec::new();
+    }
     let mut found: Vec<(String, &serde_json::Value)> = vec![(String::new(), value)];
     for segment in pattern.split('.') {
         let (key, every) = match segment.strip_suffix("[*]") {
@@ -396,9 +401,49 @@ fn paths(value: &serde_json::Value, pattern: &str) -> Vec<String> {
     found.into_iter().map(|(path, _)| path).collect()
 }
 
+/// Whether the `[*]` pattern names anything in `value` (what [`paths`] would spell).
+fn present(value: &serde_json::Value, pattern: &str) -> bool {
+    let (segment, rest) = match pattern.split_once('.') {
+        Some((segment, rest)) => (segment, Some(rest)),
+        None => (pattern, None),
+    };
+    let (key, every) = match segment.strip_suffix("[*]") {
+        Some(key) => (key, true),
+        None => (segment, false),
+    };
+    let Some(child) = value.get(key) else {
+        return false;
+    };
+    match (every, child.as_array(), rest) {
+        (true, None, _) => false,
+        (true, Some(items), Some(rest)) => items.iter().any(|item| present(item, rest)),
+        (true, Some(items), None) => !items.is_empty(),
+        (false, _, Some(rest)) => present(child, rest),
+        (false, _, None) => true,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The quick look agrees with the paths it stands in for.
+    #[test]
+    fn present_agrees_with_paths() {
+        let job = serde_json::json!({
+            "a": {"b": [{"c": 1}, {"d": 2}], "e": [], "f": 3},
+        });
+        for pattern in [
+            "a", "a.b", "a.b[*]", "a.b[*].c", "a.b[*].x", "a.e[*]", "a.f", "a.f[*]", "a.f.g",
+            "x.y", "a.b.c",
+        ] {
+            assert_eq!(
+                present(&job, pattern),
+                !paths(&job, pattern).is_empty(),
+                "{pattern}"
+            );
+        }
+    }
 
     #[test]
     fn parses_plain_prefixed_and_patch_forms() {
