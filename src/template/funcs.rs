@@ -907,7 +907,7 @@ pub(super) fn call(st: &mut State<'_>, name: &str, a: Vec<Value>) -> F {
             if l.is_empty() {
                 return Ok(match name {
                     "first" | "last" => Value::Null,
-                    _ => Value::list(Vec::new()),
+                    _ => Value::nil_list(),
                 });
             }
             Ok(match name {

@@ -582,8 +582,9 @@ impl Printer {
                 'q' => self.fmt_q(s),
                 _ => self.bad_verb(verb, v),
             },
-            Value::Strings(_) if self.f.sharp_v && v.is_nil_slice() => {
-                self.buf.push_str("[]string(nil)");
+            Value::Strings(_) | Value::List(_) if self.f.sharp_v && v.is_nil_slice() => {
+                self.buf.push_str(v.type_name());
+                self.buf.push_str("(nil)");
             }
             Value::List(l) | Value::Strings(l) | Value::Typed(l, _) | Value::Unordered(l, _) => {
                 if self.f.sharp_v {

@@ -81,8 +81,9 @@ pub fn take_cycle() -> bool {
 }
 
 thread_local! {
-    /// The one list that stands for a nil `[]string` (what Go's regexp functions return when
-    /// nothing matches): it prints `[]` but is JSON and YAML `null`.
+    /// The one list that stands for a nil slice, a `[]string` (what Go's regexp functions
+    /// return when nothing matches) or a `[]interface{}` (Sprig's `rest` of nothing): it
+    /// prints `[]` but is JSON and YAML `null`.
     static NIL_STRINGS: Rc<Vec<Value>> = Rc::new(Vec::new());
 }
 
@@ -134,6 +135,11 @@ impl Value {
         Value::Str(s.into())
     }
 
+    /// A nil `[]interface{}` (Sprig's `rest` and `initial` of an empty list).
+    pub fn nil_list() -> Value {
+        Value::List(NIL_STRINGS.with(Rc::clone))
+    }
+
     /// A nil `[]string`.
     pub fn nil_strings() -> Value {
         Value::Strings(NIL_STRINGS.with(Rc::clone))
@@ -141,7 +147,11 @@ impl Value {
 
     /// Whether this is the nil `[]string` of [`Value::nil_strings`].
     pub fn is_nil_slice(&self) -> bool {
-        matches!(self, Value::Strings(l) if l.is_empty() && NIL_STRINGS.with(|n| Rc::ptr_eq(n, l)))
+        match self {
+            Value::Strings(l) => l.is_empty() && NIL_STRINGS.with(|n| Rc::ptr_eq(n, l)),
+            Value::List(l) => l.is_empty() && NIL_STRINGS.with(|n| Rc::ptr_eq(n, l)),
+            _ => false,
+        }
     }
 
     /// A fresh map value.

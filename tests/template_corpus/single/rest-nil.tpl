@@ -1,0 +1,2 @@
+{{- /* Sprig's rest/initial of an empty list are a nil []interface{}: eq takes it as nil, it prints [] but is JSON null and %#v []interface {}(nil) (found by a generated run, seed 611). */ -}}
+{{ eq (mustRest (list)) .list }} {{ eq (rest (list)) nil }} {{ eq (initial (list)) (rest (list)) }} {{ rest (list) }} {{ toJson (rest (list)) }} {{ toYaml (initial (list)) }} {{ printf "%#v" (rest (list)) }} {{ len (rest (list)) }} {{ deepEqual (rest (list)) (list) }} {{ typeOf (rest (list)) }} {{ toJson (list (rest (list))) }}
