@@ -38,7 +38,10 @@ fn strings(v: Vec<String>) -> Value {
 fn byte_slice(t: &str, i: i64, j: i64) -> Result<String, String> {
     let n = t.len() as i64;
     if i < 0 || j < i || j > n {
-        return Err(if j > n || j < 0 {
+        // Go names the length only when the end is past it, not when it is negative.
+        return Err(if j < 0 {
+            format!("runtime error: slice bounds out of range [:{j}]")
+        } else if j > n {
             format!("runtime error: slice bounds out of range [:{j}] with length {n}")
         } else {
             format!("runtime error: slice bounds out of range [{i}:{j}]")

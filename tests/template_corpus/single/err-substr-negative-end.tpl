@@ -1,0 +1,1 @@
+{{ substr -3 -3 "hello" }}
