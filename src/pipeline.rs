@@ -1170,6 +1170,18 @@ pub(crate) mod testing {
         tmp
     }
 
+    /// A copy of `seed-privileged` that expects a refusal only a cluster gives (a quota).
+    pub(crate) fn expecting_a_quota_refusal() -> tempfile::TempDir {
+        let tmp = copy_of("seed-privileged");
+        std::fs::write(
+            tmp.path().join("case.yaml"),
+            "expect: rejected\nreason: exceeded quota\n",
+        )
+        .expect("write");
+        std::fs::remove_file(tmp.path().join("expected-pod.yaml")).expect("rm");
+        tmp
+    }
+
     /// The validation check of a case rendered (and perhaps edited) by the test.
     pub(crate) fn check_validation(case: &Case, rendered: &Rendered) -> Status {
         let prepared = Prepared::new(case.clone(), rendered.clone());
@@ -1426,13 +1438,7 @@ mod tests {
     /// Issue 15 §4: a refusal only a cluster gives is not decided offline, never a failure.
     #[test]
     fn a_quota_refusal_is_not_decided_offline() {
-        let tmp = copy_of("seed-privileged");
-        std::fs::write(
-            tmp.path().join("case.yaml"),
-            "expect: rejected\nreason: exceeded quota\n",
-        )
-        .expect("write");
-        std::fs::remove_file(tmp.path().join("expected-pod.yaml")).expect("rm");
+        let tmp = expecting_a_quota_refusal();
         let (result, _) = run_case("c", tmp.path(), &Default::default(), false);
         let CaseResult::Ran(checks) = &result else {
             panic!("{result:?}")

@@ -847,7 +847,9 @@ pub fn diff(diffs: &[PrincipalDiff]) -> String {
 mod tests {
     use super::*;
     use crate::case::Expect;
-    use crate::pipeline::testing::{check_validation, copy_of, typo_expecting};
+    use crate::pipeline::testing::{
+        check_validation, copy_of, expecting_a_quota_refusal, typo_expecting,
+    };
     use crate::pipeline::{Check, run_case};
 
     fn summary_of(status: Status) -> String {
@@ -912,13 +914,7 @@ mod tests {
     /// Issue 15 §4: a refusal only a cluster gives is shown as not decided, never as failed.
     #[test]
     fn a_case_not_decided_offline_says_so() {
-        let tmp = copy_of("seed-privileged");
-        std::fs::write(
-            tmp.path().join("case.yaml"),
-            "expect: rejected\nreason: exceeded quota\n",
-        )
-        .expect("write");
-        std::fs::remove_file(tmp.path().join("expected-pod.yaml")).expect("rm");
+        let tmp = expecting_a_quota_refusal();
         let (result, _) = run_case("c", tmp.path(), &Default::default(), false);
         let line = case("c", &result);
         assert!(line.contains("not decided offline"), "{line}");
