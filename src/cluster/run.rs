@@ -373,6 +373,23 @@ fn is_ours(labels: &std::collections::BTreeMap<String, String>, token: &Value) -
     labels.get(TOKEN_LABEL).map(String::as_str) == token.as_str()
 }
 
+/// Whether the object `name` that a create's 409 says exists carries this run's `token`: an
+/// earlier try of the same create got through and only its answer was lost.
+async fn stored_is_ours<K>(
+    api: &Api<K>,
+    name: &str,
+    token: &Value,
+    retry: &RetryPolicy,
+    get: &Op,
+) -> Result<bool, Error>
+where
+    K: kube::Resource + Clone + serde::de::DeserializeOwned + std::fmt::Debug,
+{
+    with_retry(retry, get, || api.get_opt(name))
+        .await
+        .map(|existing| existing.is_some_and(|o| is_ours(o.labels(), token)))
+}
+
 /// Creates `jjo-<case>-<random>`; a 409 means the name is taken (or an earlier retried
 /// try of ours succeeded), so it checks and tries a new name.
 async fn create_namespace(
@@ -414,15 +431,8 @@ async fn create_namespace(
             match with_retry(retry, op, || api.create(pp, &ns)).await {
                 Ok(_) => Attempt::Done(Ok(name)),
                 Err(Error::Api { code: 409, .. }) => {
-                    let ours = with_retry(retry, &Op::new("get", "", "namespaces", None), || {
-                        api.get_opt(&name)
-                    })
-                    .await
-                    .map(|existing| {
-                        existing
-                            .as_ref()
-                            .is_some_and(|n| is_ours(n.labels(), &labels[TOKEN_LABEL]))
-                    });
+                    let get = Op::new("get", "", "namespaces", None);
+                    let ours = stored_is_ours(api, &name, &labels[TOKEN_LABEL], retry, &get).await;
                     if matches!(ours, Ok(true)) {
                         return Attempt::Done(Ok(name));
                     }
@@ -630,20 +640,11 @@ async fn apply_setup(
         Ok(_) => Ok(()),
         Err(Error::Api { code: 409, .. }) => {
             // Ours if an earlier try of this very call got through.
-            let ours = with_retry(
-                retry,
-                &Op {
-                    verb: "get",
-                    ..op.clone()
-                },
-                || api.get_opt(&name),
-            )
-            .await
-            .map(|existing| {
-                existing
-                    .as_ref()
-                    .is_some_and(|o| is_ours(o.labels(), &labels[TOKEN_LABEL]))
-            });
+            let get = Op {
+                verb: "get",
+                ..op.clone()
+            };
+            let ours = stored_is_ours(&api, &name, &labels[TOKEN_LABEL], retry, &get).await;
             if matches!(ours, Ok(true)) {
                 return Ok(());
             }
